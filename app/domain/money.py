@@ -1,0 +1,58 @@
+"""Money as integer pence: parsing pounds written by people and by the HMS, and formatting.
+
+Invariant: no float ever holds money. Parsing is exact (string arithmetic), and anything that
+is not an amount of pounds with at most two decimal places is refused with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+_POUNDS = re.compile(r"^(-)?(\d+)(?:\.(\d{1,2}))?$")
+
+
+class AmountError(ValueError):
+    """An amount that is not pounds with at most two decimal places; the message says why."""
+
+
+def parse_pounds(text: str) -> int:
+    """Parse an HMS amount such as ``98.45``, ``-120`` or ``0.5`` into integer pence.
+
+    Refuses currency symbols, thousands separators, more than two decimals, exponents and
+    blanks, naming what is wrong, because a misread amount silently changes a tenant's balance.
+    """
+    raw = text.strip()
+    if not raw:
+        raise AmountError("amount is blank")
+    match = _POUNDS.match(raw)
+    if match is None:
+        if "£" in raw or "$" in raw:
+            raise AmountError(f"{raw!r} is not a plain number of pounds (remove the currency sign)")
+        if re.match(r"^-?\d+\.\d{3,}$", raw):
+            raise AmountError(f"{raw!r} has more than two decimal places")
+        if "," in raw:
+            raise AmountError(f"{raw!r} is not a plain number (remove the thousands separator)")
+        raise AmountError(f"{raw!r} is not an amount of pounds")
+    sign, whole, frac = match.groups()
+    pence = int(whole) * 100 + int((frac or "").ljust(2, "0"))
+    return -pence if sign else pence
+
+
+def format_pence(pence: int, *, symbol: bool = True) -> str:
+    """Format pence for people: ``123456`` -> ``£1,234.56``; ``-500`` -> ``-£5.00``."""
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}{'£' if symbol else ''}{pounds:,}.{rest:02d}"
+
+
+def weeks_of_charge(balance_pence: int, weekly_charge_pence: int) -> Decimal | None:
+    """Arrears in weeks of the current weekly charge (DOMAIN.md E3), to 2 dp, half up.
+
+    None when there is no weekly charge to divide by (a zero-rent licence, say).
+    """
+    if weekly_charge_pence <= 0:
+        return None
+    return (Decimal(balance_pence) / Decimal(weekly_charge_pence)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )

@@ -1,0 +1,17 @@
+"""The client's SQLAlchemy entities (the encrypted laptop database)."""
+
+from app.models.audit import AuditEvent
+from app.models.base import Base
+from app.models.caseload import LedgerEntry, Officer, Person, Tenancy
+from app.models.sync_state import OutboxMutation, SyncState
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "LedgerEntry",
+    "Officer",
+    "OutboxMutation",
+    "Person",
+    "SyncState",
+    "Tenancy",
+]

@@ -1,0 +1,1 @@
+"""Client side of the sync protocol: enrolment, pull (and later push, conflicts, attachments)."""

@@ -1,0 +1,133 @@
+"""The sync wire format, shared by the client and the central store (pydantic v2).
+
+Protocol rules (see shared/DESIGN.md, Sync):
+- Every request carries ``X-Doorstep-Protocol`` (this module's ``PROTOCOL_VERSION``) and
+  ``X-Doorstep-App``; a server outside its supported range answers 426 with an ``ErrorBody``
+  and changes nothing.
+- Authenticated requests carry ``Authorization: Bearer <device token>``.
+- ``GET /sync/pull?cursor=C&limit=L&epoch=E`` answers a ``PullPage``: the officer's in-scope
+  rows whose change number is above ``C``, at most about ``L`` of them, in change-number order.
+  A case that entered the officer's scope after ``C`` arrives whole in that page; a case that
+  left it is listed in ``removed_tenancy_ids``. ``next_cursor`` is the cursor to store with the
+  page, in the same local transaction. An epoch that differs from the server's answers
+  ``reset_required`` with no rows: the device must re-bootstrap.
+- ``GET /sync/check`` answers a ``ScopeCheck`` of the officer's whole scope, which the client
+  compares with its own copy after a complete pull.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+HEADER_PROTOCOL = "X-Doorstep-Protocol"
+HEADER_APP = "X-Doorstep-App"
+DEFAULT_PAGE_LIMIT = 10_000
+MAX_PAGE_LIMIT = 50_000
+
+
+class WireModel(BaseModel):
+    """Strict about unknown fields so that a malformed server reply is caught, not guessed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ErrorBody(WireModel):
+    """Any error answer: a stable code for programs and a message for people."""
+
+    code: str  # protocol_unsupported, bad_credentials, token_invalid, bad_request, ...
+    message: str
+
+
+class SignInRequest(WireModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=1024)
+    device_id: uuid.UUID
+    device_name: str = Field(default="", max_length=200)
+
+
+class OfficerOut(WireModel):
+    id: uuid.UUID
+    username: str
+    display_name: str
+
+
+class SignInResponse(WireModel):
+    """The device token is shown once; the server keeps only its hash."""
+
+    token: str
+    officer: OfficerOut
+    epoch: str
+
+
+class TenancyRow(WireModel):
+    id: uuid.UUID
+    seq: int
+    ref: str
+    address: str
+    postcode: str
+    tenure: str
+    start_date: date
+    end_date: date | None
+    weekly_rent_pence: int
+    weekly_service_charge_pence: int
+    rent_weeks: int
+    officer_id: uuid.UUID | None
+    patch: str | None
+
+
+class PersonRow(WireModel):
+    id: uuid.UUID
+    seq: int
+    tenancy_id: uuid.UUID
+    ref: str
+    title: str | None
+    first_name: str | None
+    last_name: str
+    date_of_birth: date | None
+    phone: str | None
+    email: str | None
+    is_lead: bool
+
+
+class LedgerRow(WireModel):
+    id: uuid.UUID
+    seq: int
+    tenancy_id: uuid.UUID
+    ref: str
+    posted_on: date
+    type: str
+    amount_pence: int
+    description: str | None
+
+
+class PullPage(WireModel):
+    epoch: str
+    cursor: int
+    next_cursor: int
+    has_more: bool
+    reset_required: bool = False
+    tenancies: list[TenancyRow] = []
+    people: list[PersonRow] = []
+    ledger: list[LedgerRow] = []
+    removed_tenancy_ids: list[uuid.UUID] = []
+
+
+class ScopeCheck(WireModel):
+    """Counts and a balance checksum of everything in the officer's scope."""
+
+    cursor: int
+    tenancies: int
+    people: int
+    ledger_lines: int
+    balance_pence: int
+
+
+class Health(WireModel):
+    status: str
+    protocol_min: int
+    protocol_max: int
+    epoch: str

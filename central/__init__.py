@@ -1,0 +1,1 @@
+"""The central store: the HMS import, officers and devices, and the sync service."""

@@ -1,0 +1,83 @@
+"""The central store's command line: import, demo, officer, serve, report.
+
+Each command is a thin wrapper: parse arguments, call a keyword-only function of the module
+that does the work, print its summary. Exit status 0 on success, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m central",
+        description="Doorstep central store. The store is DOORSTEP_CENTRAL_URL "
+        "(postgresql+psycopg://... or sqlite:///...); without it, an SQLite file under "
+        "the user's data directory.",
+    )
+    parser.add_argument("--url", help="central store URL (overrides DOORSTEP_CENTRAL_URL)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("import", help="import an HMS export folder (one transaction)")
+    p.add_argument("directory", help="folder holding tenancies.csv, tenants.csv, ...")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser("demo", help="write a synthetic council as an HMS export")
+    p.add_argument("--tenancies", type=int, default=1500)
+    p.add_argument("--officers", type=int, default=6)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", required=True, help="folder to write the export into")
+
+    p = sub.add_parser("officer", help="manage officer accounts")
+    osub = p.add_subparsers(dest="officer_command", required=True, metavar="ACTION")
+    add = osub.add_parser("add", help="add an officer, or set the password of an imported one")
+    add.add_argument("username")
+    add.add_argument("--display-name", default="")
+    add.add_argument("--password-file", help="read the password from this file (first line)")
+    osub.add_parser("list", help="list officers")
+
+    p = sub.add_parser("serve", help="run the sync service (FastAPI)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+
+    p = sub.add_parser("report", help="reports")
+    rsub = p.add_subparsers(dest="report", required=True, metavar="REPORT")
+    bal = rsub.add_parser("balances", help="tenancy_ref,balance_pence for every tenancy, sorted")
+    bal.add_argument("--format", choices=["csv"], default="csv")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "import":
+        from central.importer import import_command
+
+        return import_command(url=args.url, directory=args.directory, quiet=args.quiet)
+    if args.command == "demo":
+        from central.demo import demo_command
+
+        return demo_command(
+            tenancies=args.tenancies, officers=args.officers, seed=args.seed, out=args.out
+        )
+    if args.command == "officer":
+        from central.officers import officer_command
+
+        return officer_command(
+            url=args.url,
+            action=args.officer_command,
+            username=getattr(args, "username", None),
+            display_name=getattr(args, "display_name", ""),
+            password_file=getattr(args, "password_file", None),
+        )
+    if args.command == "serve":
+        from central.api import serve
+
+        return serve(url=args.url, host=args.host, port=args.port)
+    if args.command == "report":
+        from central.reports import balances_command
+
+        return balances_command(url=args.url, out=sys.stdout)
+    return 2

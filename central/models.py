@@ -1,0 +1,145 @@
+"""The central store's tables; they run unchanged on PostgreSQL and on the SQLite default.
+
+Every row that devices pull carries ``seq``: the change number its current version got from
+the one increasing sequence (``change_counter``, see ``central.sequence``). Scope changes
+(a case moving between officers) are rows of ``scope_event`` numbered from the same sequence.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.models.base import NAMING
+from app.models.types import UTCDateTime, utcnow
+
+
+class CentralBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Meta(CentralBase):
+    """Store-wide facts, e.g. ``epoch`` (a new one after a restore forces devices to reset)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class ChangeCounter(CentralBase):
+    """The single row holding the last change number handed out."""
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Officer(CentralBase):
+    """An income officer. Without a password hash the account cannot sign in yet."""
+
+    __tablename__ = "officer"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Device(CentralBase):
+    """A laptop enrolled to an officer. Only a hash of its token is kept."""
+
+    __tablename__ = "device"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officer.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Tenancy(CentralBase):
+    __tablename__ = "tenancy"
+    __table_args__ = (Index("ix_tenancy_officer_seq", "officer_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    address: Mapped[str] = mapped_column(Text)
+    postcode: Mapped[str] = mapped_column(String(10))
+    tenure: Mapped[str] = mapped_column(String(24))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    weekly_rent_pence: Mapped[int]
+    weekly_service_charge_pence: Mapped[int] = mapped_column(default=0)
+    rent_weeks: Mapped[int] = mapped_column(default=52)
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
+    patch: Mapped[str | None] = mapped_column(String(80))
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class Person(CentralBase):
+    __tablename__ = "person"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(20))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None]
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    is_lead: Mapped[bool] = mapped_column(default=False)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class LedgerEntry(CentralBase):
+    """A ledger line from the HMS: immutable once imported (keyed by transaction_ref)."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (Index("ix_ledger_entry_tenancy_seq", "tenancy_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"))
+    posted_on: Mapped[date]
+    type: Mapped[str] = mapped_column(String(16))
+    amount_pence: Mapped[int]
+    description: Mapped[str | None] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class Arrangement(CentralBase):
+    """A payment arrangement agreed in the HMS (arrangements.csv)."""
+
+    __tablename__ = "arrangement"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[date]
+    frequency: Mapped[str] = mapped_column(String(16))
+    instalment_pence: Mapped[int]
+    starting_balance_pence: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="live")
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ScopeEvent(CentralBase):
+    """A case entering or leaving an officer's scope, numbered from the change sequence."""
+
+    __tablename__ = "scope_event"
+    __table_args__ = (Index("ix_scope_event_officer_seq", "officer_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officer.id"))
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # "enter" or "leave"
