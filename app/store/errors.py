@@ -1,0 +1,30 @@
+"""Why the encrypted database could not be opened, in words an officer or IT can act on.
+
+Every error here is raised before anything on disk is changed.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The local database cannot be used; ``str(error)`` is the message to show."""
+
+
+class KeyringUnavailable(StoreError):
+    """No operating-system keyring is available to hold the database key."""
+
+
+class WrongKey(StoreError):
+    """The key this computer holds does not open the database file."""
+
+
+class CorruptDatabase(StoreError):
+    """The database file is damaged."""
+
+
+class NotADoorstepDatabase(StoreError):
+    """The file is not a Doorstep database."""
+
+
+class DatabaseTooNew(StoreError):
+    """The database was written by a newer version of Doorstep."""

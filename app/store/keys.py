@@ -1,0 +1,132 @@
+"""Secrets of the local store: the database key and the device token, in the OS keyring.
+
+The key is a random 256-bit raw SQLCipher key, created on first run and never written to a
+file or a log. With it the keyring keeps the database file's 16-byte salt (the plaintext head
+of every SQLCipher file), which lets Doorstep tell "this is not the file the key belongs to"
+from "the file is damaged".
+
+Only the synthetic demo (``make run``) may fall back, when no keyring exists, to files in its
+own demo folder; ``Secrets.source`` then says so and the window title shows it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+from keyring.backends import fail
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from app.store.errors import KeyringUnavailable
+
+SERVICE = "Doorstep"
+DEMO_FILE_SOURCE = "demo key file"
+
+NO_KEYRING_MESSAGE = (
+    "No keyring is available to hold Doorstep's database key, so the encrypted caseload "
+    "cannot be opened or created. Doorstep keeps its key in the operating system's keyring: "
+    "Secret Service on Linux (GNOME Keyring or KWallet), Keychain on macOS, Credential Manager "
+    "on Windows. On Linux, install one (for example 'sudo apt install gnome-keyring'), sign in "
+    "to a desktop session so that it is unlocked, and start Doorstep again. Nothing was changed."
+)
+
+
+@dataclass(frozen=True)
+class DatabaseKey:
+    """A raw SQLCipher key and, once the file exists, the salt of the file it belongs to."""
+
+    key: bytes
+    salt: bytes | None = None
+
+    def pragma(self) -> str:
+        return f"PRAGMA key = \"x'{self.key.hex()}'\""
+
+    def dumps(self) -> str:
+        return json.dumps({"v": 1, "key": self.key.hex(), "salt": self.salt.hex() if self.salt else None})
+
+    @classmethod
+    def loads(cls, text: str) -> DatabaseKey:
+        data = json.loads(text)
+        return cls(bytes.fromhex(data["key"]), bytes.fromhex(data["salt"]) if data["salt"] else None)
+
+    @classmethod
+    def generate(cls) -> DatabaseKey:
+        return cls(secrets.token_bytes(32))
+
+
+class Secrets:
+    """Reads and writes this data directory's secrets in the keyring (or the demo's files).
+
+    Accounts are named after the data directory so that two data directories on one machine
+    (the demo and a real caseload, say) never share a key.
+    """
+
+    def __init__(self, data_dir: Path, *, allow_demo_files: bool = False) -> None:
+        self.data_dir = data_dir
+        self.allow_demo_files = allow_demo_files
+        self.source = "keyring"
+        if isinstance(keyring.get_keyring(), fail.Keyring):
+            if not allow_demo_files:
+                raise KeyringUnavailable(NO_KEYRING_MESSAGE)
+            self.source = DEMO_FILE_SOURCE
+
+    # -- the database key ------------------------------------------------------------------
+    def database_key(self) -> DatabaseKey | None:
+        text = self._get("database-key")
+        return DatabaseKey.loads(text) if text else None
+
+    def save_database_key(self, key: DatabaseKey) -> None:
+        self._set("database-key", key.dumps())
+
+    # -- the device token ------------------------------------------------------------------
+    def device_token(self) -> str | None:
+        return self._get("device-token")
+
+    def save_device_token(self, token: str) -> None:
+        self._set("device-token", token)
+
+    def forget_device_token(self) -> None:
+        self._delete("device-token")
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _account(self, name: str) -> str:
+        return f"{name}:{self.data_dir}"
+
+    def _demo_file(self, name: str) -> Path:
+        return self.data_dir / f"demo-{name}.secret"
+
+    def _get(self, name: str) -> str | None:
+        if self.source == DEMO_FILE_SOURCE:
+            path = self._demo_file(name)
+            return path.read_text(encoding="ascii") if path.exists() else None
+        try:
+            return keyring.get_password(SERVICE, self._account(name))
+        except KeyringError as exc:
+            raise KeyringUnavailable(f"{NO_KEYRING_MESSAGE} (The keyring said: {exc})") from exc
+
+    def _set(self, name: str, value: str) -> None:
+        if self.source == DEMO_FILE_SOURCE:
+            path = self._demo_file(name)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(value)
+            return
+        try:
+            keyring.set_password(SERVICE, self._account(name), value)
+        except KeyringError as exc:
+            raise KeyringUnavailable(f"{NO_KEYRING_MESSAGE} (The keyring said: {exc})") from exc
+
+    def _delete(self, name: str) -> None:
+        if self.source == DEMO_FILE_SOURCE:
+            self._demo_file(name).unlink(missing_ok=True)
+            return
+        try:
+            keyring.delete_password(SERVICE, self._account(name))
+        except PasswordDeleteError:
+            pass
+        except KeyringError as exc:
+            raise KeyringUnavailable(f"{NO_KEYRING_MESSAGE} (The keyring said: {exc})") from exc

@@ -1,0 +1,69 @@
+"""Schema upgrades of the laptop database with Alembic, run at start-up, configured in code.
+
+A no-op at head; a backup copy of the (still encrypted) file before any upgrade; a refusal,
+never a stamp, when the database is newer than this app.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from app.store.errors import DatabaseTooNew
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, db_path: Path) -> None:
+    """Bring the schema to head, backing the file up first when there is anything to do."""
+    from alembic import command
+
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and current not in known_revisions():
+        raise DatabaseTooNew(
+            f"The database at {db_path} was written by a newer version of Doorstep "
+            f"(schema {current}). Install the newer version; nothing was changed."
+        )
+    if current is not None:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(db_path, db_path.with_name(f"{db_path.name}.before-{head}.bak"))
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")

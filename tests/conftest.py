@@ -1,0 +1,109 @@
+"""Fixtures every test can use: a central store on SQLite and on PostgreSQL, an in-memory
+keyring, and an isolated DOORSTEP_HOME.
+
+PostgreSQL: tests that need it read ``DOORSTEP_TEST_PG_URL``. Where it is set they must run,
+so an unreachable server fails them; where it is not, they skip with a visible reason. Each
+test run creates its own database and drops it afterwards, so runs never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PG_ENV = "DOORSTEP_TEST_PG_URL"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring held in a dict: for unit tests only (one test uses a real Secret Service)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if (service, username) not in self.items:
+            raise PasswordDeleteError(username)
+        del self.items[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets a fresh in-memory keyring unless it installs another backend."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def doorstep_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every path the app or the central store uses at the test's own folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DOORSTEP_HOME", str(home))
+    monkeypatch.delenv("DOORSTEP_DATA_DIR", raising=False)
+    monkeypatch.setenv("DOORSTEP_CENTRAL_URL", f"sqlite:///{home / 'central.sqlite'}")
+    return home
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A database of this test run's own on the PostgreSQL server, dropped at the end."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV} (CI sets it) to run them")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"doorstep_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # fails loudly when the server is unreachable: never skip
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _reset_pg(url: str) -> None:
+    """Empty the run's PostgreSQL database so each test starts from nothing."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def central_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL for an empty central store, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'central-test.sqlite'}"
+    url: str = request.getfixturevalue("pg_server_url")
+    _reset_pg(url)
+    return url
