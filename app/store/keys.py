@@ -46,12 +46,14 @@ class DatabaseKey:
         return f"PRAGMA key = \"x'{self.key.hex()}'\""
 
     def dumps(self) -> str:
-        return json.dumps({"v": 1, "key": self.key.hex(), "salt": self.salt.hex() if self.salt else None})
+        salt = self.salt.hex() if self.salt else None
+        return json.dumps({"v": 1, "key": self.key.hex(), "salt": salt})
 
     @classmethod
     def loads(cls, text: str) -> DatabaseKey:
         data = json.loads(text)
-        return cls(bytes.fromhex(data["key"]), bytes.fromhex(data["salt"]) if data["salt"] else None)
+        salt = bytes.fromhex(data["salt"]) if data["salt"] else None
+        return cls(bytes.fromhex(data["key"]), salt)
 
     @classmethod
     def generate(cls) -> DatabaseKey:

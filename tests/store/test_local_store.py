@@ -63,10 +63,12 @@ def test_first_run_creates_an_encrypted_database_with_a_keyring_key(data_dir, me
     stored = [value for (service, _), value in memory_keyring.items.items() if service == SERVICE]
     assert len(stored) == 1, "one database key in the keyring"
     key = DatabaseKey.loads(stored[0])
-    assert len(key.key) == 32 and key.salt == path.read_bytes()[:16]
+    assert len(key.key) == 32
+    assert key.salt == path.read_bytes()[:16]
     raw = path.read_bytes()
     assert not raw.startswith(b"SQLite format 3"), "the file must be encrypted"
-    assert "Wójcik".encode() not in raw and b"Lime Court" not in raw
+    assert "Wójcik".encode() not in raw
+    assert b"Lime Court" not in raw
     assert key.key.hex().encode() not in raw
     # No key material anywhere in the data directory.
     for item in data_dir.iterdir():
@@ -87,7 +89,9 @@ def test_no_keyring_is_refused_with_how_to_fix_it(data_dir):
     with pytest.raises(KeyringUnavailable) as caught:
         open_local_store(data_dir)
     message = str(caught.value)
-    assert "keyring" in message and "gnome-keyring" in message and "Nothing was changed" in message
+    assert "keyring" in message
+    assert "gnome-keyring" in message
+    assert "Nothing was changed" in message
     assert list(data_dir.iterdir()) == [], "nothing is created without a keyring"
 
 
@@ -116,7 +120,8 @@ def test_a_key_for_another_database_is_refused_and_the_file_untouched(data_dir, 
     memory_keyring.items[account] = DatabaseKey.generate().dumps()  # another device's key
     with pytest.raises(WrongKey) as caught:
         open_local_store(data_dir)
-    assert "does not open" in str(caught.value) and "Nothing was changed" in str(caught.value)
+    assert "does not open" in str(caught.value)
+    assert "Nothing was changed" in str(caught.value)
     assert _digest(path) == before
 
 
