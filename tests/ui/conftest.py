@@ -1,0 +1,56 @@
+"""Fixtures for the GUI tests: runners (inline and real threads), recording prompts, a local
+store seeded with a synthetic caseload, and a guard that fails any test leaving work running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from app.paths import data_dir
+from app.store.database import LocalStore, open_local_store
+from app.ui import ops
+from tests.ui.fakes import RecordingPrompts
+
+
+@pytest.fixture(autouse=True)
+def no_operation_left_running() -> Iterator[None]:
+    """Fail a test that leaves a background operation unfinished or a pool thread busy."""
+    yield
+    shared = ops._shared
+    if shared is not None:
+        assert shared.shutdown(10_000), "the shared runner's jobs did not finish"
+    app = QCoreApplication.instance()
+    if app is not None and ops._running:
+        app.processEvents()  # deliver results that finished during the last moments
+    leftover = len(ops._running)
+    ops._running.clear()
+    assert not leftover, f"{leftover} operation(s) never delivered their result"
+
+
+@pytest.fixture
+def inline_runner() -> ops.InlineRunner:
+    return ops.InlineRunner()
+
+
+@pytest.fixture
+def thread_runner() -> Iterator[ops.ThreadRunner]:
+    runner = ops.ThreadRunner()
+    yield runner
+    assert runner.shutdown(10_000), "worker jobs still running at the end of the test"
+    assert runner.active_count() == 0
+
+
+@pytest.fixture
+def prompts() -> RecordingPrompts:
+    return RecordingPrompts()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[LocalStore]:
+    opened = open_local_store(data_dir(tmp_path / "data"))
+    yield opened
+    opened.close()
