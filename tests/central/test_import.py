@@ -263,6 +263,7 @@ def test_a_later_export_adds_new_lines_and_updates_what_changed(
 
     t_after, p_after = seqs(engine, Tenancy), seqs(engine, Person)
     l_after, a_after = seqs(engine, LedgerEntry), seqs(engine, Arrangement)
+    assert set(t_after) == set(t_before)
     assert all(t_after[ref] > high for ref in t_after)
     assert p_after["P2"] > high
     assert {ref: n for ref, n in p_after.items() if ref != "P2"} == {
