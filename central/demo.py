@@ -20,6 +20,7 @@ import csv
 import random
 import sys
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -476,9 +477,9 @@ class _Council:
             claim = first + timedelta(days=r.randint(0, max(1, (last_day - first).days)))
             uc_first = claim + 5 * WEEK
         uc_day = r.randint(1, 28)
-        frequency = r.choices(
-            ["weekly", "fortnightly", "four_weekly", "monthly"], [42, 30, 21, 7]
-        )[0]
+        frequency = r.choices(["weekly", "fortnightly", "four_weekly", "monthly"], [42, 30, 21, 7])[
+            0
+        ]
         period = {"weekly": 1, "fortnightly": 2, "four_weekly": 4, "monthly": 0}[frequency]
         pay_day = r.randint(0, 6)
         overpay = r.randint(100, 1000) if behaviour == "good" and r.random() < 0.18 else 0
@@ -641,12 +642,9 @@ def write_demo(
     for pos, i in enumerate(order):
         owner[i] = None if pos < unassigned else (pos - unassigned) % officers
     # A few tenancies are made to show every feature even in a small council.
-    showcase = iter(r.sample(range(tenancies), min(tenancies, 8)))
-    forced: dict[int, str] = {}
-    for feature in ("garage", "former", "non_latin", "w48", "w50", "w52", "hb", "uc"):
-        i = next(showcase, None)
-        if i is not None:
-            forced[i] = feature
+    features = ("garage", "former", "non_latin", "w48", "w50", "w52", "hb", "uc")
+    showcase = r.sample(range(tenancies), min(tenancies, len(features)))
+    forced: dict[int, str] = dict(zip(showcase, features, strict=False))
 
     t_rows: list[list[str]] = []
     p_rows: list[list[str]] = []
@@ -831,7 +829,7 @@ def write_demo(
     )
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]] | list[tuple[str, ...]]) -> None:
+def _write(path: Path, header: list[str], rows: Sequence[Sequence[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow(header)

@@ -39,15 +39,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.money import AmountError, parse_pounds
 from central import sequence
 from central.models import (
     Arrangement,
+    CentralBase,
     ChangeCounter,
     LedgerEntry,
     Officer,
@@ -695,9 +696,7 @@ def _read_export(directory: Path, issues: _Issues, progress: Progress | None) ->
     people = _parse_tenants(p_table, issues, bad[TENANTS]) if p_table else []
     stage(TENANTS, p_table)
     l_table = _read_table(directory, TRANSACTIONS, TRANSACTION_COLUMNS, issues)
-    ledger = (
-        _parse_transactions(l_table, issues, bad[TRANSACTIONS], progress) if l_table else []
-    )
+    ledger = _parse_transactions(l_table, issues, bad[TRANSACTIONS], progress) if l_table else []
     stage(TRANSACTIONS, l_table)
     a_table = _read_table(directory, ARRANGEMENTS, ARRANGEMENT_COLUMNS, issues, optional=True)
     arrangements = _parse_arrangements(a_table, issues, bad[ARRANGEMENTS]) if a_table else []
@@ -713,6 +712,11 @@ def _read_export(directory: Path, issues: _Issues, progress: Progress | None) ->
 
 # --------------------------------------------------------------------------------------------
 # Writing
+
+
+def _table(model: type[CentralBase]) -> Table:
+    """A model's Core table (typed as a Table, which ``insert()``/``update()`` expect)."""
+    return cast("Table", model.__table__)
 
 
 def _sorted(issues: list[ImportIssue]) -> list[ImportIssue]:
@@ -769,7 +773,7 @@ def _insert_ledger(conn: Any, rows: list[tuple[Any, ...]], progress: Progress | 
     SQLAlchemy's storage format (its own bind processors, applied once per distinct value)
     on SQLite. Any other backend gets a plain Core ``insert()`` executemany.
     """
-    table = LedgerEntry.__table__
+    table = _table(LedgerEntry)
     stage = "writing ledger lines"
     total = len(rows)
     dialect = conn.dialect
@@ -894,7 +898,7 @@ def _import(
     conn.execute(
         update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value)
     )
-    t = Tenancy.__table__
+    t = _table(Tenancy)
     stored_t = {
         r.ref: r
         for r in conn.execute(
@@ -939,7 +943,7 @@ def _apply(
     progress: Progress | None,
 ) -> ImportSummary:
     assert export.tenancies is not None
-    o = Officer.__table__
+    o = _table(Officer)
     officers = {r.username: r.id for r in conn.execute(select(o.c.username, o.c.id))}
     new_officers: list[dict[str, Any]] = []
     for row in export.tenancies:
@@ -947,7 +951,7 @@ def _apply(
             officers[row.officer] = uuid.uuid4()
             new_officers.append({"id": officers[row.officer], "username": row.officer})
     if new_officers:  # accounts without a password: `officer add` sets one
-        conn.execute(insert(Officer.__table__), new_officers)
+        conn.execute(insert(_table(Officer)), new_officers)
 
     # Tenancies: what is new, what changed, and who enters or leaves whose scope.
     t_new: list[tuple[_TenancyRow, dict[str, Any]]] = []
@@ -979,7 +983,7 @@ def _apply(
             t_unchanged += 1
 
     # People.
-    p = Person.__table__
+    p = _table(Person)
     stored_p = {
         r.ref: r
         for r in conn.execute(
@@ -1023,7 +1027,7 @@ def _apply(
             p_unchanged += 1
 
     # Ledger lines: only new refs; a stored line is never changed.
-    le = LedgerEntry.__table__
+    le = _table(LedgerEntry)
     stored_l = {
         r[0]: tuple(r[1:])
         for r in conn.execute(
@@ -1052,7 +1056,7 @@ def _apply(
         )
 
     # Arrangements.
-    a = Arrangement.__table__
+    a = _table(Arrangement)
     stored_a = {
         r.ref: r
         for r in conn.execute(
@@ -1154,17 +1158,17 @@ def _apply(
 
         _write(
             conn,
-            Tenancy.__table__,
+            _table(Tenancy),
             [v for _, v in t_new],
             [v for _, v, _o in t_changed],
             "writing tenancies",
             progress,
         )
         if scope_rows:
-            conn.execute(insert(ScopeEvent.__table__), scope_rows)
-        _write(conn, Person.__table__, p_new, p_changed, "writing people", progress)
+            conn.execute(insert(_table(ScopeEvent)), scope_rows)
+        _write(conn, _table(Person), p_new, p_changed, "writing people", progress)
         _insert_ledger(conn, ledger_rows, progress)
-        _write(conn, Arrangement.__table__, a_new, a_changed, "writing arrangements", progress)
+        _write(conn, _table(Arrangement), a_new, a_changed, "writing arrangements", progress)
 
     return ImportSummary(
         tenancies=RowCounts(len(t_new), len(t_changed), t_unchanged),
