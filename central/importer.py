@@ -15,13 +15,21 @@ Invariants:
   old officer, ``enter`` for the new one), then people, ledger lines and arrangements. A new
   tenancy with an officer counts as entering that officer's scope, so replaying an officer's
   scope events always gives their caseload.
-- Nothing personal in messages. Errors and warnings quote a cell only for amounts, dates of
-  tenancies and transactions, enumerations and references; never a name, an address, a
-  postcode, a date of birth or contact details.
+- Nothing personal in messages. Errors and warnings quote a cell only for amounts, the dates
+  of tenancies, transactions and arrangements, enumerations and references; never a name, an
+  address, a postcode, a date of birth, an officer's username or contact details.
 - Money is integer pence (``app.domain.money.parse_pounds``); no float ever holds it.
 
+Speed: files are parsed with the csv module (cells by index, dates and amounts cached), what
+is stored is preloaded with one query per table, and rows go in with Core executemany in
+chunks; ledger lines, the bulk, use the driver's own bulk path (see :func:`_insert_ledger`).
+
+Locking: the import takes the change counter's row lock first and holds it until commit, so
+imports queue behind each other and sync pushes wait for the import (seconds, not minutes).
+
 Threading: :func:`import_export` is blocking and owns its own session; call it off any GUI
-thread. ``progress`` is called on the calling thread.
+thread. ``progress`` is called on the calling thread. The cyclic garbage collector is paused
+for the duration (process-wide; it is restored afterwards).
 """
 
 from __future__ import annotations
@@ -471,8 +479,11 @@ def _parse_tenancies(table: _Table, issues: _Issues, refs: set[str]) -> list[_Te
     out: list[_TenancyRow] = []
     f = _Fields(table, issues)
     seen: dict[str, int] = {}
+    i_ref = table.index["tenancy_ref"]
     for line, row in table.records:
         if not f.start(line, row):
+            if i_ref < len(row) and row[i_ref].strip():
+                refs.add(row[i_ref].strip())  # its people and lines are not "unknown" too
             continue
         ref = f.ref("tenancy_ref", seen)
         if ref:

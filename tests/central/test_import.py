@@ -491,6 +491,15 @@ def test_a_bad_first_export_leaves_the_store_empty(engine: Engine, tmp_path: Pat
     assert (before["tenancy"], before["officer"], before["counter"]) == ([], [], 0)
 
 
+def test_a_broken_tenancy_row_does_not_make_its_people_and_lines_unknown(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = write_export(tmp_path / "x", tenancies=TENANCIES.replace("9.5,,,,", "9.5,,,,,"))
+    assert rejected(engine, folder) == [
+        "tenancies.csv:6:-: the record has 12 fields but the header has 11"
+    ]
+
+
 def test_a_missing_required_column_rejects_the_file(engine: Engine, tmp_path: Path) -> None:
     tenants = "\n".join(
         ",".join(cell for i, cell in enumerate(line.split(",")) if i != 4)
