@@ -15,6 +15,17 @@ from app.store.database import LocalStore, open_local_store
 from app.ui import ops
 from tests.ui.fakes import RecordingPrompts
 
+# The offscreen platform (QT_QPA_PLATFORM=offscreen) warns about features it lacks; those
+# messages say nothing about the app, every other Qt warning still fails a test.
+OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
+
 
 @pytest.fixture(autouse=True)
 def no_operation_left_running() -> Iterator[None]:
