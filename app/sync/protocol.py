@@ -11,6 +11,12 @@ Protocol rules (see shared/DESIGN.md, Sync):
   left it is listed in ``removed_tenancy_ids``. ``next_cursor`` is the cursor to store with the
   page, in the same local transaction. An epoch that differs from the server's answers
   ``reset_required`` with no rows: the device must re-bootstrap.
+  The page may also carry, for a person or ledger line whose tenancy row changed after the
+  page's ``next_cursor``, that tenancy's newer row (so a device never holds a child without its
+  parent); applying rows is idempotent, so a row that arrives again later does no harm.
+- ``PullPage.remaining`` (optional, added in protocol 1 without a version change; None from a
+  server that does not send it) is how many in-scope changes are still to come after this
+  page: for progress only, never for correctness.
 - ``GET /sync/check`` answers a ``ScopeCheck`` of the officer's whole scope, which the client
   compares with its own copy after a complete pull.
 """
@@ -114,6 +120,7 @@ class PullPage(WireModel):
     people: list[PersonRow] = []
     ledger: list[LedgerRow] = []
     removed_tenancy_ids: list[uuid.UUID] = []
+    remaining: int | None = None
 
 
 class ScopeCheck(WireModel):

@@ -1,0 +1,308 @@
+"""The central sync service: FastAPI routes over the central store.
+
+Routes (wire format: ``app.sync.protocol``):
+
+- ``GET /health`` -> ``Health`` (no token needed);
+- ``POST /auth/signin`` ``SignInRequest`` -> ``SignInResponse``: checks the officer's password
+  (argon2), enrols or re-enrols the device and issues a fresh token;
+- ``GET /sync/pull?cursor=&limit=&epoch=`` -> ``PullPage`` (``central.pull``);
+- ``GET /sync/check`` -> ``ScopeCheck``.
+
+Invariants:
+
+- every request carries ``X-Doorstep-Protocol`` within [PROTOCOL_MIN, PROTOCOL_MAX]; otherwise
+  the answer is 426 ``protocol_unsupported`` and nothing is read or changed;
+- every error is an ``ErrorBody`` JSON (code for programs, message for people);
+- an unknown user and a wrong password get the same answer (no account probing);
+- logs carry ids and events only: never a name, an address, an amount, nor a username that
+  failed to sign in.
+
+Routes are thin: parsing and authorisation live in the ``Annotated`` dependencies
+(``SessionDep``, ``CurrentDevice``), the work in ``central.devices`` and ``central.pull``.
+Threading: there is no module-level engine; ``create_app(engine)`` keeps a sessionmaker on
+``app.state``; sync routes are plain functions that FastAPI runs in its thread pool, one
+Session per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.models.types import utcnow
+from app.sync.protocol import (
+    HEADER_PROTOCOL,
+    PROTOCOL_VERSION,
+    ErrorBody,
+    Health,
+    OfficerOut,
+    SignInRequest,
+    SignInResponse,
+)
+from central import devices, pull
+from central.db import epoch as store_epoch
+from central.models import Device, Officer
+from central.security import verify_password
+
+log = logging.getLogger("central.api")
+
+PROTOCOL_MIN = 1
+PROTOCOL_MAX = PROTOCOL_VERSION
+BAD_CREDENTIALS = "Sign-in failed: the username or password is not right."
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, stable code and a message for people."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    body = ErrorBody(code=code, message=message)
+    return JSONResponse(status_code=status, content=body.model_dump())
+
+
+# -- dependencies ---------------------------------------------------------------------------
+
+
+def require_protocol(
+    protocol: Annotated[str | None, Header(alias=HEADER_PROTOCOL)] = None,
+) -> int:
+    """The request's protocol version; 426 when it is missing or not one this server speaks."""
+    supported = (
+        f"{PROTOCOL_MIN}" if PROTOCOL_MIN == PROTOCOL_MAX else f"{PROTOCOL_MIN} to {PROTOCOL_MAX}"
+    )
+    if protocol is None:
+        raise ApiError(
+            426,
+            "protocol_unsupported",
+            f"The request did not say which Doorstep sync protocol it speaks (header "
+            f"{HEADER_PROTOCOL}); this central store speaks version {supported}. "
+            "Use the Doorstep app to sync. Nothing was changed.",
+        )
+    try:
+        version = int(protocol)
+    except ValueError:
+        version = -1
+    if not PROTOCOL_MIN <= version <= PROTOCOL_MAX:
+        raise ApiError(
+            426,
+            "protocol_unsupported",
+            f"This version of Doorstep speaks sync protocol {protocol!s:.20}, but the central "
+            f"store speaks version {supported}. Install the Doorstep version your IT team "
+            "supports; nothing was changed on either side.",
+        )
+    return version
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One Session per request, from the app's sessionmaker."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_device(
+    session: SessionDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Device:
+    """The enrolled device whose token the request carries; 401 token_invalid otherwise."""
+    token = ""
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "bearer":
+            token = value.strip()
+    device = devices.device_for_token(session, token) if token else None
+    if device is None:
+        raise ApiError(
+            401,
+            "token_invalid",
+            "This device's sign-in is no longer valid (it was replaced, revoked or never "
+            "issued). Sign in again.",
+        )
+    return device
+
+
+CurrentDevice = Annotated[Device, Depends(current_device)]
+
+
+# -- the app --------------------------------------------------------------------------------
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """The sync service over ``engine`` (an up-to-date central store)."""
+    app = FastAPI(
+        title="Doorstep central",
+        dependencies=[Depends(require_protocol)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @app.exception_handler(ApiError)
+    def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
+            for err in exc.errors()[:5]
+        )
+        return _error(422, "bad_request", f"The request is not valid ({problems}).")
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error: %s", type(exc).__name__)
+        return _error(
+            500, "server_error", "The central store had an unexpected problem; try again later."
+        )
+
+    @app.get("/health")
+    def health(session: SessionDep) -> Response:
+        body = Health(
+            status="ok",
+            protocol_min=PROTOCOL_MIN,
+            protocol_max=PROTOCOL_MAX,
+            epoch=store_epoch(session),
+        )
+        return Response(body.model_dump_json(), media_type="application/json")
+
+    @app.post("/auth/signin")
+    def signin(body: SignInRequest, session: SessionDep) -> Response:
+        officer = session.execute(
+            select(Officer).where(Officer.username == body.username.strip())
+        ).scalar_one_or_none()
+        if (
+            officer is None
+            or not officer.password_hash
+            or not verify_password(officer.password_hash, body.password)
+        ):
+            log.info("signin refused device=%s", body.device_id)
+            raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
+        try:
+            token = devices.enrol_device(
+                session, officer=officer, device_id=body.device_id, device_name=body.device_name
+            )
+        except devices.DeviceOfAnotherOfficer:
+            session.rollback()
+            log.info("signin refused device=%s enrolled to another officer", body.device_id)
+            raise ApiError(
+                409,
+                "device_of_another_officer",
+                "This device is enrolled to another officer. Ask IT to retire it before "
+                "signing in as someone else.",
+            ) from None
+        except devices.DeviceRevoked:
+            session.rollback()
+            log.info("signin refused device=%s revoked", body.device_id)
+            raise ApiError(
+                403,
+                "device_revoked",
+                "This device has been revoked by IT and cannot sign in. Ask IT for help.",
+            ) from None
+        reply = SignInResponse(
+            token=token,
+            officer=OfficerOut(
+                id=officer.id, username=officer.username, display_name=officer.display_name
+            ),
+            epoch=store_epoch(session),
+        )
+        session.commit()
+        log.info("signin officer=%s device=%s", officer.id, body.device_id)
+        return Response(reply.model_dump_json(), media_type="application/json")
+
+    @app.get("/sync/pull")
+    def sync_pull(
+        session: SessionDep,
+        device: CurrentDevice,
+        cursor: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int | None, Query()] = None,
+        epoch: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> Response:
+        try:
+            page = pull.pull_page(
+                session, officer_id=device.officer_id, cursor=cursor, limit=limit, epoch=epoch
+            )
+        except pull.BadPullRequest as exc:
+            raise ApiError(422, "bad_request", str(exc)) from None
+        log.debug(
+            "pull device=%s cursor=%d next=%d rows=%d",
+            device.id,
+            cursor,
+            page.next_cursor,
+            len(page.tenancies) + len(page.people) + len(page.ledger),
+        )
+        return Response(page.model_dump_json(), media_type="application/json")
+
+    @app.get("/sync/check")
+    def sync_check(session: SessionDep, device: CurrentDevice) -> Response:
+        check = pull.scope_check(session, officer_id=device.officer_id)
+        device.last_seen_at = utcnow()
+        session.commit()
+        log.info("check device=%s cursor=%d", device.id, check.cursor)
+        return Response(check.model_dump_json(), media_type="application/json")
+
+    return app
+
+
+def serve(*, url: str | None, host: str, port: int) -> int:
+    """Run the service with uvicorn until interrupted; 0 on a clean stop, 1 when it cannot."""
+    import uvicorn
+
+    from central.db import open_store
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = open_store(url)
+    app = create_app(engine)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        engine.dispose()
+        log.error("cannot listen on %s:%s: %s", host, port, exc.strerror or exc)
+        sys.stderr.write(f"Doorstep central cannot listen on {host}:{port}: {exc.strerror}\n")
+        return 1
+    bound_port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    # The socket is already listening, so connections made from now on queue until served.
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    # The one ready line `serve` promises (tests and the demo launcher wait for it).
+    print(f"Doorstep central listening on http://{shown}:{bound_port}", flush=True)  # noqa: T201
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        engine.dispose()
+    return 0
+
+
+__all__ = ["CurrentDevice", "SessionDep", "create_app", "serve"]
