@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.money import weeks_of_charge
 from app.models import LedgerEntry, Person, SyncState, Tenancy
+from app.services.audit import record_event
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -176,18 +177,11 @@ def last_synced_at(session: Session) -> datetime | None:
     return session.scalar(select(SyncState.last_pull_at).where(SyncState.id == 1))
 
 
-def known_server_url(session: Session) -> str | None:
-    """The central store's address this device last used, if any (to pre-fill sign-in)."""
-    return session.scalar(select(SyncState.server_url).where(SyncState.id == 1))
-
-
 def record_caseload_viewed(session: Session, *, case_count: int) -> None:
     """Append a "caseload.viewed" audit event (ids and a count only, no personal data).
 
     The caller commits.
     """
-    from app.services.audit import record_event
-
     state = session.get(SyncState, 1)
     record_event(
         session,

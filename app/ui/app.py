@@ -19,11 +19,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog
 
-from app.services.caseload import known_server_url
 from app.services.enrolment import is_enrolled, set_server_url, sign_in
+from app.services.enrolment import server_url as known_server_url
 from app.services.sync import run_sync
 from app.store.database import open_local_store
 from app.store.errors import StoreError
+from app.sync.client import SyncError
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner, ThreadRunner
 from app.ui.prompts import Prompts
@@ -74,9 +75,8 @@ def launch(
             set_server_url(store=store, server_url=server_url)
         enrolled = is_enrolled(store)
         if not server_url:
-            with store.session() as session:
-                server_url = known_server_url(session)
-    except (StoreError, ValueError) as exc:
+            server_url = known_server_url(store)
+    except (StoreError, SyncError) as exc:  # SyncError: an address that is not http(s)
         store.close()
         prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
         return Launched(None, 1)

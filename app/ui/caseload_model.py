@@ -2,8 +2,10 @@
 
 ``CaseTableModel`` only presents rows the caseload service computed (balances and weeks come
 from ``app.services.caseload`` and ``app.domain.money``); ``SortRole`` holds the raw values
-(pence as ``int``, weeks as ``Decimal`` or None, text as ``str``) and ``CaseFilterProxy`` sorts
-on those, never on formatted text. Filtering is type-to-filter: every word typed must appear,
+(pence as ``int``, weeks as ``Decimal`` or None, text as ``str``); sorting is on those, never on
+formatted text, done by the model in one Python ``sorted`` and asked for through
+``CaseFilterProxy.sort`` (a proxy comparing row pairs through Python takes seconds at 20,000
+rows). Filtering is type-to-filter: every word typed must appear,
 case- and accent-insensitively, in the lead tenant's or a household member's name, the
 address, the postcode (with or without its space) or the ref.
 
@@ -98,6 +100,8 @@ class CaseTableModel(QAbstractTableModel):
         self._rows: list[CaseRow] = []
         self._search: list[str] = []
         self._keys: dict[int, list[Any]] = {}
+        self._sort_column: int | None = None
+        self._descending = False
         self._bold = QFont()
         self._bold.setBold(True)
         self._former_brush = QBrush(_FORMER)
@@ -113,8 +117,17 @@ class CaseTableModel(QAbstractTableModel):
 
     def _load(self, rows: Sequence[CaseRow]) -> None:
         self._rows = list(rows)
+        if self._sort_column is not None:
+            keys = [self._sort_key(row, self._sort_column) for row in self._rows]
+            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=self._descending)
+            self._rows = [self._rows[i] for i in order]
         self._search = [_search_text(row) for row in self._rows]
         self._keys = {}
+
+    def sort_order(self) -> tuple[int | None, Qt.SortOrder]:
+        """The column the rows are kept sorted by (None: as given) and the order."""
+        order = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+        return self._sort_column, order
 
     def rows(self) -> list[CaseRow]:
         return list(self._rows)
@@ -215,6 +228,32 @@ class CaseTableModel(QAbstractTableModel):
             return None
         return None
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Reorder the rows by the raw values of ``column`` (stable); kept across ``set_rows``.
+
+        Sorting here, in one Python ``sorted`` over precomputed keys, takes milliseconds for
+        20,000 rows, where a proxy calling back into Python for every comparison takes
+        seconds. A column of -1 keeps the rows in the order given.
+        """
+        if not 0 <= column < len(CaseColumn):
+            self._sort_column = None
+            return
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        keys = self.sort_keys(column)
+        order_ = sorted(range(len(keys)), key=keys.__getitem__, reverse=self._descending)
+        new_position = [0] * len(order_)
+        for new, old in enumerate(order_):
+            new_position[old] = new
+        self._rows = [self._rows[i] for i in order_]
+        self._search = [self._search[i] for i in order_]
+        self._keys = {col: [values[i] for i in order_] for col, values in self._keys.items()}
+        before = self.persistentIndexList()
+        after = [self.index(new_position[index.row()], index.column()) for index in before]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -231,7 +270,8 @@ class CaseTableModel(QAbstractTableModel):
 
 
 class CaseFilterProxy(QSortFilterProxyModel):
-    """Sorts a ``CaseTableModel`` on raw values and filters it by the text typed.
+    """Sorts a ``CaseTableModel`` on raw values (through the model) and filters it by the
+    text typed.
 
     Threading: GUI thread only. The source model must be a ``CaseTableModel``.
     """
@@ -274,6 +314,11 @@ class CaseFilterProxy(QSortFilterProxyModel):
         text = self.case_model().search_text(source_row)
         return all(word in text for word in self._words)
 
-    def lessThan(self, source_left: AnyIndex, source_right: AnyIndex) -> bool:
-        keys = self.case_model().sort_keys(source_left.column())
-        return bool(keys[source_left.row()] < keys[source_right.row()])
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by the raw values (``SortRole``) of ``column``: the source model reorders its
+        rows and this proxy keeps the source's order, filtering it (see
+        ``CaseTableModel.sort`` for why)."""
+        self.case_model().sort(column, order)
+
+    def sort_order(self) -> tuple[int | None, Qt.SortOrder]:
+        return self.case_model().sort_order()

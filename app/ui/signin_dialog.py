@@ -241,6 +241,7 @@ class SignInDialog(QDialog):
     # -- ProgressSink -------------------------------------------------------------------------
     def begin_progress(self, label: str) -> None:
         self._busy = True
+        self._clear_error()
         for widget in (self.server_edit, self.username_edit, self.password_edit, self.buttons):
             widget.setEnabled(False)
         self.progress_label.setText(label)

@@ -166,7 +166,7 @@ def seed_caseload(
 
 
 def seed_officer(store: LocalStore, *, server_url: str | None = None) -> uuid.UUID:
-    """An officer row and the sync state of an enrolled device (without a device token)."""
+    """An officer row, the sync state and the device token of an enrolled device."""
     officer_id = uuid.uuid4()
     with store.session() as session:
         session.add(Officer(id=officer_id, username="asmith", display_name="Alex Smith"))
@@ -177,4 +177,5 @@ def seed_officer(store: LocalStore, *, server_url: str | None = None) -> uuid.UU
         state.officer_id = officer_id
         state.server_url = server_url
         session.commit()
+    store.secrets.save_device_token("test-device-token")
     return officer_id

@@ -1,0 +1,198 @@
+"""Starting the app: a refused store, an enrolled laptop offline, a new laptop signing in."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.paths import data_dir, database_path
+from app.services.enrolment import OfficerInfo
+from app.services.sync import SyncSummary
+from app.store.database import LocalStore, open_local_store
+from app.ui.app import CANNOT_OPEN_TITLE, Launched, launch
+from app.ui.main_window import MainWindow
+from app.ui.ops import InlineRunner, ThreadRunner
+from app.ui.signin_dialog import SignInDialog
+from tests.ui.fakes import RecordingPrompts
+from tests.ui.seed import seed_caseload, seed_officer
+
+
+def closed_port_url() -> str:
+    """An http:// address on which nothing listens (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def fake_summary() -> SyncSummary:
+    return SyncSummary(
+        pages=1,
+        tenancies=30,
+        people=40,
+        ledger_lines=200,
+        removed=0,
+        cursor=5,
+        bootstrapped=True,
+        check_ok=True,
+        changed_tenancy_ids=(),
+    )
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return data_dir(tmp_path / "client")
+
+
+def enrolled_store(folder: Path, server_url: str) -> None:
+    store = open_local_store(folder)
+    try:
+        seed_caseload(store, extra=26)
+        seed_officer(store, server_url=server_url)
+    finally:
+        store.close()
+
+
+def window_of(qtbot: QtBot, launched: Launched) -> MainWindow:
+    assert launched.window is not None
+    qtbot.addWidget(launched.window)
+    return launched.window
+
+
+def test_a_store_that_cannot_be_opened_is_a_message_and_exit_1(
+    folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
+) -> None:
+    import sqlite3
+
+    sqlite3.connect(database_path(folder)).execute("CREATE TABLE t (x)").connection.close()
+    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)
+    assert launched.window is None
+    assert launched.exit_code == 1
+    kind, title, text = prompts.shown[0]
+    assert (kind, title) == ("error", CANNOT_OPEN_TITLE)
+    assert "plain, unencrypted SQLite database" in text
+
+
+def test_enrolled_laptop_shows_its_caseload_without_syncing(
+    qtbot: QtBot, folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
+) -> None:
+    enrolled_store(folder, "https://doorstep.council.gov.uk")
+    calls: list[Any] = []
+    launched = launch(
+        data_dir=folder,
+        runner=inline_runner,
+        prompts=prompts,
+        sync_fn=lambda **kw: calls.append(kw),
+    )
+    window = window_of(qtbot, launched)
+    assert window.isVisible()
+    assert window.proxy.rowCount() == 30
+    assert window.windowTitle() == "Doorstep — Alex Smith"
+    assert calls == []
+    assert prompts.shown == []
+
+
+def test_sync_on_start_runs_in_the_background(
+    qtbot: QtBot, folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
+) -> None:
+    enrolled_store(folder, "https://doorstep.council.gov.uk")
+    calls: list[Any] = []
+
+    def sync(**kwargs: Any) -> SyncSummary:
+        calls.append(kwargs)
+        return fake_summary()
+
+    window = window_of(
+        qtbot,
+        launch(
+            data_dir=folder,
+            runner=inline_runner,
+            prompts=prompts,
+            sync_fn=sync,
+            sync_on_start=True,
+        ),
+    )
+    assert len(calls) == 1
+    assert window.proxy.rowCount() == 30
+
+
+def test_starting_offline_shows_the_caseload_and_sync_reports_offline(
+    qtbot: QtBot, folder: Path, prompts: RecordingPrompts, thread_runner: ThreadRunner
+) -> None:
+    """The real sync against a closed port: the caseload shows; no modal box is raised."""
+    url = closed_port_url()
+    enrolled_store(folder, url)
+    window = window_of(qtbot, launch(data_dir=folder, runner=thread_runner, prompts=prompts))
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 30, timeout=5000)
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: not window.is_syncing(), timeout=20_000)
+    assert window.status_text().startswith("30 cases · Offline: ")
+    assert prompts.shown == []
+    assert window.proxy.rowCount() == 30
+
+
+def test_new_laptop_signs_in_then_downloads_with_a_progress_dialog(
+    qtbot: QtBot, folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
+) -> None:
+    signed_in: list[dict[str, Any]] = []
+    dialogs: list[str] = []
+
+    def sign_in(*, store: LocalStore, server_url: str, **kwargs: Any) -> OfficerInfo:
+        signed_in.append({"server_url": server_url, **kwargs})
+        officer_id = seed_officer(store, server_url=server_url)
+        return OfficerInfo(id=officer_id, username="asmith", display_name="Alex Smith")
+
+    def first_sync(*, store: LocalStore, progress: Any) -> SyncSummary:
+        dialogs.extend(
+            w.labelText()
+            for w in QApplication.topLevelWidgets()
+            if w.isVisible() and w.metaObject().className() == "QProgressDialog"
+        )
+        seed_caseload(store, extra=1)
+        return fake_summary()
+
+    def answer_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SignInDialog)
+        assert dialog.server_edit.text() == "https://doorstep.council.gov.uk"
+        dialog.username_edit.setText("asmith")
+        dialog.password_edit.setText("pw")
+        dialog.accept()
+
+    QTimer.singleShot(0, answer_dialog)
+    window = window_of(
+        qtbot,
+        launch(
+            data_dir=folder,
+            runner=inline_runner,
+            prompts=prompts,
+            server_url="https://doorstep.council.gov.uk",
+            sign_in_fn=sign_in,
+            sync_fn=first_sync,
+        ),
+    )
+    assert [s["username"] for s in signed_in] == ["asmith"]
+    assert dialogs == ["Downloading your caseload…"]
+    assert window.proxy.rowCount() == 5
+    assert window.windowTitle() == "Doorstep — Alex Smith"
+
+
+def test_cancelling_sign_in_quits_quietly(
+    folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
+) -> None:
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SignInDialog)
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)
+    assert launched.window is None
+    assert launched.exit_code == 0
+    assert prompts.shown == []
