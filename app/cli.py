@@ -1,0 +1,218 @@
+"""``python -m app``: the desktop client's command line (the GUI by default).
+
+``python -m app [--data-dir DIR] [--server URL] [--allow-demo-key-file] [COMMAND]``
+
+- no command: start the GUI (PySide6 is imported only then, so ``--help`` and the headless
+  commands work on a machine with no display and no Qt);
+- ``signin --server URL --user NAME [--password-file FILE]``: enrol this device;
+- ``sync``: one sync cycle, with a one-line summary;
+- ``report balances --format csv``: the balances of the caseload on this device.
+
+Every failure is one clear line on stderr and exit status 1 (2 for bad usage), never a
+traceback. ``--allow-demo-key-file`` is for the synthetic demo only: with no keyring, the key
+and token go to files in the demo's data folder.
+
+Threading: runs on the main thread; the GUI takes over the thread when started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app import __version__
+
+if TYPE_CHECKING:
+    from app.store.database import LocalStore
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad usage found after parsing (exit status 2)."""
+
+
+class PasswordFileError(Exception):
+    """The password file cannot be used (exit status 1)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app",
+        description="Doorstep: the income officer's offline caseload. With no command, the "
+        "desktop window starts.",
+    )
+    parser.add_argument("--version", action="version", version=f"Doorstep {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help="folder holding the encrypted caseload (default: DOORSTEP_DATA_DIR or the "
+        "user's data folder)",
+    )
+    parser.add_argument("--server", help="the central store's address, e.g. https://host:8765")
+    parser.add_argument(
+        "--allow-demo-key-file",
+        action="store_true",
+        help="synthetic demo only: without a keyring, keep the key in a file in the data folder",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("signin", help="sign this device in to the central store")
+    p.add_argument("--server", dest="signin_server", help="the central store's address")
+    p.add_argument("--user", required=True, help="your username")
+    p.add_argument(
+        "--password-file",
+        help="read the password from this file (first line); without it you are asked",
+    )
+    p.add_argument("--device-name", default="", help="a name for this laptop (default: hostname)")
+
+    p = sub.add_parser("sync", help="bring the caseload up to date with the central store")
+    p.add_argument("--page-limit", type=int, help="rows per page (default: the server's)")
+
+    p = sub.add_parser("report", help="reports over the caseload on this device")
+    rsub = p.add_subparsers(dest="report", required=True, metavar="REPORT")
+    bal = rsub.add_parser("balances", help="tenancy_ref,balance_pence for every tenancy, by ref")
+    bal.add_argument("--format", choices=["csv"], default="csv")
+    return parser
+
+
+def _read_password(path: str | None) -> str:
+    if path is None:
+        if not sys.stdin.isatty():
+            raise UsageError("no --password-file given and no terminal to ask for the password")
+        return getpass.getpass("Password: ")
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            line = handle.readline()
+    except FileNotFoundError:
+        raise PasswordFileError(f"the password file {path} does not exist") from None
+    except IsADirectoryError:
+        raise PasswordFileError(f"the password file {path} is a folder, not a file") from None
+    except PermissionError:
+        raise PasswordFileError(
+            f"the password file {path} cannot be read (permission denied)"
+        ) from None
+    except UnicodeDecodeError:
+        raise PasswordFileError(f"the password file {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise PasswordFileError(
+            f"the password file {path} cannot be read ({exc.strerror})"
+        ) from None
+    password = line.rstrip("\r\n")
+    if not password:
+        raise PasswordFileError(
+            f"the password file {path} is empty (the password is its first line)"
+        )
+    return password
+
+
+def _open_store(args: argparse.Namespace) -> LocalStore:
+    from app.paths import data_dir
+    from app.store.database import open_local_store
+
+    return open_local_store(data_dir(args.data_dir), allow_demo_files=args.allow_demo_key_file)
+
+
+def _signin(args: argparse.Namespace) -> int:
+    from app.services.enrolment import server_url, sign_in
+
+    password = _read_password(args.password_file)
+    store = _open_store(args)
+    try:
+        url = args.signin_server or args.server or server_url(store)
+        if not url:
+            raise UsageError("say which central store to sign in to: signin --server URL")
+        officer = sign_in(
+            store=store,
+            server_url=url,
+            username=args.user,
+            password=password,
+            device_name=args.device_name,
+        )
+    finally:
+        store.close()
+    name = officer.display_name or officer.username
+    print(f"Signed in as {name} ({officer.username}) at {url.rstrip('/')}.")
+    return EXIT_OK
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from app.services.enrolment import set_server_url
+    from app.services.sync import run_sync
+
+    store = _open_store(args)
+    try:
+        if args.server:
+            set_server_url(store=store, server_url=args.server)
+        summary = run_sync(store=store, page_limit=args.page_limit)
+    finally:
+        store.close()
+    check = {True: "ok", False: "MISMATCH", None: "skipped"}[summary.check_ok]
+    kind = "bootstrap" if summary.bootstrapped else "update"
+    print(
+        f"Synced ({kind}): {summary.pages} page(s), {summary.tenancies} tenancies, "
+        f"{summary.people} people, {summary.ledger_lines} ledger lines, "
+        f"{summary.removed} removed; cursor {summary.cursor}; check {check}."
+    )
+    return EXIT_OK if summary.check_ok is not False else EXIT_FAILED
+
+
+def _report(args: argparse.Namespace) -> int:
+    from app.services.reports import balances_csv
+
+    store = _open_store(args)
+    try:
+        with store.session() as session, session.begin():
+            text = balances_csv(session=session)
+    finally:
+        store.close()
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from app.paths import data_dir
+    from app.ui.app import run_gui
+
+    result: int = run_gui(
+        data_dir=data_dir(args.data_dir),
+        allow_demo_files=args.allow_demo_key_file,
+        server_url=args.server,
+    )
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    from app.store.errors import StoreError
+    from app.sync.client import SyncError
+
+    try:
+        if args.command == "signin":
+            return _signin(args)
+        if args.command == "sync":
+            if args.page_limit is not None and args.page_limit < 1:
+                raise UsageError("--page-limit must be 1 or more")
+            return _sync(args)
+        if args.command == "report":
+            return _report(args)
+        return _gui(args)
+    except UsageError as exc:
+        print(f"doorstep: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (PasswordFileError, StoreError, SyncError) as exc:
+        print(f"doorstep: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("doorstep: interrupted; everything already saved is kept.", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"doorstep: {exc.strerror or exc} ({exc.filename or 'no file'})", file=sys.stderr)
+        return EXIT_FAILED

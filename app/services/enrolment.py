@@ -1,0 +1,182 @@
+"""Signing this device in to the central store (enrolment) and asking who is signed in.
+
+Invariants:
+
+- the device token lives only in the keyring (``store.secrets``), never in the database file;
+- the device id is made once and kept in ``SyncState``; it changes only when a *different*
+  officer signs in on this laptop, because the central store ties a device id to one officer
+  for ever (it answers 409 to anyone else);
+- signing in as a different officer than the one whose caseload is on the device is refused
+  while the outbox holds unsent work (it would be lost or sent under the wrong name); with an
+  empty outbox the old caseload is wiped first, in the same transaction that saves the new
+  officer;
+- a failed sign-in changes nothing on the device.
+
+Threading: blocking functions (network, then one local transaction); call them off the GUI
+thread. They use their own Sessions from ``store``.
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, func, select
+
+from app import __version__
+from app.models import Officer, OutboxMutation, SyncState
+from app.services.audit import record_event
+from app.store.database import LocalStore
+from app.sync.client import SyncClient, SyncError
+from app.sync.pull import wipe_caseload
+
+
+@dataclass(frozen=True)
+class OfficerInfo:
+    """The signed-in officer, as the central store names them."""
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+
+
+class SignInRefused(SyncError):
+    """Signing in was refused on this device (before or after asking the server)."""
+
+
+class BadServerUrl(SyncError):
+    """The central store's address is not an http(s) URL."""
+
+
+def normalise_server_url(server_url: str) -> str:
+    """``server_url`` without surrounding spaces or a trailing slash; refuses a non-http(s) URL."""
+    url = server_url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadServerUrl(
+            f"{server_url!r} is not a central store address: expected something like "
+            "https://doorstep.example.gov.uk or http://127.0.0.1:8765."
+        )
+    return url
+
+
+def _state(store: LocalStore) -> tuple[SyncState | None, Officer | None, int]:
+    with store.session() as session:
+        state = session.get(SyncState, 1)
+        officer = session.get(Officer, state.officer_id) if state and state.officer_id else None
+        pending = session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one()
+        return state, officer, int(pending)
+
+
+def is_enrolled(store: LocalStore) -> bool:
+    """True when an officer is signed in on this device and its token is in the keyring."""
+    state, officer, _ = _state(store)
+    if state is None or officer is None or not state.server_url:
+        return False
+    return bool(store.secrets.device_token())
+
+
+def current_officer(store: LocalStore) -> OfficerInfo | None:
+    """The officer whose caseload is on this device, or None."""
+    _, officer, _ = _state(store)
+    if officer is None:
+        return None
+    return OfficerInfo(officer.id, officer.username, officer.display_name)
+
+
+def server_url(store: LocalStore) -> str | None:
+    """The central store this device syncs with, or None before it is set."""
+    state, _, _ = _state(store)
+    return state.server_url if state else None
+
+
+def set_server_url(*, store: LocalStore, server_url: str) -> None:
+    """Remember the central store's address (the device id is made here if there is none)."""
+    url = normalise_server_url(server_url)
+    with store.session() as session, session.begin():
+        state = session.get(SyncState, 1)
+        if state is None:
+            session.add(SyncState(id=1, device_id=uuid.uuid4(), server_url=url, cursor=0))
+        else:
+            state.server_url = url
+
+
+def _pending_message(officer: Officer, pending: int) -> str:
+    return (
+        f"This laptop holds {pending} change(s) made by {officer.display_name or officer.username} "
+        "that have not reached the central store yet. Sign in as them and sync first; signing "
+        "in as someone else would lose that work. Nothing was changed."
+    )
+
+
+def sign_in(
+    *,
+    store: LocalStore,
+    server_url: str,
+    username: str,
+    password: str,
+    device_name: str = "",
+    client: SyncClient | None = None,
+) -> OfficerInfo:
+    """Sign this device in as ``username``: enrol it, keep the token in the keyring.
+
+    Raises ``SyncError`` subclasses (``Offline``, ``AuthRejected``, :class:`SignInRefused`, ...)
+    whose ``str()`` is the message to show; nothing is changed then.
+    """
+    url = normalise_server_url(server_url)
+    username = username.strip()
+    state, officer, pending = _state(store)
+    switching = officer is not None and officer.username.casefold() != username.casefold()
+    if switching and pending and officer is not None:
+        raise SignInRefused(_pending_message(officer, pending))
+    device_id = state.device_id if state is not None and not switching else uuid.uuid4()
+
+    own_client = client is None
+    http = client or SyncClient(url, app_version=__version__)
+    try:
+        reply = http.sign_in(
+            username=username,
+            password=password,
+            device_id=device_id,
+            device_name=device_name or socket.gethostname()[:200],
+        )
+    finally:
+        if own_client:
+            http.close()
+
+    new_officer = reply.officer
+    with store.session() as session, session.begin():
+        row = session.get(SyncState, 1)
+        old = session.get(Officer, row.officer_id) if row and row.officer_id else None
+        if old is not None and old.id != new_officer.id:
+            waiting = session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one()
+            if waiting:
+                raise SignInRefused(_pending_message(old, int(waiting)))
+            wipe_caseload(session)
+        if row is None:
+            row = SyncState(id=1, device_id=device_id, cursor=0)
+            session.add(row)
+        row.device_id = device_id
+        row.server_url = url
+        row.officer_id = new_officer.id
+        session.execute(delete(Officer).where(Officer.id != new_officer.id))
+        session.flush()
+        session.merge(
+            Officer(
+                id=new_officer.id,
+                username=new_officer.username,
+                display_name=new_officer.display_name,
+            )
+        )
+        record_event(
+            session,
+            event="device.signed_in",
+            officer_id=new_officer.id,
+            device_id=device_id,
+            detail={"switched_officer": bool(old is not None and old.id != new_officer.id)},
+        )
+        # Last, inside the transaction: if the keyring refuses, nothing above is committed.
+        store.secrets.save_device_token(reply.token)
+    return OfficerInfo(new_officer.id, new_officer.username, new_officer.display_name)

@@ -1,0 +1,223 @@
+"""One sync cycle: pull every page after the cursor, then check the copy against the server.
+
+``run_sync`` pulls pages until ``has_more`` is false, each page and its cursor committed in one
+local transaction (so an interruption — a dropped connection, a crash, a progress callback
+that raises — resumes from the last committed page with nothing duplicated). A page answering
+``reset_required``, or a changed server epoch, wipes the caseload tables and the cursor (the
+outbox is kept) and bootstraps again. Then ``GET /sync/check``: when the server's cursor equals
+ours, its counts and balance must equal the local copy's; a mismatch re-bootstraps once and
+checks again. If the server kept moving, the check is skipped (``check_ok`` is None).
+
+Push is not part of this cycle yet (the device makes no mutations that sync so far).
+
+Threading: blocking; run it off the GUI thread. ``progress(done, total, message)`` is called on
+the calling (worker) thread after each committed page, so it must not touch Qt widgets; it may
+raise to stop the sync (everything committed so far stays).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app import __version__
+from app.models import LedgerEntry, Person, SyncState, Tenancy
+from app.services.audit import record_event
+from app.store.database import LocalStore
+from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
+from app.sync.protocol import ScopeCheck
+from app.sync.pull import apply_page, sync_state, wipe_caseload
+
+Progress = Callable[[int, "int | None", str], None]
+
+MAX_RESETS = 2
+CHECK_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What a sync cycle did; screens refresh the tenancies in ``changed_tenancy_ids``."""
+
+    pages: int
+    tenancies: int
+    people: int
+    ledger_lines: int
+    removed: int
+    cursor: int
+    bootstrapped: bool
+    check_ok: bool | None
+    changed_tenancy_ids: frozenset[uuid.UUID]
+
+
+@dataclass
+class _Cycle:
+    store: LocalStore
+    client: SyncClient
+    progress: Progress | None
+    page_limit: int | None
+    pages: int = 0
+    tenancies: int = 0
+    people: int = 0
+    ledger_lines: int = 0
+    removed: int = 0
+    bootstrapped: bool = False
+    resets: int = 0
+    changed: set[uuid.UUID] = field(default_factory=set)
+
+    def _reset(self, epoch: str | None) -> None:
+        self.resets += 1
+        if self.resets > MAX_RESETS:
+            raise ServerError(
+                "The central store keeps asking this device to start again; sync stopped. "
+                "Try again later or ask IT. Your unsent work is kept."
+            )
+        with self.store.session() as session, session.begin():
+            self.changed |= wipe_caseload(session, epoch=epoch)
+        self.bootstrapped = True
+
+    def pull_all(self) -> int:
+        """Pull until the server has nothing more; returns the final cursor."""
+        while True:
+            with self.store.session() as session:
+                state = sync_state(session)
+                cursor, epoch = state.cursor, state.epoch
+            if cursor == 0:
+                self.bootstrapped = True
+            page = self.client.pull(cursor, self.page_limit, epoch)
+            if page.reset_required or (epoch is not None and page.epoch != epoch):
+                self._reset(page.epoch)
+                continue
+            if (
+                page.cursor != cursor
+                or page.next_cursor < cursor
+                or (page.has_more and page.next_cursor == cursor)
+            ):
+                raise BadReply(
+                    "The central store sent a page that does not follow on from this device's "
+                    "position; nothing of it was used. Try again later."
+                )
+            with self.store.session() as session, session.begin():
+                applied = apply_page(session, page)
+                if not page.has_more:
+                    sync_state(session).bootstrapped = True
+            self.pages += 1
+            self.tenancies += applied.tenancies
+            self.people += applied.people
+            self.ledger_lines += applied.ledger_lines
+            self.removed += applied.removed
+            self.changed |= applied.changed_tenancy_ids
+            if self.progress is not None:
+                done = self.tenancies + self.people + self.ledger_lines + self.removed
+                total = done + page.remaining if page.remaining is not None else None
+                if not page.has_more:
+                    total = done
+                self.progress(done, total, f"Downloaded {done:,} changes ({self.pages} pages)")
+            if not page.has_more:
+                return page.next_cursor
+
+    def local_check(self) -> tuple[int, ScopeCheck]:
+        with self.store.session() as session:
+            cursor = sync_state(session).cursor
+            tenancies = session.execute(select(func.count()).select_from(Tenancy)).scalar_one()
+            people = session.execute(select(func.count()).select_from(Person)).scalar_one()
+            lines, balance = session.execute(
+                select(func.count(), func.coalesce(func.sum(LedgerEntry.amount_pence), 0))
+            ).one()
+        return cursor, ScopeCheck(
+            cursor=cursor,
+            tenancies=int(tenancies),
+            people=int(people),
+            ledger_lines=int(lines),
+            balance_pence=int(balance),
+        )
+
+    def verify(self) -> bool | None:
+        """Compare with the server's counts; one re-bootstrap on a mismatch."""
+        rebootstrapped = False
+        for _ in range(CHECK_ROUNDS):
+            server = self.client.check()
+            cursor, local = self.local_check()
+            if server.cursor != cursor:
+                self.pull_all()  # the server moved on meanwhile: catch up, then compare
+                continue
+            if server == local:
+                return True
+            if rebootstrapped:
+                return False
+            with self.store.session() as session:
+                epoch = sync_state(session).epoch
+            self._reset(epoch)
+            self.pull_all()
+            rebootstrapped = True
+        return None
+
+
+def run_sync(
+    *,
+    store: LocalStore,
+    progress: Progress | None = None,
+    client: SyncClient | None = None,
+    page_limit: int | None = None,
+) -> SyncSummary:
+    """One pull cycle and its check. Raises ``SyncError`` subclasses with messages for people."""
+    with store.session() as session:
+        state = session.get(SyncState, 1)
+        officer_id = state.officer_id if state else None
+        device_id = state.device_id if state else None
+        url = state.server_url if state else None
+    token = store.secrets.device_token()
+    if state is None or officer_id is None or not url or not token:
+        raise NotSignedIn("This device is not signed in to the central store yet. Sign in first.")
+    own_client = client is None
+    http = client or SyncClient(url, token=token, app_version=__version__)
+    if http.token is None:
+        http.token = token
+    cycle = _Cycle(store=store, client=http, progress=progress, page_limit=page_limit)
+    try:
+        cycle.pull_all()
+        check_ok = cycle.verify()
+    except SyncError as exc:
+        with store.session() as session, session.begin():
+            record_event(
+                session,
+                event="sync.failed",
+                officer_id=officer_id,
+                device_id=device_id,
+                detail={"error": type(exc).__name__, "pages": cycle.pages},
+            )
+        raise
+    finally:
+        if own_client:
+            http.close()
+    with store.session() as session, session.begin():
+        cursor = sync_state(session).cursor
+        record_event(
+            session,
+            event="sync.pulled",
+            officer_id=officer_id,
+            device_id=device_id,
+            detail={
+                "pages": cycle.pages,
+                "tenancies": cycle.tenancies,
+                "people": cycle.people,
+                "ledger_lines": cycle.ledger_lines,
+                "removed": cycle.removed,
+                "cursor": cursor,
+                "bootstrapped": cycle.bootstrapped,
+                "check_ok": check_ok,
+            },
+        )
+    return SyncSummary(
+        pages=cycle.pages,
+        tenancies=cycle.tenancies,
+        people=cycle.people,
+        ledger_lines=cycle.ledger_lines,
+        removed=cycle.removed,
+        cursor=cursor,
+        bootstrapped=cycle.bootstrapped,
+        check_ok=check_ok,
+        changed_tenancy_ids=frozenset(cycle.changed),
+    )

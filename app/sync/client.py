@@ -1,0 +1,243 @@
+"""The HTTP client of the sync protocol (``app.sync.protocol``), over httpx.
+
+Every request carries the protocol headers; every reply is validated against the protocol
+before anyone sees it. Failures raise a :class:`SyncError` subclass whose ``str()`` is a
+message for people:
+
+- :class:`Offline` — the central store cannot be reached (refused, DNS, timeout);
+- :class:`AuthRejected` — bad credentials, an invalid or revoked token, a device of another
+  officer (``code`` tells them apart);
+- :class:`ProtocolMismatch` — the server does not speak this app's protocol version;
+- :class:`ServerError` — any other error answer (5xx, 4xx);
+- :class:`BadReply` — an answer that does not validate against the protocol: nothing of it is
+  applied.
+
+Threading: a ``SyncClient`` holds one ``httpx.Client``; use it from one thread at a time (the
+GUI's network worker). It never touches the local database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from app.sync.protocol import (
+    HEADER_APP,
+    HEADER_PROTOCOL,
+    PROTOCOL_VERSION,
+    ErrorBody,
+    Health,
+    PullPage,
+    ScopeCheck,
+    SignInRequest,
+    SignInResponse,
+)
+
+Model = TypeVar("Model", bound=BaseModel)
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=10.0)
+
+
+class SyncError(Exception):
+    """Sync could not be done; ``str(error)`` is the message to show. Nothing was applied."""
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class Offline(SyncError):
+    """The central store cannot be reached (no network, wrong address, server down)."""
+
+
+class AuthRejected(SyncError):
+    """The server refused the credentials or the device token."""
+
+
+class ProtocolMismatch(SyncError):
+    """The server does not speak this app's protocol version."""
+
+
+class ServerError(SyncError):
+    """The server answered with an error."""
+
+
+class BadReply(SyncError):
+    """The server's answer does not follow the protocol; nothing of it is used."""
+
+
+class NotSignedIn(SyncError):
+    """This device has not been signed in (no server, officer or token)."""
+
+
+class SyncClient:
+    """Talks to one central store. ``token`` is the device token for authenticated calls."""
+
+    def __init__(
+        self,
+        server_url: str,
+        *,
+        token: str | None = None,
+        app_version: str,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.server_url = server_url.rstrip("/")
+        self.token = token
+        headers = {
+            HEADER_PROTOCOL: str(PROTOCOL_VERSION),
+            HEADER_APP: f"doorstep/{app_version}",
+            "Accept": "application/json",
+        }
+        try:
+            self._http = httpx.Client(
+                base_url=self.server_url, headers=headers, timeout=timeout, transport=transport
+            )
+        except (ValueError, httpx.InvalidURL) as exc:
+            raise Offline(
+                f"The central store address {server_url!r} is not a valid URL "
+                "(expected something like https://doorstep.example.gov.uk)."
+            ) from exc
+
+    # -- context manager ---------------------------------------------------------------------
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- calls -------------------------------------------------------------------------------
+    def health(self) -> Health:
+        return self._call("GET", "/health", Health, auth=False)
+
+    def sign_in(
+        self, *, username: str, password: str, device_id: uuid.UUID, device_name: str = ""
+    ) -> SignInResponse:
+        try:
+            body = SignInRequest(
+                username=username, password=password, device_id=device_id, device_name=device_name
+            )
+        except ValidationError as exc:
+            raise AuthRejected(
+                "Enter a username and a password (at most 80 and 1024 characters).",
+                code="bad_credentials",
+            ) from exc
+        return self._call(
+            "POST", "/auth/signin", SignInResponse, auth=False, content=body.model_dump_json()
+        )
+
+    def pull(self, cursor: int, limit: int | None = None, epoch: str | None = None) -> PullPage:
+        params: dict[str, Any] = {"cursor": cursor}
+        if limit is not None:
+            params["limit"] = limit
+        if epoch is not None:
+            params["epoch"] = epoch
+        return self._call("GET", "/sync/pull", PullPage, params=params)
+
+    def check(self) -> ScopeCheck:
+        return self._call("GET", "/sync/check", ScopeCheck)
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[Model],
+        *,
+        auth: bool = True,
+        params: dict[str, Any] | None = None,
+        content: str | None = None,
+    ) -> Model:
+        headers: dict[str, str] = {}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        if auth:
+            if not self.token:
+                raise NotSignedIn("This device is not signed in to the central store. Sign in.")
+            headers["Authorization"] = f"Bearer {self.token}"
+        where = self.server_url
+        try:
+            reply = self._http.request(
+                method, path, params=params, content=content, headers=headers
+            )
+        except httpx.TimeoutException as exc:
+            raise Offline(
+                f"Cannot reach the central store at {where}: it did not answer in time. "
+                "Check the connection and try again; nothing was changed."
+            ) from exc
+        except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise Offline(
+                f"Cannot reach the central store at {where} ({_reason(exc)}). Check the "
+                "connection (or the server address) and try again; nothing was changed."
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise Offline(f"Cannot reach the central store at {where} ({_reason(exc)}).") from exc
+        if reply.is_success:
+            try:
+                return model.model_validate_json(reply.content)
+            except ValidationError as exc:
+                raise BadReply(
+                    f"The central store at {where} sent a reply that Doorstep does not "
+                    f"understand ({path}: {exc.error_count()} problem(s)); nothing of it was "
+                    "used. Is the address right, and is the server up to date?",
+                    status=reply.status_code,
+                ) from exc
+        raise _error_for(reply, where)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text[:200] if text else type(exc).__name__
+
+
+def _error_for(reply: httpx.Response, where: str) -> SyncError:
+    status = reply.status_code
+    try:
+        body: ErrorBody | None = ErrorBody.model_validate_json(reply.content)
+    except ValidationError:
+        body = None
+    code = body.code if body else None
+    server_says = body.message if body else None
+    if status == 426:
+        return ProtocolMismatch(
+            server_says
+            or f"The central store at {where} does not speak this version of the Doorstep "
+            "sync protocol. Install the version your IT team supports; nothing was changed.",
+            code=code,
+            status=status,
+        )
+    if status in (401, 403, 409):
+        return AuthRejected(
+            server_says or f"The central store at {where} refused this device (HTTP {status}).",
+            code=code,
+            status=status,
+        )
+    if body is None:
+        return BadReply(
+            f"The central store at {where} answered HTTP {status} with a reply Doorstep does "
+            "not understand. Is the address right? Nothing was changed.",
+            status=status,
+        )
+    if status >= 500:
+        return ServerError(
+            f"The central store at {where} had a problem: {server_says} Try again later; "
+            "nothing was changed on this device.",
+            code=code,
+            status=status,
+        )
+    return ServerError(
+        f"The central store refused the request: {server_says}", code=code, status=status
+    )
