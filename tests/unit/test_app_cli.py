@@ -1,0 +1,196 @@
+"""``python -m app`` as a user runs it: real subprocesses, a real central service.
+
+Keyring in the subprocesses: the in-memory test keyring does not cross processes, so these
+tests run the app with ``PYTHON_KEYRING_BACKEND`` set to keyring's ``fail`` backend (no
+keyring at all) and pass ``--allow-demo-key-file``: the synthetic-demo fallback that keeps the
+key and token in files inside the test's own data folder. Everything else is the real thing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.sync.central_seed import officer_id, seed_council, server_balances
+from tests.sync.server import ROOT, RunningCentral, running_central
+
+PASSWORD = "correct horse"
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    env.update(extra)
+    return env
+
+
+def run_app(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "app"]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir), "--allow-demo-key-file"]
+    return subprocess.run(
+        [*command, *args],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[RunningCentral]:
+    with running_central(f"sqlite:///{tmp_path / 'central.sqlite'}", tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "password.txt"
+    path.write_text(f"{PASSWORD}\nsecond line is ignored\n", encoding="utf-8")
+    return path
+
+
+def test_help_works_headless_without_importing_qt() -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "app", "--help"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "signin" in result.stdout
+    assert "sync" in result.stdout
+    assert "report" in result.stdout
+    assert "PySide6" not in result.stderr  # -X importtime lists every module imported
+
+
+def test_signin_sync_and_report_end_to_end(
+    central: RunningCentral, tmp_path: Path, password_file: Path
+) -> None:
+    seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=4)
+    device = tmp_path / "device"
+
+    signin = run_app(
+        "signin",
+        "--server",
+        central.url,
+        "--user",
+        "alice",
+        "--password-file",
+        str(password_file),
+        data_dir=device,
+    )
+    assert signin.returncode == 0, signin.stderr
+    assert "Signed in as Alice (alice)" in signin.stdout
+
+    sync = run_app("sync", data_dir=device)
+    assert sync.returncode == 0, sync.stderr
+    assert "check ok" in sync.stdout
+    assert len(sync.stdout.strip().splitlines()) == 1
+
+    report = run_app("report", "balances", "--format", "csv", data_dir=device)
+    assert report.returncode == 0, report.stderr
+    expected = sorted(server_balances(central.engine, officer_id(central.engine, "alice")).items())
+    assert report.stdout == "tenancy_ref,balance_pence\n" + "".join(
+        f"{ref},{balance}\n" for ref, balance in expected
+    )
+    # The token is in the demo secret file, and the database is encrypted.
+    assert (device / "demo-device-token.secret").exists()
+    assert b"SQLite format 3" not in (device / "doorstep.db").read_bytes()[:16]
+
+
+def test_bad_password_file_is_one_clear_line(central: RunningCentral, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    for path, words in ((tmp_path / "missing.txt", "does not exist"), (empty, "is empty")):
+        result = run_app(
+            "signin",
+            "--server",
+            central.url,
+            "--user",
+            "alice",
+            "--password-file",
+            str(path),
+            data_dir=tmp_path / "device",
+        )
+        assert result.returncode == 1
+        assert words in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_wrong_password_and_server_down_fail_cleanly(
+    central: RunningCentral, tmp_path: Path
+) -> None:
+    seed_council(central.engine, officers=["alice"], cases_per_officer=1)
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the password\n", encoding="utf-8")
+    device = tmp_path / "device"
+    result = run_app(
+        "signin",
+        "--server",
+        central.url,
+        "--user",
+        "alice",
+        "--password-file",
+        str(wrong),
+        data_dir=device,
+    )
+    assert result.returncode == 1
+    assert "username or password" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    not_signed_in = run_app("sync", data_dir=device)
+    assert not_signed_in.returncode == 1
+    assert "not signed in" in not_signed_in.stderr
+
+    central.stop()
+    down = run_app(
+        "--server",
+        central.url,
+        "sync",
+        data_dir=device,
+    )
+    assert down.returncode == 1
+    assert "Traceback" not in down.stderr
+
+
+def test_server_down_after_signin_says_cannot_reach(
+    central: RunningCentral, tmp_path: Path, password_file: Path
+) -> None:
+    seed_council(central.engine, officers=["alice"], cases_per_officer=1)
+    device = tmp_path / "device"
+    signin = run_app(
+        "signin",
+        "--server",
+        central.url,
+        "--user",
+        "alice",
+        "--password-file",
+        str(password_file),
+        data_dir=device,
+    )
+    assert signin.returncode == 0, signin.stderr
+    central.stop()
+    result = run_app("sync", data_dir=device)
+    assert result.returncode == 1
+    assert f"Cannot reach the central store at {central.url}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_is_status_2() -> None:
+    assert run_app("no-such-command").returncode == 2
+    assert run_app("report", "balances", "--format", "pdf").returncode == 2
