@@ -129,6 +129,7 @@ def run_gui(
             return launched.exit_code
         code = app.exec()
         launched.window.close()  # closes the store if the loop ended some other way
+        launched.window.deleteLater()
         return code
     finally:
         runner.shutdown()

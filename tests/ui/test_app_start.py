@@ -196,3 +196,22 @@ def test_cancelling_sign_in_quits_quietly(
     assert launched.window is None
     assert launched.exit_code == 0
     assert prompts.shown == []
+
+
+def test_run_gui_runs_until_the_window_closes(qtbot: QtBot, folder: Path) -> None:
+    from app.ui.app import run_gui
+
+    enrolled_store(folder, closed_port_url())
+    seen: list[int] = []
+
+    def close_when_shown() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if not windows or windows[0].proxy.rowCount() == 0:
+            QTimer.singleShot(20, close_when_shown)
+            return
+        seen.append(windows[0].proxy.rowCount())
+        windows[0].close()
+
+    QTimer.singleShot(0, close_when_shown)
+    assert run_gui(data_dir=folder) == 0
+    assert seen == [30]
