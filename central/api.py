@@ -275,7 +275,8 @@ def serve(*, url: str | None, host: str, port: int) -> int:
 
     from central.db import open_store
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("central").setLevel(logging.INFO)  # ids and events only (see above)
     engine = open_store(url)
     app = create_app(engine)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -28,7 +29,7 @@ from app.models import LedgerEntry, Person, SyncState, Tenancy
 from app.services.audit import record_event
 from app.store.database import LocalStore
 from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
-from app.sync.protocol import ScopeCheck
+from app.sync.protocol import PullPage, ScopeCheck
 from app.sync.pull import apply_page, sync_state, wipe_caseload
 
 Progress = Callable[[int, "int | None", str], None]
@@ -79,14 +80,33 @@ class _Cycle:
         self.bootstrapped = True
 
     def pull_all(self) -> int:
-        """Pull until the server has nothing more; returns the final cursor."""
+        """Pull until the server has nothing more; returns the final cursor.
+
+        While a page is being applied, the next one is already being fetched on a helper
+        thread (the client is used by one thread at a time: only that helper while it runs).
+        A prefetched page is used only if it starts exactly where the committed cursor now
+        stands; otherwise it is dropped.
+        """
+        # Leaving the block waits for a fetch in flight (bounded by the client's timeouts), so
+        # no thread outlives the cycle.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="doorstep-prefetch") as pool:
+            return self._pull_pages(pool)
+
+    def _pull_pages(self, pool: ThreadPoolExecutor) -> int:
+        ahead: tuple[int, str | None, Future[PullPage]] | None = None
         while True:
             with self.store.session() as session:
                 state = sync_state(session)
                 cursor, epoch = state.cursor, state.epoch
             if cursor == 0:
                 self.bootstrapped = True
-            page = self.client.pull(cursor, self.page_limit, epoch)
+            if ahead is not None and ahead[:2] == (cursor, epoch):
+                page = ahead[2].result()
+            else:
+                if ahead is not None:
+                    ahead[2].cancel()
+                page = self.client.pull(cursor, self.page_limit, epoch)
+            ahead = None
             if page.reset_required or (epoch is not None and page.epoch != epoch):
                 self._reset(page.epoch)
                 continue
@@ -99,6 +119,11 @@ class _Cycle:
                     "The central store sent a page that does not follow on from this device's "
                     "position; nothing of it was used. Try again later."
                 )
+            if page.has_more:
+                future = pool.submit(
+                    self.client.pull, page.next_cursor, self.page_limit, page.epoch
+                )
+                ahead = (page.next_cursor, page.epoch, future)
             with self.store.session() as session, session.begin():
                 applied = apply_page(session, page)
                 if not page.has_more:
