@@ -27,8 +27,10 @@ Session per request.
 from __future__ import annotations
 
 import logging
+import secrets
 import socket
 import sys
+import traceback
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -38,6 +40,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.models.types import utcnow
 from app.sync.protocol import (
@@ -52,13 +55,24 @@ from app.sync.protocol import (
 from central import devices, pull
 from central.db import epoch as store_epoch
 from central.models import Device, Officer
-from central.security import verify_password
+from central.security import hash_password, verify_password
 
 log = logging.getLogger("central.api")
 
 PROTOCOL_MIN = 1
 PROTOCOL_MAX = PROTOCOL_VERSION
 BAD_CREDENTIALS = "Sign-in failed: the username or password is not right."
+_DUMMY_HASH: list[str] = []
+
+
+def _check_password(officer: Officer | None, password: str) -> bool:
+    """Verify a password; an unknown user or one without a password costs the same time."""
+    if officer is None or not officer.password_hash:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(hash_password(secrets.token_urlsafe(16)))
+        verify_password(_DUMMY_HASH[0], password)
+        return False
+    return verify_password(officer.password_hash, password)
 
 
 class ApiError(Exception):
@@ -74,6 +88,42 @@ class ApiError(Exception):
 def _error(status: int, code: str, message: str) -> JSONResponse:
     body = ErrorBody(code=code, message=message)
     return JSONResponse(status_code=status, content=body.model_dump())
+
+
+class ContainErrors:
+    """ASGI middleware: an unexpected error becomes a 500 ErrorBody, logged without its text.
+
+    Exception texts can quote SQL parameters (names, addresses), so the log keeps only the
+    error's type, the route and where it was raised.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def _send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _send)
+        except Exception as exc:
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+            log.error("unexpected %s on %s at %s", type(exc).__name__, scope.get("path"), where)
+            if started:
+                return
+            response = _error(
+                500, "server_error", "The central store had an unexpected problem; try later."
+            )
+            await response(scope, receive, send)
 
 
 # -- dependencies ---------------------------------------------------------------------------
@@ -156,6 +206,7 @@ def create_app(engine: Engine) -> FastAPI:
         openapi_url=None,
     )
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.add_middleware(ContainErrors)
 
     @app.exception_handler(ApiError)
     def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -174,13 +225,6 @@ def create_app(engine: Engine) -> FastAPI:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _error(exc.status_code, code, str(exc.detail))
 
-    @app.exception_handler(Exception)
-    def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error: %s", type(exc).__name__)
-        return _error(
-            500, "server_error", "The central store had an unexpected problem; try again later."
-        )
-
     @app.get("/health")
     def health(session: SessionDep) -> Response:
         body = Health(
@@ -196,11 +240,8 @@ def create_app(engine: Engine) -> FastAPI:
         officer = session.execute(
             select(Officer).where(Officer.username == body.username.strip())
         ).scalar_one_or_none()
-        if (
-            officer is None
-            or not officer.password_hash
-            or not verify_password(officer.password_hash, body.password)
-        ):
+        password_ok = _check_password(officer, body.password)
+        if officer is None or not password_ok:
             log.info("signin refused device=%s", body.device_id)
             raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
         try:

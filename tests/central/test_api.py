@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import HEADER_APP, HEADER_PROTOCOL, PullPage, ScopeCheck
@@ -337,3 +337,14 @@ def test_epoch_mismatch_answers_reset_required(client: TestClient, engine: Engin
     # A cursor beyond the store's sequence (a restore from an older backup) resets too.
     ahead = client.get("/sync/pull", params={"cursor": 10**9}, headers=auth)
     assert PullPage.model_validate_json(ahead.content).reset_required
+
+
+def test_unexpected_error_is_a_500_error_body(client: TestClient, engine: Engine) -> None:
+    seed_council(engine, officers=["alice"], cases_per_officer=1)
+    auth = token_for(client, "alice")
+    engine.dispose()
+    with Session(engine) as session, session.begin():
+        session.execute(text("DROP TABLE scope_event"))
+    reply = client.get("/sync/pull", headers=auth)
+    assert reply.status_code == 500
+    assert reply.json()["code"] == "server_error"
