@@ -1,0 +1,36 @@
+"""``python -m bench import|bootstrap|startup``: figures for the README. Prints, never asserts.
+
+- import: the demo council (1,500 tenancies, ~300,000 ledger lines) into the central store on
+  SQLite and on PostgreSQL (DOORSTEP_BENCH_PG_URL or DOORSTEP_TEST_PG_URL), beside the floor:
+  a raw executemany of the same ledger rows into SQLCipher.
+- bootstrap: an empty device to a usable caseload (~250 tenancies) over HTTP from a real
+  ``central serve`` process, beside the floor: a raw executemany of the same rows into
+  SQLCipher.
+- startup: process start to the main window showing the caseload (offscreen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["import", "bootstrap", "startup", "all"])
+    parser.add_argument("--tenancies", type=int, default=1500)
+    parser.add_argument("--officers", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    runs = ["import", "bootstrap", "startup"] if args.what == "all" else [args.what]
+    for what in runs:
+        getattr(figures, f"bench_{what}")(tenancies=args.tenancies, officers=args.officers,
+                                         seed=args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
