@@ -144,9 +144,11 @@ def bench_import(*, tenancies: int, officers: int, seed: int) -> None:
                 _line("import into PostgreSQL", "skipped (set DOORSTEP_BENCH_PG_URL)")
             else:
                 elapsed = _timed_import(pg_url, export)
-                _line("import into PostgreSQL", f"{elapsed:.2f} s = {lines / elapsed:,.0f} lines/s")
+                _line("import into PostgreSQL",
+                      f"{elapsed:.2f} s = {lines / elapsed:,.0f} lines/s")
         floor = _sqlcipher_floor(_ledger_rows(export), LEDGER_TABLE, LEDGER_INSERT)
-        _line("floor: raw executemany into SQLCipher", f"{floor:.2f} s = {lines / floor:,.0f} lines/s")
+        _line("floor: raw executemany into SQLCipher",
+              f"{floor:.2f} s = {lines / floor:,.0f} lines/s")
 
 
 def _start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -157,10 +159,11 @@ def _start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def _prepare_central(tmp: Path, export: Path) -> tuple[str, str]:
+    from sqlalchemy.orm import Session
+
     from central.db import open_store
     from central.importer import import_export
     from central.officers import add_officer
-    from sqlalchemy.orm import Session
 
     url = f"sqlite:///{tmp / 'central.sqlite'}"
     engine = open_store(url)
