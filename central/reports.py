@@ -10,13 +10,12 @@ Threading: plain functions over a Session passed in; read-only.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain import reports as shapes
 from central.models import LedgerEntry, Tenancy
 
 
@@ -38,11 +37,7 @@ def balances(*, session: Session) -> list[tuple[str, int]]:
 
 def balances_csv(*, session: Session) -> str:
     """The balances report as CSV text: header ``tenancy_ref,balance_pence``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["tenancy_ref", "balance_pence"])
-    writer.writerows(balances(session=session))
-    return buffer.getvalue()
+    return shapes.balances_csv(balances(session=session))
 
 
 def balances_command(*, url: str | None, out: TextIO) -> int:

@@ -11,12 +11,10 @@ report appends an audit event to it).
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain import reports as shapes
 from app.models import LedgerEntry, SyncState, Tenancy
 from app.services.audit import record_event
 
@@ -39,10 +37,7 @@ def balances(*, session: Session) -> list[tuple[str, int]]:
 def balances_csv(*, session: Session) -> str:
     """The balances report as CSV text; records ``report.balances`` in the audit log."""
     rows = balances(session=session)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["tenancy_ref", "balance_pence"])
-    writer.writerows(rows)
+    text = shapes.balances_csv(rows)
     state = session.get(SyncState, 1)
     record_event(
         session,
@@ -51,4 +46,4 @@ def balances_csv(*, session: Session) -> str:
         device_id=state.device_id if state else None,
         detail={"rows": len(rows), "format": "csv"},
     )
-    return buffer.getvalue()
+    return text
