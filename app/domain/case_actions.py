@@ -1,0 +1,85 @@
+"""The vocabulary of case actions: what an officer did or learned on a case, and when.
+
+An action is a dated record, made on the device or imported from the HMS (``actions.csv``),
+that moves a case along the recovery policy (a letter sent, a NOSP served), sets or lifts a
+block (Breathing Space, a hearing date, a pause) or a warning (vulnerability, officer safety).
+Actions are append-only: an end is its own action (``pause_ended``), never an edit.
+
+``until`` carries the one extra date some codes need (``needs_until``): a NOSP's expiry, the
+hearing or eviction date, the end of a pause, the end date printed on a Breathing Space notice.
+This module is the single list of codes shared by the importer, the device and the policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class ActionKind:
+    """One action code: its label for people, and whether it needs an ``until`` date."""
+
+    code: str
+    label: str
+    needs_until: bool = False
+    until_label: str = ""
+
+
+_KINDS = (
+    # Recovery steps (the policy's stages refer to these codes).
+    ActionKind("reminder", "Reminder sent"),
+    ActionKind("visit", "Home visit made"),
+    ActionKind("letter_1", "Arrears letter 1 sent"),
+    ActionKind("letter_2", "Arrears letter 2 sent"),
+    ActionKind("nosp", "Notice of seeking possession served", True, "Notice expires"),
+    ActionKind("court_warning", "Court warning letter sent"),
+    ActionKind("court_applied", "Applied to court for a possession hearing"),
+    ActionKind("warrant_applied", "Applied for a warrant of possession"),
+    # Contact that is not a recovery step.
+    ActionKind("contact", "Contact made with the tenant"),
+    ActionKind("broken_arrangement_contact", "Contact about a missed arrangement payment"),
+    # Blocks and their ends.
+    ActionKind("hearing_set", "Possession hearing date set", True, "Hearing date"),
+    ActionKind("hearing_ended", "Hearing dealt with"),
+    ActionKind("eviction_set", "Eviction date set", True, "Eviction date"),
+    ActionKind("eviction_ended", "Eviction cancelled or carried out"),
+    ActionKind("pause", "Case paused by the officer", True, "Paused until"),
+    ActionKind("pause_ended", "Pause lifted"),
+    ActionKind(
+        "breathing_space_start", "Breathing Space (standard) started", False, "Ends (date on the notice)"
+    ),
+    ActionKind(
+        "breathing_space_mh_start",
+        "Breathing Space (mental health crisis) started",
+        False,
+        "Crisis treatment ends",
+    ),
+    ActionKind("breathing_space_end", "Breathing Space ended or cancelled"),
+    ActionKind("benefit_claim_pending", "Benefit claim made, decision pending"),
+    ActionKind("benefit_claim_decided", "Benefit claim decided"),
+    ActionKind("uc_pay_day", "Universal Credit paid to the tenant on this date"),
+    # Warnings.
+    ActionKind("vulnerability", "Vulnerability recorded"),
+    ActionKind("vulnerability_ended", "Vulnerability no longer applies"),
+    ActionKind("safety_warning", "Officer-safety warning"),
+    ActionKind("safety_warning_ended", "Officer-safety warning withdrawn"),
+)
+
+ACTION_KINDS: dict[str, ActionKind] = {kind.code: kind for kind in _KINDS}
+
+
+class ActionError(ValueError):
+    """An action that cannot be recorded; the message names the field and the reason."""
+
+
+def check_action(*, code: str, on: date, until: date | None) -> ActionKind:
+    """The action's kind, or :class:`ActionError` naming what is wrong with it."""
+    kind = ACTION_KINDS.get(code)
+    if kind is None:
+        raise ActionError(f"code: {code!r} is not an action code (one of {', '.join(ACTION_KINDS)})")
+    if kind.needs_until and until is None:
+        raise ActionError(f"until: {kind.label.lower()} needs the date '{kind.until_label}'")
+    if until is not None and until < on:
+        raise ActionError(f"until: {until.isoformat()} is before the action's date {on.isoformat()}")
+    return kind
