@@ -143,3 +143,28 @@ class ScopeEvent(CentralBase):
     officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officer.id"))
     tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"))
     kind: Mapped[str] = mapped_column(String(8))  # "enter" or "leave"
+
+
+class CaseAction(CentralBase):
+    """A dated action on a case (a letter sent, a NOSP served, a pause, a warning).
+
+    ``ref`` is the HMS ``action_ref`` for imported actions (``source`` ``"hms"``) and the
+    device's UUID as text for actions recorded on a device (``source`` ``"device"``, with the
+    officer and the time recorded). ``code`` is one of ``app.domain.case_actions.ACTION_KINDS``;
+    ``until`` is the extra date some codes need (a NOSP's expiry, a hearing date).
+    """
+
+    __tablename__ = "case_action"
+    __table_args__ = (Index("ix_case_action_tenancy_seq", "tenancy_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"), index=True)
+    on_date: Mapped[date]
+    code: Mapped[str] = mapped_column(String(40))
+    until: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(8))  # "hms" or "device"
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
