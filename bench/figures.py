@@ -15,26 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 
-
-class _BenchKeyring(KeyringBackend):
-    """In-process keyring so a bench never writes into the developer's real keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
+from app.store.memory_keyring import MemoryKeyring
 
 
 def _line(label: str, value: str) -> None:
@@ -215,7 +197,7 @@ def bench_bootstrap(*, tenancies: int, officers: int, seed: int) -> None:
     from app.services.sync import run_sync
     from app.store.database import open_local_store
 
-    keyring.set_keyring(_BenchKeyring())
+    keyring.set_keyring(MemoryKeyring())
     print(f"bootstrap: empty device to a usable caseload (officer1 of {officers} officers)")
     with _demo_export(tenancies, officers, seed) as export, tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
@@ -245,7 +227,7 @@ def bench_bootstrap(*, tenancies: int, officers: int, seed: int) -> None:
 
 def bench_startup(*, tenancies: int, officers: int, seed: int) -> None:
     """Wall time from launching the client process to the caseload painted in its window."""
-    keyring.set_keyring(_BenchKeyring())
+    keyring.set_keyring(MemoryKeyring())
     print("startup: process start to the caseload on screen (offscreen, demo key file)")
     with _demo_export(tenancies, officers, seed) as export, tempfile.TemporaryDirectory() as t:
         tmp = Path(t)

@@ -15,34 +15,12 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+
+from app.store.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PG_ENV = "DOORSTEP_TEST_PG_URL"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring held in a dict: for unit tests only (one test uses a real Secret Service)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.items:
-            raise PasswordDeleteError(username)
-        del self.items[(service, username)]
 
 
 @pytest.fixture(autouse=True)

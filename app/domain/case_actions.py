@@ -47,7 +47,10 @@ _KINDS = (
     ActionKind("pause", "Case paused by the officer", True, "Paused until"),
     ActionKind("pause_ended", "Pause lifted"),
     ActionKind(
-        "breathing_space_start", "Breathing Space (standard) started", False, "Ends (date on the notice)"
+        "breathing_space_start",
+        "Breathing Space (standard) started",
+        False,
+        "Ends (date on the notice)",
     ),
     ActionKind(
         "breathing_space_mh_start",
@@ -77,9 +80,13 @@ def check_action(*, code: str, on: date, until: date | None) -> ActionKind:
     """The action's kind, or :class:`ActionError` naming what is wrong with it."""
     kind = ACTION_KINDS.get(code)
     if kind is None:
-        raise ActionError(f"code: {code!r} is not an action code (one of {', '.join(ACTION_KINDS)})")
+        raise ActionError(
+            f"code: {code!r} is not an action code (one of {', '.join(ACTION_KINDS)})"
+        )
     if kind.needs_until and until is None:
         raise ActionError(f"until: {kind.label.lower()} needs the date '{kind.until_label}'")
     if until is not None and until < on:
-        raise ActionError(f"until: {until.isoformat()} is before the action's date {on.isoformat()}")
+        raise ActionError(
+            f"until: {until.isoformat()} is before the action's date {on.isoformat()}"
+        )
     return kind

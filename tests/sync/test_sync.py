@@ -23,10 +23,10 @@ from app.services.enrolment import SignInRefused, current_officer, is_enrolled, 
 from app.services.reports import balances_csv
 from app.services.sync import run_sync
 from app.store.database import LocalStore, open_local_store
+from app.store.memory_keyring import MemoryKeyring
 from app.sync.client import AuthRejected, BadReply, NotSignedIn, Offline, SyncClient
 from app.sync.protocol import HEADER_PROTOCOL
 from central.models import Meta
-from tests.conftest import MemoryKeyring
 from tests.sync.central_seed import (
     SURNAMES,
     add_ledger_line,

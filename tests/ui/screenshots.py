@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(out: Path) -> None:
     import keyring
 
-    from tests.conftest import MemoryKeyring
+    from app.store.memory_keyring import MemoryKeyring
 
     keyring.set_keyring(MemoryKeyring())
 
