@@ -232,6 +232,7 @@ def test_an_older_database_is_upgraded_in_place_with_a_backup(data_dir, monkeypa
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
     store.close()
     monkeypatch.setattr(schema, "head_revision", lambda: "0002")
+    monkeypatch.setattr(schema, "newest_revision_file", lambda: "0002")
     monkeypatch.setattr(schema, "known_revisions", lambda: {"0001", "0002"})
     upgraded: list[str] = []
 

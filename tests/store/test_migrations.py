@@ -30,6 +30,11 @@ def test_each_schema_has_exactly_one_head():
     assert len(_heads(CENTRAL_MIGRATIONS)) == 1
 
 
+def test_the_start_up_shortcut_names_the_same_head_as_alembic():
+    """Start-up compares the stamp with the newest file name, so the names must follow."""
+    assert schema.newest_revision_file() == schema.head_revision()
+
+
 def test_client_models_and_migrations_agree(tmp_path):
     store = open_local_store(tmp_path)
     with store.engine.connect() as conn:
