@@ -1,5 +1,8 @@
 """Importing an HMS export (docs: ``shared/formats/hms-export.md``) into the central store.
 
+``actions.csv`` (optional: case actions taken in the HMS) is documented in
+``docs/hms-export-actions.md``; its codes are ``app.domain.case_actions.ACTION_KINDS``.
+
 Invariants:
 
 - All or nothing. Every file is read and every row checked before anything is written; an
@@ -8,11 +11,13 @@ Invariants:
   the header being line 1). The writing itself is one database transaction.
 - Idempotent. A row that is already stored with the same values is left alone and keeps its
   ``seq``; importing the same export twice changes nothing and hands out no change numbers.
-  A ledger line, keyed by ``transaction_ref``, is never changed once stored.
-- Every inserted or changed tenancy, person, ledger line and arrangement, and every scope
-  event, gets its own fresh number from the change sequence (``central.sequence``), reserved
-  in one block and handed out in order: each tenancy, then its scope events (``leave`` for the
-  old officer, ``enter`` for the new one), then people, ledger lines and arrangements. A new
+  A ledger line, keyed by ``transaction_ref``, is never changed once stored; nor is a case
+  action recorded on a device (an HMS row with its ref is the HMS echoing it back).
+- Every inserted or changed tenancy, person, ledger line, arrangement and case action, and
+  every scope event, gets its own fresh number from the change sequence (``central.sequence``),
+  reserved in one block and handed out in order: each tenancy, then its scope events (``leave``
+  for the old officer, ``enter`` for the new one), then people, ledger lines, arrangements and
+  case actions. A new
   tenancy with an officer counts as entering that officer's scope, so replaying an officer's
   scope events always gives their caseload.
 - Nothing personal in messages. Errors and warnings quote a cell only for amounts, the dates
@@ -42,7 +47,7 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,10 +57,12 @@ from typing import Any, TextIO, cast
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.domain.case_actions import ActionError, check_action
 from app.domain.money import AmountError, parse_pounds
 from central import sequence
 from central.models import (
     Arrangement,
+    CaseAction,
     CentralBase,
     ChangeCounter,
     LedgerEntry,
@@ -71,7 +78,8 @@ TENANCIES = "tenancies.csv"
 TENANTS = "tenants.csv"
 TRANSACTIONS = "transactions.csv"
 ARRANGEMENTS = "arrangements.csv"
-_FILE_ORDER = {TENANCIES: 0, TENANTS: 1, TRANSACTIONS: 2, ARRANGEMENTS: 3}
+ACTIONS = "actions.csv"
+_FILE_ORDER = {TENANCIES: 0, TENANTS: 1, TRANSACTIONS: 2, ARRANGEMENTS: 3, ACTIONS: 4}
 
 TENURES = frozenset(
     {
@@ -148,8 +156,16 @@ ARRANGEMENT_COLUMNS = {
     "starting_balance": True,
     "status": False,
 }
+ACTION_COLUMNS = {
+    "tenancy_ref": True,
+    "action_ref": True,
+    "date": True,
+    "code": True,
+    "until": False,
+    "note": False,
+}
 
-REF_MAX = 40  # tenancy.ref, person.ref, ledger_entry.ref, arrangement.ref
+REF_MAX = 40  # tenancy.ref, person.ref, ledger_entry.ref, arrangement.ref, case_action.ref
 MAX_PENCE = 2**31 - 1  # the amount columns are 32-bit integers
 CHUNK = 10_000  # rows per executemany
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -195,6 +211,7 @@ class ImportSummary:
     people: RowCounts
     ledger: RowCounts
     arrangements: RowCounts
+    actions: RowCounts
     officers_created: int
     scope_events: int
     warnings: tuple[ImportIssue, ...]
@@ -212,6 +229,7 @@ class ImportSummary:
             part("people", self.people),
             f"ledger lines: {self.ledger.added} added, {self.ledger.unchanged} already present",
             part("arrangements", self.arrangements),
+            part("case actions", self.actions),
             f"officers created: {self.officers_created}",
             f"scope events: {self.scope_events}",
             f"warnings: {len(self.warnings)}",
@@ -464,6 +482,17 @@ class _ArrangementRow:
     status: str
 
 
+@dataclass
+class _ActionRow:
+    line: int
+    ref: str
+    tenancy_ref: str
+    on_date: date
+    code: str
+    until: date | None
+    note: str
+
+
 # A ledger row: (line, ref, tenancy_ref, posted_on, type, amount_pence, description)
 _LedgerRow = tuple[int, str, str, date, str, int, str | None]
 
@@ -682,6 +711,43 @@ def _parse_arrangements(
     return out
 
 
+def _parse_actions(
+    table: _Table, issues: _Issues, bad_refs: list[tuple[int, str]]
+) -> list[_ActionRow]:
+    """Valid rows; ``bad_refs`` gets (line, tenancy_ref) of rows with errors.
+
+    The code and its ``until`` date are checked by ``app.domain.case_actions.check_action``
+    (the one rule the device uses too); its message names the column it is about.
+    """
+    out: list[_ActionRow] = []
+    f = _Fields(table, issues)
+    seen: dict[str, int] = {}
+    for line, row in table.records:
+        if not f.start(line, row):
+            continue
+        tenancy_ref = f.ref("tenancy_ref")
+        ref = f.ref("action_ref", seen)
+        on = f.date("date", required=True)
+        code = f.text("code", required=True).lower()
+        until = f.date("until")
+        note = f.text("note")
+        if code:
+            # A date that did not parse has its own error already: stand-ins keep it from
+            # also failing "needs until" or "before the date", and the code is still checked.
+            probe_on = on if on is not None else date.min
+            probe_until = until if until is not None or not f.raw("until") else date.max
+            try:
+                check_action(code=code, on=probe_on, until=probe_until)
+            except ActionError as exc:
+                column, _, reason = str(exc).partition(": ")
+                f.fail(column if column in ACTION_COLUMNS else "code", reason or str(exc))
+        if f.ok and on is not None:
+            out.append(_ActionRow(line, ref, tenancy_ref, on, code, until, note))
+        elif tenancy_ref:
+            bad_refs.append((line, tenancy_ref))
+    return out
+
+
 @dataclass
 class _Export:
     tenancies: list[_TenancyRow] | None  # None: tenancies.csv could not be read at all
@@ -689,6 +755,7 @@ class _Export:
     people: list[_PersonRow]
     ledger: list[_LedgerRow]
     arrangements: list[_ArrangementRow]
+    actions: list[_ActionRow]
     # (file, line, tenancy_ref) of every row that names a tenancy, for the unknown-ref check
     references: list[tuple[str, list[tuple[int, str]]]]
 
@@ -702,7 +769,12 @@ def _read_export(directory: Path, issues: _Issues, progress: Progress | None) ->
     tenancy_refs: set[str] = set()
     tenancies = _parse_tenancies(t_table, issues, tenancy_refs) if t_table else None
     stage(TENANCIES, t_table)
-    bad: dict[str, list[tuple[int, str]]] = {TENANTS: [], TRANSACTIONS: [], ARRANGEMENTS: []}
+    bad: dict[str, list[tuple[int, str]]] = {
+        TENANTS: [],
+        TRANSACTIONS: [],
+        ARRANGEMENTS: [],
+        ACTIONS: [],
+    }
     p_table = _read_table(directory, TENANTS, TENANT_COLUMNS, issues)
     people = _parse_tenants(p_table, issues, bad[TENANTS]) if p_table else []
     stage(TENANTS, p_table)
@@ -712,13 +784,17 @@ def _read_export(directory: Path, issues: _Issues, progress: Progress | None) ->
     a_table = _read_table(directory, ARRANGEMENTS, ARRANGEMENT_COLUMNS, issues, optional=True)
     arrangements = _parse_arrangements(a_table, issues, bad[ARRANGEMENTS]) if a_table else []
     stage(ARRANGEMENTS, a_table)
+    c_table = _read_table(directory, ACTIONS, ACTION_COLUMNS, issues, optional=True)
+    actions = _parse_actions(c_table, issues, bad[ACTIONS]) if c_table else []
+    stage(ACTIONS, c_table)
     # every row that names a tenancy, valid or not, so an unknown one is reported as well
     references = [
         (TENANTS, [(p.line, p.tenancy_ref) for p in people] + bad[TENANTS]),
         (TRANSACTIONS, [(r[0], r[2]) for r in ledger] + bad[TRANSACTIONS]),
         (ARRANGEMENTS, [(a.line, a.tenancy_ref) for a in arrangements] + bad[ARRANGEMENTS]),
+        (ACTIONS, [(c.line, c.tenancy_ref) for c in actions] + bad[ACTIONS]),
     ]
-    return _Export(tenancies, tenancy_refs, people, ledger, arrangements, references)
+    return _Export(tenancies, tenancy_refs, people, ledger, arrangements, actions, references)
 
 
 # --------------------------------------------------------------------------------------------
@@ -900,6 +976,89 @@ def _import_folder(engine: Engine, folder: Path, progress: Progress | None) -> I
         return _import(session, conn, export, issues, progress)
 
 
+# What an import compares, per kind, besides ``id`` and ``ref``: the columns an export sets.
+TENANCY_FIELDS = (
+    "address",
+    "postcode",
+    "tenure",
+    "start_date",
+    "end_date",
+    "weekly_rent_pence",
+    "weekly_service_charge_pence",
+    "rent_weeks",
+    "officer_id",
+    "patch",
+)
+PERSON_FIELDS = (
+    "tenancy_id",
+    "title",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "is_lead",
+)
+ARRANGEMENT_FIELDS = (
+    "tenancy_id",
+    "kind",
+    "start_date",
+    "frequency",
+    "instalment_pence",
+    "starting_balance_pence",
+    "status",
+)
+ACTION_FIELDS = ("tenancy_id", "on_date", "code", "until", "note")
+
+
+def _load(
+    conn: Any, model: type[CentralBase], fields: Sequence[str], *extra: str
+) -> dict[str, Any]:
+    """What is stored of one kind, by ref: one query, rows with ``id``, ``ref`` and ``fields``
+    (and any ``extra`` columns wanted for other reasons)."""
+    t = _table(model)
+    columns = [t.c.id, t.c.ref, *(t.c[name] for name in (*fields, *extra))]
+    return {r.ref: r for r in conn.execute(select(*columns))}
+
+
+@dataclass
+class _Upserts:
+    """One kind's rows split against what is stored. ``new`` rows carry a fresh ``id`` and
+    their ``ref``; ``changed`` rows carry ``b_id`` (the stored id, for :func:`_write`) and
+    ``olds`` holds the stored row of each, in the same order."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    olds: list[Any] = field(default_factory=list)
+    unchanged: int = 0
+
+    def counts(self) -> RowCounts:
+        return RowCounts(len(self.new), len(self.changed), self.unchanged)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """New then changed: the order their change numbers are handed out in."""
+        return self.new + self.changed
+
+
+def _upserts(stored: dict[str, Any], rows: Iterable[tuple[str, dict[str, Any]]]) -> _Upserts:
+    """Split (ref, values) pairs into new, changed and unchanged against ``stored`` (from
+    :func:`_load`); a row is changed when any of its values differs from the stored one."""
+    out = _Upserts()
+    for ref, values in rows:
+        old = stored.get(ref)
+        if old is None:
+            values["id"] = uuid.uuid4()
+            values["ref"] = ref
+            out.new.append(values)
+        elif any(getattr(old, k) != v for k, v in values.items()):
+            values["b_id"] = old.id
+            out.changed.append(values)
+            out.olds.append(old)
+        else:
+            out.unchanged += 1
+    return out
+
+
 def _import(
     session: Session, conn: Any, export: _Export, issues: _Issues, progress: Progress | None
 ) -> ImportSummary:
@@ -909,27 +1068,7 @@ def _import(
     conn.execute(
         update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value)
     )
-    t = _table(Tenancy)
-    stored_t = {
-        r.ref: r
-        for r in conn.execute(
-            select(
-                t.c.id,
-                t.c.ref,
-                t.c.address,
-                t.c.postcode,
-                t.c.tenure,
-                t.c.start_date,
-                t.c.end_date,
-                t.c.weekly_rent_pence,
-                t.c.weekly_service_charge_pence,
-                t.c.rent_weeks,
-                t.c.officer_id,
-                t.c.patch,
-                t.c.seq,
-            )
-        )
-    }
+    stored_t = _load(conn, Tenancy, TENANCY_FIELDS, "seq")
     if export.tenancies is not None:
         known = set(stored_t) | export.tenancy_refs
         for file, refs in export.references:
@@ -965,77 +1104,49 @@ def _apply(
         conn.execute(insert(_table(Officer)), new_officers)
 
     # Tenancies: what is new, what changed, and who enters or leaves whose scope.
-    t_new: list[tuple[_TenancyRow, dict[str, Any]]] = []
-    t_changed: list[tuple[_TenancyRow, dict[str, Any], uuid.UUID | None]] = []
-    t_unchanged = 0
-    tenancy_ids = {ref: r.id for ref, r in stored_t.items()}
-    for row in export.tenancies:
-        values = {
-            "address": row.address,
-            "postcode": row.postcode,
-            "tenure": row.tenure,
-            "start_date": row.start_date,
-            "end_date": row.end_date,
-            "weekly_rent_pence": row.rent,
-            "weekly_service_charge_pence": row.service,
-            "rent_weeks": row.rent_weeks,
-            "officer_id": officers[row.officer] if row.officer else None,
-            "patch": row.patch,
-        }
-        old = stored_t.get(row.ref)
-        if old is None:
-            tenancy_ids[row.ref] = values["id"] = uuid.uuid4()
-            values["ref"] = row.ref
-            t_new.append((row, values))
-        elif any(getattr(old, k) != v for k, v in values.items()):
-            values["b_id"] = old.id
-            t_changed.append((row, values, old.officer_id))
-        else:
-            t_unchanged += 1
-
-    # People.
-    p = _table(Person)
-    stored_p = {
-        r.ref: r
-        for r in conn.execute(
-            select(
-                p.c.id,
-                p.c.ref,
-                p.c.tenancy_id,
-                p.c.title,
-                p.c.first_name,
-                p.c.last_name,
-                p.c.date_of_birth,
-                p.c.phone,
-                p.c.email,
-                p.c.is_lead,
+    tenancies = _upserts(
+        stored_t,
+        (
+            (
+                row.ref,
+                {
+                    "address": row.address,
+                    "postcode": row.postcode,
+                    "tenure": row.tenure,
+                    "start_date": row.start_date,
+                    "end_date": row.end_date,
+                    "weekly_rent_pence": row.rent,
+                    "weekly_service_charge_pence": row.service,
+                    "rent_weeks": row.rent_weeks,
+                    "officer_id": officers[row.officer] if row.officer else None,
+                    "patch": row.patch,
+                },
             )
-        )
-    }
-    p_new: list[dict[str, Any]] = []
-    p_changed: list[dict[str, Any]] = []
-    p_unchanged = 0
-    for person in export.people:
-        values = {
-            "tenancy_id": tenancy_ids[person.tenancy_ref],
-            "title": person.title,
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "date_of_birth": person.date_of_birth,
-            "phone": person.phone,
-            "email": person.email,
-            "is_lead": person.is_lead,
-        }
-        old = stored_p.get(person.ref)
-        if old is None:
-            values["id"] = uuid.uuid4()
-            values["ref"] = person.ref
-            p_new.append(values)
-        elif any(getattr(old, k) != v for k, v in values.items()):
-            values["b_id"] = old.id
-            p_changed.append(values)
-        else:
-            p_unchanged += 1
+            for row in export.tenancies
+        ),
+    )
+    tenancy_ids = {ref: r.id for ref, r in stored_t.items()}
+    tenancy_ids.update((values["ref"], values["id"]) for values in tenancies.new)
+
+    people = _upserts(
+        _load(conn, Person, PERSON_FIELDS),
+        (
+            (
+                person.ref,
+                {
+                    "tenancy_id": tenancy_ids[person.tenancy_ref],
+                    "title": person.title,
+                    "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "date_of_birth": person.date_of_birth,
+                    "phone": person.phone,
+                    "email": person.email,
+                    "is_lead": person.is_lead,
+                },
+            )
+            for person in export.people
+        ),
+    )
 
     # Ledger lines: only new refs; a stored line is never changed.
     le = _table(LedgerEntry)
@@ -1066,73 +1177,76 @@ def _apply(
             "stored (a transaction_ref is never changed)",
         )
 
-    # Arrangements.
-    a = _table(Arrangement)
-    stored_a = {
-        r.ref: r
-        for r in conn.execute(
-            select(
-                a.c.id,
-                a.c.ref,
-                a.c.tenancy_id,
-                a.c.kind,
-                a.c.start_date,
-                a.c.frequency,
-                a.c.instalment_pence,
-                a.c.starting_balance_pence,
-                a.c.status,
+    arrangements = _upserts(
+        _load(conn, Arrangement, ARRANGEMENT_FIELDS),
+        (
+            (
+                arr.ref,
+                {
+                    "tenancy_id": tenancy_ids[arr.tenancy_ref],
+                    "kind": arr.kind,
+                    "start_date": arr.start_date,
+                    "frequency": arr.frequency,
+                    "instalment_pence": arr.instalment,
+                    "starting_balance_pence": arr.starting_balance,
+                    "status": arr.status,
+                },
             )
-        )
-    }
-    a_new: list[dict[str, Any]] = []
-    a_changed: list[dict[str, Any]] = []
-    a_unchanged = 0
-    for arr in export.arrangements:
+            for arr in export.arrangements
+        ),
+    )
+
+    # Case actions. One recorded on a device is the officer's record: an HMS row with its
+    # ref (the HMS echoing it back) never changes it, and a difference is only warned about.
+    stored_c = _load(conn, CaseAction, ACTION_FIELDS, "source")
+    from_hms: list[tuple[str, dict[str, Any]]] = []
+    echoes_differ: list[int] = []
+    echoes = 0
+    for act in export.actions:
         values = {
-            "tenancy_id": tenancy_ids[arr.tenancy_ref],
-            "kind": arr.kind,
-            "start_date": arr.start_date,
-            "frequency": arr.frequency,
-            "instalment_pence": arr.instalment,
-            "starting_balance_pence": arr.starting_balance,
-            "status": arr.status,
+            "tenancy_id": tenancy_ids[act.tenancy_ref],
+            "on_date": act.on_date,
+            "code": act.code,
+            "until": act.until,
+            "note": act.note,
         }
-        old = stored_a.get(arr.ref)
-        if old is None:
-            values["id"] = uuid.uuid4()
-            values["ref"] = arr.ref
-            a_new.append(values)
-        elif any(getattr(old, k) != v for k, v in values.items()):
-            values["b_id"] = old.id
-            a_changed.append(values)
-        else:
-            a_unchanged += 1
+        old = stored_c.get(act.ref)
+        if old is None or old.source == "hms":
+            from_hms.append((act.ref, values))
+            continue
+        echoes += 1
+        if any(getattr(old, k) != v for k, v in values.items() if k != "note"):
+            echoes_differ.append(act.line)
+    actions = _upserts(stored_c, from_hms)
+    actions.unchanged += echoes
+    for values in actions.new:
+        values["source"] = "hms"
+    if echoes_differ:
+        issues.warn(
+            ACTIONS,
+            echoes_differ[0],
+            "action_ref",
+            f"{len(echoes_differ)} action(s) recorded on a device differ from this export and "
+            "were kept as recorded (an action_ref made on a device is never changed)",
+        )
 
     # Scope events: a new tenancy with an officer enters that officer's scope; a changed
     # officer leaves the old one's and enters the new one's.
     events_for: list[list[tuple[str, uuid.UUID]]] = []
-    for _row, values in t_new:
+    for values in tenancies.new:
         events_for.append([("enter", values["officer_id"])] if values["officer_id"] else [])
-    for _row, values, old_officer in t_changed:
+    for values, old in zip(tenancies.changed, tenancies.olds, strict=True):
         ev: list[tuple[str, uuid.UUID]] = []
-        if old_officer != values["officer_id"]:
-            if old_officer is not None:
-                ev.append(("leave", old_officer))
+        if old.officer_id != values["officer_id"]:
+            if old.officer_id is not None:
+                ev.append(("leave", old.officer_id))
             if values["officer_id"] is not None:
                 ev.append(("enter", values["officer_id"]))
         events_for.append(ev)
     n_events = sum(len(e) for e in events_for)
 
-    needed = (
-        len(t_new)
-        + len(t_changed)
-        + n_events
-        + len(p_new)
-        + len(p_changed)
-        + len(l_new)
-        + len(a_new)
-        + len(a_changed)
-    )
+    upserted = (tenancies, people, arrangements, actions)
+    needed = n_events + len(l_new) + sum(len(u.new) + len(u.changed) for u in upserted)
     first_seq: int | None = None
     last_seq: int | None = None
     if needed:
@@ -1140,8 +1254,7 @@ def _apply(
         last_seq = first_seq + needed - 1
         seq = _Seq(first_seq)
         scope_rows: list[dict[str, Any]] = []
-        tenancy_rows = [v for _, v in t_new] + [v for _, v, _o in t_changed]
-        for values, events in zip(tenancy_rows, events_for, strict=True):
+        for values, events in zip(tenancies.rows(), events_for, strict=True):
             values["seq"] = seq.take()
             tenancy_id = values.get("id") or values["b_id"]
             for kind, officer_id in events:
@@ -1153,7 +1266,7 @@ def _apply(
                         "kind": kind,
                     }
                 )
-        for values in p_new + p_changed:
+        for values in people.rows():
             values["seq"] = seq.take()
         first_ledger = seq.next
         seq.next += len(l_new)
@@ -1163,29 +1276,35 @@ def _apply(
                 range(first_ledger, seq.next), _new_ids(len(l_new)), l_new, strict=True
             )
         ]
-        for values in a_new + a_changed:
+        for values in arrangements.rows() + actions.rows():
             values["seq"] = seq.take()
         assert seq.next == first_seq + needed
 
         _write(
-            conn,
-            _table(Tenancy),
-            [v for _, v in t_new],
-            [v for _, v, _o in t_changed],
-            "writing tenancies",
-            progress,
+            conn, _table(Tenancy), tenancies.new, tenancies.changed, "writing tenancies", progress
         )
         if scope_rows:
             conn.execute(insert(_table(ScopeEvent)), scope_rows)
-        _write(conn, _table(Person), p_new, p_changed, "writing people", progress)
+        _write(conn, _table(Person), people.new, people.changed, "writing people", progress)
         _insert_ledger(conn, ledger_rows, progress)
-        _write(conn, _table(Arrangement), a_new, a_changed, "writing arrangements", progress)
+        _write(
+            conn,
+            _table(Arrangement),
+            arrangements.new,
+            arrangements.changed,
+            "writing arrangements",
+            progress,
+        )
+        _write(
+            conn, _table(CaseAction), actions.new, actions.changed, "writing case actions", progress
+        )
 
     return ImportSummary(
-        tenancies=RowCounts(len(t_new), len(t_changed), t_unchanged),
-        people=RowCounts(len(p_new), len(p_changed), p_unchanged),
+        tenancies=tenancies.counts(),
+        people=people.counts(),
         ledger=RowCounts(len(l_new), 0, l_present),
-        arrangements=RowCounts(len(a_new), len(a_changed), a_unchanged),
+        arrangements=arrangements.counts(),
+        actions=actions.counts(),
         officers_created=len(new_officers),
         scope_events=n_events,
         warnings=tuple(_sorted(issues.warnings)),
