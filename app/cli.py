@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with status 2 on bad usage
     from app.store.errors import StoreError
-    from app.sync.client import SyncError
+    from app.sync.errors import SyncError
 
     try:
         if args.command == "signin":

@@ -21,6 +21,7 @@ from __future__ import annotations
 import socket
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
@@ -29,8 +30,10 @@ from app import __version__
 from app.models import Officer, OutboxMutation, SyncState
 from app.services.audit import record_event
 from app.store.database import LocalStore
-from app.sync.client import SyncClient, SyncError
-from app.sync.pull import wipe_caseload
+from app.sync.errors import SyncError
+
+if TYPE_CHECKING:
+    from app.sync.client import SyncClient
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,11 @@ def sign_in(
     device_id = state.device_id if state is not None and not switching else uuid.uuid4()
 
     own_client = client is None
-    http = client or SyncClient(url, app_version=__version__)
+    if client is None:
+        from app.sync.client import SyncClient  # loaded on first use: keeps httpx out of start-up
+
+        client = SyncClient(url, app_version=__version__)
+    http = client
     try:
         reply = http.sign_in(
             username=username,
@@ -154,6 +161,8 @@ def sign_in(
             waiting = session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one()
             if waiting:
                 raise SignInRefused(_pending_message(old, int(waiting)))
+            from app.sync.pull import wipe_caseload
+
             wipe_caseload(session)
         if row is None:
             row = SyncState(id=1, device_id=device_id, cursor=0)

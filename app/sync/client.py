@@ -25,6 +25,15 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from app.sync.errors import (
+    AuthRejected,
+    BadReply,
+    NotSignedIn,
+    Offline,
+    ProtocolMismatch,
+    ServerError,
+    SyncError,
+)
 from app.sync.protocol import (
     HEADER_APP,
     HEADER_PROTOCOL,
@@ -37,42 +46,20 @@ from app.sync.protocol import (
     SignInResponse,
 )
 
+__all__ = [
+    "AuthRejected",
+    "BadReply",
+    "NotSignedIn",
+    "Offline",
+    "ProtocolMismatch",
+    "ServerError",
+    "SyncClient",
+    "SyncError",
+]
+
 Model = TypeVar("Model", bound=BaseModel)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=10.0)
-
-
-class SyncError(Exception):
-    """Sync could not be done; ``str(error)`` is the message to show. Nothing was applied."""
-
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.code = code
-        self.status = status
-
-
-class Offline(SyncError):
-    """The central store cannot be reached (no network, wrong address, server down)."""
-
-
-class AuthRejected(SyncError):
-    """The server refused the credentials or the device token."""
-
-
-class ProtocolMismatch(SyncError):
-    """The server does not speak this app's protocol version."""
-
-
-class ServerError(SyncError):
-    """The server answered with an error."""
-
-
-class BadReply(SyncError):
-    """The server's answer does not follow the protocol; nothing of it is used."""
-
-
-class NotSignedIn(SyncError):
-    """This device has not been signed in (no server, officer or token)."""
 
 
 class SyncClient:

@@ -21,10 +21,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from app.services.enrolment import is_enrolled, set_server_url, sign_in
 from app.services.enrolment import server_url as known_server_url
-from app.services.sync import run_sync
 from app.store.database import open_local_store
 from app.store.errors import StoreError
-from app.sync.client import SyncError
+from app.sync.errors import SyncError
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner, ThreadRunner
 from app.ui.prompts import Prompts
@@ -59,7 +58,7 @@ def launch(
     runner: OpRunner,
     prompts: Prompts | None = None,
     sign_in_fn: Callable[..., object] = sign_in,
-    sync_fn: Callable[..., object] = run_sync,
+    sync_fn: Callable[..., object] | None = None,
 ) -> Launched:
     """Open the store and show the main window (signing in first on a new laptop)."""
     prompts = prompts or Prompts()

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -41,12 +42,14 @@ from app.services.caseload import (
     record_caseload_viewed,
 )
 from app.services.enrolment import OfficerInfo, current_officer
-from app.services.sync import SyncSummary, run_sync
 from app.store.database import LocalStore
-from app.sync.client import Offline, SyncError
+from app.sync.errors import Offline, SyncError
 from app.ui.caseload_model import CaseColumn, CaseFilterProxy, CaseTableModel
 from app.ui.ops import Op, OpRunner, ProgressDialogSink, ProgressFn, shared_runner
 from app.ui.prompts import Prompts
+
+if TYPE_CHECKING:
+    from app.services.sync import SyncSummary
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +60,14 @@ EMPTY_CASELOAD = "No cases in your caseload yet — press Sync now"
 LOADING = "Loading your caseload…"
 FILTER_PLACEHOLDER = "Filter by name, address, postcode or ref"
 
-SyncFn = Callable[..., SyncSummary]
+SyncFn = Callable[..., "SyncSummary"]
+
+
+def run_sync_lazily(**kwargs: Any) -> SyncSummary:
+    """``app.services.sync.run_sync``, imported on first use so httpx stays out of start-up."""
+    from app.services.sync import run_sync
+
+    return run_sync(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -139,14 +149,14 @@ class MainWindow(QMainWindow):
         store: LocalStore,
         runner: OpRunner | None = None,
         prompts: Prompts | None = None,
-        sync_fn: SyncFn = run_sync,
+        sync_fn: SyncFn | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._runner: OpRunner = runner if runner is not None else shared_runner()
         self._prompts = prompts or Prompts()
-        self._sync_fn = sync_fn
+        self._sync_fn = sync_fn or run_sync_lazily
         self._officer: OfficerInfo | None = None
         self._last_synced: datetime | None = None
         self._sync_problem: str | None = None

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.services.enrolment import OfficerInfo, sign_in
 from app.store.database import LocalStore
 from app.store.errors import StoreError
-from app.sync.client import SyncError
+from app.sync.errors import SyncError
 from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
 
