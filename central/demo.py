@@ -1,10 +1,13 @@
-"""A synthetic council written as an HMS export (``shared/formats/hms-export.md``).
+"""A synthetic council written as an HMS export (``shared/formats/hms-export.md``), with the
+case actions taken on it (``actions.csv``, ``docs/hms-export-actions.md``).
 
 Invariants:
 
 - Deterministic: the same ``seed`` (and ``as_of``) writes byte-identical files, because every
   random choice comes from one ``random.Random(seed)`` and one Faker (en_GB) seeded with it,
   in a fixed order, and nothing reads the clock (``as_of`` defaults to :data:`DEMO_AS_OF`).
+  The action history (``central.demo_actions``) draws from its own stream, seeded from
+  ``seed`` too, after everything else, so it changes no other file.
 - Synthetic only: every person is made up; phone numbers are in Ofcom's ranges reserved for
   drama, e-mail addresses are at example.com/example.org.
 - Importable: the files satisfy the format, so ``python -m central import`` takes them as is.
@@ -24,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+
+from central.demo_actions import DemoArrangement, DemoCase, action_rows
 
 DEMO_AS_OF = date(2026, 11, 22)  # a Sunday: the export was taken at the end of a rent week
 HISTORY_WEEKS = 140  # the HMS holds about 2.4 years of lines; older balances brought forward
@@ -225,6 +230,7 @@ class DemoSummary:
     people: int
     ledger_lines: int
     arrangements: int
+    actions: int
     officers: int
     in_arrears: int
     former: int
@@ -234,8 +240,8 @@ class DemoSummary:
         return (
             f"wrote {self.tenancies} tenancies ({self.former} former, {self.unassigned} "
             f"unassigned, {self.in_arrears} in arrears), {self.people} people, "
-            f"{self.ledger_lines} ledger lines, {self.arrangements} arrangements for "
-            f"{self.officers} officers to {self.out}"
+            f"{self.ledger_lines} ledger lines, {self.arrangements} arrangements, "
+            f"{self.actions} case actions for {self.officers} officers to {self.out}"
         )
 
 
@@ -281,6 +287,9 @@ class _Account:
     balance: int
     court_on: date | None  # when court costs were added, if ever
     court_balance: int  # the balance then
+    benefit: str  # "none", "hb" or "uc"
+    frequency: str  # how the tenant pays
+    uc_first: date | None  # the first UC payment of a claim made inside the history
 
 
 @dataclass
@@ -619,13 +628,23 @@ class _Council:
                 "Adjustment - disrepair compensation",
             )
         lines.sort(key=lambda x: x[0])
-        return _Account(lines, balance, court_on, court_balance)
+        new_claim = benefit == "uc" and uc_first != first
+        return _Account(
+            lines,
+            balance,
+            court_on,
+            court_balance,
+            benefit,
+            frequency,
+            uc_first if new_claim else None,
+        )
 
 
 def write_demo(
     *, tenancies: int, officers: int, seed: int, out: str | Path, as_of: date | None = None
 ) -> DemoSummary:
-    """Write tenancies.csv, tenants.csv, transactions.csv and arrangements.csv into ``out``."""
+    """Write tenancies.csv, tenants.csv, transactions.csv, arrangements.csv and actions.csv
+    into ``out``."""
     if tenancies < 1 or officers < 1:
         raise ValueError("a demo council needs at least one tenancy and one officer")
     folder = Path(out)
@@ -650,6 +669,7 @@ def write_demo(
     p_rows: list[list[str]] = []
     l_rows: list[tuple[str, str, str, str, str, str]] = []
     a_rows: list[list[str]] = []
+    cases: list[DemoCase] = []
     in_arrears = former = 0
     tenures = list(TENURE_WEIGHTS)
     tenure_w = list(TENURE_WEIGHTS.values())
@@ -727,6 +747,20 @@ def write_demo(
             )
         if balance > 0:
             in_arrears += 1
+        case = DemoCase(
+            ref=ref,
+            tenure=tenure,
+            start=start,
+            end=end,
+            weekly=rent + service,
+            lines=lines,
+            balance=balance,
+            court_on=court_on,
+            benefit=account.benefit,
+            frequency=account.frequency,
+            uc_first=account.uc_first,
+        )
+        cases.append(case)
         # arrangements: court orders after court action, informal ones for some in arrears
         if end is None and (court_on is not None or (balance > 3 * rent and r.random() < 0.25)):
             council.arr_no += 1
@@ -737,18 +771,21 @@ def write_demo(
                 start_on = as_of - timedelta(days=r.randint(7, 150))
                 starting = sum(p for d, _, p, _ in lines if d < start_on)
             start_on = min(start_on, as_of)
+            frequency = r.choice(["weekly", "weekly", "fortnightly", "four_weekly", "monthly"])
+            instalment = r.choice([385, 500, 750, 1000, 1500])
             a_rows.append(
                 [
                     ref,
                     f"ARR{council.arr_no:06d}",
                     kind,
                     council.date_iso(start_on),
-                    r.choice(["weekly", "weekly", "fortnightly", "four_weekly", "monthly"]),
-                    _pounds(r.choice([385, 500, 750, 1000, 1500])),
+                    frequency,
+                    _pounds(instalment),
                     _pounds(starting),
                     "cancelled" if r.random() < 0.1 else "live",
                 ]
             )
+            case.arrangement = DemoArrangement(kind, start_on, frequency, instalment)
         t_rows.append(
             [
                 ref,
@@ -816,12 +853,19 @@ def write_demo(
         ],
         a_rows,
     )
+    c_rows = action_rows(cases, seed=seed, as_of=as_of, history_start=council.history_start)
+    _write(
+        folder / "actions.csv",
+        ["tenancy_ref", "action_ref", "date", "code", "until", "note"],
+        c_rows,
+    )
     return DemoSummary(
         out=folder,
         tenancies=tenancies,
         people=len(p_rows),
         ledger_lines=len(l_rows),
         arrangements=len(a_rows),
+        actions=len(c_rows),
         officers=officers,
         in_arrears=in_arrears,
         former=former,

@@ -6,18 +6,20 @@ import csv
 import re
 import unicodedata
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
+from app.domain.case_actions import ACTION_KINDS, check_action
 from app.domain.money import parse_pounds
 from central.db import open_store
 from central.demo import demo_command, write_demo
 from central.importer import import_export
 from central.reports import balances
 
-FILES = ("tenancies.csv", "tenants.csv", "transactions.csv", "arrangements.csv")
+FILES = ("tenancies.csv", "tenants.csv", "transactions.csv", "arrangements.csv", "actions.csv")
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 
 
@@ -125,6 +127,7 @@ def test_the_demo_imports_cleanly(central_url: str, small: Path) -> None:
     assert summary.warnings == ()
     assert summary.tenancies.added == 60
     assert summary.officers_created == 3
+    assert summary.actions.added == len(read(small, "actions.csv")) > 0
     expected: Counter[str] = Counter({t["tenancy_ref"]: 0 for t in read(small, "tenancies.csv")})
     for line in read(small, "transactions.csv"):
         expected[line["tenancy_ref"]] += parse_pounds(line["amount"])
@@ -139,3 +142,139 @@ def test_demo_command_prints_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out.count("\n") == 1
     assert out.startswith("wrote 10 tenancies")
     assert demo_command(tenancies=0, officers=2, seed=1, out=str(tmp_path / "e")) == 2
+
+
+# --- case actions and arrangements ----------------------------------------------------------
+
+AS_OF = date(2026, 11, 22)
+
+
+def by_tenancy(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        out.setdefault(row["tenancy_ref"], []).append(row)
+    return out
+
+
+def test_the_action_history_shows_every_state_of_a_worklist(small: Path) -> None:
+    actions = read(small, "actions.csv")
+    tenancies = {t["tenancy_ref"]: t for t in read(small, "tenancies.csv")}
+    codes = Counter(a["code"] for a in actions)
+    for code in (
+        "reminder",
+        "letter_1",
+        "letter_2",
+        "nosp",
+        "court_applied",
+        "hearing_set",
+        "eviction_set",
+        "breathing_space_start",
+        "breathing_space_end",
+        "benefit_claim_pending",
+        "pause",
+        "vulnerability",
+        "safety_warning",
+        "uc_pay_day",
+    ):
+        assert codes[code], code
+    assert set(codes) <= set(ACTION_KINDS)
+    assert len({a["action_ref"] for a in actions}) == len(actions)
+    for a in actions:  # every row is one the importer and the device accept
+        on = date.fromisoformat(a["date"])
+        until = date.fromisoformat(a["until"]) if a["until"] else None
+        check_action(code=a["code"], on=on, until=until)
+        assert on <= AS_OF
+        assert not tenancies[a["tenancy_ref"]]["end_date"]  # current tenancies only
+
+    def until(code: str) -> list[date]:
+        return [date.fromisoformat(a["until"]) for a in actions if a["code"] == code]
+
+    assert any(d > AS_OF for d in until("hearing_set"))  # a hearing still to come
+    assert any(d > AS_OF for d in until("eviction_set"))
+    assert any(d > AS_OF for d in until("pause"))
+    assert any(d < AS_OF for d in until("pause"))
+    spaces = by_tenancy([a for a in actions if a["code"].startswith("breathing_space")])
+    active = [
+        rows
+        for rows in spaces.values()
+        if rows[-1]["code"] != "breathing_space_end"
+        and date.fromisoformat(rows[-1]["date"]) > AS_OF - timedelta(days=60)
+    ]
+    assert active, "a Breathing Space in force on the export date"
+    assert any(rows[-1]["code"] == "breathing_space_end" for rows in spaces.values())
+
+
+def test_recovery_steps_follow_the_arrears(small: Path) -> None:
+    """Each letter or notice was sent when the account was behind by its trigger."""
+    balance: Counter[str] = Counter()
+    lines = sorted(read(small, "transactions.csv"), key=lambda line: line["posted_on"])
+    weekly = {
+        t["tenancy_ref"]: parse_pounds(t["weekly_rent"])
+        + parse_pounds(t["weekly_service_charge"] or "0")
+        for t in read(small, "tenancies.csv")
+    }
+    steps = sorted(
+        (a for a in read(small, "actions.csv") if a["code"] in ("letter_1", "letter_2", "nosp")),
+        key=lambda a: a["date"],
+    )
+    i = 0
+    for step in steps:
+        # the account a few days before the step (the officer acts up to 4 days late)
+        cut = (date.fromisoformat(step["date"]) - timedelta(days=4)).isoformat()
+        while i < len(lines) and lines[i]["posted_on"] <= cut:
+            balance[lines[i]["tenancy_ref"]] += parse_pounds(lines[i]["amount"])
+            i += 1
+        assert balance[step["tenancy_ref"]] > weekly[step["tenancy_ref"]], step
+    refs = by_tenancy(read(small, "actions.csv"))
+    for rows in refs.values():  # a NOSP expires 28 days after it is served
+        for a in rows:
+            if a["code"] == "nosp":
+                served, expires = date.fromisoformat(a["date"]), date.fromisoformat(a["until"])
+                assert expires - served == timedelta(days=28)
+
+
+def test_uc_pay_days_are_on_tenants_paid_uc_themselves(small: Path) -> None:
+    paid_to_landlord = {
+        line["tenancy_ref"]
+        for line in read(small, "transactions.csv")
+        if line["type"] in ("UC", "HB")
+    }
+    pay_days = by_tenancy([a for a in read(small, "actions.csv") if a["code"] == "uc_pay_day"])
+    assert pay_days
+    assert not set(pay_days) & paid_to_landlord
+    for rows in pay_days.values():
+        assert len(rows) == 3  # the last three monthly payments
+        assert len({row["date"][8:] for row in rows}) <= 2  # about the same day each month
+
+
+def shortfall(arrangement: dict[str, str], lines: list[tuple[date, int]], on: date) -> int:
+    """DOMAIN F3 with 5 days' grace and no tolerance: > 0 when the arrangement is broken."""
+    start = date.fromisoformat(arrangement["start_date"])
+    cut = on - timedelta(days=5)
+    required = sum(p for d, p in lines if start <= d <= cut and p > 0)
+    credits = -sum(p for d, p in lines if start <= d <= on and p < 0)
+    due, count = start, 0
+    while due <= cut:
+        count += 1
+        if arrangement["frequency"] == "monthly":
+            month = due.month % 12 + 1
+            due = date(due.year + (due.month == 12), month, min(due.day, 28))
+        else:
+            weeks = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}[arrangement["frequency"]]
+            due += timedelta(weeks=weeks)
+    return required + count * parse_pounds(arrangement["instalment"]) - credits
+
+
+def test_arrangements_include_kept_and_broken_ones_and_court_orders(small: Path) -> None:
+    lines: dict[str, list[tuple[date, int]]] = {}
+    for line in read(small, "transactions.csv"):
+        lines.setdefault(line["tenancy_ref"], []).append(
+            (date.fromisoformat(line["posted_on"]), parse_pounds(line["amount"]))
+        )
+    states = Counter(
+        (a["kind"], a["status"], shortfall(a, lines[a["tenancy_ref"]], AS_OF) > 0)
+        for a in read(small, "arrangements.csv")
+    )
+    assert states[("informal", "live", False)], "a live informal arrangement being kept"
+    assert states[("informal", "live", True)], "a live informal arrangement broken"
+    assert any(kind == "court_order" for kind, _, _ in states)

@@ -1,0 +1,532 @@
+"""The synthetic council's case-action history (``actions.csv``, see docs/hms-export-actions.md).
+
+Every action follows from the tenancy's own rent account, so the worklist computed on a device
+shows every state a real caseload has on :data:`central.demo.DEMO_AS_OF`:
+
+- Recovery steps: each current tenancy's account is walked week by week (on Thursdays, after
+  the Monday debit) and the recovery ladder is climbed as the arrears (in weeks of the current
+  weekly charge) cross each step: reminder (1 week), letter 1 (2), letter 2 (3), NOSP (4, with
+  a 28-day expiry; in force for a year after it), court warning (8, once the NOSP has expired).
+  Officers act a few days late or miss a week, so some steps are done and some are due. A
+  cleared account starts the ladder again (a NOSP still in force is not served twice). Technical
+  arrears (rent debited since the last UC payment, on UC cases) are never chased. Garages and
+  licences stop at letter 2.
+- Court: where the ledger has court costs (the claim was issued that day) the history has a
+  NOSP and a court warning before it, ``court_applied`` on that day, ``hearing_set`` a few days
+  later and ``hearing_ended`` on the hearing date; the court order (arrangements.csv) starts
+  after it. A few cases in heavy arrears have a claim issued in the last weeks with the hearing
+  still to come (their costs are not posted yet). Where a court order is broken badly, a warrant
+  is applied for and an eviction date set; one eviction is always still to come.
+- Arrangements: an informal arrangement is preceded by the contact that agreed it; while it is
+  kept the ladder holds; the first breach (the ``F3`` rule: 5 days' grace, no tolerance) gets a
+  ``broken_arrangement_contact`` and the ladder resumes.
+- Blocks and warnings on a few cases each: Breathing Space (standard, active and ended; one
+  mental-health crisis), a pending benefit claim (and UC new claims pending then decided), a
+  pause with its end in the future and in the past, vulnerability and officer-safety warnings.
+  No recovery step is taken inside a Breathing Space or a pause.
+- ``uc_pay_day`` on some tenants who get UC themselves and pay monthly: the last three UC
+  payment dates, a day or two before their own payment.
+
+Deterministic: one ``random.Random`` seeded from the demo's seed, apart from the stream that
+wrote the ledger (so adding actions changed no other file). Synthetic: notes are stock phrases.
+
+Threading: pure computation; call it from any thread.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import accumulate
+
+from app.domain.case_actions import check_action
+
+WEEK = timedelta(days=7)
+GRACE = timedelta(days=5)  # an arrangement instalment is late after 5 days (DOMAIN F3)
+NOSP_DAYS = 28
+NOSP_IN_FORCE = timedelta(days=365)
+BREATHING_SPACE_DAYS = 60
+
+# The ladder: (code, weeks of arrears that trigger it, days since the previous step)
+LADDER = (
+    ("reminder", 1, 0),
+    ("letter_1", 2, 10),
+    ("letter_2", 3, 14),
+    ("nosp", 4, 14),
+    ("court_warning", 8, 14),
+)
+REMINDER, LETTER_1, LETTER_2, NOSP, COURT_WARNING = range(5)
+COURT = 5  # a claim issued: the ladder stops
+NO_COURT_TENURES = frozenset({"garage", "licence"})
+
+NOTES: dict[str, tuple[str, ...]] = {
+    "reminder": ("", "Text reminder sent", "Reminder by e-mail", ""),
+    "letter_1": ("", "Letter 1, first class post", "Letter 1 posted and e-mailed"),
+    "letter_2": ("", "Letter 2 posted", "Letter 2 hand delivered"),
+    "nosp": ("Served by hand; copy on file", "Served by first class post", "Posted through door"),
+    "court_warning": ("", "Final warning before court", 'Letter "last chance before court"'),
+    "court_applied": ("Claim issued online (PCOL)", "Claim issued at the county court"),
+    "hearing_set": ("County court", "County court, 10:00", "Hearing by video link"),
+    "hearing_ended": ("Suspended possession order made", "Order made on terms"),
+    "warrant_applied": ("Order breached; warrant requested", "Warrant of possession requested"),
+    "eviction_set": ("Bailiff appointment confirmed", "Eviction date from the bailiffs"),
+    "eviction_ended": ("Warrant suspended by the court on terms", "Eviction cancelled"),
+    "visit": ("No reply, card left", "Visited; tenant not in", "Visited, discussed the arrears"),
+    "contact": ("Tenant phoned", "Spoke on the phone", "Tenant called in at the office"),
+    "arrangement": ("Arrangement agreed on the phone", "Arrangement agreed at a visit"),
+    "broken_arrangement_contact": ("Missed instalment, text sent", "Phoned about missed payment"),
+    "breathing_space_start": ("Notice from the Insolvency Service", "Debt adviser's notice"),
+    "breathing_space_mh_start": ("Mental health crisis breathing space notice",),
+    "breathing_space_end": ("Breathing Space ended", "Cancelled at the midway review"),
+    "benefit_claim_pending": ("UC claim made, evidence sent", "New UC claim, awaiting decision"),
+    "benefit_claim_decided": ("UC awarded", "Claim decided"),
+    "pause": ("Tenant in hospital", "Awaiting a DHP decision", "Bereavement in the family"),
+    "pause_ended": ("Pause lifted early",),
+    "vulnerability": (
+        "Hearing impairment: contact by text or e-mail",
+        "Learning disability: support worker to attend",
+        "Mental health: see support plan",
+        "Care leaver, under 21",
+    ),
+    "vulnerability_ended": ("Reviewed: no longer applies",),
+    "safety_warning": ("Dog at property: visit in pairs", "Visit in pairs only", "Verbal abuse"),
+    "safety_warning_ended": ("Reviewed: warning withdrawn",),
+    "uc_pay_day": ("UC paid to the tenant", "Tenant gets UC on this date"),
+}
+
+
+@dataclass
+class DemoCase:
+    """What the action history needs of one tenancy; ``lines`` are the ledger's (posted_on,
+    type, pence, description) sorted by date, ``weekly`` the current weekly charge (rent +
+    service) in pence."""
+
+    ref: str
+    tenure: str
+    start: date
+    end: date | None
+    weekly: int
+    lines: list[tuple[date, str, int, str]]
+    balance: int
+    court_on: date | None
+    benefit: str  # "none", "hb" or "uc" (UC housing costs paid to the landlord)
+    frequency: str  # how the tenant pays: weekly, fortnightly, four_weekly, monthly
+    uc_first: date | None  # first UC payment of a claim made inside the history, if any
+    arrangement: DemoArrangement | None = None
+
+
+@dataclass(frozen=True)
+class DemoArrangement:
+    """An arrangement from arrangements.csv, in pence."""
+
+    kind: str
+    start: date
+    frequency: str
+    instalment: int
+
+
+@dataclass
+class _Plan:
+    """The choices made before the walk: blocks, warnings, court dates, technical arrears."""
+
+    windows: list[tuple[date, date]] = field(default_factory=list)  # no recovery steps
+    court_on: date | None = None  # claim issued (from the ledger, or a recent one)
+    hearing_on: date | None = None
+    eviction_warrant_on: date | None = None  # a warrant and an eviction still to come
+    technical: str = ""  # "UC" or "PAYMENT": the credit after which rent is timing arrears
+    actions: list[tuple[date, str, date | None, str]] = field(default_factory=list)
+
+
+def _add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    return date(day.year + month0 // 12, month0 % 12 + 1, min(day.day, 28))
+
+
+def _next_due(due: date, frequency: str) -> date:
+    if frequency == "monthly":
+        return _add_months(due, 1)
+    return due + WEEK * {"weekly": 1, "fortnightly": 2, "four_weekly": 4}[frequency]
+
+
+def arrangement_shortfall(case: DemoCase, on: date) -> int:
+    """How far the arrangement is behind on ``on`` (DOMAIN F3: grace 5 days, no tolerance):
+    debits and instalments due by ``on`` - 5 days, less credits since its start; 0 if kept."""
+    arr = case.arrangement
+    if arr is None or on < arr.start:
+        return 0
+    cut = on - GRACE
+    required = credits = 0
+    for day, _kind, pence, _text in case.lines:
+        if day < arr.start:
+            continue
+        if day > on:
+            break
+        if pence > 0:
+            if day <= cut:
+                required += pence
+        else:
+            credits -= pence
+    due = arr.start
+    while due <= cut:
+        required += arr.instalment
+        due = _next_due(due, arr.frequency)
+    return max(0, required - credits)
+
+
+class _History:
+    """Builds the actions of every case from one random stream, in a fixed order."""
+
+    def __init__(self, *, seed: int, as_of: date, history_start: date) -> None:
+        self.rng = random.Random(f"doorstep-demo-actions-{seed}")
+        self.as_of = as_of
+        self.history_start = history_start
+
+    def note(self, code: str) -> str:
+        return self.rng.choice(NOTES[code])
+
+    def pick(self, cases: list[DemoCase], share: float, least: int) -> list[DemoCase]:
+        """About ``share`` of ``cases`` (at least ``least`` if there are that many)."""
+        k = min(len(cases), max(least, round(len(cases) * share)))
+        return self.rng.sample(cases, k)
+
+    # --- choices before the walk ----------------------------------------------------------
+
+    def plan(self, cases: list[DemoCase]) -> dict[str, _Plan]:
+        r = self.rng
+        as_of = self.as_of
+        plans = {c.ref: _Plan() for c in cases}
+        taken: set[str] = set()
+
+        def free(c: DemoCase) -> bool:
+            return c.ref not in taken
+
+        for c in cases:
+            p = plans[c.ref]
+            p.court_on = c.court_on
+            if c.court_on is not None:
+                p.hearing_on = c.court_on + timedelta(days=r.randint(28, 35))
+                taken.add(c.ref)
+            if c.benefit == "uc":
+                p.technical = "UC"
+        homes = [c for c in cases if c.tenure not in NO_COURT_TENURES]
+        heavy = [c for c in homes if c.balance >= 8 * c.weekly and c.arrangement is None]
+        if len(heavy) < 3:  # a small council: its worst cases, if four weeks behind
+            worst_first = sorted(homes, key=lambda c: (-c.balance / c.weekly, c.ref))
+            heavy = [c for c in worst_first[:3] if c.balance >= 4 * c.weekly]
+        in_arrears = [c for c in homes if c.balance >= 2 * c.weekly]
+
+        # a claim issued in the last weeks, the hearing still to come
+        for c in self.pick([c for c in heavy if free(c)], 0.08, 2):
+            p = plans[c.ref]
+            p.court_on = as_of - timedelta(days=r.randint(7, 21))
+            p.hearing_on = as_of + timedelta(days=r.randint(10, 45))
+            taken.add(c.ref)
+        # one eviction still to come: the worst broken court order, else an outright order
+        orders = [
+            c
+            for c in cases
+            if c.arrangement is not None
+            and c.arrangement.kind == "court_order"
+            and c.court_on is not None
+            and c.court_on <= as_of - timedelta(days=120)
+        ]
+        worst = max(
+            orders,
+            key=lambda c: (arrangement_shortfall(c, as_of) / c.weekly, c.ref),
+            default=None,
+        )
+        if worst is None or arrangement_shortfall(worst, as_of) < 4 * worst.weekly:
+            spare = [c for c in heavy if free(c)]
+            worst = r.choice(spare) if spare else worst
+            if worst is not None and worst.court_on is None:
+                p = plans[worst.ref]
+                p.court_on = as_of - timedelta(days=r.randint(120, 180))
+                p.hearing_on = p.court_on + timedelta(days=r.randint(28, 35))
+        if worst is not None:
+            plans[worst.ref].eviction_warrant_on = as_of - timedelta(days=r.randint(21, 35))
+            taken.add(worst.ref)
+
+        # Breathing Space: standard ones active on as_of and ended; one mental-health crisis
+        open_cases = [c for c in in_arrears if free(c) and c.arrangement is None]
+        spaces = self.pick(open_cases, 0.05, 4)
+        for n, c in enumerate(spaces):
+            taken.add(c.ref)
+            p = plans[c.ref]
+            if n % 2 == 0:  # active
+                start = as_of - timedelta(days=r.randint(3, 55))
+                code = "breathing_space_mh_start" if n == 2 else "breathing_space_start"
+                until = None if code == "breathing_space_mh_start" else start + timedelta(59)
+                p.actions.append((start, code, until, self.note(code)))
+                p.windows.append((start, as_of))
+            else:  # ended: ran its 60 days, or cancelled at the midway review
+                start = as_of - timedelta(days=r.randint(90, 300))
+                end = start + timedelta(days=59 if r.random() < 0.6 else r.randint(25, 35))
+                p.actions.append((start, "breathing_space_start", start + timedelta(59), ""))
+                p.actions.append(
+                    (end, "breathing_space_end", None, self.note("breathing_space_end"))
+                )
+                p.windows.append((start, end))
+
+        # pauses: active (until in the future), one run out, one lifted early
+        for n, c in enumerate(self.pick([c for c in in_arrears if free(c)], 0.03, 3)):
+            taken.add(c.ref)
+            p = plans[c.ref]
+            if n == 1:
+                on = as_of - timedelta(days=r.randint(60, 90))
+                until = as_of - timedelta(days=r.randint(20, 40))
+                p.actions.append((on, "pause", until, self.note("pause")))
+                p.windows.append((on, until))
+            elif n == 2:
+                on = as_of - timedelta(days=r.randint(50, 70))
+                until = on + timedelta(days=42)
+                lifted = on + timedelta(days=r.randint(10, 20))
+                p.actions.append((on, "pause", until, self.note("pause")))
+                p.actions.append((lifted, "pause_ended", None, self.note("pause_ended")))
+                p.windows.append((on, lifted))
+            else:
+                on = as_of - timedelta(days=r.randint(1, 20))
+                until = as_of + timedelta(days=r.randint(7, 40))
+                p.actions.append((on, "pause", until, self.note("pause")))
+                p.windows.append((on, as_of))
+
+        # benefit claims: UC new claims in the history (pending, then decided on the first
+        # payment), and a few claims made lately and not decided yet
+        for c in cases:
+            if c.uc_first is not None and c.uc_first - 5 * WEEK > self.history_start:
+                p = plans[c.ref]
+                claim = c.uc_first - 5 * WEEK
+                p.actions.append((claim, "benefit_claim_pending", None, ""))
+                paid = next((d for d, kind, _, _ in c.lines if kind == "UC" and d >= claim), None)
+                if paid is not None:
+                    p.actions.append((paid, "benefit_claim_decided", None, ""))
+        unclaimed = [c for c in homes if c.benefit == "none" and c.balance > c.weekly]
+        for c in self.pick([c for c in unclaimed if free(c)], 0.03, 2):
+            on = as_of - timedelta(days=r.randint(3, 25))
+            code = "benefit_claim_pending"
+            plans[c.ref].actions.append((on, code, None, self.note(code)))
+
+        # UC paid to the tenant, who pays the rent monthly from it
+        own_uc = [c for c in homes if c.benefit == "none" and c.frequency == "monthly"]
+        if not own_uc:
+            own_uc = [c for c in homes if c.benefit == "none"]
+        for c in self.pick(own_uc, 0.6, 1):
+            paid = [d for d, kind, _, _ in c.lines if kind == "PAYMENT" and d <= as_of]
+            last = (paid[-1] if paid else as_of) - timedelta(days=r.randint(0, 2))
+            p = plans[c.ref]
+            p.technical = "PAYMENT"
+            note = self.note("uc_pay_day")
+            for back in (2, 1, 0):
+                p.actions.append((_add_months(last, -back), "uc_pay_day", None, note))
+
+        # warnings
+        for n, c in enumerate(self.pick(homes, 0.03, 3)):
+            on = self.history_start + timedelta(
+                days=r.randint(0, (as_of - self.history_start).days)
+            )
+            plans[c.ref].actions.append((on, "vulnerability", None, self.note("vulnerability")))
+            if n == 0 and on < as_of - timedelta(days=30):
+                ended = on + timedelta(days=r.randint(1, (as_of - on).days))
+                plans[c.ref].actions.append((ended, "vulnerability_ended", None, ""))
+        for n, c in enumerate(self.pick(homes, 0.01, 2)):
+            on = self.history_start + timedelta(
+                days=r.randint(0, (as_of - self.history_start).days)
+            )
+            plans[c.ref].actions.append((on, "safety_warning", None, self.note("safety_warning")))
+            if n == 1 and on < as_of - timedelta(days=30):
+                ended = on + timedelta(days=r.randint(1, (as_of - on).days))
+                plans[c.ref].actions.append((ended, "safety_warning_ended", None, ""))
+        return plans
+
+    # --- the walk ---------------------------------------------------------------------------
+
+    def walk(self, c: DemoCase, p: _Plan) -> None:
+        """Climb the recovery ladder along the account, adding steps to ``p.actions``."""
+        if (
+            p.court_on is None
+            and c.arrangement is None
+            and max(accumulate(line[2] for line in c.lines), default=0) < c.weekly
+        ):
+            return  # never a week behind: no step was ever due
+        r = self.rng
+        as_of = self.as_of
+        out = p.actions
+
+        def act(on: date, code: str, until: date | None = None, note: str | None = None) -> bool:
+            if on > as_of:
+                return False
+            out.append((on, code, until, self.note(code) if note is None else note))
+            return True
+
+        first = max(c.start, self.history_start) + 4 * WEEK
+        day = first + timedelta(days=(3 - first.weekday()) % 7)  # a Thursday
+        top = LETTER_2 if c.tenure in NO_COURT_TENURES else COURT_WARNING
+        stage = -1
+        last_step: date | None = None
+        nosp_until: date | None = None
+        arrangement_broken = False
+        clear = behind = 0  # checks in a row with the account clear / a week or more behind
+        arrangement_agreed = False
+        warrant = False
+        balance = since_credit = 0
+        i = 0
+        lines = c.lines
+        court_on, hearing_on = p.court_on, p.hearing_on
+        while day <= as_of:
+            while i < len(lines) and lines[i][0] <= day:
+                _, kind, pence, _ = lines[i]
+                balance += pence
+                if pence > 0 and kind in ("RENT", "SERVICE"):
+                    since_credit += pence
+                elif kind == p.technical:
+                    since_credit = 0
+                i += 1
+            arrears = balance - (since_credit if p.technical else 0)
+            nosp_live = nosp_until is not None and day <= nosp_until + NOSP_IN_FORCE
+            if NOSP <= stage < COURT and not nosp_live:
+                stage = LETTER_2  # the NOSP lapsed: a new one is needed before court
+
+            if stage >= COURT:  # after the claim: the hearing, then a warrant if broken
+                if not warrant and p.eviction_warrant_on is not None:
+                    if day >= p.eviction_warrant_on:
+                        warrant = self._eviction(out, p.eviction_warrant_on, future=True)
+                elif (
+                    not warrant
+                    and c.arrangement is not None
+                    and c.arrangement.kind == "court_order"
+                    and day >= c.arrangement.start + 8 * WEEK
+                    and arrangement_shortfall(c, day) > 6 * c.weekly
+                    and r.random() < 0.05
+                ):
+                    on = day + timedelta(days=r.randint(0, 6))
+                    warrant = self._eviction(out, on, future=False)
+                day += WEEK
+                continue
+
+            if court_on is not None and day >= court_on - 7 * WEEK:
+                # the path to a claim: a NOSP, a court warning once it expired, the claim
+                if court_on - 7 * WEEK >= self.history_start:
+                    if nosp_until is None or court_on > nosp_until + NOSP_IN_FORCE:
+                        # a NOSP that is still in force on the day the claim is issued
+                        nosp_until = day + timedelta(days=NOSP_DAYS)
+                        act(day, "nosp", nosp_until)
+                        stage = NOSP
+                    elif (
+                        stage < COURT_WARNING
+                        and nosp_until is not None
+                        and day >= max(nosp_until, court_on - 2 * WEEK)
+                    ):
+                        act(day, "court_warning")
+                        stage = COURT_WARNING
+                if day >= court_on:
+                    act(court_on, "court_applied")
+                    if hearing_on is not None:
+                        told = min(court_on + timedelta(days=r.randint(3, 10)), as_of)
+                        act(told, "hearing_set", hearing_on)
+                        act(hearing_on, "hearing_ended")
+                    stage = COURT
+                day += WEEK
+                continue
+
+            if arrears <= 0:  # cleared for four weeks: the ladder starts again
+                clear, behind = clear + 1, 0
+                if clear >= 4:
+                    stage = -1
+                day += WEEK
+                continue
+            clear = 0
+            behind = behind + 1 if arrears >= c.weekly else 0
+            if any(start <= day <= end for start, end in p.windows):
+                day += WEEK
+                continue
+            arr = c.arrangement
+            if arr is not None and arr.kind == "informal" and not arrangement_broken:
+                if day >= arr.start - WEEK and not arrangement_agreed:
+                    act(
+                        arr.start - timedelta(days=r.randint(1, 7)),
+                        "contact",
+                        None,
+                        self.note("arrangement"),
+                    )
+                    arrangement_agreed = True
+                if day >= arr.start:
+                    if arrangement_shortfall(c, day) > 0:
+                        arrangement_broken = True
+                        on = day + timedelta(days=r.randint(0, 4))
+                        if act(on, "broken_arrangement_contact"):
+                            last_step = on
+                    day += WEEK
+                    continue
+
+            nxt = stage + 1
+            if nxt <= top:
+                code, trigger, gap = LADDER[nxt]
+                ready = last_step is None or day >= last_step + timedelta(days=gap)
+                if nxt == NOSP and nosp_live:
+                    stage = nxt  # a NOSP in force is not served again
+                elif nxt == COURT_WARNING and not (nosp_until and day >= nosp_until):
+                    ready = False
+                elif nxt == REMINDER and behind < 2:
+                    ready = False  # a week behind at two checks in a row, not a late payment
+                elif arrears >= trigger * c.weekly and ready and r.random() < 0.75:
+                    on = day + timedelta(days=r.randint(0, 4))
+                    until = on + timedelta(days=NOSP_DAYS) if code == "nosp" else None
+                    if act(on, code, until):
+                        stage, last_step = nxt, on
+                        if code == "nosp":
+                            nosp_until = until
+                        if code == "letter_1" and r.random() < 0.5:
+                            act(on + timedelta(days=r.randint(1, 6)), "visit")
+                        elif r.random() < 0.15:
+                            act(on + timedelta(days=r.randint(1, 10)), "contact")
+            day += WEEK
+
+    def _eviction(
+        self, out: list[tuple[date, str, date | None, str]], warrant_on: date, *, future: bool
+    ) -> bool:
+        """A warrant applied for on ``warrant_on`` and the eviction date the bailiffs set
+        (``future``: still to come on the export date; else cancelled on the day)."""
+        r = self.rng
+        if warrant_on > self.as_of:
+            return False
+        out.append((warrant_on, "warrant_applied", None, self.note("warrant_applied")))
+        told = min(warrant_on + timedelta(days=r.randint(7, 14)), self.as_of)
+        if future:
+            evict = self.as_of + timedelta(days=r.randint(10, 40))
+        else:
+            evict = warrant_on + timedelta(days=r.randint(42, 70))
+        out.append((told, "eviction_set", evict, self.note("eviction_set")))
+        if evict <= self.as_of:
+            out.append((evict, "eviction_ended", None, self.note("eviction_ended")))
+        return True
+
+    def rows(self, cases: list[DemoCase]) -> list[list[str]]:
+        """Every action as an actions.csv row, by tenancy then date; refs ACT0000001 on."""
+        current = [c for c in cases if c.end is None]
+        plans = self.plan(current)
+        rows: list[list[str]] = []
+        n = 0
+        for c in current:
+            p = plans[c.ref]
+            self.walk(c, p)
+            for on, code, until, note in sorted(p.actions, key=lambda a: a[0]):
+                check_action(code=code, on=on, until=until)  # never write a row import rejects
+                n += 1
+                rows.append(
+                    [
+                        c.ref,
+                        f"ACT{n:07d}",
+                        on.isoformat(),
+                        code,
+                        until.isoformat() if until else "",
+                        note,
+                    ]
+                )
+        return rows
+
+
+def action_rows(
+    cases: list[DemoCase], *, seed: int, as_of: date, history_start: date
+) -> list[list[str]]:
+    """The actions.csv rows (without the header) for the demo's tenancies."""
+    return _History(seed=seed, as_of=as_of, history_start=history_start).rows(cases)
