@@ -59,7 +59,9 @@ from central.security import hash_password, verify_password
 
 log = logging.getLogger("central.api")
 
-PROTOCOL_MIN = 1
+# Version 2 added arrangements and case actions to pull pages and checks; a version 1 app
+# rejects replies with fields it does not know, so it gets 426 and a message to update instead.
+PROTOCOL_MIN = 2
 PROTOCOL_MAX = PROTOCOL_VERSION
 BAD_CREDENTIALS = "Sign-in failed: the username or password is not right."
 _DUMMY_HASH: list[str] = []
@@ -295,9 +297,9 @@ def create_app(engine: Engine) -> FastAPI:
             device.id,
             cursor,
             page.next_cursor,
-            len(page.tenancies) + len(page.people) + len(page.ledger),
+            page.rows,
         )
-        return Response(page.model_dump_json(), media_type="application/json")
+        return Response(page.json, media_type="application/json")
 
     @app.get("/sync/check")
     def sync_check(session: SessionDep, device: CurrentDevice) -> Response:

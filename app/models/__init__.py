@@ -3,11 +3,14 @@
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.caseload import LedgerEntry, Officer, Person, Tenancy
+from app.models.recovery import Arrangement, CaseAction
 from app.models.sync_state import OutboxMutation, SyncState
 
 __all__ = [
+    "Arrangement",
     "AuditEvent",
     "Base",
+    "CaseAction",
     "LedgerEntry",
     "Officer",
     "OutboxMutation",

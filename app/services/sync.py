@@ -22,10 +22,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app import __version__
-from app.models import LedgerEntry, Person, SyncState, Tenancy
+from app.models import Arrangement, CaseAction, LedgerEntry, Person, SyncState, Tenancy
 from app.services.audit import record_event
 from app.store.database import LocalStore
 from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
@@ -51,6 +51,8 @@ class SyncSummary:
     bootstrapped: bool
     check_ok: bool | None
     changed_tenancy_ids: frozenset[uuid.UUID]
+    arrangements: int = 0
+    actions: int = 0
 
 
 @dataclass
@@ -63,6 +65,8 @@ class _Cycle:
     tenancies: int = 0
     people: int = 0
     ledger_lines: int = 0
+    arrangements: int = 0
+    actions: int = 0
     removed: int = 0
     bootstrapped: bool = False
     resets: int = 0
@@ -132,10 +136,19 @@ class _Cycle:
             self.tenancies += applied.tenancies
             self.people += applied.people
             self.ledger_lines += applied.ledger_lines
+            self.arrangements += applied.arrangements
+            self.actions += applied.actions
             self.removed += applied.removed
             self.changed |= applied.changed_tenancy_ids
             if self.progress is not None:
-                done = self.tenancies + self.people + self.ledger_lines + self.removed
+                done = (
+                    self.tenancies
+                    + self.people
+                    + self.ledger_lines
+                    + self.arrangements
+                    + self.actions
+                    + self.removed
+                )
                 total = done + page.remaining if page.remaining is not None else None
                 if not page.has_more:
                     total = done
@@ -144,6 +157,11 @@ class _Cycle:
                 return page.next_cursor
 
     def local_check(self) -> tuple[int, ScopeCheck]:
+        """The local copy's counts, comparable with the server's ``ScopeCheck``.
+
+        Actions count when the server holds them: every action not pending, and a pending one
+        the server has already sent back (``server_seq`` set), on a case held here.
+        """
         with self.store.session() as session:
             cursor = sync_state(session).cursor
             tenancies = session.execute(select(func.count()).select_from(Tenancy)).scalar_one()
@@ -151,12 +169,23 @@ class _Cycle:
             lines, balance = session.execute(
                 select(func.count(), func.coalesce(func.sum(LedgerEntry.amount_pence), 0))
             ).one()
+            arrangements = session.execute(
+                select(func.count()).select_from(Arrangement)
+            ).scalar_one()
+            actions = session.execute(
+                select(func.count())
+                .select_from(CaseAction)
+                .join(Tenancy, Tenancy.id == CaseAction.tenancy_id)
+                .where(or_(CaseAction.pending.is_(False), CaseAction.server_seq > 0))
+            ).scalar_one()
         return cursor, ScopeCheck(
             cursor=cursor,
             tenancies=int(tenancies),
             people=int(people),
             ledger_lines=int(lines),
             balance_pence=int(balance),
+            arrangements=int(arrangements),
+            actions=int(actions),
         )
 
     def verify(self) -> bool | None:
@@ -229,6 +258,8 @@ def run_sync(
                 "tenancies": cycle.tenancies,
                 "people": cycle.people,
                 "ledger_lines": cycle.ledger_lines,
+                "arrangements": cycle.arrangements,
+                "actions": cycle.actions,
                 "removed": cycle.removed,
                 "cursor": cursor,
                 "bootstrapped": cycle.bootstrapped,
@@ -245,4 +276,6 @@ def run_sync(
         bootstrapped=cycle.bootstrapped,
         check_ok=check_ok,
         changed_tenancy_ids=frozenset(cycle.changed),
+        arrangements=cycle.arrangements,
+        actions=cycle.actions,
     )

@@ -19,6 +19,15 @@ Protocol rules (see shared/DESIGN.md, Sync):
   page: for progress only, never for correctness.
 - ``GET /sync/check`` answers a ``ScopeCheck`` of the officer's whole scope, which the client
   compares with its own copy after a complete pull.
+
+Version 2 added ``arrangements`` and ``actions`` to ``PullPage`` and their counts to
+``ScopeCheck``. Replies are strict (``extra="forbid"``), so a version 1 app could not read
+them: the server answers version 1 with 426 and a message to update, rather than replies the
+app would reject as malformed.
+
+Wire rows name their fields after the central store's columns (``seq`` is the change number of
+the row's current version); dates are ISO ``YYYY-MM-DD``, instants ISO 8601 with an offset,
+money integer pence.
 """
 
 from __future__ import annotations
@@ -26,9 +35,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 HEADER_PROTOCOL = "X-Doorstep-Protocol"
 HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
@@ -110,6 +119,39 @@ class LedgerRow(WireModel):
     description: str | None
 
 
+class ArrangementRow(WireModel):
+    """A payment arrangement on a case (agreed in the HMS); read-only on the device."""
+
+    id: uuid.UUID
+    seq: int
+    tenancy_id: uuid.UUID
+    ref: str
+    kind: str
+    start_date: date
+    frequency: str
+    instalment_pence: int
+    starting_balance_pence: int
+    status: str
+
+
+class ActionRow(WireModel):
+    """A dated action on a case (``app.domain.case_actions`` codes), from the HMS
+    (``source`` "hms") or recorded on a device (``source`` "device", with the officer and the
+    instant it was recorded)."""
+
+    id: uuid.UUID
+    seq: int
+    tenancy_id: uuid.UUID
+    ref: str
+    on_date: date
+    code: str
+    until: date | None
+    note: str
+    source: str
+    officer_id: uuid.UUID | None
+    recorded_at: AwareDatetime | None
+
+
 class PullPage(WireModel):
     epoch: str
     cursor: int
@@ -119,6 +161,8 @@ class PullPage(WireModel):
     tenancies: list[TenancyRow] = []
     people: list[PersonRow] = []
     ledger: list[LedgerRow] = []
+    arrangements: list[ArrangementRow] = []
+    actions: list[ActionRow] = []
     removed_tenancy_ids: list[uuid.UUID] = []
     remaining: int | None = None
 
@@ -131,6 +175,8 @@ class ScopeCheck(WireModel):
     people: int
     ledger_lines: int
     balance_pence: int
+    arrangements: int
+    actions: int
 
 
 class Health(WireModel):

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from app.sync.protocol import HEADER_APP, HEADER_PROTOCOL, PullPage, ScopeCheck
+from app.sync.protocol import HEADER_APP, HEADER_PROTOCOL, PROTOCOL_VERSION, PullPage, ScopeCheck
 from central.api import create_app
 from central.db import open_store
 from central.devices import hash_token, revoke_device
@@ -31,7 +31,7 @@ from tests.sync.central_seed import (
 )
 
 PASSWORD = "correct horse"
-HEADERS = {HEADER_PROTOCOL: "1", HEADER_APP: "doorstep-tests/0"}
+HEADERS = {HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_APP: "doorstep-tests/0"}
 
 
 @pytest.fixture
@@ -85,12 +85,12 @@ def test_health_answers_protocol_range_and_epoch(client: TestClient) -> None:
     assert reply.status_code == 200
     body = reply.json()
     assert body["status"] == "ok"
-    assert body["protocol_min"] == 1
-    assert body["protocol_max"] == 1
+    assert body["protocol_min"] == 2
+    assert body["protocol_max"] == 2
     assert len(body["epoch"]) >= 16
 
 
-@pytest.mark.parametrize("value", [None, "2", "0", "one"])
+@pytest.mark.parametrize("value", [None, "1", "3", "0", "one"])
 def test_missing_or_unsupported_protocol_is_426_and_changes_nothing(
     client: TestClient, engine: Engine, value: str | None
 ) -> None:

@@ -25,7 +25,7 @@ from app.services.sync import run_sync
 from app.store.database import LocalStore, open_local_store
 from app.store.memory_keyring import MemoryKeyring
 from app.sync.client import AuthRejected, BadReply, NotSignedIn, Offline, SyncClient
-from app.sync.protocol import HEADER_PROTOCOL
+from app.sync.protocol import HEADER_PROTOCOL, PROTOCOL_VERSION
 from central.models import Meta
 from tests.sync.central_seed import (
     SURNAMES,
@@ -295,7 +295,7 @@ def test_a_reply_that_breaks_the_protocol_applies_nothing(
     before = local_balances(store)
 
     def garbled(request: httpx.Request) -> httpx.Response:
-        assert request.headers[HEADER_PROTOCOL] == "1"
+        assert request.headers[HEADER_PROTOCOL] == str(PROTOCOL_VERSION)
         return httpx.Response(200, json={"epoch": "x", "cursor": 0, "surprise": True})
 
     client = SyncClient(
