@@ -17,12 +17,12 @@ Invariants:
   every scope event, gets its own fresh number from the change sequence (``central.sequence``),
   reserved in one block and handed out in order: each tenancy, then its scope events (``leave``
   for the old officer, ``enter`` for the new one), then people, ledger lines, arrangements and
-  case actions. A new
-  tenancy with an officer counts as entering that officer's scope, so replaying an officer's
-  scope events always gives their caseload.
+  case actions. A new tenancy with an officer counts as entering that officer's scope, so
+  replaying an officer's scope events always gives their caseload.
 - Nothing personal in messages. Errors and warnings quote a cell only for amounts, the dates
-  of tenancies, transactions and arrangements, enumerations and references; never a name, an
-  address, a postcode, a date of birth, an officer's username or contact details.
+  of tenancies, transactions, arrangements and actions, enumerations (an action code among
+  them) and references; never a note, a name, an address, a postcode, a date of birth, an
+  officer's username or contact details.
 - Money is integer pence (``app.domain.money.parse_pounds``); no float ever holds it.
 
 Speed: files are parsed with the csv module (cells by index, dates and amounts cached), what
