@@ -32,7 +32,9 @@ _KINDS = (
     ActionKind("visit", "Home visit made"),
     ActionKind("letter_1", "Arrears letter 1 sent"),
     ActionKind("letter_2", "Arrears letter 2 sent"),
-    ActionKind("nosp", "Notice of seeking possession served", True, "Notice expires"),
+    # until = the date specified in the notice, from which proceedings may start (28 days for a
+    # council's NOSP); the notice stays in force for 12 months from that date (DOMAIN.md B5).
+    ActionKind("nosp", "Notice of seeking possession served", True, "Proceedings may start from"),
     ActionKind("court_warning", "Court warning letter sent"),
     ActionKind("court_applied", "Applied to court for a possession hearing"),
     ActionKind("warrant_applied", "Applied for a warrant of possession"),
