@@ -35,6 +35,7 @@ from app.sync.pull import apply_page, sync_state, wipe_caseload
 Progress = Callable[[int, "int | None", str], None]
 
 MAX_RESETS = 2
+FIRST_PAGE_LIMIT = 2_000
 CHECK_ROUNDS = 3
 
 
@@ -109,7 +110,7 @@ class _Cycle:
             else:
                 if ahead is not None:
                     ahead[2].cancel()
-                page = self.client.pull(cursor, self.page_limit, epoch)
+                page = self.client.pull(cursor, self._first_limit(), epoch)
             ahead = None
             if page.reset_required or (epoch is not None and page.epoch != epoch):
                 self._reset(page.epoch)
@@ -155,6 +156,14 @@ class _Cycle:
                 self.progress(done, total, f"Downloaded {done:,} changes ({self.pages} pages)")
             if not page.has_more:
                 return page.next_cursor
+
+    def _first_limit(self) -> int | None:
+        """The limit of a page fetched while nothing is being applied: small for the first page
+        of a cycle (so applying starts early while the next, full page is fetched), else the
+        caller's limit (None: the server's default)."""
+        if self.page_limit is None and self.pages == 0:
+            return FIRST_PAGE_LIMIT
+        return self.page_limit
 
     def local_check(self) -> tuple[int, ScopeCheck]:
         """The local copy's counts, comparable with the server's ``ScopeCheck``.

@@ -18,7 +18,10 @@ GUI's network worker). It never touches the local database.
 
 from __future__ import annotations
 
+import gc
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -174,7 +177,8 @@ class SyncClient:
             raise Offline(f"Cannot reach the central store at {where} ({_reason(exc)}).") from exc
         if reply.is_success:
             try:
-                return model.model_validate_json(reply.content)
+                with _cyclic_gc_paused():
+                    return model.model_validate_json(reply.content)
             except ValidationError as exc:
                 raise BadReply(
                     f"The central store at {where} sent a reply that Doorstep does not "
@@ -183,6 +187,25 @@ class SyncClient:
                     status=reply.status_code,
                 ) from exc
         raise _error_for(reply, where)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a reply is validated.
+
+    A pull page becomes some 100,000 new objects that all live on; the collector would walk
+    them again and again as they are made, for nothing (up to half of the validation time).
+    Reference counting still frees everything as usual; the collector resumes at once after.
+    Thread-safe enough: it is re-enabled by whoever found it enabled, so overlapping pauses
+    in two threads always end with it enabled.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _reason(exc: Exception) -> str:

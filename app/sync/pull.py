@@ -129,13 +129,18 @@ class _Upsert:
             }
             updates["server_seq"] = stmt.excluded.server_seq
         del updates["id"]
+        keys = [*field_of, *fixed]
         compiled = stmt.on_conflict_do_update(index_elements=[table.c.id], set_=updates).compile(
-            dialect=dialect, column_keys=[*field_of, *fixed]
+            dialect=dialect, column_keys=keys
+        )
+        new_only = stmt.on_conflict_do_nothing(index_elements=[table.c.id]).compile(
+            dialect=dialect, column_keys=keys
         )
         order = list(compiled.positiontup or ())
-        if sorted(order) != sorted([*field_of, *fixed]):
+        if sorted(order) != sorted(keys) or list(new_only.positiontup or ()) != order:
             raise RuntimeError(f"unexpected parameters compiling the {table.name} upsert")
         self.sql = str(compiled)
+        self.sql_new_only = str(new_only)
         # Values in the statement's parameter order: the wire fields, then the fixed values
         # slotted in at their places.
         from_wire = [name for name in order if name in field_of]
@@ -181,11 +186,22 @@ def _stored(table: Table, name: str, value: Any, dialect: Dialect) -> Any:
 
 
 def _write(session: Session, stream: Stream, rows: Sequence[WireModel]) -> None:
+    """Upsert ``rows``: insert them all if none is held yet, else upsert them all.
+
+    SQLite inserts with ``ON CONFLICT DO NOTHING`` at the speed of a plain insert but with
+    ``DO UPDATE`` a third slower, and the pages of a bootstrap are nearly all new rows. So the
+    new-only insert goes first; when it inserted fewer rows than it was given, some were held
+    already and the full upsert runs over the same rows (those just inserted are rewritten
+    with the same values). The result is the upsert's either way.
+    """
     if not rows:
         return
     connection = session.connection()
     upsert = _Upsert(stream, connection.dialect)
-    connection.exec_driver_sql(upsert.sql, upsert.values(rows))
+    values = upsert.values(rows)
+    inserted = connection.exec_driver_sql(upsert.sql_new_only, values).rowcount
+    if inserted != len(values):
+        connection.exec_driver_sql(upsert.sql, values)
 
 
 def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
