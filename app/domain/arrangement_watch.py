@@ -34,6 +34,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from dateutil.rrule import MONTHLY, rrule
 
@@ -42,6 +43,7 @@ from app.domain.rent_account import (
     PAYMENT_TYPES,
     REFUND,
     WEEKLY_CHARGE_TYPES,
+    Ledger,
     LedgerLine,
     add_months,
     count_up_to,
@@ -233,8 +235,7 @@ def check_arrangement(
     charges_to_cutoff = charges_to_as_of = credits = 0
     first = count_up_to(in_order, start - timedelta(days=1))
     last = count_up_to(in_order, as_of)
-    for index in range(first, last):
-        line = in_order[index]
+    for line in islice(in_order.lines if isinstance(in_order, Ledger) else in_order, first, last):
         kind = line.type
         if kind in BREACH_CHARGE_TYPES:
             charges_to_as_of += line.amount_pence

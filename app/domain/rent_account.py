@@ -289,6 +289,11 @@ class Ledger(Sequence[LedgerLine]):
     def __iter__(self) -> Iterator[LedgerLine]:
         return iter(self._lines)
 
+    @property
+    def lines(self) -> tuple[LedgerLine, ...]:
+        """The lines in date order, as a tuple (fast indexing)."""
+        return self._lines
+
     def count_up_to(self, day: date) -> int:
         """How many lines were posted on or before ``day``."""
         return bisect_right(self._days, day.toordinal())
@@ -415,8 +420,9 @@ def summarise_ordered(
     later_day = as_of
     day_seen: date | None = None
 
+    rows = lines.lines if isinstance(lines, Ledger) else lines
     for index in range(end - 1, -1, -1):
-        line = lines[index]
+        line = rows[index]
         day = line.posted_on
         if day != day_seen:
             if need_clear:
