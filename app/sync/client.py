@@ -19,9 +19,11 @@ GUI's network worker). It never touches the local database.
 from __future__ import annotations
 
 import gc
+import ssl
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -86,7 +88,11 @@ class SyncClient:
         }
         try:
             self._http = httpx.Client(
-                base_url=self.server_url, headers=headers, timeout=timeout, transport=transport
+                base_url=self.server_url,
+                headers=headers,
+                timeout=timeout,
+                transport=transport,
+                verify=_tls_context(),
             )
         except (ValueError, httpx.InvalidURL) as exc:
             raise Offline(
@@ -187,6 +193,14 @@ class SyncClient:
                     status=reply.status_code,
                 ) from exc
         raise _error_for(reply, where)
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's own default TLS context (the CA bundle it would load), made once per process:
+    loading the bundle takes tens of milliseconds and a sign-in then a sync make two clients.
+    An ``SSLContext`` may be shared by clients and threads."""
+    return httpx.create_ssl_context()
 
 
 @contextmanager

@@ -27,12 +27,13 @@ Threading: plain functions over a Session passed in; the caller owns the transac
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, case, delete, select
+from sqlalchemy import Column, ColumnElement, Table, Uuid, case, delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -112,6 +113,18 @@ class AppliedPage:
     actions: int = 0
 
 
+@dataclass(frozen=True)
+class _Param:
+    """One parameter of an upsert: read from the wire row's field by ``get`` and stored with
+    the column type's bind processor ``process``; or, for an insert-only column (``get`` None),
+    the stored value ``fixed``. With ``memo``, ``process`` runs once per distinct value."""
+
+    get: Callable[[Any], Any] | None
+    process: Callable[[Any], Any] | None
+    memo: bool
+    fixed: Any = None
+
+
 class _Upsert:
     """The upsert of one stream's wire rows into its table, on one connection's dialect."""
 
@@ -141,48 +154,54 @@ class _Upsert:
             raise RuntimeError(f"unexpected parameters compiling the {table.name} upsert")
         self.sql = str(compiled)
         self.sql_new_only = str(new_only)
-        # Values in the statement's parameter order: the wire fields, then the fixed values
-        # slotted in at their places.
-        from_wire = [name for name in order if name in field_of]
-        self.get = attrgetter(*(field_of[name] for name in from_wire))
-        self.processors: list[tuple[int, Any, dict[Any, Any] | None]] = []
-        for i, name in enumerate(from_wire):
-            column = table.c[name]
-            processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
-                memo = None if column.primary_key else {}  # repeated values: convert once
-                self.processors.append((i, processor, memo))
-        self.fixed = sorted(
-            (order.index(name), _stored(table, name, value, dialect))
-            for name, value in fixed.items()
-        )
+        self.params = [
+            _Param(None, None, False, _stored(table, name, fixed[name], dialect))
+            if name in fixed
+            else _param(table.c[name], field_of[name], dialect)
+            for name in order
+        ]
 
     def values(self, rows: Sequence[WireModel]) -> list[tuple[Any, ...]]:
-        get, processors, fixed = self.get, self.processors, self.fixed
-        out = []
-        for row in rows:
-            values = list(get(row))
-            for i, process, memo in processors:
-                value = values[i]
-                if value is None:
-                    continue
-                if memo is None:
-                    values[i] = process(value)
-                else:
-                    stored = memo.get(value)
-                    if stored is None:
-                        stored = memo[value] = process(value)
-                    values[i] = stored
-            for position, value in fixed:
-                values.insert(position, value)
-            out.append(tuple(values))
-        return out
+        """The rows as parameter tuples in storage format, made column by column with the
+        loops over rows in C (``map``, ``zip``)."""
+        columns: list[Iterable[Any]] = []
+        for param in self.params:
+            if param.get is None:
+                columns.append([param.fixed] * len(rows))
+                continue
+            values = list(map(param.get, rows))
+            process = param.process
+            if process is None:
+                columns.append(values)
+            elif param.memo:
+                stored = {v: process(v) for v in set(values) if v is not None}
+                columns.append(map(stored.get, values))  # None stays None
+            else:
+                columns.append(map(process, values))  # bind processors pass None through
+        return list(zip(*columns, strict=True))
+
+
+def _param(column: Column[Any], field: str, dialect: Dialect) -> _Param:
+    """How to read the wire field ``field`` and store it in ``column``.
+
+    Values that repeat (dates, codes) are converted once each; not the primary key's (no
+    repeats) nor UUIDs (hashing a UUID is a Python call, as dear as converting it).
+    """
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    memo = not (column.primary_key or isinstance(column.type, Uuid))
+    return _Param(attrgetter(field), process, memo)
 
 
 def _stored(table: Table, name: str, value: Any, dialect: Dialect) -> Any:
     """``value`` in the storage format of column ``name`` (its bind processor applied)."""
     processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
     return processor(value) if processor is not None else value
+
+
+@lru_cache(maxsize=64)
+def _upsert_for(stream: Stream, dialect: Dialect) -> _Upsert:
+    """The compiled upsert of ``stream`` on ``dialect`` (made once: compiling takes a few ms)."""
+    return _Upsert(stream, dialect)
 
 
 def _write(session: Session, stream: Stream, rows: Sequence[WireModel]) -> None:
@@ -197,7 +216,7 @@ def _write(session: Session, stream: Stream, rows: Sequence[WireModel]) -> None:
     if not rows:
         return
     connection = session.connection()
-    upsert = _Upsert(stream, connection.dialect)
+    upsert = _upsert_for(stream, connection.dialect)
     values = upsert.values(rows)
     inserted = connection.exec_driver_sql(upsert.sql_new_only, values).rowcount
     if inserted != len(values):
@@ -247,10 +266,10 @@ def apply_page(session: Session, page: PullPage) -> AppliedPage:
     state.epoch = page.epoch
     state.last_pull_at = utcnow()
     changed = {row.id for row in page.tenancies} | set(page.removed_tenancy_ids)
+    owners: set[int] = set()  # as integers: hashing a uuid.UUID is a Python call, an int's is not
     for stream in CHILDREN:
-        rows = getattr(page, stream.field)
-        if rows:
-            changed.update(map(attrgetter("tenancy_id"), rows))
+        owners.update(map(attrgetter("tenancy_id.int"), getattr(page, stream.field)))
+    changed.update(uuid.UUID(int=value) for value in owners)
     return AppliedPage(
         tenancies=len(page.tenancies),
         people=len(page.people),
