@@ -71,7 +71,9 @@ class ArrangementTerms:
     """An agreed arrangement: an instalment off the arrears on each due date, on top of the rent.
 
     ``start_date`` is the first due date. ``starting_balance_pence`` is the account balance when
-    the arrangement was made (the arrears it repays). Invalid terms raise
+    the arrangement was made (the arrears it repays). ``made_on``, when known, is the day it was
+    agreed: before it the arrangement does not exist (so a past worklist is reproducible); when
+    None, it counts from whenever it is asked about. Invalid terms raise
     :class:`ArrangementError` naming the field. ``four-weekly`` is accepted for ``four_weekly``.
     """
 
@@ -82,6 +84,7 @@ class ArrangementTerms:
     instalment_pence: int
     starting_balance_pence: int
     status: str = "live"
+    made_on: date | None = None
 
     def __post_init__(self) -> None:
         frequency = _ALIASES.get(self.frequency, self.frequency)
@@ -105,11 +108,20 @@ class ArrangementTerms:
             raise ArrangementError("starting_balance_pence: must be a whole number of pence")
         if not isinstance(self.start_date, date) or isinstance(self.start_date, datetime):
             raise ArrangementError("start_date: must be a date")
+        if self.made_on is not None and self.made_on > self.start_date:
+            raise ArrangementError(
+                f"made_on: {self.made_on.isoformat()} is after the first due date "
+                f"{self.start_date.isoformat()}"
+            )
 
     @property
     def live(self) -> bool:
         """True unless the arrangement was cancelled."""
         return self.status == "live"
+
+    def exists_on(self, day: date) -> bool:
+        """Live and already made on ``day`` (always, when ``made_on`` is unknown)."""
+        return self.status == "live" and (self.made_on is None or self.made_on <= day)
 
 
 @dataclass(frozen=True, slots=True)

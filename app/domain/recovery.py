@@ -911,7 +911,7 @@ def _ladder_step(
         action = _latest(case.by_code.get(code), since=bs.start)
         if action is not None and (sent is None or action.on > sent.on):
             sent = action
-    due = bs.start if sent is None else sent.on + timedelta(days=policy.reminder_every_days)
+    due = case.as_of if sent is None else sent.on + timedelta(days=policy.reminder_every_days)
     bits.append(
         f"new arrears since {format_day(bs.start)} {format_pence(new_overdue)} overdue"
     )
@@ -1009,7 +1009,7 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
             warnings.append(f"{what} {format_day(passed.until)} passed: no outcome recorded")
 
     # Arrangements (F3).
-    live = [terms for terms in facts.arrangements if terms.live]
+    live = [terms for terms in facts.arrangements if terms.exists_on(as_of)]
     checked = [
         (
             terms,
