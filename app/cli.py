@@ -6,7 +6,9 @@
   commands work on a machine with no display and no Qt);
 - ``signin --server URL --user NAME [--password-file FILE]``: enrol this device;
 - ``sync``: one sync cycle, with a one-line summary;
-- ``report balances --format csv``: the balances of the caseload on this device.
+- ``report balances --format csv``: the balances of the caseload on this device;
+- ``report worklist [--as-of DATE] [--format json|csv] [--policy FILE]``: every case with its
+  next recommended action, computed from this laptop's data alone.
 
 Every failure is one clear line on stderr and exit status 1 (2 for bad usage), never a
 traceback. ``--allow-demo-key-file`` is for the synthetic demo only: with no keyring, the key
@@ -21,6 +23,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +81,24 @@ def build_parser() -> argparse.ArgumentParser:
     rsub = p.add_subparsers(dest="report", required=True, metavar="REPORT")
     bal = rsub.add_parser("balances", help="tenancy_ref,balance_pence for every tenancy, by ref")
     bal.add_argument("--format", choices=["csv"], default="csv")
+    work = rsub.add_parser(
+        "worklist", help="every case with its next action and the reason, from this laptop's data"
+    )
+    work.add_argument(
+        "--as-of", type=_iso_date, help="the day to compute it for, YYYY-MM-DD (default: today)"
+    )
+    work.add_argument("--format", choices=["json", "csv"], default="json")
+    work.add_argument(
+        "--policy", type=Path, help="a recovery policy TOML file (default: the council's or ours)"
+    )
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _read_password(path: str | None) -> str:
@@ -163,12 +183,32 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.report == "worklist":
+        return _report_worklist(args)
     from app.services.reports import balances_csv
 
     store = _open_store(args)
     try:
         with store.session() as session, session.begin():
             text = balances_csv(session=session)
+    finally:
+        store.close()
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _report_worklist(args: argparse.Namespace) -> int:
+    from app.paths import data_dir, london_today
+    from app.services.worklist import load_recovery_policy, worklist_report
+
+    policy = load_recovery_policy(data_dir(args.data_dir), path=args.policy)
+    store = _open_store(args)
+    try:
+        with store.session() as session, session.begin():
+            text = worklist_report(
+                session, policy=policy, as_of=args.as_of or london_today(), fmt=args.format
+            )
     finally:
         store.close()
     sys.stdout.write(text)
@@ -191,6 +231,7 @@ def _gui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    from app.services.worklist import PolicyFileError
     from app.store.errors import StoreError
     from app.sync.errors import SyncError
 
@@ -207,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (PasswordFileError, StoreError, SyncError) as exc:
+    except (PasswordFileError, StoreError, SyncError, PolicyFileError) as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

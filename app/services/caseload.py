@@ -15,6 +15,7 @@ Session (the UI calls them on its database worker, never on the GUI thread).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -81,22 +82,26 @@ def _name_parts(packed: str | None) -> tuple[str, str, str]:
     return (title, first, last)
 
 
-def list_caseload(session: Session, *, today: date | None = None) -> list[CaseRow]:
-    """Every tenancy held on this device, ordered by ref, in one aggregate query.
+def list_caseload(
+    session: Session,
+    *,
+    today: date | None = None,
+    tenancy_ids: Collection[uuid.UUID] | None = None,
+) -> list[CaseRow]:
+    """Every tenancy held on this device (or only ``tenancy_ids``), by ref, in one query.
 
     ``today`` (default: today in Europe/London) decides which tenancies have ended.
     """
     if today is None:
         today = datetime.now(LONDON).date()
 
-    balances = (
-        select(
-            LedgerEntry.tenancy_id.label("tenancy_id"),
-            func.sum(LedgerEntry.amount_pence).label("balance"),
-        )
-        .group_by(LedgerEntry.tenancy_id)
-        .subquery("balances")
-    )
+    sums = select(
+        LedgerEntry.tenancy_id.label("tenancy_id"),
+        func.sum(LedgerEntry.amount_pence).label("balance"),
+    ).group_by(LedgerEntry.tenancy_id)
+    if tenancy_ids is not None:
+        sums = sums.where(LedgerEntry.tenancy_id.in_(list(tenancy_ids)))
+    balances = sums.subquery("balances")
     packed_name = (
         func.coalesce(Person.title, "")
         + _PART
@@ -133,6 +138,8 @@ def list_caseload(session: Session, *, today: date | None = None) -> list[CaseRo
         .outerjoin(household, household.c.tenancy_id == Tenancy.id)
         .order_by(Tenancy.ref)
     )
+    if tenancy_ids is not None:
+        statement = statement.where(Tenancy.id.in_(list(tenancy_ids)))
 
     rows: list[CaseRow] = []
     for (

@@ -1,0 +1,115 @@
+"""Record a case action on this device, offline: the action, its outbox mutation, an audit event.
+
+One transaction: the action row (``source`` "device", ``pending`` until the central store
+acknowledges it), the ``case_action.record@1`` mutation for the push, and an audit event
+(ids and the code only, never the note). Bad input raises :class:`ActionRefused` naming the
+field, and nothing is saved.
+
+Threading: a plain function over a Session passed in; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.domain.case_actions import ActionError, check_action
+from app.models import CaseAction, SyncState, Tenancy
+from app.models.types import utcnow
+from app.services.audit import record_event
+from app.services.outbox import append_mutation
+
+INTENT = "case_action.record@1"
+MAX_NOTE = 4000
+
+
+class ActionRefused(ValueError):
+    """The action cannot be recorded; ``str()`` names the field and the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecorded:
+    """What changed: one new action on one case (the worklist recomputes that case)."""
+
+    tenancy_id: uuid.UUID
+    action_id: uuid.UUID
+    code: str
+
+
+def record_action(
+    session: Session,
+    *,
+    tenancy_id: uuid.UUID,
+    code: str,
+    on: date,
+    today: date,
+    until: date | None = None,
+    note: str = "",
+) -> ActionRecorded:
+    """Record that ``code`` was done on ``on`` (not after ``today``) for the tenancy."""
+    tenancy = session.get(Tenancy, tenancy_id)
+    if tenancy is None:
+        raise ActionRefused("case: this case is no longer on the laptop")
+    try:
+        check_action(code=code, on=on, until=until)
+    except ActionError as exc:
+        raise ActionRefused(str(exc)) from exc
+    if on > today:
+        raise ActionRefused(
+            f"date: {on.isoformat()} is in the future; record an action once it is done"
+        )
+    if on < tenancy.start_date:
+        raise ActionRefused(
+            f"date: {on.isoformat()} is before the tenancy began ({tenancy.start_date.isoformat()})"
+        )
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise ActionRefused(f"note: {len(note)} characters is too long (at most {MAX_NOTE})")
+
+    state = session.get(SyncState, 1)
+    officer_id = state.officer_id if state else None
+    action_id = uuid.uuid4()
+    recorded_at = utcnow()
+    session.add(
+        CaseAction(
+            id=action_id,
+            tenancy_id=tenancy_id,
+            ref=str(action_id),
+            on_date=on,
+            code=code,
+            until=until,
+            note=note,
+            source="device",
+            officer_id=officer_id,
+            recorded_at=recorded_at,
+            pending=True,
+            server_seq=0,
+        )
+    )
+    append_mutation(
+        session,
+        intent=INTENT,
+        args={
+            "action_id": str(action_id),
+            "tenancy_id": str(tenancy_id),
+            "code": code,
+            "on": on.isoformat(),
+            "until": until.isoformat() if until else None,
+            "note": note,
+            "recorded_at": recorded_at.isoformat(),
+        },
+        entity_ids=[action_id, tenancy_id],
+    )
+    record_event(
+        session,
+        event="case_action.recorded",
+        officer_id=officer_id,
+        device_id=state.device_id if state else None,
+        entity_type="tenancy",
+        entity_id=tenancy_id,
+        detail={"code": code, "action_id": action_id},
+    )
+    return ActionRecorded(tenancy_id=tenancy_id, action_id=action_id, code=code)

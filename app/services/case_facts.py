@@ -1,0 +1,153 @@
+"""Read the caseload on this device into the domain's plain values, for the worklist and a case.
+
+:func:`load_cases` reads every case in five statements (the caseload list, the ledger, the
+arrangements, the actions, in bulk) and builds, per tenancy, a :class:`LoadedCase`: the display
+row and the domain's :class:`~app.domain.recovery.CaseFacts` with a
+:class:`~app.domain.rent_account.Ledger` (built once, so recomputing the worklist for another
+day or after recording an action costs only the recent lines of each case).
+
+Threading: plain functions over a Session passed in, on the thread that owns the Session (the
+UI's database worker). The returned values are immutable and may be handed to any thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.arrangement_watch import ArrangementTerms
+from app.domain.recovery import CaseAction as ActionFact
+from app.domain.recovery import CaseFacts
+from app.domain.rent_account import Ledger, LedgerLine, RentTerms
+from app.models import Arrangement, CaseAction, LedgerEntry, Tenancy
+from app.services.caseload import CaseRow, list_caseload
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCase:
+    """One case as the worklist needs it: what to show, and the facts the rules read."""
+
+    row: CaseRow
+    facts: CaseFacts
+
+
+def _by_tenancy(rows: Iterable[tuple[uuid.UUID, object]]) -> dict[uuid.UUID, list[object]]:
+    grouped: dict[uuid.UUID, list[object]] = defaultdict(list)
+    for tenancy_id, value in rows:
+        grouped[tenancy_id].append(value)
+    return grouped
+
+
+def load_cases(
+    session: Session, *, today: date, tenancy_ids: Iterable[uuid.UUID] | None = None
+) -> dict[uuid.UUID, LoadedCase]:
+    """Every case on the device (or only ``tenancy_ids``), keyed by tenancy id."""
+    wanted = None if tenancy_ids is None else set(tenancy_ids)
+    rows = [
+        r for r in list_caseload(session, today=today) if wanted is None or r.tenancy_id in wanted
+    ]
+    if not rows:
+        return {}
+    ids = [r.tenancy_id for r in rows]
+
+    def scoped(statement, column):  # type: ignore[no-untyped-def]
+        # The whole table when loading everything (one scan), else an IN list.
+        return statement if wanted is None else statement.where(column.in_(ids))
+
+    terms = {
+        tenancy_id: (tenure, end_date, RentTerms(rent, service, weeks))
+        for tenancy_id, tenure, end_date, rent, service, weeks in session.execute(
+            scoped(
+                select(
+                    Tenancy.id,
+                    Tenancy.tenure,
+                    Tenancy.end_date,
+                    Tenancy.weekly_rent_pence,
+                    Tenancy.weekly_service_charge_pence,
+                    Tenancy.rent_weeks,
+                ),
+                Tenancy.id,
+            )
+        ).tuples()
+    }
+    lines = _by_tenancy(
+        (tenancy_id, LedgerLine(posted_on, kind, amount))
+        for tenancy_id, posted_on, kind, amount in session.execute(
+            scoped(
+                select(
+                    LedgerEntry.tenancy_id,
+                    LedgerEntry.posted_on,
+                    LedgerEntry.type,
+                    LedgerEntry.amount_pence,
+                ).order_by(LedgerEntry.tenancy_id, LedgerEntry.posted_on, LedgerEntry.server_seq),
+                LedgerEntry.tenancy_id,
+            )
+        ).tuples()
+    )
+    arrangements = _by_tenancy(
+        (
+            row.tenancy_id,
+            ArrangementTerms(
+                ref=row.ref,
+                kind=row.kind,
+                start_date=row.start_date,
+                frequency=row.frequency,
+                instalment_pence=row.instalment_pence,
+                starting_balance_pence=row.starting_balance_pence,
+                status=row.status,
+            ),
+        )
+        for row in session.execute(
+            scoped(
+                select(
+                    Arrangement.tenancy_id,
+                    Arrangement.ref,
+                    Arrangement.kind,
+                    Arrangement.start_date,
+                    Arrangement.frequency,
+                    Arrangement.instalment_pence,
+                    Arrangement.starting_balance_pence,
+                    Arrangement.status,
+                ).order_by(Arrangement.start_date, Arrangement.ref),
+                Arrangement.tenancy_id,
+            )
+        )
+    )
+    actions = _by_tenancy(
+        (tenancy_id, ActionFact(code=code, on=on_date, until=until, note=note or ""))
+        for tenancy_id, code, on_date, until, note in session.execute(
+            scoped(
+                select(
+                    CaseAction.tenancy_id,
+                    CaseAction.code,
+                    CaseAction.on_date,
+                    CaseAction.until,
+                    CaseAction.note,
+                ).order_by(CaseAction.on_date, CaseAction.recorded_at, CaseAction.ref),
+                CaseAction.tenancy_id,
+            )
+        ).tuples()
+    )
+
+    loaded: dict[uuid.UUID, LoadedCase] = {}
+    for row in rows:
+        tenure, end_date, rent_terms = terms[row.tenancy_id]
+        loaded[row.tenancy_id] = LoadedCase(
+            row=row,
+            facts=CaseFacts(
+                tenancy_ref=row.ref,
+                tenure=tenure,
+                terms=rent_terms,
+                lines=Ledger(lines.get(row.tenancy_id, ())),  # type: ignore[arg-type]
+                actions=tuple(actions.get(row.tenancy_id, ())),  # type: ignore[arg-type]
+                arrangements=tuple(arrangements.get(row.tenancy_id, ())),  # type: ignore[arg-type]
+                end_date=end_date,
+            ),
+        )
+    return loaded

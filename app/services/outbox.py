@@ -1,0 +1,45 @@
+"""Append a mutation to the sync outbox, in the caller's transaction (shared/DESIGN.md, Sync).
+
+Every service that changes something an officer owns calls :func:`append_mutation` in the same
+transaction as the change, so a change and its outbox row are saved together or not at all.
+``device_seq`` increases by one per mutation and orders the push; the device clock is recorded
+for people and never orders anything.
+
+Threading: a plain function over a Session passed in; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import OutboxMutation
+from app.models.types import utcnow
+
+
+def append_mutation(
+    session: Session,
+    *,
+    intent: str,
+    args: dict[str, Any],
+    entity_ids: list[uuid.UUID],
+    base_version: int | None = None,
+    before: dict[str, Any] | None = None,
+) -> OutboxMutation:
+    """Queue ``intent`` (versioned, e.g. ``"case_action.record@1"``) with JSON-ready ``args``."""
+    last = session.execute(select(func.max(OutboxMutation.device_seq))).scalar_one()
+    row = OutboxMutation(
+        id=uuid.uuid4(),
+        device_seq=int(last or 0) + 1,
+        intent=intent,
+        args=args,
+        entity_ids=[str(entity) for entity in entity_ids],
+        base_version=base_version,
+        before=before,
+        device_time=utcnow(),
+    )
+    session.add(row)
+    return row
