@@ -31,30 +31,37 @@ How a case moves (DOMAIN.md B2, C, E5, F1-F4; every rule is tested at its bounda
   ``broken_contact_wait_days`` after it. A stage that ``requires_breached_court_order`` (the
   warrant) is due only when a live ``court_order`` arrangement is breached and the tenant has
   been contacted. A live court order means proceedings were taken: the ladder stands at least at
-  the stage before the warrant.
+  the stage before the warrant. While any live arrangement is breached, none counts as kept. An
+  arrangement with a ``made_on`` date is ignored before that day.
 - **Blocks** (F4), with their reason in words: the officer's pause (everything); Breathing Space
   (C7: arrears demands, notices, court steps and arrangement chasing; a ``reminder``-kind stage,
   the current-rent reminder, stays allowed); an eviction date set and a hearing date set (every
   stage, until the day after the date, or an ``eviction_ended`` / ``hearing_ended``); a pending
   benefit claim (``court``-kind stages, B2(f)); a kept arrangement (above); and, only if the policy
-  lists kinds in ``[vulnerability] holds``, a recorded vulnerability.
+  lists kinds in ``[vulnerability] holds``, a recorded vulnerability. A blocked step is still
+  shown as ``next_action`` (W9: "serve NOSP" blocked), with ``escalates`` false and ``due_date``
+  the day the block lifts (None when no end is known).
 - **Breathing Space** (C1, C2, W9): standard = from the start for ``standard_days`` (day 60 =
   start + 59) or to the date on the notice (``until``); mental-health crisis = until
   ``mental_health_extra_days`` after the crisis treatment ends (``until``), open-ended while that
   date is unknown. A ``breathing_space_end`` ends either on its date. Protected arrears = the
   balance at the end of the day before the start; new arrears = the balance above it (payments go
-  to post-start charges first). While active, if the ladder is blocked but the new overdue arrears
-  meet the first ``reminder``-kind stage, that current-rent reminder is recommended instead (at
-  most one every ``reminder_every_days``).
+  to post-start charges first). While active, a ``reminder``-kind stage is tested on the new
+  overdue arrears only, and if the ladder is blocked (or nothing is due) but the new overdue
+  arrears meet the first ``reminder``-kind stage, that current-rent reminder is recommended
+  instead (at most one every ``reminder_every_days``). A notice served during the Breathing Space
+  is void (C4): it does not count, and a warning says so.
 - **Former tenancies** (an end date on or before the as-of date): no recovery stage applies -
   possession steps need a tenancy. ``next_action`` is ``none``; the reason states the former
   tenant arrears, which other processes recover.
 
 Output flags: ``escalates`` is true only when the next action is a policy stage marked
-``escalates`` that can be taken (not blocked): a broken-arrangement contact is not an
-escalation. ``follow_up_due`` is true when a block has lifted (a pause over, Breathing Space
-ended) on an account still in arrears and no contact or recovery action has been recorded since,
-or when a hearing or eviction date has passed with no outcome recorded. ``priority`` sorts
+``escalates`` that can be taken (not blocked; it may be due later): a broken-arrangement contact
+is not an escalation. ``blocked_by`` names every block on the next action, or, when nothing is
+due, on the next stage of the ladder (so a kept arrangement shows as the hold it is).
+``follow_up_due`` is true when a block has lifted (a pause over, Breathing Space ended) on an
+account still in arrears and no contact or recovery action has been recorded since, or when a
+hearing or eviction date has passed with no outcome recorded. ``priority`` sorts
 ascending: actions due now (highest overdue arrears first, then longest overdue), then actions
 due later (soonest first), then blocked actions, then cases with nothing due.
 """
@@ -390,7 +397,7 @@ def _stage(number: int, raw: Any) -> Stage:
     if "satisfied_by" in raw:
         satisfied |= _codes(raw["satisfied_by"], where, "satisfied_by", sorted(STAGE_CODES),
                             "stage codes")
-    tenures = frozenset()
+    tenures: frozenset[str] = frozenset()
     if "tenures" in raw:
         tenures = _codes(raw["tenures"], where, "tenures", TENURES, "tenures")
     return Stage(
@@ -598,9 +605,12 @@ class Recommendation:
 # --- words -----------------------------------------------------------------------------------
 
 
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_day(day: date) -> str:
-    """A date for people: ``30 Apr 2026``."""
-    return f"{day.day} {day:%b %Y}"
+    """A date for people, the same in every locale: ``30 Apr 2026``."""
+    return f"{day.day} {_MONTHS[day.month]} {day.year}"
 
 
 def _plain(number: Decimal) -> str:

@@ -55,7 +55,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import accumulate, islice
+from itertools import accumulate, compress, count, islice
 from operator import attrgetter, le
 from typing import overload
 
@@ -92,6 +92,7 @@ UC_LATE_DAYS = 7
 
 _POSTED = attrgetter("posted_on")
 _AMOUNT = attrgetter("amount_pence")
+_NOT_POSITIVE = (0).__ge__
 _PCT = Decimal("0.1")
 _ZERO_WEEKS = Decimal("0.00")
 
@@ -231,7 +232,8 @@ def add_months(day: date, months: int, *, anchor_day: int | None = None) -> date
 
 def in_date_order(lines: Sequence[LedgerLine]) -> bool:
     """True when ``lines`` are already in ``posted_on`` order (one C-level pass)."""
-    return all(map(le, map(_POSTED, lines), map(_POSTED, islice(lines, 1, None))))
+    days = list(map(_POSTED, lines))
+    return all(map(le, days, islice(days, 1, None)))
 
 
 def sort_lines(lines: Iterable[LedgerLine]) -> list[LedgerLine]:
@@ -394,12 +396,12 @@ def summarise_ordered(
     end = count_up_to(lines, as_of)
     if isinstance(lines, Ledger):
         balance = lines.balance_on(as_of)
-        need_clear = False
         arrears_since = lines.in_arrears_since(as_of)
     else:
-        balance = sum(map(_AMOUNT, lines if end == len(lines) else islice(lines, end)))
-        need_clear = balance > 0
-        arrears_since = None
+        upto = lines if end == len(lines) else islice(lines, end)
+        balances = list(accumulate(map(_AMOUNT, upto)))
+        balance = balances[-1] if balances else 0
+        arrears_since = _arrears_since(lines, balances) if balance > 0 else None
 
     week_from = as_of - timedelta(days=6)
     from_4w = as_of - timedelta(days=27)
@@ -416,27 +418,17 @@ def summarise_ordered(
     last_uc: date | None = None
     recent_debits: list[tuple[date, int]] = []
 
-    running = balance  # while walking back: the balance at the end of the day being walked
-    later_day = as_of
     day_seen: date | None = None
-
     rows = lines.lines if isinstance(lines, Ledger) else lines
     for index in range(end - 1, -1, -1):
         line = rows[index]
         day = line.posted_on
         if day != day_seen:
-            if need_clear:
-                if running <= 0:
-                    arrears_since = later_day
-                    need_clear = False
-                else:
-                    later_day = day
             day_seen = day
-            if day < tail_from and not need_clear and last_pay_on is not None:
+            if day < tail_from and last_pay_on is not None:
                 break
         kind = line.type
         amount = line.amount_pence
-        running -= amount
         if day < tail_from:
             if amount < 0 and kind in PAYMENT_TYPES:
                 if last_pay_on is None:
@@ -469,8 +461,6 @@ def summarise_ordered(
                     last_pay -= amount
                 if kind == UC and last_uc is None and day >= uc_from:
                     last_uc = day
-    if need_clear:
-        arrears_since = later_day  # the balance before the first line was 0
 
     arrears = max(0, balance)
     weekly = terms.weekly_charge_pence
@@ -496,6 +486,21 @@ def summarise_ordered(
         collection_rate_13w_pct=_rate(paid_13w, charged_13w),
         uc=uc,
     )
+
+
+def _arrears_since(lines: Sequence[LedgerLine], balances: list[int]) -> date:
+    """The first day after the last day that ended clear, from running ``balances`` (the last
+    one positive); the first line's day if the account was never clear. C-level scans."""
+    position = len(balances)
+    while True:
+        flags = map(_NOT_POSITIVE, islice(reversed(balances), len(balances) - position, None))
+        hit = next(compress(count(position - 1, -1), flags), None)
+        if hit is None:
+            return lines[0].posted_on
+        following = lines[hit + 1].posted_on
+        if following != lines[hit].posted_on:  # the line ends its day: that day ended clear
+            return following
+        position = hit  # clear only part-way through a day that ended in arrears
 
 
 def _uc_timing(
