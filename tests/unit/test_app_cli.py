@@ -8,6 +8,7 @@ key and token in files inside the test's own data folder. Everything else is the
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -107,6 +108,36 @@ def test_signin_sync_and_report_end_to_end(
     assert report.stdout == "tenancy_ref,balance_pence\n" + "".join(
         f"{ref},{balance}\n" for ref, balance in expected
     )
+
+    worklist = run_app("report", "worklist", "--as-of", "2026-11-23", data_dir=device)
+    assert worklist.returncode == 0, worklist.stderr
+    rows = json.loads(worklist.stdout)
+    assert [row["tenancy_ref"] for row in rows] == [ref for ref, _ in expected]
+    assert [row["balance_pence"] for row in rows] == [balance for _, balance in expected]
+    for row in rows:
+        assert row["next_action"] == "none" or row["balance_pence"] > 0
+        assert isinstance(row["escalates"], bool)
+        assert row["reason"]
+    as_csv = run_app(
+        "report", "worklist", "--as-of", "2026-11-23", "--format", "csv", data_dir=device
+    )
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert as_csv.stdout.splitlines()[0] == (
+        "tenancy_ref,balance_pence,weeks_in_arrears,technical_arrears_pence,stage,next_action,"
+        "escalates,due_date,blocked_by,reason"
+    )
+    assert len(as_csv.stdout.splitlines()) == len(rows) + 1
+
+    bad_day = run_app("report", "worklist", "--as-of", "2026-02-30", data_dir=device)
+    assert bad_day.returncode == 2
+    assert "'2026-02-30' is not a date" in bad_day.stderr
+    no_policy = run_app(
+        "report", "worklist", "--policy", str(tmp_path / "nope.toml"), data_dir=device
+    )
+    assert no_policy.returncode == 1
+    assert "nope.toml" in no_policy.stderr
+    assert len(no_policy.stderr.strip().splitlines()) == 1
+
     # The token is in the demo secret file, and the database is encrypted.
     assert (device / "demo-device-token.secret").exists()
     assert b"SQLite format 3" not in (device / "doorstep.db").read_bytes()[:16]

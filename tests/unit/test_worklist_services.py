@@ -1,0 +1,314 @@
+"""The worklist services over a real encrypted store: load, recommend, open a case, record.
+
+Cases are made here, synthetic and small, so each test states its own facts: a tenant owing
+from Monday 5 January 2026 with no payments (the shape of DOMAIN.md W12), one in credit, one
+paid by Universal Credit whose balance is timing only.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import AuditEvent, CaseAction, LedgerEntry, OutboxMutation, Person, Tenancy
+from app.paths import data_dir, resource_path
+from app.services.actions import INTENT, ActionRefused, record_action
+from app.services.case_facts import load_cases
+from app.services.case_file import CaseNotFound, open_case
+from app.services.worklist import (
+    PolicyFileError,
+    build_worklist,
+    load_recovery_policy,
+    worklist_report,
+)
+from app.store.database import LocalStore, open_local_store
+
+MON_5_JAN = date(2026, 1, 5)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[LocalStore]:
+    opened = open_local_store(data_dir(tmp_path / "data"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def policy():  # type: ignore[no-untyped-def]
+    return load_recovery_policy(path=resource_path("recovery-policy.toml"))
+
+
+def _case(
+    store: LocalStore,
+    ref: str,
+    *,
+    lines: list[tuple[date, str, int]],
+    rent: int = 10000,
+    last_name: str = "Testcase",
+) -> uuid.UUID:
+    tenancy_id = uuid.uuid4()
+    with store.session() as session, session.begin():
+        session.add(
+            Tenancy(
+                id=tenancy_id,
+                ref=ref,
+                address="1 Example Row\nTesttown",
+                postcode="TE1 1ST",
+                tenure="secure",
+                start_date=date(2020, 4, 6),
+                weekly_rent_pence=rent,
+            )
+        )
+        session.flush()
+        session.add(
+            Person(
+                tenancy_id=tenancy_id,
+                ref=f"P-{ref}",
+                title="Ms",
+                first_name="Alex",
+                last_name=last_name,
+                is_lead=True,
+            )
+        )
+        for n, (posted_on, kind, amount) in enumerate(lines):
+            session.add(
+                LedgerEntry(
+                    tenancy_id=tenancy_id,
+                    ref=f"L-{ref}-{n}",
+                    posted_on=posted_on,
+                    type=kind,
+                    amount_pence=amount,
+                    server_seq=n + 1,
+                )
+            )
+    return tenancy_id
+
+
+def _weekly_rent(start: date, weeks: int, amount: int = 10000) -> list[tuple[date, str, int]]:
+    return [(start + timedelta(weeks=n), "RENT", amount) for n in range(weeks)]
+
+
+def _owing(store: LocalStore) -> uuid.UUID:
+    """W12's shape: RENT £100 every Monday from 5 Jan 2026, nothing paid."""
+    return _case(store, "T-OWING", lines=_weekly_rent(MON_5_JAN, 12), last_name="Owing")
+
+
+def _count(store: LocalStore, model: type) -> int:
+    with store.session() as session:
+        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def test_the_worklist_puts_a_case_in_arrears_first_and_never_escalates_credit(store, policy):
+    owing = _owing(store)
+    credit = _case(
+        store,
+        "T-CREDIT",
+        lines=[*_weekly_rent(MON_5_JAN, 3), (date(2026, 1, 6), "PAYMENT", -50000)],
+        last_name="Credit",
+    )
+    with store.session() as session:
+        cases = load_cases(session, today=date(2026, 1, 19))
+    items = build_worklist(cases.values(), policy=policy, as_of=date(2026, 1, 19))
+
+    assert [item.tenancy_id for item in items] == [owing, credit]
+    first = items[0].advice
+    assert first.next_action != "none"
+    assert first.escalates
+    assert first.due_now
+    assert "£" in first.reason
+    assert "->" in first.reason
+    assert items[0].case.lead_tenant == "Ms Alex Owing"
+    last = items[1].advice
+    assert last.next_action == "none"
+    assert not last.escalates
+    assert last.summary.balance_pence == -20000
+
+
+def test_recording_the_recommended_action_moves_the_case_on_offline(store, policy):
+    owing = _owing(store)
+    as_of = date(2026, 1, 19)
+    with store.session() as session:
+        before = build_worklist(
+            load_cases(session, today=as_of).values(), policy=policy, as_of=as_of
+        )
+    recommended = before[0].advice.next_action
+
+    with store.session() as session, session.begin():
+        done = record_action(
+            session, tenancy_id=owing, code=recommended, on=as_of, today=as_of, note="Left a card"
+        )
+    assert done.code == recommended
+
+    with store.session() as session:
+        action = session.get(CaseAction, done.action_id)
+        assert action is not None
+        assert (action.pending, action.source, action.ref) == (True, "device", str(action.id))
+        mutation = session.scalars(select(OutboxMutation)).one()
+        assert mutation.intent == INTENT
+        assert mutation.args["code"] == recommended
+        assert mutation.args["tenancy_id"] == str(owing)
+        assert mutation.device_seq == 1
+        audit = session.scalars(
+            select(AuditEvent).where(AuditEvent.event == "case_action.recorded")
+        ).one()
+        assert "Left a card" not in json.dumps(audit.detail)  # notes never go to the audit log
+        after = build_worklist(
+            load_cases(session, today=as_of, tenancy_ids=[owing]).values(),
+            policy=policy,
+            as_of=as_of,
+        )
+    assert after[0].advice.stage == recommended
+    assert after[0].advice.next_action != recommended
+
+
+def test_outbox_sequence_increases_by_one_per_action(store):
+    owing = _owing(store)
+    day = date(2026, 2, 2)
+    with store.session() as session, session.begin():
+        record_action(session, tenancy_id=owing, code="contact", on=day, today=day)
+        record_action(session, tenancy_id=owing, code="visit", on=day, today=day)
+    with store.session() as session:
+        seqs = session.scalars(select(OutboxMutation.device_seq).order_by("device_seq")).all()
+    assert seqs == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"code": "lettr_1"}, "code:"),
+        ({"code": "nosp"}, "until:"),
+        ({"code": "pause", "until": date(2026, 1, 1)}, "until:"),
+        ({"code": "contact", "on": date(2026, 3, 1)}, "date:"),
+        ({"code": "contact", "on": date(2019, 3, 1)}, "date:"),
+        ({"code": "contact", "note": "x" * 4001}, "note:"),
+    ],
+)
+def test_a_bad_action_names_the_field_and_saves_nothing(store, kwargs, field):
+    owing = _owing(store)
+    today = date(2026, 2, 2)
+    args = {"on": today, "today": today, **kwargs}
+    with store.session() as session, session.begin(), pytest.raises(ActionRefused) as refused:
+        record_action(session, tenancy_id=owing, **args)
+    assert str(refused.value).startswith(field)
+    assert _count(store, CaseAction) == 0
+    assert _count(store, OutboxMutation) == 0
+
+
+def test_an_action_on_a_case_no_longer_held_is_refused(store):
+    day = date(2026, 2, 2)
+    with store.session() as session, session.begin(), pytest.raises(ActionRefused) as refused:
+        record_action(session, tenancy_id=uuid.uuid4(), code="contact", on=day, today=day)
+    assert str(refused.value).startswith("case:")
+
+
+def test_opening_a_case_gives_statement_history_and_an_audit_event(store, policy):
+    owing = _owing(store)
+    day = date(2026, 1, 26)
+    with store.session() as session, session.begin():
+        record_action(session, tenancy_id=owing, code="reminder", on=date(2026, 1, 12), today=day)
+        record_action(session, tenancy_id=owing, code="letter_1", on=date(2026, 1, 19), today=day)
+    with store.session() as session, session.begin():
+        case = open_case(session, tenancy_id=owing, policy=policy, as_of=day)
+
+    assert case.ref == "T-OWING"
+    assert case.lead_name == "Ms Alex Owing"
+    assert [line.balance_pence for line in case.statement][:3] == [10000, 20000, 30000]
+    assert case.statement[-1].balance_pence == 120000  # all 12 weeks are on the ledger
+    assert [a.code for a in case.actions] == ["letter_1", "reminder"]  # newest first
+    assert case.actions[0].label == "Arrears letter 1 sent"
+    assert all(a.pending for a in case.actions)
+    assert case.advice.stage == "letter_1"
+    with store.session() as session:
+        viewed = session.scalars(select(AuditEvent).where(AuditEvent.event == "case.viewed")).one()
+    assert viewed.entity_id == owing
+
+    with store.session() as session, pytest.raises(CaseNotFound):
+        open_case(session, tenancy_id=uuid.uuid4(), policy=policy, as_of=day)
+
+
+def test_uc_timing_only_is_not_escalated(store, policy):
+    """W8's shape: UC paid on the 18th; the balance is rent debited since then."""
+    lines = [
+        *_weekly_rent(date(2026, 1, 5), 11),
+        (date(2026, 1, 18), "UC", -43333),
+        (date(2026, 2, 18), "UC", -43333),
+    ]
+    balance = sum(amount for _, _, amount in lines)
+    tenancy = _case(store, "T-UC", lines=lines, last_name="Credit")
+    as_of = date(2026, 3, 17)
+    with store.session() as session:
+        [item] = build_worklist(
+            load_cases(session, today=as_of).values(), policy=policy, as_of=as_of
+        )
+    assert item.tenancy_id == tenancy
+    assert balance > 0
+    assert item.advice.technical_arrears_pence > 0
+    assert not item.advice.escalates
+
+
+def test_the_worklist_report_has_one_row_per_case_by_ref(store, policy):
+    _owing(store)
+    _case(store, "T-ACLEAR", lines=[], last_name="Clear")
+    with store.session() as session, session.begin():
+        text = worklist_report(session, policy=policy, as_of=date(2026, 1, 19), fmt="json")
+    rows = json.loads(text)
+    assert [row["tenancy_ref"] for row in rows] == ["T-ACLEAR", "T-OWING"]
+    clear, owing = rows
+    assert set(owing) == {
+        "tenancy_ref",
+        "balance_pence",
+        "weeks_in_arrears",
+        "technical_arrears_pence",
+        "stage",
+        "next_action",
+        "escalates",
+        "due_date",
+        "blocked_by",
+        "reason",
+    }
+    assert owing["balance_pence"] == 30000
+    assert owing["weeks_in_arrears"] == "3.00"
+    assert owing["escalates"] is True
+    assert owing["due_date"] <= "2026-01-19"
+    assert clear["next_action"] == "none"
+    assert clear["escalates"] is False
+    assert clear["blocked_by"] is None
+
+    with store.session() as session, session.begin():
+        csv_text = worklist_report(session, policy=policy, as_of=date(2026, 1, 19), fmt="csv")
+    header, first, second = csv_text.splitlines()
+    assert header.startswith("tenancy_ref,balance_pence,weeks_in_arrears")
+    assert first.startswith("T-ACLEAR,0,0.00,0,none,none,false,,,")
+    assert second.startswith("T-OWING,30000,3.00,0,")
+
+
+def test_a_council_policy_overrides_the_default_and_a_bad_one_is_named(tmp_path, monkeypatch):
+    default = load_recovery_policy(tmp_path)
+    assert default.version.startswith("doorstep-default")
+
+    own = tmp_path / "recovery-policy.toml"
+    own.write_text(
+        resource_path("recovery-policy.toml")
+        .read_text(encoding="utf-8")
+        .replace(f'version = "{default.version}"', 'version = "council-2026"'),
+        encoding="utf-8",
+    )
+    assert load_recovery_policy(tmp_path).version == "council-2026"
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text('version = "x"\n[[stages]]\nlabel = "no code"\n', encoding="utf-8")
+    monkeypatch.setenv("DOORSTEP_POLICY", str(broken))
+    with pytest.raises(PolicyFileError) as caught:
+        load_recovery_policy(tmp_path)
+    assert str(broken) in str(caught.value)
+
+    monkeypatch.setenv("DOORSTEP_POLICY", str(tmp_path / "missing.toml"))
+    with pytest.raises(PolicyFileError) as caught:
+        load_recovery_policy(tmp_path)
+    assert "missing.toml" in str(caught.value)
