@@ -172,10 +172,16 @@ def due_date(terms: ArrangementTerms, number: int) -> date:
 def end_date(terms: ArrangementTerms) -> date | None:
     """The last due date: start + (⌈arrears ÷ instalment⌉ − 1) periods (F3; W4: 19 Apr 2027).
 
-    None when there is nothing to repay.
+    None when there is nothing to repay, or when the schedule would run past the last date a
+    calendar can hold (a penny a month off thousands of pounds).
     """
     count = instalment_count(terms)
-    return due_date(terms, count - 1) if count else None
+    if not count:
+        return None
+    try:
+        return due_date(terms, count - 1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def dates_due_by(terms: ArrangementTerms, day: date) -> int:

@@ -219,8 +219,20 @@ def test_due_dates_agree_with_the_counting_arithmetic(start, frequency, instalme
     assert dates == [due_date(terms, n) for n in range(len(dates))]
     assert all(start <= day <= until for day in dates)
     last = end_date(terms)
-    assert last is not None
-    assert last == due_date(terms, instalment_count(terms) - 1)
+    if last is not None:
+        assert last == due_date(terms, instalment_count(terms) - 1)
+    else:
+        with pytest.raises((ValueError, OverflowError)):
+            due_date(terms, instalment_count(terms) - 1)
+
+
+def test_a_schedule_beyond_the_calendar_has_no_end_date_and_does_not_crash():
+    pennies = ArrangementTerms("P", "informal", date(2026, 1, 5), "monthly", 1, 9_000_000)
+    assert end_date(pennies) is None
+    state = check_arrangement(pennies, w4_lines(), date(2026, 3, 21), grace_days=5,
+                              tolerance_pence=0)
+    assert state.end_date is None
+    assert state.next_due_on == date(2026, 4, 5)
 
 
 # --- bad input ---------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.arrangement_watch import ArrangementTerms
 from app.domain.recovery import (
@@ -1049,3 +1051,50 @@ def test_bad_policies_are_refused_naming_the_key(old, new, message):
 def test_more_bad_policies(text, message):
     with pytest.raises(PolicyError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_policy(text)
+
+
+# --- properties --------------------------------------------------------------------------------
+
+ACTION_CODES = ["reminder", "letter_1", "letter_2", "nosp", "court_warning", "court_applied",
+                "pause", "pause_ended", "hearing_set", "breathing_space_start",
+                "breathing_space_end", "benefit_claim_pending", "uc_pay_day", "vulnerability",
+                "broken_arrangement_contact"]
+DAYS = st.dates(min_value=date(2025, 6, 1), max_value=date(2026, 6, 30))
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[list[LedgerLine], list[CaseAction], list[ArrangementTerms]]:
+    lines = draw(st.lists(st.builds(
+        LedgerLine, DAYS, st.sampled_from(["RENT", "PAYMENT", "UC", "HB", "ADJUSTMENT"]),
+        st.integers(min_value=-40_000, max_value=40_000)), max_size=40))
+    actions = []
+    for code, on, span in draw(st.lists(st.tuples(st.sampled_from(ACTION_CODES), DAYS,
+                                                  st.integers(0, 90)), max_size=8)):
+        needs_until = code in ("nosp", "pause", "hearing_set")
+        actions.append(act(code, on, on + timedelta(days=span) if needs_until else None))
+    arrangements = draw(st.lists(st.builds(
+        ArrangementTerms, st.just("A"), st.sampled_from(["informal", "court_order"]), DAYS,
+        st.sampled_from(["weekly", "monthly"]), st.integers(1, 5000),
+        st.integers(-1000, 100_000)), max_size=2))
+    return lines, actions, arrangements
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(), st.dates(min_value=date(2025, 9, 1), max_value=date(2026, 9, 30)))
+def test_recommendations_keep_their_promises(case, as_of):
+    lines, actions, arrangements = case
+    result = rec(lines, as_of, actions, arrangements)
+    if result.summary.balance_pence <= 0 or result.actionable_arrears_pence == 0:
+        assert result.next_action == NONE  # never escalated: credit, clear or technical only
+        assert not result.escalates
+    if result.escalates:
+        assert result.next_action != NONE
+        assert result.blocked_by is None
+    if result.next_action == NONE:
+        assert result.due_date is None
+    if result.due_now:
+        assert result.due_date is not None
+        assert result.due_date <= as_of
+    assert result.arrears_band in ARREARS_BANDS
+    assert result.reason
+    assert rec(Ledger(lines), as_of, actions, arrangements) == result
