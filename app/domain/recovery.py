@@ -892,14 +892,7 @@ def _ladder_step(
     new_overdue = max(0, case.actionable - bs.protected_at_start_pence) if bs is not None else 0
     tested = new_overdue if in_bs and stage.kind == "reminder" else case.actionable
     if stage.thresholds_met(tested, weekly):
-        tail = _lower_first(stage.label) + extra
-        if notice_stage is stage:
-            served = max(due, case.as_of)
-            tail += (
-                " (earliest proceedings "
-                f"{format_day(served + timedelta(days=stage.earliest_proceedings_days))})"
-            )
-        outcome.take(stage, due, tail)
+        outcome.take(stage, due, _lower_first(stage.label) + extra)
         outcome.blocks = case.blocks(stage.kind, stage)
     else:
         outcome.tail = f"nothing due ({_lower_first(stage.label)} at {stage.describe_threshold()})"
@@ -1171,6 +1164,7 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
     blocked_by = "; ".join(reason for reason, _ in outcome.blocks) or None
     due = outcome.due
     escalates = outcome.escalates
+    notice_step = notice_at is not None and outcome.next_action == ladder[notice_at].code
     if outcome.next_action == NONE:
         due, escalates = None, False
     elif outcome.blocks:
@@ -1181,8 +1175,13 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
         else:
             due = max([due, *(lift for lift in lifts if lift is not None)])
         outcome.tail += f": blocked ({blocked_by})"
-    elif due is not None and due > as_of:
-        outcome.tail += f", due {format_day(due)}"
+    else:
+        if due is not None and due > as_of:
+            outcome.tail += f", due {format_day(due)}"
+        if notice_step and notice_at is not None and due is not None:
+            served = max(due, as_of)
+            days = timedelta(days=ladder[notice_at].earliest_proceedings_days)
+            outcome.tail += f" (earliest proceedings {format_day(served + days)})"
     reason = "; ".join(bits) + " -> " + outcome.tail
 
     ref = facts.tenancy_ref
@@ -1198,8 +1197,8 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
         priority = (3, -max(0, balance), 0, ref)
 
     earliest_out = earliest if not notice_lapsed else None
-    if notice_at is not None and outcome.next_action == ladder[notice_at].code:
-        earliest_out = max(due or as_of, as_of) + timedelta(
+    if notice_step and notice_at is not None:
+        earliest_out = None if due is None else max(due, as_of) + timedelta(
             days=ladder[notice_at].earliest_proceedings_days
         )
 

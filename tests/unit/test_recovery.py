@@ -293,6 +293,8 @@ def test_w9_serving_a_nosp_on_15_april_is_blocked():
     assert not result.due_now
     assert result.breathing_space
     assert any(w.startswith("Breathing Space until 30 Apr 2026") for w in result.warnings)
+    assert result.reason.endswith("-> serve NOSP: blocked (Breathing Space until 30 Apr 2026)")
+    assert result.earliest_proceedings == date(2026, 5, 29)  # served when the block lifts
 
 
 def test_w9_on_30_april_only_the_new_arrears_may_be_chased_as_current_rent():
