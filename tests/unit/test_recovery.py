@@ -1081,7 +1081,7 @@ def cases(draw: st.DrawFn) -> tuple[list[LedgerLine], list[CaseAction], list[Arr
     return lines, actions, arrangements
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(cases(), st.dates(min_value=date(2025, 9, 1), max_value=date(2026, 9, 30)))
 def test_recommendations_keep_their_promises(case, as_of):
     lines, actions, arrangements = case
