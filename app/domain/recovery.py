@@ -19,9 +19,11 @@ How a case moves (DOMAIN.md B2, C, E5, F1-F4; every rule is tested at its bounda
 - **When the next stage is due**: its thresholds are met today (``min_arrears`` and/or
   ``min_weeks`` of the weekly charge, "all" or "any"), and ``wait_days`` have passed since the
   previous stage's action (for the first stage: since the arrears began). A stage that
-  ``requires_notice`` also waits for the notice's earliest-proceedings date, and needs a notice in
-  force: a notice older than its expiry (the ``until`` recorded with it, else 12 months from the
-  earliest-proceedings date, B5) has lapsed, and the next action is to serve it again. If the
+  ``requires_notice`` also waits for the notice's earliest-proceedings date (the date specified
+  in the notice, recorded as the ``nosp`` action's ``until``; else served + the policy's
+  ``earliest_proceedings_days``), and needs a notice in force: ``valid_months`` (12) from that
+  date (B5). A lapsed notice is served again (the next action); proceedings taken while it was
+  in force keep it from lapsing. If the
   thresholds are met but the wait is not over, the next action is shown with a future
   ``due_date``. If the thresholds are not met, nothing is due.
 - **Arrangements (F3).** A live arrangement being kept holds the ladder (B2(j); W12 "holds at
@@ -1069,8 +1071,11 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
     earliest: date | None = None
     expires: date | None = None
     if notice is not None and notice_at is not None:
-        earliest = notice.on + timedelta(days=ladder[notice_at].earliest_proceedings_days)
-        expires = notice.until or add_months(earliest, ladder[notice_at].valid_months)
+        # The date specified in the notice (the action's until) wins over the policy's period.
+        earliest = notice.until or notice.on + timedelta(
+            days=ladder[notice_at].earliest_proceedings_days
+        )
+        expires = add_months(earliest, ladder[notice_at].valid_months)
     court_taken = bool(court_orders) or any(
         action is not None and ladder[i].kind == "court" for i, action in enumerate(done)
     )

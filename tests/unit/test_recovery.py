@@ -27,7 +27,7 @@ from app.domain.recovery import (
     recommend,
     worklist,
 )
-from app.domain.rent_account import Ledger, LedgerLine, RentTerms, add_months
+from app.domain.rent_account import Ledger, LedgerLine, RentTerms
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = load_policy((ROOT / "resources" / "recovery-policy.toml").read_text(encoding="utf-8"))
@@ -61,8 +61,8 @@ def act(code: str, on: date, until: date | None = None, note: str = "") -> CaseA
 
 
 def nosp(on: date) -> CaseAction:
-    """A NOSP with its expiry: 12 months from the earliest-proceedings date (28 days on)."""
-    return act("nosp", on, add_months(on + timedelta(days=28), 12))
+    """A NOSP as recorded: until = the date specified in it, from which proceedings may start."""
+    return act("nosp", on, on + timedelta(days=28))
 
 
 def rec(
@@ -606,15 +606,27 @@ label = "Apply for a hearing"
 kind = "court"
 requires_notice = true
 ''')
-    actions = [act("nosp", date(2026, 2, 2), date(2027, 3, 2))]
+    actions = [act("nosp", date(2026, 2, 2), date(2026, 3, 2))]
     assert rec(LONG_ARREARS, date(2026, 3, 1), actions, policy=policy).due_date == date(2026, 3, 2)
+    unrecorded = [act("nosp", date(2026, 2, 2))]  # no date recorded: the policy's 28 days
+    assert rec(LONG_ARREARS, date(2026, 3, 1), unrecorded, policy=policy).due_date == date(
+        2026, 3, 2)
 
 
-NOTICE_2025 = [*TO_NOTICE, act("nosp", date(2025, 2, 2), date(2026, 3, 2)),
+def test_the_date_specified_in_the_notice_wins_over_the_policy():
+    longer = [*TO_NOTICE, act("nosp", date(2025, 2, 3), date(2025, 3, 17))]
+    result = rec(LONG_ARREARS, date(2025, 3, 3), longer)
+    assert result.next_action == "court_warning"
+    assert result.earliest_proceedings == date(2025, 3, 17)
+    assert result.due_date == date(2025, 3, 17)
+    assert result.notice_expires == date(2026, 3, 17)
+
+
+NOTICE_2025 = [*TO_NOTICE, act("nosp", date(2025, 2, 2), date(2025, 3, 2)),
                act("court_warning", date(2025, 3, 2))]
 
 
-def test_a_notice_is_in_force_until_its_expiry_then_lapses():
+def test_a_notice_is_in_force_12_months_from_its_specified_date_then_lapses():
     in_force = rec(LONG_ARREARS, date(2026, 3, 2), NOTICE_2025)
     assert in_force.next_action == "court_applied"
     assert in_force.notice_expires == date(2026, 3, 2)
@@ -629,7 +641,7 @@ def test_a_notice_is_in_force_until_its_expiry_then_lapses():
     assert lapsed.reason.endswith("-> serve NOSP again (earliest proceedings 31 Mar 2026)")
 
 
-def test_a_notice_without_an_expiry_lasts_12_months_from_its_earliest_proceedings_date():
+def test_a_notice_with_no_date_recorded_counts_from_served_plus_the_policy_period():
     actions = [*TO_NOTICE, act("nosp", date(2025, 2, 2)), act("court_warning", date(2025, 3, 2))]
     assert rec(LONG_ARREARS, date(2026, 3, 2), actions).next_action == "court_applied"
     assert rec(LONG_ARREARS, date(2026, 3, 3), actions).next_action == "nosp"
