@@ -20,14 +20,17 @@ from central.db import open_store
 from central.devices import hash_token, revoke_device
 from central.models import Device
 from tests.sync.central_seed import (
+    action_fields,
     add_case,
     add_ledger_line,
     add_officer,
+    arrangement_fields,
     move_case,
     officer_id,
     seed_council,
     server_balances,
     server_counts,
+    server_recovery,
 )
 
 PASSWORD = "correct horse"
@@ -348,3 +351,63 @@ def test_unexpected_error_is_a_500_error_body(client: TestClient, engine: Engine
     reply = client.get("/sync/pull", headers=auth)
     assert reply.status_code == 500
     assert reply.json()["code"] == "server_error"
+
+
+def test_streams_cover_every_list_of_a_page() -> None:
+    """Each row list of ``PullPage`` is one stream on the server and one on the device, and
+    every wire field is a column of the tables on both sides."""
+    from typing import get_args, get_origin
+
+    from app.sync import pull as device_pull
+    from central import pull as central_pull
+
+    lists = {
+        name
+        for name, info in PullPage.model_fields.items()
+        if get_origin(info.annotation) is list and name != "removed_tenancy_ids"
+    }
+    assert [s.field for s in central_pull.STREAMS] == [s.field for s in device_pull.STREAMS]
+    assert {s.field for s in central_pull.STREAMS} == lists
+    for server, device in zip(central_pull.STREAMS, device_pull.STREAMS, strict=True):
+        (row,) = get_args(PullPage.model_fields[server.field].annotation)
+        assert server.wire is device.wire is row
+        assert [c.key for c in server.columns] == list(server.wire.model_fields)
+        local = {c.key for c in device.table.columns}
+        assert {"server_seq" if f == "seq" else f for f in device.wire.model_fields} <= local
+
+
+def test_arrangements_and_actions_arrive_field_for_field(
+    client: TestClient, engine: Engine
+) -> None:
+    seeded = seed_council(engine, officers=["alice", "bob"], cases_per_officer=3, recovery=True)
+    alice = officer_id(engine, "alice")
+    pages, _ = pull_all(client, token_for(client, "alice"), limit=5)
+    arrangements = {arrangement_fields(r) for p in pages for r in p.arrangements}
+    actions = {action_fields(r) for p in pages for r in p.actions}
+    assert (arrangements, actions) == server_recovery(engine, alice)
+    assert {r[1] for r in actions} == {ref for c in seeded["alice"] for ref in c.action_refs}
+    assert any(r[9] is not None for r in actions)  # device actions carry their instant
+    # Every child arrives with or after its tenancy.
+    seen: set[uuid.UUID] = set()
+    for page in pages:
+        seen |= {t.id for t in page.tenancies}
+        assert {r.tenancy_id for r in page.arrangements + page.actions} <= seen
+    check = ScopeCheck.model_validate_json(
+        client.get("/sync/check", headers=token_for(client, "alice")).content
+    )
+    assert (check.arrangements, check.actions) == (len(arrangements), len(actions))
+
+
+def test_case_moved_arrives_with_its_arrangements_and_actions(
+    client: TestClient, engine: Engine
+) -> None:
+    seeded = seed_council(engine, officers=["alice", "bob"], cases_per_officer=2, recovery=True)
+    bob = officer_id(engine, "bob")
+    bob_auth = token_for(client, "bob")
+    _, bob_cursor = pull_all(client, bob_auth)
+    moving = seeded["alice"][0]
+    with Session(engine) as session, session.begin():
+        move_case(session, tenancy_id=moving.tenancy_id, to_officer_id=bob)
+    pages, _ = pull_all(client, bob_auth, cursor=bob_cursor, limit=2)
+    assert {r.ref for p in pages for r in p.arrangements} == set(moving.arrangement_refs)
+    assert {r.ref for p in pages for r in p.actions} == set(moving.action_refs)

@@ -64,3 +64,81 @@ def test_the_app_refuses_nothing_at_head(tmp_path, name):
     open_local_store(tmp_path).close()
     open_local_store(tmp_path).close()
     assert (tmp_path / name).exists()
+
+
+def test_upgrade_from_0001_keeps_the_data_and_pulls_the_scope_again(tmp_path):
+    """0002 adds arrangements and case actions; everything held stays, and the cursor goes
+    back to 0 so that the next sync brings the arrangements and actions the device skipped."""
+    import uuid
+    from datetime import date
+
+    from alembic import command
+    from sqlalchemy import inspect, select
+
+    from app.models import LedgerEntry, OutboxMutation, SyncState, Tenancy
+    from app.models.types import utcnow
+
+    store = open_local_store(tmp_path)
+    with store.engine.begin() as connection:
+        command.downgrade(schema._config(connection), "0001")
+    tenancy_id, device_id = uuid.uuid4(), uuid.uuid4()
+    with store.session() as session, session.begin():
+        session.add(
+            Tenancy(
+                id=tenancy_id,
+                ref="T1",
+                address="1 Imaginary Row",
+                postcode="ZZ9 9ZZ",
+                tenure="secure",
+                start_date=date(2020, 1, 6),
+                end_date=None,
+                weekly_rent_pence=10_050,
+                officer_id=None,
+                patch=None,
+                server_seq=7,
+            )
+        )
+        session.flush()
+        session.add(
+            LedgerEntry(
+                tenancy_id=tenancy_id,
+                ref="L1",
+                posted_on=date(2024, 1, 1),
+                type="rent",
+                amount_pence=10_050,
+                description="Rent",
+                server_seq=8,
+            )
+        )
+        session.add(SyncState(id=1, device_id=device_id, cursor=1234, epoch="e", bootstrapped=True))
+        session.add(
+            OutboxMutation(
+                device_seq=1, intent="note.add@1", args={}, entity_ids=[], device_time=utcnow()
+            )
+        )
+    store.close()
+
+    store = open_local_store(tmp_path)
+    with store.engine.connect() as connection:
+        assert schema.current_revision(connection) == schema.head_revision()
+        tables = set(inspect(connection).get_table_names())
+    assert {"arrangement", "case_action"} <= tables
+    assert list(tmp_path.glob("*.before-*.bak"))
+    with store.session() as session:
+        assert session.scalars(select(Tenancy.ref)).all() == ["T1"]
+        line = session.scalars(select(LedgerEntry)).one()
+        assert (line.amount_pence, line.posted_on, line.tenancy_id) == (
+            10_050,
+            date(2024, 1, 1),
+            tenancy_id,
+        )
+        state = session.get(SyncState, 1)
+        assert state is not None
+        assert (state.cursor, state.epoch, state.device_id, state.bootstrapped) == (
+            0,
+            "e",
+            device_id,
+            True,
+        )
+        assert len(session.scalars(select(OutboxMutation)).all()) == 1
+    store.close()

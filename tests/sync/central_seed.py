@@ -11,12 +11,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from central.models import LedgerEntry, Officer, Person, ScopeEvent, Tenancy
+from central.models import (
+    Arrangement,
+    CaseAction,
+    LedgerEntry,
+    Officer,
+    Person,
+    ScopeEvent,
+    Tenancy,
+)
 from central.security import hash_password
 from central.sequence import reserve
 
@@ -42,7 +50,11 @@ class SeededCase:
     ref: str
     officer_id: uuid.UUID | None
     surnames: list[str] = field(default_factory=list)
+    arrangement_refs: list[str] = field(default_factory=list)
+    action_refs: list[str] = field(default_factory=list)
 
+
+Fields = tuple[object, ...]
 
 _counter = {"n": 0}
 
@@ -152,6 +164,63 @@ def add_ledger_line(session: Session, *, tenancy_id: uuid.UUID, amount_pence: in
     session.flush()
 
 
+def add_arrangement(
+    session: Session, *, tenancy_id: uuid.UUID, instalment_pence: int = 1_500, status: str = "live"
+) -> Arrangement:
+    """A weekly arrangement on a case, numbered like an import."""
+    n = _next()
+    arrangement = Arrangement(
+        id=uuid.uuid4(),
+        ref=f"AR{n:06d}-{uuid.uuid4().hex[:6]}",
+        tenancy_id=tenancy_id,
+        kind="arrears",
+        start_date=date(2024, 3, 4) + timedelta(days=n),
+        frequency="weekly",
+        instalment_pence=instalment_pence,
+        starting_balance_pence=40_000 + n,
+        status=status,
+        seq=reserve(session, 1),
+    )
+    session.add(arrangement)
+    session.flush()
+    return arrangement
+
+
+def add_action(
+    session: Session,
+    *,
+    tenancy_id: uuid.UUID,
+    code: str = "letter_1",
+    until: date | None = None,
+    note: str = "",
+    officer_id: uuid.UUID | None = None,
+    action_id: uuid.UUID | None = None,
+) -> CaseAction:
+    """A case action numbered like an import: from the HMS, or (with ``officer_id``) one
+    recorded on a device, with its device-made id as its ref."""
+    n = _next()
+    action_id = action_id or uuid.uuid4()
+    device = officer_id is not None
+    action = CaseAction(
+        id=action_id,
+        ref=str(action_id) if device else f"AC{n:06d}-{uuid.uuid4().hex[:6]}",
+        tenancy_id=tenancy_id,
+        on_date=date(2024, 6, 1) + timedelta(days=n),
+        code=code,
+        until=until,
+        note=note,
+        source="device" if device else "hms",
+        officer_id=officer_id,
+        recorded_at=datetime(2024, 6, 1, 9, 30, tzinfo=UTC) + timedelta(minutes=n)
+        if device
+        else None,
+        seq=reserve(session, 1),
+    )
+    session.add(action)
+    session.flush()
+    return action
+
+
 def move_case(session: Session, *, tenancy_id: uuid.UUID, to_officer_id: uuid.UUID) -> None:
     """Reassign a case: a new tenancy version; ``leave`` for the old officer, ``enter`` for the
     new."""
@@ -176,8 +245,14 @@ def seed_council(
     cases_per_officer: int = 6,
     lines_per_case: int = 8,
     password: str = "correct horse",
+    recovery: bool = False,
 ) -> dict[str, list[SeededCase]]:
-    """Officers (same password), each with cases interleaved in seq order, plus one unassigned."""
+    """Officers (same password), each with cases interleaved in seq order, plus one unassigned.
+
+    With ``recovery``, every other case also gets an arrangement, and each case one or two
+    case actions (a NOSP with its expiry; on some, a note recorded on a device by its officer),
+    numbered after all the cases like an import's later files.
+    """
     result: dict[str, list[SeededCase]] = {name: [] for name in officers}
     with Session(engine) as session, session.begin():
         ids = {name: add_officer(session, name, password).id for name in officers}
@@ -193,8 +268,34 @@ def seed_council(
                     add_case(session, officer_id=ids[name], people=people, ledger=ledger)
                 )
                 k += 1
-        add_case(session, officer_id=None, people=[("Nobody", "Unassigned")], ledger=[100])
+        spare = add_case(session, officer_id=None, people=[("Nobody", "Unassigned")], ledger=[100])
+        if recovery:
+            _add_recovery(session, [case for cases in result.values() for case in cases] + [spare])
     return result
+
+
+def _add_recovery(session: Session, cases: Sequence[SeededCase]) -> None:
+    for k, case in enumerate(cases):
+        if k % 2 == 0:
+            arrangement = add_arrangement(session, tenancy_id=case.tenancy_id)
+            case.arrangement_refs.append(arrangement.ref)
+        nosp = add_action(
+            session,
+            tenancy_id=case.tenancy_id,
+            code="nosp",
+            until=date(2024, 8, 1) + timedelta(days=k),
+            note=f'Served by hand ({k}), tenant\'s copy "signed"',
+        )
+        case.action_refs.append(nosp.ref)
+        if k % 3 == 0 and case.officer_id is not None:
+            visit = add_action(
+                session,
+                tenancy_id=case.tenancy_id,
+                code="visit",
+                note="No answer; card left — Zoë's neighbour",
+                officer_id=case.officer_id,
+            )
+            case.action_refs.append(visit.ref)
 
 
 def officer_id(engine: Engine, username: str) -> uuid.UUID:
@@ -212,6 +313,34 @@ def server_balances(engine: Engine, officer: uuid.UUID) -> dict[str, int]:
             .group_by(Tenancy.ref)
         ).all()
     return {ref: int(total) for ref, total in rows}
+
+
+def server_recovery(engine: Engine, officer: uuid.UUID) -> tuple[set[Fields], set[Fields]]:
+    """(arrangements, actions) in the officer's scope, as comparable tuples of every field."""
+    with Session(engine) as session:
+        scope = select(Tenancy.id).where(Tenancy.officer_id == officer)
+        arrangements = session.scalars(
+            select(Arrangement).where(Arrangement.tenancy_id.in_(scope))
+        ).all()
+        actions = session.scalars(select(CaseAction).where(CaseAction.tenancy_id.in_(scope))).all()
+        return (
+            {arrangement_fields(a) for a in arrangements},
+            {action_fields(a) for a in actions},
+        )
+
+
+def arrangement_fields(a: Arrangement | object) -> Fields:
+    """Every synced field of an arrangement (central or device row), in a fixed order."""
+    names = ("id", "ref", "tenancy_id", "kind", "start_date", "frequency", "instalment_pence")
+    names += ("starting_balance_pence", "status")
+    return tuple(getattr(a, name) for name in names)
+
+
+def action_fields(a: CaseAction | object) -> Fields:
+    """Every synced field of a case action (central or device row), in a fixed order."""
+    names = ("id", "ref", "tenancy_id", "on_date", "code", "until", "note", "source")
+    names += ("officer_id", "recorded_at")
+    return tuple(getattr(a, name) for name in names)
 
 
 def server_counts(engine: Engine, officer: uuid.UUID) -> tuple[int, int, int]:
