@@ -197,19 +197,22 @@ class _Reader:
 
     names: list[str]
     selected: list[ColumnElement[Any]]
-    converters: list[tuple[int, Converter, dict[Any, Any] | None]]
+    # (column index, converter, whether to convert once per distinct value)
+    converters: list[tuple[int, Converter, bool]]
 
     @classmethod
     def make(cls, columns: Sequence[Column[Any]], dialect: str) -> _Reader:
-        names, selected, converters = [], [], []
+        names: list[str] = []
+        selected: list[ColumnElement[Any]] = []
+        converters: list[tuple[int, Converter, bool]] = []
         for i, column in enumerate(columns):
             expression, converter = _wire_column(column, dialect)
             names.append(column.key)
             selected.append(expression.label(column.key))
             if converter is not None:
-                # Values that repeat (a tenancy id, a date) are converted once per page.
-                memo = None if column.primary_key else {}
-                converters.append((i, converter, memo))
+                # Values that repeat (a tenancy id, a date) are converted once per page; the
+                # primary key's never repeat.
+                converters.append((i, converter, not column.primary_key))
         return cls(names, selected, converters)
 
     def select(self) -> Select[Any]:
@@ -218,8 +221,7 @@ class _Reader:
     def read(self, session: Session, query: Select[Any]) -> list[WireDict]:
         """Run ``query`` (built on :meth:`select`) and return its rows as wire dicts.
 
-        Column by column, with the loops over rows in C (``zip``, ``map``): a converter runs
-        once per distinct value, except on the primary key (no repeats).
+        Column by column, with the loops over rows in C (``zip``, ``map``).
         """
         rows = session.connection().execute(query).all()
         if not rows:
@@ -227,11 +229,11 @@ class _Reader:
         columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
         for i, convert, memo in self.converters:
             values = columns[i]
-            if memo is None:
-                columns[i] = [None if v is None else convert(v) for v in values]
-            else:
+            if memo:
                 wire = {v: convert(v) for v in set(values) if v is not None}
                 columns[i] = map(wire.get, values)  # None stays None
+            else:
+                columns[i] = [None if v is None else convert(v) for v in values]
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
@@ -270,14 +272,14 @@ def pull_page(
     server_epoch = store_epoch(session)
     high = sequence.current(session)
     if (epoch is not None and epoch != server_epoch) or cursor > high:
-        body = {
+        reset = {
             "epoch": server_epoch,
             "cursor": cursor,
             "next_cursor": 0,
             "has_more": True,
             "reset_required": True,
         }
-        return PageBody(_dumps(body), next_cursor=0, rows=0, reset_required=True)
+        return PageBody(_dumps(reset), next_cursor=0, rows=0, reset_required=True)
 
     dialect = session.get_bind().dialect.name
     readers = {stream.field: _Reader.make(stream.columns, dialect) for stream in STREAMS}

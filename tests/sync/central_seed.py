@@ -329,18 +329,24 @@ def server_recovery(engine: Engine, officer: uuid.UUID) -> tuple[set[Fields], se
         )
 
 
-def arrangement_fields(a: Arrangement | object) -> Fields:
-    """Every synced field of an arrangement (central or device row), in a fixed order."""
-    names = ("id", "ref", "tenancy_id", "kind", "start_date", "frequency", "instalment_pence")
-    names += ("starting_balance_pence", "status")
-    return tuple(getattr(a, name) for name in names)
+ARRANGEMENT_FIELDS = (
+    *("id", "ref", "tenancy_id", "kind", "start_date", "frequency", "instalment_pence"),
+    *("starting_balance_pence", "status"),
+)
+ACTION_FIELDS = (
+    *("id", "ref", "tenancy_id", "on_date", "code", "until", "note", "source"),
+    *("officer_id", "recorded_at"),
+)
 
 
-def action_fields(a: CaseAction | object) -> Fields:
-    """Every synced field of a case action (central or device row), in a fixed order."""
-    names = ("id", "ref", "tenancy_id", "on_date", "code", "until", "note", "source")
-    names += ("officer_id", "recorded_at")
-    return tuple(getattr(a, name) for name in names)
+def arrangement_fields(row: object) -> Fields:
+    """Every synced field of an arrangement (central, wire or device row), in a fixed order."""
+    return tuple(getattr(row, name) for name in ARRANGEMENT_FIELDS)
+
+
+def action_fields(row: object) -> Fields:
+    """Every synced field of a case action (central, wire or device row), in a fixed order."""
+    return tuple(getattr(row, name) for name in ACTION_FIELDS)
 
 
 def server_counts(engine: Engine, officer: uuid.UUID) -> tuple[int, int, int]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from app.paths import data_dir
 from app.services.enrolment import sign_in
 from app.services.sync import run_sync
 from app.store.database import LocalStore, open_local_store
-from app.sync.client import SyncClient
+from app.sync.client import BadReply, SyncClient
 from app.sync.pull import apply_page
 from central.models import Meta
 from tests.sync.central_seed import (
@@ -123,7 +124,8 @@ def test_officer_receives_exactly_their_cases_arrangements_and_actions(
     assert (refs(arrangements), refs(actions)) == expected_refs(seeded["alice"])
     assert arrangements
     assert {a[7] for a in actions} == {"hms", "device"}
-    assert all(a[9] is not None and a[9].utcoffset() is not None for a in actions if a[8])
+    instants = [a[9] for a in actions if a[7] == "device"]
+    assert all(isinstance(t, datetime) and t.utcoffset() == timedelta(0) for t in instants)
     assert summary.arrangements == len(arrangements)
     assert summary.actions == len(actions)
     # Nothing of bob's nor of the unassigned case.
@@ -258,3 +260,40 @@ def test_a_pending_action_survives_pulls_scope_changes_and_rebootstrap(
     assert again.check_ok is True
     assert set(pending()) == {mine, orphan}
     assert pending()[mine][0] == "local"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("recorded_at", "2025-02-03T09:30:00"),  # an instant without its offset
+        ("until", "2025-02-30"),
+        ("note", None),
+        ("surprise", 1),
+    ],
+)
+def test_a_page_with_a_malformed_action_is_a_bad_reply_and_applies_nothing(
+    central: RunningCentral, store: LocalStore, field: str, value: object
+) -> None:
+    seed_council(central.engine, officers=["alice"], cases_per_officer=2, recovery=True)
+    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(store=store)
+    before = local_recovery(store)
+    token = store.secrets.device_token()
+    real = httpx.Client(base_url=central.url, headers={"Authorization": f"Bearer {token}"})
+
+    def tampered(request: httpx.Request) -> httpx.Response:
+        reply = real.get("/sync/pull", params={"cursor": 0}, headers=dict(request.headers))
+        body = reply.json()
+        assert body["actions"]
+        body["actions"][0][field] = value
+        return httpx.Response(200, json=body)
+
+    client = SyncClient(
+        central.url, token=token, app_version="t", transport=httpx.MockTransport(tampered)
+    )
+    with store.session() as session, session.begin():
+        session.execute(update(SyncState).values(cursor=0))
+    with pytest.raises(BadReply, match="does not understand"):
+        run_sync(store=store, client=client)
+    real.close()
+    assert local_recovery(store) == before
