@@ -7,6 +7,9 @@
   ``central serve`` process, beside the floor: a raw executemany of the same rows into
   SQLCipher.
 - startup: process start to the main window showing the caseload (offscreen).
+- worklist: an encrypted laptop store of ``--cases`` cases (default 600) with ``--years`` of
+  weekly ledger (default 5): loading, the worklist recompute, a filter keystroke, opening a
+  case. Run it again with ``--cases 20000`` for a whole council.
 """
 
 from __future__ import annotations
@@ -20,11 +23,18 @@ from bench import figures
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["import", "bootstrap", "startup", "all"])
+    parser.add_argument("what", choices=["import", "bootstrap", "startup", "worklist", "all"])
     parser.add_argument("--tenancies", type=int, default=1500)
     parser.add_argument("--officers", type=int, default=6)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cases", type=int, default=600, help="worklist: cases on the laptop")
+    parser.add_argument("--years", type=int, default=5, help="worklist: years of weekly ledger")
     args = parser.parse_args(argv)
+    if args.what == "worklist":
+        from bench.worklist import bench_worklist
+
+        bench_worklist(cases=args.cases, years=args.years, seed=args.seed)
+        return 0
     runs = ["import", "bootstrap", "startup"] if args.what == "all" else [args.what]
     for what in runs:
         getattr(figures, f"bench_{what}")(tenancies=args.tenancies, officers=args.officers,

@@ -12,6 +12,7 @@ UI's database worker). The returned values are immutable and may be handed to an
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from app.domain.arrangement_watch import ArrangementTerms
 from app.domain.recovery import CaseAction as ActionFact
 from app.domain.recovery import CaseFacts
 from app.domain.rent_account import Ledger, LedgerLine, RentTerms
-from app.models import Arrangement, CaseAction, LedgerEntry, Tenancy
+from app.models import Arrangement, CaseAction, Tenancy
 from app.services.caseload import CaseRow, list_caseload
 
 
@@ -44,14 +45,49 @@ def _by_tenancy(rows: Iterable[tuple[uuid.UUID, object]]) -> dict[uuid.UUID, lis
     return grouped
 
 
+def _ledger_lines(
+    session: Session, ids: list[uuid.UUID] | None
+) -> dict[uuid.UUID, list[LedgerLine]]:
+    """Every ledger line of the cases, grouped by tenancy (sorted later, by the Ledger).
+
+    The bulk of a load (hundreds of thousands of lines), so the ids and dates are read as the
+    stored text and converted once per distinct value rather than once per row: a day or a
+    tenancy repeats thousands of times, and one shared ``date`` per day also saves memory.
+    """
+    # Plain SQL on the DBAPI cursor: no per-row result processing (the stored text is read).
+    sql = "SELECT tenancy_id, posted_on, type, amount_pence FROM ledger_entry"
+    params: tuple[str, ...] = ()
+    if ids is not None:
+        sql += f" WHERE tenancy_id IN ({', '.join('?' * len(ids))})"
+        params = tuple(tenancy_id.hex for tenancy_id in ids)
+    # No ORDER BY: a plain scan is three times faster than sorting here. Rows come in the order
+    # they were stored (pull order); each Ledger sorts its own lines by date, stably.
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    days: dict[str, date] = {}
+    grouped: dict[uuid.UUID, list[LedgerLine]] = {}
+    by_key: dict[str, list[LedgerLine]] = {}
+    for key, day, kind, amount in rows:
+        current = by_key.get(key)
+        if current is None:
+            current = by_key[key] = grouped.setdefault(uuid.UUID(key), [])
+        posted_on = days.get(day)
+        if posted_on is None:
+            posted_on = days[day] = date.fromisoformat(day)
+        current.append(LedgerLine(posted_on, sys.intern(kind), amount))
+    return grouped
+
+
 def load_cases(
     session: Session, *, today: date, tenancy_ids: Iterable[uuid.UUID] | None = None
 ) -> dict[uuid.UUID, LoadedCase]:
     """Every case on the device (or only ``tenancy_ids``), keyed by tenancy id."""
     wanted = None if tenancy_ids is None else set(tenancy_ids)
-    rows = [
-        r for r in list_caseload(session, today=today) if wanted is None or r.tenancy_id in wanted
-    ]
+    rows = list_caseload(session, today=today, tenancy_ids=wanted)
     if not rows:
         return {}
     ids = [r.tenancy_id for r in rows]
@@ -76,20 +112,7 @@ def load_cases(
             )
         ).tuples()
     }
-    lines = _by_tenancy(
-        (tenancy_id, LedgerLine(posted_on, kind, amount))
-        for tenancy_id, posted_on, kind, amount in session.execute(
-            scoped(
-                select(
-                    LedgerEntry.tenancy_id,
-                    LedgerEntry.posted_on,
-                    LedgerEntry.type,
-                    LedgerEntry.amount_pence,
-                ).order_by(LedgerEntry.tenancy_id, LedgerEntry.posted_on, LedgerEntry.server_seq),
-                LedgerEntry.tenancy_id,
-            )
-        ).tuples()
-    )
+    lines = _ledger_lines(session, [r.tenancy_id for r in rows] if wanted else None)
     arrangements = _by_tenancy(
         (
             row.tenancy_id,
