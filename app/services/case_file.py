@@ -21,6 +21,19 @@ from sqlalchemy.orm import Session
 from app.domain.arrangement_watch import ArrangementTerms
 from app.domain.case_actions import ACTION_KINDS
 from app.domain.recovery import Recommendation, RecoveryPolicy, recommend
+from app.domain.rent_account import (
+    ADJUSTMENT,
+    COURT_COSTS,
+    DHP,
+    HB,
+    PAYMENT,
+    RECHARGE,
+    REFUND,
+    RENT,
+    SERVICE,
+    UC,
+    WRITE_OFF,
+)
 from app.models import CaseAction, LedgerEntry, Person, SyncState, Tenancy
 from app.services.audit import record_event
 from app.services.case_facts import load_cases
@@ -29,6 +42,81 @@ from app.services.caseload import display_name
 
 class CaseNotFound(LookupError):
     """The case is not on this device (it left the officer's caseload)."""
+
+
+#: Ledger line types in words, for the statement.
+LINE_TYPE_LABELS: dict[str, str] = {
+    RENT: "Rent",
+    SERVICE: "Service charge",
+    COURT_COSTS: "Court costs",
+    RECHARGE: "Recharge",
+    PAYMENT: "Payment",
+    HB: "Housing Benefit",
+    UC: "Universal Credit",
+    DHP: "Discretionary Housing Payment",
+    ADJUSTMENT: "Adjustment",
+    WRITE_OFF: "Write-off",
+    REFUND: "Refund",
+}
+
+#: The statement's line groups, in the order a type filter offers them: (code, label).
+#: Every line belongs to exactly one group (an unknown type counts as an adjustment).
+STATEMENT_GROUPS: tuple[tuple[str, str], ...] = (
+    ("charge", "Charges"),
+    ("payment", "Payments by the tenant"),
+    ("benefit", "Benefit (HB, UC, DHP)"),
+    ("adjustment", "Adjustments, write-offs, refunds"),
+)
+_GROUP_OF_TYPE = {
+    RENT: "charge",
+    SERVICE: "charge",
+    COURT_COSTS: "charge",
+    RECHARGE: "charge",
+    PAYMENT: "payment",
+    HB: "benefit",
+    UC: "benefit",
+    DHP: "benefit",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseWarning:
+    """A warning for the case header. ``kind`` is ``safety``, ``vulnerability``,
+    ``breathing_space`` or ``other``; ``text`` is the domain's sentence (dates, notes, ends)."""
+
+    kind: str
+    text: str
+
+
+_WARNING_KINDS = (
+    # (kind, the advice flag that says it applies, how the domain's sentence starts)
+    ("safety", "safety_warning", "Officer-safety warning"),
+    ("vulnerability", "vulnerable", "Vulnerability recorded"),
+    ("breathing_space", "breathing_space", "Breathing Space"),
+)
+_WARNING_FALLBACK = {
+    "safety": "Officer-safety warning recorded",
+    "vulnerability": "Vulnerability recorded",
+    "breathing_space": "Breathing Space in force",
+}
+
+
+def case_warnings(advice: Recommendation) -> tuple[CaseWarning, ...]:
+    """Every warning of a recommendation, most serious first: officer safety, vulnerability,
+    Breathing Space (each present exactly when the recommendation's flag says so), then the
+    others in the domain's order. The flags decide; the domain's sentences are the text."""
+    remaining = list(advice.warnings)
+    found: list[CaseWarning] = []
+    for kind, flag, prefix in _WARNING_KINDS:
+        matches = [text for text in remaining if text.startswith(prefix)]
+        if not getattr(advice, flag):
+            continue
+        for text in matches:
+            remaining.remove(text)
+        texts = matches or [_WARNING_FALLBACK[kind]]
+        found.extend(CaseWarning(kind, text) for text in texts)
+    found.extend(CaseWarning("other", text) for text in remaining)
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +137,16 @@ class StatementLine:
     description: str
     amount_pence: int
     balance_pence: int
+
+    @property
+    def group(self) -> str:
+        """The line's code in :data:`STATEMENT_GROUPS` (``charge``, ``payment``, ...)."""
+        return _GROUP_OF_TYPE.get(self.type, "adjustment")
+
+    @property
+    def type_label(self) -> str:
+        """The line type in words ("Housing Benefit"); an unknown type as it is."""
+        return LINE_TYPE_LABELS.get(self.type, self.type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +184,11 @@ class CaseFile:
     statement: tuple[StatementLine, ...]
     actions: tuple[ActionLine, ...]
     arrangements: tuple[ArrangementTerms, ...]
+
+    @property
+    def warnings(self) -> tuple[CaseWarning, ...]:
+        """The advice's warnings, most serious first (:func:`case_warnings`)."""
+        return case_warnings(self.advice)
 
     @property
     def lead_name(self) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.domain import reports as shapes
+from app.domain.case_actions import ACTION_KINDS
 from app.domain.recovery import (
     NONE,
     PolicyError,
@@ -40,6 +41,7 @@ from app.services.case_facts import LoadedCase, load_cases
 from app.services.caseload import CaseRow
 
 DEFAULT_POLICY = "recovery-policy.toml"
+NO_STAGE_LABEL = "No recovery stage"
 
 
 class PolicyFileError(ValueError):
@@ -86,6 +88,20 @@ def build_worklist(
     items = [WorkItem(c.row, recommend(c.facts, policy, as_of)) for c in cases]
     items.sort(key=lambda item: item.advice.priority)
     return items
+
+
+def stage_options(policy: RecoveryPolicy) -> tuple[tuple[str, str], ...]:
+    """The stages a case can stand at, as ``(code, label)`` in ladder order, ``none`` first.
+
+    The codes are those of ``Recommendation.stage``; a label says what was done ("Arrears
+    letter 1 sent"), as the worklist's stage column does.
+    """
+    options = [(NONE, NO_STAGE_LABEL)]
+    for stage in policy.stages:
+        if all(code != stage.code for code, _ in options):
+            kind = ACTION_KINDS.get(stage.code)
+            options.append((stage.code, kind.label if kind is not None else stage.label))
+    return tuple(options)
 
 
 def report_row(item: WorkItem) -> dict[str, object]:
@@ -137,5 +153,6 @@ __all__ = [
     "build_worklist",
     "load_recovery_policy",
     "report_row",
+    "stage_options",
     "worklist_report",
 ]
