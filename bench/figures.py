@@ -165,7 +165,7 @@ def _client_rows(data_dir: Path) -> dict[str, list[tuple[object, ...]]]:
     store = open_local_store(data_dir)
     rows: dict[str, list[tuple[object, ...]]] = {}
     with store.engine.connect() as conn:
-        for table in ("tenancy", "person", "ledger_entry"):
+        for table in ("tenancy", "person", "ledger_entry", "arrangement", "case_action"):
             rows[table] = [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {table}")]
     store.close()
     return rows
@@ -216,7 +216,8 @@ def bench_bootstrap(*, tenancies: int, officers: int, seed: int) -> None:
             service.terminate()
             service.wait(timeout=10)
         _line("caseload", f"{summary.tenancies:,} tenancies, {summary.people:,} people, "
-              f"{summary.ledger_lines:,} ledger lines in {summary.pages} pages")
+              f"{summary.ledger_lines:,} ledger lines, {summary.arrangements:,} arrangements, "
+              f"{summary.actions:,} actions in {summary.pages} pages")
         _line("bootstrap (sign-in + pull over HTTP + check)", f"{elapsed:.2f} s")
         rows = _client_rows(client)
         (tmp / "floor").mkdir()

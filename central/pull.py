@@ -409,25 +409,24 @@ def _remaining(session: Session, *, officer_id: uuid.UUID, after: int, high: int
 def scope_check(session: Session, *, officer_id: uuid.UUID) -> ScopeCheck:
     """Counts and the summed balance of the officer's whole scope, at the current cursor."""
     high = sequence.current(session)
-    counts = {
-        stream.field: int(
-            session.execute(
-                select(func.count()).select_from(stream.table).where(_in_scope(stream, officer_id))
-            ).scalar_one()
-        )
-        for stream in STREAMS
-    }
-    balance = session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.amount_pence), 0)).where(
-            _in_scope(LEDGER, officer_id)
-        )
-    ).scalar_one()
+    counts: dict[str, int] = {}
+    balance = 0
+    for stream in STREAMS:
+        measures: list[Any] = [func.count()]
+        if stream is LEDGER:
+            measures.append(func.coalesce(func.sum(LedgerEntry.amount_pence), 0))
+        row = session.execute(
+            select(*measures).select_from(stream.table).where(_in_scope(stream, officer_id))
+        ).one()
+        counts[stream.field] = int(row[0])
+        if stream is LEDGER:
+            balance = int(row[1])
     return ScopeCheck(
         cursor=high,
         tenancies=counts["tenancies"],
         people=counts["people"],
         ledger_lines=counts["ledger"],
-        balance_pence=int(balance),
+        balance_pence=balance,
         arrangements=counts["arrangements"],
         actions=counts["actions"],
     )
