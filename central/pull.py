@@ -62,6 +62,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app.sync.gcpause import cyclic_gc_paused
 from app.sync.protocol import (
     DEFAULT_PAGE_LIMIT,
     MAX_PAGE_LIMIT,
@@ -266,6 +267,18 @@ def pull_page(
     epoch: str | None = None,
 ) -> PageBody:
     """One page of the officer's changes after ``cursor`` (see the module docstring)."""
+    with cyclic_gc_paused():  # a page is tens of thousands of objects that all live
+        return _pull_page(session, officer_id=officer_id, cursor=cursor, limit=limit, epoch=epoch)
+
+
+def _pull_page(
+    session: Session,
+    *,
+    officer_id: uuid.UUID,
+    cursor: int,
+    limit: int | None,
+    epoch: str | None,
+) -> PageBody:
     if cursor < 0:
         raise BadPullRequest(f"cursor must be 0 or more, not {cursor}")
     limit = check_limit(limit)

@@ -18,11 +18,8 @@ GUI's network worker). It never touches the local database.
 
 from __future__ import annotations
 
-import gc
 import ssl
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from types import TracebackType
 from typing import Any, TypeVar
@@ -39,6 +36,7 @@ from app.sync.errors import (
     ServerError,
     SyncError,
 )
+from app.sync.gcpause import cyclic_gc_paused
 from app.sync.protocol import (
     HEADER_APP,
     HEADER_PROTOCOL,
@@ -183,7 +181,7 @@ class SyncClient:
             raise Offline(f"Cannot reach the central store at {where} ({_reason(exc)}).") from exc
         if reply.is_success:
             try:
-                with _cyclic_gc_paused():
+                with cyclic_gc_paused():  # a page is some 100,000 objects that all live
                     return model.model_validate_json(reply.content)
             except ValidationError as exc:
                 raise BadReply(
@@ -201,25 +199,6 @@ def _tls_context() -> ssl.SSLContext:
     loading the bundle takes tens of milliseconds and a sign-in then a sync make two clients.
     An ``SSLContext`` may be shared by clients and threads."""
     return httpx.create_ssl_context()
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a reply is validated.
-
-    A pull page becomes some 100,000 new objects that all live on; the collector would walk
-    them again and again as they are made, for nothing (up to half of the validation time).
-    Reference counting still frees everything as usual; the collector resumes at once after.
-    Thread-safe enough: it is re-enabled by whoever found it enabled, so overlapping pauses
-    in two threads always end with it enabled.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _reason(exc: Exception) -> str:

@@ -48,6 +48,7 @@ from app.models import (
     Tenancy,
 )
 from app.models.types import utcnow
+from app.sync.gcpause import cyclic_gc_paused
 from app.sync.protocol import (
     ActionRow,
     ArrangementRow,
@@ -217,7 +218,8 @@ def _write(session: Session, stream: Stream, rows: Sequence[WireModel]) -> None:
         return
     connection = session.connection()
     upsert = _upsert_for(stream, connection.dialect)
-    values = upsert.values(rows)
+    with cyclic_gc_paused():  # tens of thousands of tuples that all live until written
+        values = upsert.values(rows)
     inserted = connection.exec_driver_sql(upsert.sql_new_only, values).rowcount
     if inserted != len(values):
         connection.exec_driver_sql(upsert.sql, values)
