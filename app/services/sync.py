@@ -72,6 +72,8 @@ class _Cycle:
     bootstrapped: bool = False
     resets: int = 0
     changed: set[uuid.UUID] = field(default_factory=set)
+    # The server's check, asked for while the last page of a pull is applied (see verify).
+    check_ahead: Future[ScopeCheck] | None = None
 
     def _reset(self, epoch: str | None) -> None:
         self.resets += 1
@@ -90,7 +92,8 @@ class _Cycle:
         While a page is being applied, the next one is already being fetched on a helper
         thread (the client is used by one thread at a time: only that helper while it runs).
         A prefetched page is used only if it starts exactly where the committed cursor now
-        stands; otherwise it is dropped.
+        stands; otherwise it is dropped. While the last page is applied, the helper asks for
+        the server's check that :meth:`verify` compares next.
         """
         # Leaving the block waits for a fetch in flight (bounded by the client's timeouts), so
         # no thread outlives the cycle.
@@ -129,6 +132,8 @@ class _Cycle:
                     self.client.pull, page.next_cursor, self.page_limit, page.epoch
                 )
                 ahead = (page.next_cursor, page.epoch, future)
+            else:
+                self.check_ahead = pool.submit(self.client.check)
             with self.store.session() as session, session.begin():
                 applied = apply_page(session, page)
                 if not page.has_more:
@@ -197,11 +202,20 @@ class _Cycle:
             actions=int(actions),
         )
 
+    def _server_check(self) -> ScopeCheck:
+        """The check asked for during the last pull (if any), else a fresh one.
+
+        Asked for before the last page was applied, it may be ahead of the device; then its
+        cursor differs from ours and :meth:`verify` pulls again, as for any later change.
+        """
+        ahead, self.check_ahead = self.check_ahead, None
+        return ahead.result() if ahead is not None else self.client.check()
+
     def verify(self) -> bool | None:
         """Compare with the server's counts; one re-bootstrap on a mismatch."""
         rebootstrapped = False
         for _ in range(CHECK_ROUNDS):
-            server = self.client.check()
+            server = self._server_check()
             cursor, local = self.local_check()
             if server.cursor != cursor:
                 self.pull_all()  # the server moved on meanwhile: catch up, then compare
