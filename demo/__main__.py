@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +27,9 @@ DEMO_OFFICER = "officer1"
 TENANCIES = 1500
 OFFICERS = 6
 SEED = 2026
+# Bumped when the synthetic council changes shape (2: case actions), so an older demo folder
+# is rebuilt rather than shown without what the app now expects.
+DEMO_VERSION = "2"
 
 
 def demo_home() -> Path:
@@ -44,10 +48,17 @@ def prepare_council(home: Path, url: str) -> str:
     """Create the synthetic council once; returns the demo officer's password."""
     password_file = home / "demo-officer-password.txt"
     ready = home / ".council-ready"
-    if ready.exists() and password_file.exists():
+    if (
+        ready.exists()
+        and password_file.exists()
+        and ready.read_text(encoding="utf-8").strip() == DEMO_VERSION
+    ):
         return password_file.read_text(encoding="utf-8").strip()
     for stale in home.glob("central.sqlite*"):
-        stale.unlink()  # a half-made store from an interrupted first run
+        stale.unlink()  # a half-made store from an interrupted first run, or an older demo
+    # The demo laptop belongs to the old council (its token and epoch): start it afresh too.
+    shutil.rmtree(home / "client", ignore_errors=True)
+    shutil.rmtree(home / "export", ignore_errors=True)
     print(f"Creating a synthetic council ({TENANCIES:,} tenancies) in {home} ...", flush=True)
     _central(url, "demo", "--tenancies", str(TENANCIES), "--officers", str(OFFICERS),
              "--seed", str(SEED), "--out", str(home / "export"))
@@ -58,7 +69,7 @@ def prepare_council(home: Path, url: str) -> str:
         handle.write(password + "\n")
     _central(url, "officer", "add", DEMO_OFFICER, "--display-name", "Demo Officer",
              "--password-file", str(password_file))
-    ready.touch()
+    ready.write_text(DEMO_VERSION + "\n", encoding="utf-8")
     return password
 
 
