@@ -15,11 +15,13 @@ Invariants:
   the outbox and pending actions (unsent work is never lost) and the device's enrolment.
 
 Each page field is one entry of :data:`STREAMS` (the page's list and the local table it fills),
-mirroring ``central.pull.STREAMS``. Rows are written with one ``INSERT ... ON CONFLICT(id) DO
-UPDATE`` executemany per table, compiled by SQLAlchemy Core; the values are put in its storage
-format with the column types' own bind processors, applied once per distinct value, and handed
-to the driver as they are. SQLAlchemy's per-row parameter handling was most of the time of a
-10,000-line page; this way a page costs little more than the raw executemany it ends in.
+mirroring ``central.pull.STREAMS``. Rows are written with one executemany per table of an
+``INSERT ... ON CONFLICT(id) DO NOTHING`` and, only when some rows were held already, of the
+full ``DO UPDATE`` upsert (see :func:`_write`), both compiled once by SQLAlchemy Core. The
+values are put in storage format with the column types' own bind processors, column by column,
+and handed to the driver as they are: SQLAlchemy's per-row parameter handling was most of the
+time of a 10,000-line page; this way a page costs little more than the raw executemany it
+ends in.
 
 Threading: plain functions over a Session passed in; the caller owns the transaction.
 """
