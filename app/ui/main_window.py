@@ -1,29 +1,49 @@
-"""The main window: the officer's caseload as a sortable, filterable table, and "Sync now".
+"""The main window: the officer's worklist (who needs me today, and why) and "Sync now".
 
-The caseload is read from the local encrypted store on the database worker, so the window
-opens at once with no connection at all. "Sync now" runs the sync on a network worker with
-its progress in the status bar; a failed sync (offline, above all) is reported in the status
-bar, never in a modal box. After a sync the table reloads, keeping the filter, the sort and the
-selected case.
+The worklist is every case on the laptop, most urgent first, each with its next recommended
+action and the reason, worked out on the laptop from its own data (``load_cases`` then
+``build_worklist``, on the database worker), so the window opens at once with no connection
+at all. A filter panel (with counts) and type-to-filter narrow it; the arrow keys move, Enter
+or a double-click opens the case in its own window (several may be open to compare).
 
-Threading: GUI thread only. Work goes through ``Op``; the window owns the store once shown
-and closes it (after waiting for running work) when the window closes.
+The loaded cases stay in the window: after an action is recorded only that case is read
+again and the worklist rebuilt (pure, on the worker); after a sync everything is reloaded.
+"Sync now" runs on a network worker with its progress in the status bar; a failed sync
+(offline, above all) is reported in the status bar, never in a modal box.
+
+Threading: GUI thread only. Work goes through ``Op`` (``fn`` never touches a widget; results
+arrive on the GUI thread). A generation number drops a rebuilt worklist that a newer load
+overtook. The window owns the store once shown and closes it (after closing its case windows
+and waiting for running work) when the window closes.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPaintEvent, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -35,21 +55,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.caseload import (
-    CaseRow,
-    last_synced_at,
-    list_caseload,
-    record_caseload_viewed,
-)
+from app.domain.recovery import NONE, RecoveryPolicy
+from app.paths import london_today
+from app.services.actions import ActionRecorded
+from app.services.case_facts import LoadedCase, load_cases
+from app.services.caseload import last_synced_at, record_caseload_viewed
 from app.services.enrolment import OfficerInfo, current_officer
+from app.services.worklist import (
+    WorkItem,
+    build_worklist,
+    load_recovery_policy,
+    stage_options,
+)
 from app.store.database import LocalStore
 from app.sync.errors import Offline, SyncError
-from app.ui.caseload_model import CaseColumn, CaseFilterProxy, CaseTableModel
+from app.ui.changes import ChangeHub
 from app.ui.ops import Op, OpRunner, ProgressDialogSink, ProgressFn, shared_runner
 from app.ui.prompts import Prompts
+from app.ui.worklist_filters import WorklistFilterPanel
+from app.ui.worklist_model import (
+    MarkerDelegate,
+    WorklistColumn,
+    WorklistFilterProxy,
+    WorklistTableModel,
+    due_text,
+    worklist_rows,
+)
 
 if TYPE_CHECKING:
     from app.services.sync import SyncSummary
+    from app.ui.case_window import CaseWindow
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +93,10 @@ DEMO_KEY_SOURCE = "demo key file"
 DEMO_TITLE_SUFFIX = " — DEMO (database key in a file, not the keyring)"
 EMPTY_CASELOAD = "No cases in your caseload yet — press Sync now"
 LOADING = "Loading your caseload…"
-FILTER_PLACEHOLDER = "Filter by name, address, postcode or ref"
+FILTER_PLACEHOLDER = "Filter by name, address, postcode or ref  (↓ to the list, Enter opens)"
 
 SyncFn = Callable[..., "SyncSummary"]
+TodayFn = Callable[[], date]
 
 
 def run_sync_lazily(**kwargs: Any) -> SyncSummary:
@@ -71,23 +107,48 @@ def run_sync_lazily(**kwargs: Any) -> SyncSummary:
 
 
 @dataclass(frozen=True)
-class LoadedCaseload:
-    """What the database worker reads for the window in one go."""
+class LoadedWorklist:
+    """What the database worker reads for the window in one go (immutable values)."""
 
-    rows: list[CaseRow]
+    cases: dict[uuid.UUID, LoadedCase]
+    items: list[WorkItem]
+    policy: RecoveryPolicy
+    as_of: date
     last_synced: datetime | None
     officer: OfficerInfo | None
 
 
-def read_caseload(store: LocalStore, *, record_view: bool) -> LoadedCaseload:
-    """Read the caseload list (and, the first time, audit that it was viewed). Worker thread."""
+def read_worklist(
+    store: LocalStore, *, today: date, record_view: bool, progress: ProgressFn
+) -> LoadedWorklist:
+    """Read every case, work out the worklist (and, the first time, audit that the caseload
+    was viewed). Worker thread."""
+    progress(0, 3, "Reading your caseload…")
+    policy = load_recovery_policy(store.path.parent)
     with store.session() as session:
-        rows = list_caseload(session)
+        cases = load_cases(session, today=today)
         synced = last_synced_at(session)
         if record_view:
-            record_caseload_viewed(session, case_count=len(rows))
+            record_caseload_viewed(session, case_count=len(cases))
             session.commit()
-    return LoadedCaseload(rows=rows, last_synced=synced, officer=current_officer(store))
+    progress(2, 3, "Working out next actions…")
+    items = build_worklist(cases.values(), policy=policy, as_of=today)
+    return LoadedWorklist(
+        cases=cases,
+        items=items,
+        policy=policy,
+        as_of=today,
+        last_synced=synced,
+        officer=current_officer(store),
+    )
+
+
+def read_cases(
+    store: LocalStore, tenancy_ids: list[uuid.UUID], *, today: date
+) -> dict[uuid.UUID, LoadedCase]:
+    """Read some cases again (those still on the laptop). Worker thread."""
+    with store.session() as session:
+        return load_cases(session, today=today, tenancy_ids=tenancy_ids)
 
 
 def format_synced(moment: datetime | None, *, now: datetime | None = None) -> str:
@@ -101,13 +162,40 @@ def format_synced(moment: datetime | None, *, now: datetime | None = None) -> st
     return f"last synced {local.day} {local:%b %Y} at {local:%H:%M}"
 
 
-class CaseTableView(QTableView):
-    """A table that paints a centred message over an empty viewport (loading, no cases,
-    no match). Threading: GUI thread only."""
+class FilterEdit(QLineEdit):
+    """The type-to-filter box: ↓ moves into the list, Enter opens the case selected.
+
+    Threading: GUI thread only.
+    """
+
+    down_pressed = Signal()
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.down_pressed.emit()
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class WorklistView(QTableView):
+    """The worklist table: Enter opens the current row (``open_requested``), as a double-click
+    does; a centred message is painted over an empty viewport (loading, no cases, no match).
+
+    Threading: GUI thread only.
+    """
+
+    open_requested = Signal(QModelIndex)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._placeholder = ""
+        self.doubleClicked.connect(self.open_requested)
 
     def placeholder_text(self) -> str:
         """The message shown when the table has no rows ("" when it has rows)."""
@@ -120,6 +208,15 @@ class CaseTableView(QTableView):
         if text != self._placeholder:
             self._placeholder = text
             self.viewport().update()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            current = self.currentIndex()
+            if current.isValid():
+                self.open_requested.emit(current)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -137,11 +234,16 @@ class CaseTableView(QTableView):
 
 
 class MainWindow(QMainWindow):
-    """The caseload list with type-to-filter and "Sync now"; a ``ProgressSink`` for syncs.
+    """The worklist with its filters, "Sync now", and the case windows opened from it; a
+    ``ProgressSink`` (the status bar) for loads and syncs.
 
     ``sync_fn`` (default ``app.services.sync.run_sync``) is called on a worker with
-    ``store`` and ``progress``. Threading: GUI thread only.
+    ``store`` and ``progress``; ``today`` (default: today in Europe/London) is the day the
+    worklist is worked out for. ``worklist_loaded(count)`` is emitted each time the worklist
+    is shown. Threading: GUI thread only.
     """
+
+    worklist_loaded = Signal(int)
 
     def __init__(
         self,
@@ -150,6 +252,7 @@ class MainWindow(QMainWindow):
         runner: OpRunner | None = None,
         prompts: Prompts | None = None,
         sync_fn: SyncFn | None = None,
+        today: TodayFn | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -157,33 +260,52 @@ class MainWindow(QMainWindow):
         self._runner: OpRunner = runner if runner is not None else shared_runner()
         self._prompts = prompts or Prompts()
         self._sync_fn = sync_fn or run_sync_lazily
+        self._today: TodayFn = today or london_today
         self._officer: OfficerInfo | None = None
         self._last_synced: datetime | None = None
         self._sync_problem: str | None = None
+        self._load_problem: str | None = None
         self._loaded = False
         self._syncing = False
         self._viewed_recorded = False
         self._closed = False
+        self._progress_depth = 0
+        # The loaded cases (immutable values), the policy and the day they were worked out for.
+        self._cases: dict[uuid.UUID, LoadedCase] = {}
+        self._policy: RecoveryPolicy | None = None
+        self._as_of: date | None = None
+        self._generation = 0
+        self._case_windows: dict[uuid.UUID, CaseWindow] = {}
+
+        self.changes = ChangeHub(self)
+        self.changes.operation_did_execute.connect(self._operation_did_execute)
 
         self.setObjectName("MainWindow")
         self._update_title()
-        self.resize(1100, 680)
+        screen = self.screen().availableGeometry()
+        self.resize(
+            max(1280, min(1680, int(screen.width() * 0.92))),
+            max(720, min(1000, int(screen.height() * 0.9))),
+        )
 
-        # The table and its models.
-        self.model = CaseTableModel(parent=self)
-        self.proxy = CaseFilterProxy(self)
+        # The worklist and its models.
+        self.model = WorklistTableModel(parent=self)
+        self.proxy = WorklistFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.proxy.filter_changed.connect(self._filter_changed)
 
-        self.filter_edit = QLineEdit()
+        self.filter_edit = FilterEdit()
         self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName("Filter the caseload")
-        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.filter_edit.setAccessibleName("Filter the worklist")
+        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
+        self.filter_edit.down_pressed.connect(self.focus_table)
+        self.filter_edit.enter_pressed.connect(self._open_from_filter)
 
-        self.table = CaseTableView()
+        self.table = WorklistView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(CaseColumn.BALANCE, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(WorklistColumn.PRIORITY, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -192,28 +314,57 @@ class MainWindow(QMainWindow):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
-        self.table.setAccessibleName("Caseload")
+        self.table.setAccessibleName("Worklist")
+        self.table.setItemDelegateForColumn(WorklistColumn.WARNINGS, MarkerDelegate(self.table))
+        self.table.open_requested.connect(self._open_index)
         self._size_columns()
         self.table.set_placeholder_text(LOADING)
 
+        self.filter_panel = WorklistFilterPanel(self.proxy)
+        self.filter_panel.setFixedWidth(self.filter_panel.sizeHint().width() + 40)
+
+        self.details_label = QLabel()
+        self.details_label.setObjectName("WorklistDetails")
+        self.details_label.setWordWrap(True)
+        self.details_label.setTextFormat(Qt.TextFormat.RichText)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.details_label.setMargin(6)
+        self.details_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 16)
+        self.details_label.setAccessibleName("The selected case")
+        self.table.selectionModel().selectionChanged.connect(self._show_details)
+
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.filter_edit)
+        right.addWidget(self.table, 1)
+        right.addWidget(self.details_label)
         central = QWidget()
-        layout = QVBoxLayout(central)
+        layout = QHBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.filter_edit)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.filter_panel)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
+        self.setTabOrder(self.filter_edit, self.table)
+        self.setTabOrder(self.table, self.filter_panel)
 
         # Actions.
         self.sync_action = QAction("&Sync now", self)
         self.sync_action.setShortcuts([QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")])
         self.sync_action.setToolTip("Send your changes and download the latest caseload (F5)")
         self.sync_action.triggered.connect(self.sync_now)
+        self.open_action = QAction("&Open case", self)
+        self.open_action.setToolTip("Open the selected case in its own window (Enter)")
+        self.open_action.setEnabled(False)
+        self.open_action.triggered.connect(self.open_selected_case)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
 
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.sync_action)
+        menu.addAction(self.open_action)
         menu.addSeparator()
         menu.addAction(quit_action)
         toolbar = QToolBar("Main")
@@ -221,6 +372,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.sync_action)
+        toolbar.addAction(self.open_action)
         self.addToolBar(toolbar)
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
@@ -229,7 +381,7 @@ class MainWindow(QMainWindow):
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.filter_edit.clear)
 
-        # Status bar: what is shown, when it was synced, and sync progress.
+        # Status bar: what is shown, when it was synced, and progress.
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress_bar = QProgressBar()
@@ -243,27 +395,41 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.progress_bar)
 
-        self.load_caseload()
+        self.load_worklist()
 
     # -- layout -------------------------------------------------------------------------------
     def _size_columns(self) -> None:
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
-        pad = 28
+        pad = 20
 
         def width(sample: str) -> int:
             return metrics.horizontalAdvance(sample) + pad
 
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(CaseColumn.ADDRESS, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
-        self.table.setColumnWidth(CaseColumn.REF, width("T0000000"))
-        self.table.setColumnWidth(CaseColumn.LEAD, width("Mrs Alexandra Montgomery-Smith"))
-        self.table.setColumnWidth(CaseColumn.BALANCE, width("-£10,000.00") + 12)
-        self.table.setColumnWidth(CaseColumn.ARREARS, width("100.00 wks") + 12)
-        header.setMinimumSectionSize(width("Ref"))
+        header.setMinimumSectionSize(width("#"))
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        widths = {
+            WorklistColumn.PRIORITY: width("999") + 12,
+            WorklistColumn.WARNINGS: MarkerDelegate.full_width(self.table.font()),
+            WorklistColumn.REF: width("T0000000"),
+            WorklistColumn.LEAD: width("Mrs Alexandra Montgomery"),
+            WorklistColumn.ADDRESS: width("Flat 12, Ångström House, 12"),
+            WorklistColumn.BALANCE: width("£10,000.00"),
+            WorklistColumn.WEEKS: width("Weeks") + 8,
+            WorklistColumn.NEXT_ACTION: bold_metrics.horizontalAdvance("Send arrears letter 2")
+            + pad,
+            WorklistColumn.DUE: width("On hold to 30 Sep 2026"),
+            WorklistColumn.STAGE: width("Arrears letter 1 sent"),
+            WorklistColumn.REASON: width("£1,000.00 = 4.10 weeks' rent; no recovery action yet"),
+        }
+        for column, pixels in widths.items():
+            self.table.setColumnWidth(column, pixels)
         self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
 
     # -- title and status -----------------------------------------------------------------------
@@ -280,6 +446,9 @@ class MainWindow(QMainWindow):
         return self.status_label.text()
 
     def _update_status(self) -> None:
+        if self._load_problem:
+            self.status_label.setText(self._load_problem)
+            return
         if not self._loaded:
             self.status_label.setText(LOADING)
             return
@@ -299,63 +468,193 @@ class MainWindow(QMainWindow):
     def _update_empty_state(self) -> None:
         if not self._loaded:
             self.table.set_placeholder_text(LOADING)
+        elif self._load_problem:
+            self.table.set_placeholder_text(self._load_problem)
         elif self.model.rowCount() == 0:
             self.table.set_placeholder_text(EMPTY_CASELOAD)
         else:
             text = self.proxy.filter_text().strip()
-            self.table.set_placeholder_text(f"No case matches “{text}”")
+            chosen = self.proxy.current_filter()
+            panel = bool(chosen.flags) or chosen.stage is not None or chosen.band is not None
+            if text and not panel:
+                self.table.set_placeholder_text(f"No case matches “{text}”")
+            elif text:
+                self.table.set_placeholder_text(f"No case matches “{text}” with these filters")
+            else:
+                self.table.set_placeholder_text("No case matches these filters")
 
-    # -- filter ---------------------------------------------------------------------------------
+    def _refresh_counts(self) -> None:
+        self.filter_panel.show_counts(self.proxy.counts())
+        self._update_empty_state()
+        self._update_status()
+
+    # -- filter and keyboard --------------------------------------------------------------------
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 
-    def _filter_changed(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
-        self._update_empty_state()
-        self._update_status()
+    def focus_table(self) -> None:
+        """Move into the list, on the selected row or else the first."""
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.proxy.rowCount() == 0:
+            return
+        current = self.table.currentIndex()
+        if not current.isValid() or not self.table.selectionModel().isSelected(current):
+            first = self.proxy.index(0, 0)
+            self.table.selectionModel().setCurrentIndex(
+                first,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def _filter_changed(self) -> None:
+        self._refresh_counts()
+        self._show_details()
+
+    def _show_details(self, *_args: object) -> None:
+        """The selected case's next action, reason and warnings under the table (the reason
+        column is often too narrow to read)."""
+        item = self.selected_case()
+        if item is None:
+            shown = self.proxy.rowCount()
+            self.details_label.setText(
+                "Select a case to see its next action and why; Enter or a double-click opens it."
+                if shown
+                else ""
+            )
+            return
+        case = item.case
+        advice = item.advice
+        if advice.next_action == NONE:
+            nxt = "nothing due"
+        else:
+            nxt = f"<b>{html.escape(advice.next_action_label)}</b>"
+            when = due_text(item)
+            if advice.due_now:
+                nxt += " — due now" if advice.due_date == advice.as_of else f" — due since {when}"
+            elif when:
+                when = when[:1].lower() + when[1:] if advice.blocked_by else f"due {when}"
+                nxt += f" — {html.escape(when)}"
+        lines = [
+            f"<b>{html.escape(case.ref)} · {html.escape(case.lead_tenant)}</b>"
+            f" — next action: {nxt}",
+            f"Why: {html.escape(advice.reason)}",
+        ]
+        if advice.warnings:
+            lines.append("⚠ " + html.escape(" · ".join(advice.warnings)))
+        self.details_label.setText("<br>".join(lines))
+
+    def set_filter_text(self, text: str) -> None:
+        self.filter_edit.setText(text)
 
     # -- loading --------------------------------------------------------------------------------
-    def load_caseload(self) -> None:
-        """Read the caseload on the database worker and show it."""
+    def load_worklist(self) -> None:
+        """Read every case and work out the worklist on the database worker, then show it."""
         store = self._store
         record_view = not self._viewed_recorded
         self._viewed_recorded = True
+        today = self._today()
+
+        def work(progress: ProgressFn) -> LoadedWorklist:
+            return read_worklist(store, today=today, record_view=record_view, progress=progress)
+
+        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
+            self._show_loaded
+        ).failure(self._load_failed).with_progress(LOADING, sink=self).run()
+
+    # The name the rest of the app (and the bench) knows the full reload by.
+    load_caseload = load_worklist
+
+    def refresh_cases(self, tenancy_ids: Iterable[uuid.UUID]) -> None:
+        """Read only these cases again and rebuild the worklist (after an action recorded)."""
+        ids = list(tenancy_ids)
+        today = self._today()
+        if self._policy is None or self._as_of != today:
+            self.load_worklist()  # nothing loaded yet, or a new day: everything again
+            return
+        store = self._store
         Op(
             self,
-            lambda _progress: read_caseload(store, record_view=record_view),
+            lambda _progress: read_cases(store, ids, today=today),
             kind="db",
             runner=self._runner,
             prompts=self._prompts,
-        ).success(self._show_caseload).failure(self._load_failed).run()
+        ).success(lambda fresh: self._merge_cases(ids, fresh, today)).failure(
+            self._load_failed
+        ).run()
 
-    def _show_caseload(self, loaded: LoadedCaseload) -> None:
+    def _merge_cases(
+        self, ids: list[uuid.UUID], fresh: dict[uuid.UUID, LoadedCase], as_of: date
+    ) -> None:
+        if self._closed or as_of != self._as_of:
+            return
+        for tenancy_id in ids:
+            self._cases.pop(tenancy_id, None)  # a case no longer on the laptop goes
+        self._cases.update(fresh)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Work the worklist out again from the cases held (pure, on the worker)."""
+        assert self._policy is not None
+        assert self._as_of is not None
+        self._generation += 1
+        generation = self._generation
+        cases = list(self._cases.values())
+        policy = self._policy
+        as_of = self._as_of
+
+        def shown(items: list[WorkItem]) -> None:
+            if generation == self._generation and not self._closed:
+                self._show_items(items)
+
+        Op(
+            self,
+            lambda _progress: build_worklist(cases, policy=policy, as_of=as_of),
+            kind="db",
+            runner=self._runner,
+            prompts=self._prompts,
+        ).success(shown).failure(self._load_failed).run()
+
+    def _show_loaded(self, loaded: LoadedWorklist) -> None:
         if self._closed:
             return
-        selected = self.selected_case()
-        self.model.set_rows(loaded.rows)
-        self._loaded = True
+        self._generation += 1
+        self._cases = loaded.cases
+        self._as_of = loaded.as_of
+        if loaded.policy != self._policy:
+            self._policy = loaded.policy
+            options = stage_options(loaded.policy)
+            self.model.set_stage_order([code for code, _ in options])
+            self.filter_panel.set_stage_options(options)
         self._last_synced = loaded.last_synced
         self._officer = loaded.officer
+        self._load_problem = None
         self._update_title()
-        self._update_empty_state()
-        self._update_status()
+        self._show_items(loaded.items)
+
+    def _show_items(self, items: list[WorkItem]) -> None:
+        selected = self.selected_case()
+        self.model.set_rows(worklist_rows(items))
+        self._loaded = True
+        self._refresh_counts()
         if selected is not None:
             self.select_case(selected.tenancy_id)
+        self._show_details()
+        self.open_action.setEnabled(self.model.rowCount() > 0)
+        self.worklist_loaded.emit(self.model.rowCount())
 
     def _load_failed(self, error: Exception) -> None:
-        log.error("could not read the caseload", exc_info=error)
+        log.error("could not read the worklist", exc_info=error)
         self._loaded = True
+        self._load_problem = f"The caseload could not be read from this laptop: {error}"
         self._update_empty_state()
-        self.status_label.setText("The caseload could not be read from this laptop.")
-        self._prompts.show_error(
-            self, "Doorstep", f"The caseload could not be read from this laptop: {error}"
-        )
+        self._update_status()
+        self._prompts.show_error(self, "Doorstep", self._load_problem)
 
-    # -- selection ------------------------------------------------------------------------------
-    def selected_case(self) -> CaseRow | None:
+    # -- selection and opening ------------------------------------------------------------------
+    def selected_case(self) -> WorkItem | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.proxy.row_at(rows[0].row()) if rows else None
+        return self.proxy.row_at(rows[0].row()).item if rows else None
 
     def select_case(self, tenancy_id: uuid.UUID) -> bool:
         source_row = self.model.row_of(tenancy_id)
@@ -364,7 +663,7 @@ class MainWindow(QMainWindow):
         index = self.proxy.mapFromSource(self.model.index(source_row, 0))
         if not index.isValid():
             return False
-        self.table.selectionModel().select(
+        self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
@@ -372,12 +671,61 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
         return True
 
+    def open_selected_case(self) -> CaseWindow | None:
+        item = self.selected_case()
+        return None if item is None else self.open_case(item.tenancy_id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_case(self.proxy.row_at(index.row()).tenancy_id)
+
+    def _open_from_filter(self) -> None:
+        if self.proxy.rowCount() == 0:
+            return
+        if self.selected_case() is None:
+            self.focus_table()
+        self.open_selected_case()
+
+    def case_windows(self) -> dict[uuid.UUID, CaseWindow]:
+        """The case windows open now, by tenancy."""
+        return dict(self._case_windows)
+
+    def open_case(self, tenancy_id: uuid.UUID) -> CaseWindow | None:
+        """Show the case in its own window (raising it if it is open already)."""
+        if self._policy is None or self._closed:
+            return None
+        window = self._case_windows.get(tenancy_id)
+        if window is None:
+            from app.ui.case_window import CaseWindow  # QtCharts loads on the first case
+
+            window = CaseWindow(
+                tenancy_id=tenancy_id,
+                store=self._store,
+                runner=self._runner,
+                prompts=self._prompts,
+                policy=self._policy,
+                today=self._today,
+                changes=self.changes,
+            )
+            window.closed.connect(lambda tid=tenancy_id: self._case_windows.pop(tid, None))
+            self._case_windows[tenancy_id] = window
+            window.load()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    # -- changes from other screens --------------------------------------------------------------
+    def _operation_did_execute(self, changes: object, initiator: object) -> None:
+        if isinstance(changes, ActionRecorded):
+            self.refresh_cases([changes.tenancy_id])
+
     # -- sync -----------------------------------------------------------------------------------
     def is_syncing(self) -> bool:
         return self._syncing
 
     def sync_now(self, *, with_dialog: bool = False) -> None:
-        """Sync with the central store on a network worker, then reload the table.
+        """Sync with the central store on a network worker, then reload everything.
 
         ``with_dialog`` shows the progress in a dialog (the first download after sign-in)
         instead of the status bar.
@@ -403,7 +751,8 @@ class MainWindow(QMainWindow):
         self.sync_action.setEnabled(True)
         self._sync_problem = None
         if not self._closed:
-            self.load_caseload()
+            self.load_worklist()
+            self.changes.operation_did_execute.emit(summary, self)
 
     def _sync_failed(self, error: Exception) -> None:
         self._syncing = False
@@ -417,8 +766,9 @@ class MainWindow(QMainWindow):
             self._sync_problem = f"Sync failed unexpectedly ({type(error).__name__})"
         self._update_status()
 
-    # -- ProgressSink (the status bar) ------------------------------------------------------------
+    # -- ProgressSink (the status bar; loads and a sync may overlap) ------------------------------
     def begin_progress(self, label: str) -> None:
+        self._progress_depth += 1
         self.progress_bar.setRange(0, 0)
         self.progress_label.setText(label)
         self.progress_label.show()
@@ -434,13 +784,18 @@ class MainWindow(QMainWindow):
             self.progress_label.setText(message)
 
     def end_progress(self) -> None:
-        self.progress_bar.hide()
-        self.progress_label.hide()
+        self._progress_depth = max(0, self._progress_depth - 1)
+        if self._progress_depth == 0:
+            self.progress_bar.hide()
+            self.progress_label.hide()
 
     # -- Qt overrides -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Wait for running work, then close the store (the window owns it)."""
+        """Close the case windows, wait for running work, then close the store (the window
+        owns it)."""
         if not self._closed:
+            for window in list(self._case_windows.values()):
+                window.close()
             self._closed = True
             # Results still queued after this wait find the window closed and do nothing.
             self._runner.wait_for_done(30_000)

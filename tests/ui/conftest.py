@@ -17,7 +17,10 @@ from tests.ui.fakes import RecordingPrompts
 
 # The offscreen platform (QT_QPA_PLATFORM=offscreen) warns about features it lacks; those
 # messages say nothing about the app, every other Qt warning still fails a test.
-OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints",)
+OFFSCREEN_NOISE = (
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise()",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,4 +1,5 @@
-"""The main window over a seeded local store: rows, filter, sort, empty states, sync."""
+"""The main window over a seeded local store: the worklist, its filters and counts, sorting,
+the keyboard, opening a case, empty states, loading on a real worker, and sync."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from app.models import AuditEvent
 from app.services.sync import SyncSummary
 from app.store.database import LocalStore
 from app.sync.client import AuthRejected, Offline
-from app.ui.caseload_model import CaseColumn, SortRole
 from app.ui.main_window import EMPTY_CASELOAD, MainWindow, format_synced
 from app.ui.ops import InlineRunner, ThreadRunner
+from app.ui.table_model import SortRole
+from app.ui.worklist_model import WorkFlag, WorklistColumn
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.seed import add_case, seed_caseload, seed_officer
+from tests.ui.seed import SEED_TODAY, add_case, seed_caseload, seed_officer
 
 
 def summary() -> SyncSummary:
@@ -55,41 +57,47 @@ def make_window(
     prompts: RecordingPrompts,
     sync_fn: Callable[..., SyncSummary] = no_sync,
 ) -> MainWindow:
-    window = MainWindow(store=store, runner=runner, prompts=prompts, sync_fn=sync_fn)
+    window = MainWindow(
+        store=store, runner=runner, prompts=prompts, sync_fn=sync_fn, today=lambda: SEED_TODAY
+    )
     qtbot.addWidget(window)
     window.show()
     return window
 
 
 def column(
-    window: MainWindow, col: CaseColumn, role: int = Qt.ItemDataRole.DisplayRole
+    window: MainWindow, col: WorklistColumn, role: int = Qt.ItemDataRole.DisplayRole
 ) -> list[Any]:
     proxy = window.proxy
     return [proxy.index(r, col).data(role) for r in range(proxy.rowCount())]
 
 
-def test_shows_caseload_sorted_by_balance(
+def refs(window: MainWindow) -> list[str]:
+    return [window.proxy.row_at(r).ref for r in range(window.proxy.rowCount())]
+
+
+def test_shows_the_worklist_most_urgent_first(
     qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
 ) -> None:
     window = make_window(qtbot, seeded, inline_runner, prompts)
     assert window.proxy.rowCount() == 30
-    balances = column(window, CaseColumn.BALANCE, SortRole)
-    assert balances == sorted(balances, reverse=True)
-    by_ref = {window.proxy.row_at(r).ref: r for r in range(window.proxy.rowCount())}
-    first = by_ref["T000001"]
-    assert window.proxy.index(first, CaseColumn.BALANCE).data() == "£1,000.00"
-    assert window.proxy.index(first, CaseColumn.ARREARS).data() == "4.10 wks"
-    assert window.proxy.index(first, CaseColumn.LEAD).data() == "Ms Zoë Ångström-Ward"
+    assert column(window, WorklistColumn.PRIORITY, SortRole) == list(range(1, 31))
+    assert refs(window)[0] == "T000001"  # the most overdue arrears with an action due now
+    first = 0
+    assert window.proxy.index(first, WorklistColumn.BALANCE).data() == "£1,000.00"
+    assert window.proxy.index(first, WorklistColumn.WEEKS).data() == "4.10"
+    assert window.proxy.index(first, WorklistColumn.LEAD).data() == "Ms Zoë Ångström-Ward"
+    assert window.proxy.index(first, WorklistColumn.NEXT_ACTION).data() == "Send arrears letter 2"
     assert (
         "Flat 3, Ångström House, 12 Mill Lane"
-        in window.proxy.index(first, CaseColumn.ADDRESS).data()
+        in window.proxy.index(first, WorklistColumn.ADDRESS).data()
     )
-    credit = by_ref["T000003"]
-    assert window.proxy.index(credit, CaseColumn.BALANCE).data() == "-£12.00"
-    assert window.proxy.index(by_ref["T000004"], CaseColumn.ARREARS).data() == ""
+    credit = refs(window).index("T000003")
+    assert window.proxy.index(credit, WorklistColumn.BALANCE).data() == "-£12.00"
     assert window.status_text() == "30 cases · not synced yet"
     assert window.windowTitle() == "Doorstep — Alex Smith"
     assert window.table.placeholder_text() == ""
+    assert window.filter_panel.flag_boxes[WorkFlag.DUE_NOW].text() == "Action due today (20)"
     assert prompts.shown == []
 
 
@@ -108,10 +116,10 @@ def test_sorts_balance_numerically_not_as_text(
             )
         session.commit()
     window = make_window(qtbot, store, inline_runner, prompts)
-    window.table.sortByColumn(CaseColumn.BALANCE, Qt.SortOrder.AscendingOrder)
-    assert column(window, CaseColumn.BALANCE) == ["-£5.00", "£90.00", "£900.00", "£1,000.00"]
-    window.table.sortByColumn(CaseColumn.BALANCE, Qt.SortOrder.DescendingOrder)
-    assert column(window, CaseColumn.REF) == ["B", "A", "C", "D"]
+    window.table.sortByColumn(WorklistColumn.BALANCE, Qt.SortOrder.AscendingOrder)
+    assert column(window, WorklistColumn.BALANCE) == ["-£5.00", "£90.00", "£900.00", "£1,000.00"]
+    window.table.sortByColumn(WorklistColumn.BALANCE, Qt.SortOrder.DescendingOrder)
+    assert column(window, WorklistColumn.REF) == ["B", "A", "C", "D"]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +144,7 @@ def test_filter(
 ) -> None:
     window = make_window(qtbot, seeded, inline_runner, prompts)
     window.filter_edit.setText(text)
-    assert set(column(window, CaseColumn.REF)) == refs
+    assert set(column(window, WorklistColumn.REF)) == refs
     assert window.status_text().startswith(f"{len(refs)} of 30 cases")
 
 
@@ -224,7 +232,7 @@ def test_sync_reloads_and_keeps_filter_and_sort(
     window.filter_edit.setText("ab12cd")
     window.sync_action.trigger()
     assert progress_seen == ["Downloading changes…"]
-    assert column(window, CaseColumn.REF) == ["T999999", "T000001"]
+    assert column(window, WorklistColumn.REF) == ["T999999", "T000001"]
     assert window.filter_edit.text() == "ab12cd"
     assert "last synced" in window.status_text() or "not synced yet" in window.status_text()
     assert window.progress_bar.isHidden()
@@ -322,12 +330,157 @@ def test_selection_follows_the_case_through_sort_and_reload(
         window.proxy.row_at(r) for r in range(30) if window.proxy.row_at(r).ref == "T000002"
     )
     assert window.select_case(target.tenancy_id)
-    window.table.sortByColumn(CaseColumn.REF, Qt.SortOrder.AscendingOrder)
+    window.table.sortByColumn(WorklistColumn.REF, Qt.SortOrder.AscendingOrder)
     selected = window.selected_case()
     assert selected is not None
-    assert selected.ref == "T000002"
+    assert selected.case.ref == "T000002"
     assert window.table.selectionModel().selectedRows()[0].row() == 1
-    window.load_caseload()
+    window.load_worklist()
     selected = window.selected_case()
     assert selected is not None
-    assert selected.ref == "T000002"
+    assert selected.case.ref == "T000002"
+    assert "T000002 · Mr Ivan Petrov" in window.details_label.text()
+    assert "on hold to 4 Jul 2026" in window.details_label.text()
+
+
+def test_loads_on_a_real_worker_and_says_when(
+    qtbot: QtBot, seeded: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
+) -> None:
+    window = MainWindow(
+        store=seeded, runner=thread_runner, prompts=prompts, today=lambda: SEED_TODAY
+    )
+    qtbot.addWidget(window)
+    assert window.table.placeholder_text() == "Loading your caseload…"
+    with qtbot.waitSignal(window.worklist_loaded, timeout=10_000) as loaded:
+        window.show()
+    assert loaded.args == [30]
+    assert window.progress_bar.isHidden()
+    assert refs(window)[0] == "T000001"
+
+
+def test_the_filter_panel_filters_and_counts(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    panel = window.filter_panel
+    boxes = panel.flag_boxes
+    assert [box.text() for box in boxes.values()] == [
+        "Action due today (20)",
+        "Follow-up due (1)",
+        "Live arrangement (2)",
+        "Vulnerable (2)",
+        "Breathing Space (1)",
+    ]
+    assert panel.stage_combo.itemText(0) == "All stages (30)"
+    assert panel.stage_combo.itemText(panel.stage_combo.findData("letter_1")) == (
+        "Arrears letter 1 sent (1)"
+    )
+    assert not panel.clear_button.isEnabled()
+
+    boxes[WorkFlag.VULNERABLE].setChecked(True)
+    assert set(refs(window)) == {"T000001", "T000109"}
+    assert boxes[WorkFlag.DUE_NOW].text() == "Action due today (2)"  # of the vulnerable
+    assert window.status_text().startswith("2 of 30 cases")
+    assert panel.clear_button.isEnabled()
+
+    panel.band_combo.setCurrentIndex(panel.band_combo.findData("4–8 weeks"))
+    assert set(refs(window)) == {"T000001", "T000109"}
+    panel.stage_combo.setCurrentIndex(panel.stage_combo.findData("letter_1"))
+    assert refs(window) == ["T000001"]
+    assert panel.stage_combo.itemText(0) == "All stages (2)"
+
+    window.filter_edit.setText("brenda")
+    assert refs(window) == []
+    assert window.table.placeholder_text() == "No case matches “brenda” with these filters"
+    assert boxes[WorkFlag.VULNERABLE].text() == "Vulnerable (0)"
+
+    panel.clear_button.click()
+    assert refs(window) == ["T000109"]
+    assert not any(box.isChecked() for box in boxes.values())
+    assert panel.stage_combo.currentIndex() == 0
+    assert boxes[WorkFlag.VULNERABLE].text() == "Vulnerable (1)"
+
+
+def test_filter_only_from_the_panel_says_so_when_empty(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    window.filter_panel.flag_boxes[WorkFlag.BREATHING_SPACE].setChecked(True)
+    window.filter_panel.flag_boxes[WorkFlag.LIVE_ARRANGEMENT].setChecked(True)
+    assert window.proxy.rowCount() == 0
+    assert window.table.placeholder_text() == "No case matches these filters"
+
+
+def test_keyboard_down_from_the_filter_then_enter_opens_the_case(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.focus_filter()
+    window.filter_edit.setText("road")
+    qtbot.keyClick(window.filter_edit, Qt.Key.Key_Down)
+    assert window.table.hasFocus()
+    selected = window.selected_case()
+    assert selected is not None
+    assert selected.case.ref == refs(window)[0]
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    selected = window.selected_case()
+    assert selected is not None
+    assert selected.case.ref == refs(window)[1]
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    opened = window.case_windows()
+    assert list(opened) == [selected.tenancy_id]
+    case = opened[selected.tenancy_id]
+    assert case.case is not None
+    assert case.case.ref == selected.case.ref
+    assert case.isVisible()
+
+
+def test_enter_in_the_filter_box_opens_the_only_match(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    window.filter_edit.setText("petrov")
+    qtbot.keyClick(window.filter_edit, Qt.Key.Key_Return)
+    [case] = window.case_windows().values()
+    assert case.case is not None
+    assert case.case.ref == "T000002"
+
+
+def test_double_click_opens_the_case_and_a_second_open_raises_the_same_window(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    index = window.proxy.index(0, WorklistColumn.LEAD)
+    rect = window.table.visualRect(index)
+    viewport = window.table.viewport()
+    # A view acts on a double-click only on the row the press was on, so press first.
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    [first] = window.case_windows().values()
+    assert first.case is not None
+    assert first.case.ref == refs(window)[0]
+    assert window.open_case(first.tenancy_id) is first
+    other = window.open_case(window.proxy.row_at(1).tenancy_id)
+    assert other is not first
+    assert len(window.case_windows()) == 2
+    first.close()
+    assert list(window.case_windows()) == [other.tenancy_id]  # type: ignore[union-attr]
+    window.close()
+    assert not other.isVisible()  # type: ignore[union-attr]
+
+
+def test_a_recovery_policy_that_cannot_be_used_is_a_clear_message(
+    qtbot: QtBot,
+    seeded: LocalStore,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+) -> None:
+    (seeded.path.parent / "recovery-policy.toml").write_text("version = 1\n", encoding="utf-8")
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    [(kind, _title, text)] = prompts.shown
+    assert kind == "error"
+    assert "recovery-policy.toml cannot be used" in text
+    assert "recovery-policy.toml cannot be used" in window.status_text()
+    assert window.open_selected_case() is None
