@@ -1,4 +1,6 @@
-"""Grab the main window and the sign-in dialog offscreen, to look at them (not a test).
+"""Grab every screen offscreen, to look at them (not a test): the worklist (unfiltered, with a
+filter on, offline, empty), a case window with its warnings, the record-action form with an
+error, and the sign-in dialog.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.screenshots /tmp/shots
 
@@ -32,7 +34,7 @@ def main(out: Path) -> None:
     from app.ui.ops import InlineRunner
     from app.ui.signin_dialog import SignInDialog
     from tests.ui.fakes import RecordingPrompts
-    from tests.ui.seed import seed_caseload, seed_officer
+    from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     out.mkdir(parents=True, exist_ok=True)
@@ -47,25 +49,90 @@ def main(out: Path) -> None:
 
             raise Offline("Cannot reach the Doorstep server at https://doorstep.example.gov.uk.")
 
-        window = MainWindow(store=store, runner=runner, prompts=RecordingPrompts(), sync_fn=offline)
-        window.resize(1100, 720)
+        from app.ui.worklist_model import WorkFlag, WorklistColumn
+
+        window = MainWindow(
+            store=store,
+            runner=runner,
+            prompts=RecordingPrompts(),
+            sync_fn=offline,
+            today=lambda: SEED_TODAY,
+        )
+        window.resize(1366, 740)  # a common laptop screen, the narrowest we design for
         window.show()
         app.processEvents()
-        window.grab().save(str(out / "main_window.png"))
-        window.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
-        window.grab().save(str(out / "main_window_ascending.png"))
-        window.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        window.grab().save(str(out / "worklist.png"))
+        window.table.sortByColumn(WorklistColumn.BALANCE, Qt.SortOrder.DescendingOrder)
+        app.processEvents()
+        window.grab().save(str(out / "worklist_by_balance.png"))
+        window.table.sortByColumn(WorklistColumn.PRIORITY, Qt.SortOrder.AscendingOrder)
+        window.filter_panel.flag_boxes[WorkFlag.DUE_NOW].setChecked(True)
+        app.processEvents()
+        window.grab().save(str(out / "worklist_due_today.png"))
+        window.filter_panel.clear()
         window.sync_now()
         window.filter_edit.setText("road")
         app.processEvents()
-        window.grab().save(str(out / "main_window_filtered_offline.png"))
+        window.grab().save(str(out / "worklist_filtered_offline.png"))
         window.filter_edit.setText("xyz")
         app.processEvents()
-        window.grab().save(str(out / "main_window_no_match.png"))
+        window.grab().save(str(out / "worklist_no_match.png"))
+        window.filter_edit.clear()
+
+        # A case with every warning, and one in Breathing Space.
+        window.focus_table()
+        app.processEvents()
+        window.grab().save(str(out / "worklist_selected.png"))
+        window.set_filter_text("T000001")
+        window.focus_table()
+        case = window.open_selected_case()
+        assert case is not None
+        case.show()
+        app.processEvents()
+        case.grab().save(str(out / "case_warnings.png"))
+        case.tabs.setCurrentIndex(1)
+        app.processEvents()
+        case.grab().save(str(out / "case_history.png"))
+        case.tabs.setCurrentIndex(0)
+        case.set_statement_preset("all")
+        app.processEvents()
+        case.grab().save(str(out / "case_all_lines.png"))
+
+        dialog = case.record_action()
+        assert dialog is not None
+        app.processEvents()
+        dialog.grab().save(str(out / "record_action.png"))
+        dialog.set_code("nosp")
+        dialog.save()  # no "proceedings may start from" date: refused
+        app.processEvents()
+        dialog.grab().save(str(out / "record_action_error.png"))
+        dialog.set_code("letter_2")
+        dialog.date_edit.setDate(SEED_TODAY.replace(day=SEED_TODAY.day + 1))
+        dialog.save()  # in the future: refused
+        app.processEvents()
+        dialog.grab().save(str(out / "record_action_future.png"))
+        dialog.date_edit.setDate(SEED_TODAY)
+        dialog.save()
+        app.processEvents()
+        case.grab().save(str(out / "case_after_recording.png"))
+        case.tabs.setCurrentIndex(1)
+        app.processEvents()
+        case.grab().save(str(out / "case_history_after_recording.png"))
+        window.set_filter_text("")
+        app.processEvents()
+        window.grab().save(str(out / "worklist_after_recording.png"))
+
+        window.set_filter_text("T000002")
+        second = window.open_selected_case()
+        assert second is not None
+        app.processEvents()
+        second.grab().save(str(out / "case_breathing_space.png"))
         window.close()
 
         empty_store = open_local_store(data_dir(Path(tmp) / "empty"))
-        empty = MainWindow(store=empty_store, runner=runner, prompts=RecordingPrompts())
+        empty = MainWindow(
+            store=empty_store, runner=runner, prompts=RecordingPrompts(), today=lambda: SEED_TODAY
+        )
         empty.resize(900, 400)
         empty.show()
         app.processEvents()

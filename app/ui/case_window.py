@@ -1,0 +1,635 @@
+"""One case in its own window: who lives there, the money, the advice, every warning, the rent
+statement, the balance over time and the action history; "Record action" offline.
+
+Opened from the worklist (non-modal, one window per case, so two cases can sit side by side;
+Esc closes). ``load()`` reads the case with ``app.services.case_file.open_case`` on the
+database worker (which audits the view) and fills the window; everything shown is formatted
+from the ``CaseFile`` values, never computed here.
+
+The statement can be narrowed by dates (presets or two date boxes) and by type; the chart
+follows the same dates. "Record action" opens a ``RecordActionDialog``; when it saves, the
+window announces ``ActionRecorded`` on the ``ChangeHub`` and every screen showing the case
+redraws (this window reloads itself; the worklist reloads that one case). After a sync that
+touched the case the window reloads too.
+
+Threading: GUI thread only; reads go through ``Op`` (kind "db"). Results arriving after the
+window closed are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_pence
+from app.domain.recovery import NONE, RecoveryPolicy, format_day
+from app.domain.rent_account import add_months
+from app.services.actions import ActionRecorded
+from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case
+from app.services.caseload import single_line_address
+from app.store.database import LocalStore
+from app.ui.balance_chart import BalanceChartView
+from app.ui.case_models import (
+    ActionHistoryModel,
+    HistoryColumn,
+    StatementColumn,
+    StatementFilterProxy,
+    StatementTableModel,
+)
+from app.ui.changes import ChangeHub
+from app.ui.ops import Op, OpRunner, ProgressFn
+from app.ui.prompts import Prompts
+from app.ui.record_action_dialog import RecordActionDialog
+
+log = logging.getLogger(__name__)
+
+DATE_FORMAT = "d MMM yyyy"
+LOADING = "Opening the case…"
+
+# Warning banners: (background, text colour, border, heading). Text and colour both say it.
+BANNERS = {
+    "safety": ("#b71c1c", "#ffffff", "#7f0000", "⚠ OFFICER SAFETY"),
+    "vulnerability": ("#ffc107", "#000000", "#c79100", "VULNERABLE"),
+    "breathing_space": ("#1565c0", "#ffffff", "#003c8f", "BREATHING SPACE"),
+    "other": ("#fff3cd", "#4d3800", "#e0c97a", "Note"),
+}
+
+PRESETS = (
+    ("last_13_weeks", "Last 13 weeks"),
+    ("last_12_months", "Last 12 months"),
+    ("all", "All lines"),
+    ("custom", "Dates chosen"),
+)
+DEFAULT_PRESET = "last_12_months"
+
+
+def tenure_words(tenure: str) -> str:
+    """``"assured_shorthold"`` -> ``"Assured shorthold tenancy"``; licences and garages as such."""
+    if tenure in ("licence", "garage"):
+        return tenure.capitalize()
+    return tenure.replace("_", " ").capitalize() + " tenancy"
+
+
+def preset_range(preset: str, *, today: date) -> tuple[date | None, date | None]:
+    """The dates a statement preset shows (None: open-ended)."""
+    if preset == "last_13_weeks":
+        return today - timedelta(weeks=13), None
+    if preset == "last_12_months":
+        return add_months(today, -12), None
+    return None, None
+
+
+def _banner(kind: str, text: str) -> QLabel:
+    background, colour, border, heading = BANNERS.get(kind, BANNERS["other"])
+    label = QLabel(f"<b>{heading}</b> — {_escape(text)}")
+    label.setObjectName(f"banner_{kind}")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet(
+        f"QLabel {{ background: {background}; color: {colour}; border: 1px solid {border};"
+        " border-radius: 4px; padding: 6px 10px; }"
+    )
+    label.setAccessibleName(f"{heading}: {text}")
+    return label
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(model: Any, name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setStretchLastSection(False)
+    return view
+
+
+class CaseWindow(QWidget):
+    """One case, opened from the worklist; a top-level window. ``loaded`` is emitted each time
+    the case is shown (after ``load()``), ``closed`` when the window closes.
+
+    Threading: GUI thread only.
+    """
+
+    loaded = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        *,
+        tenancy_id: uuid.UUID,
+        store: LocalStore,
+        runner: OpRunner,
+        prompts: Prompts,
+        policy: RecoveryPolicy,
+        today: Callable[[], date],
+        changes: ChangeHub,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.tenancy_id = tenancy_id
+        self._store = store
+        self._runner = runner
+        self._prompts = prompts
+        self._policy = policy
+        self._today = today
+        self._changes = changes
+        self._closed = False
+        self.case: CaseFile | None = None
+        self.record_dialog: RecordActionDialog | None = None
+        self.setObjectName("CaseWindow")
+        self.setWindowTitle("Doorstep — case")
+        self.resize(1100, 860)
+
+        # -- header ---------------------------------------------------------------------------
+        self.name_label = QLabel(LOADING)
+        name_font = self.name_label.font()
+        name_font.setPointSizeF(name_font.pointSizeF() * 1.45)
+        name_font.setBold(True)
+        self.name_label.setFont(name_font)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ref_label = QLabel()
+        self.ref_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.household_label = self._info_label()
+        self.address_label = self._info_label()
+        self.tenancy_label = self._info_label()
+
+        self.balance_label = QLabel()
+        balance_font = self.balance_label.font()
+        balance_font.setPointSizeF(balance_font.pointSizeF() * 1.3)
+        balance_font.setBold(True)
+        self.balance_label.setFont(balance_font)
+        self.balance_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.account_label = self._info_label()
+        self.arrangement_label = self._info_label()
+
+        self.record_button = QPushButton("&Record action…")
+        self.record_button.setToolTip("Record an action on this case (works offline)")
+        self.record_button.setEnabled(False)
+        self.record_button.clicked.connect(self.record_action)
+
+        self.stage_label = self._info_label()
+        self.next_label = self._info_label()
+        self.reason_label = self._info_label()
+        advice_box = QFrame()
+        advice_box.setObjectName("AdviceBox")
+        advice_box.setFrameShape(QFrame.Shape.StyledPanel)
+        advice_layout = QVBoxLayout(advice_box)
+        advice_layout.setContentsMargins(10, 8, 10, 8)
+        advice_layout.setSpacing(3)
+        advice_layout.addWidget(self.next_label)
+        advice_layout.addWidget(self.stage_label)
+        advice_layout.addWidget(self.reason_label)
+
+        who = QVBoxLayout()
+        who.setSpacing(2)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.name_label)
+        title_row.addSpacing(12)
+        title_row.addWidget(self.ref_label, 0, Qt.AlignmentFlag.AlignBottom)
+        title_row.addStretch(1)
+        title_row.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignTop)
+        who.addLayout(title_row)
+        who.addWidget(self.household_label)
+        who.addWidget(self.address_label)
+        who.addWidget(self.tenancy_label)
+
+        money = QVBoxLayout()
+        money.setSpacing(2)
+        money.addWidget(self.balance_label)
+        money.addWidget(self.account_label)
+        money.addWidget(self.arrangement_label)
+
+        header = QGridLayout()
+        header.setHorizontalSpacing(16)
+        header.addLayout(who, 0, 0, 1, 2)
+        header.addLayout(money, 1, 0)
+        header.addWidget(advice_box, 1, 1)
+        header.setColumnStretch(0, 2)
+        header.setColumnStretch(1, 3)
+
+        self.warnings_layout = QVBoxLayout()
+        self.warnings_layout.setSpacing(4)
+        self.banners: list[QLabel] = []
+
+        # -- statement ------------------------------------------------------------------------
+        self.statement_model = StatementTableModel(self)
+        self.statement_proxy = StatementFilterProxy(self)
+        self.statement_proxy.setSourceModel(self.statement_model)
+        self.statement_table = _table(self.statement_proxy, "Rent statement")
+        self.statement_table.setSortingEnabled(True)
+        self.statement_table.sortByColumn(StatementColumn.DATE, Qt.SortOrder.DescendingOrder)
+        self._size_statement()
+
+        self.preset_combo = QComboBox()
+        self.preset_combo.setAccessibleName("Statement period")
+        for code, label in PRESETS:
+            self.preset_combo.addItem(label, code)
+        self.from_edit = QDateEdit()
+        self.to_edit = QDateEdit()
+        for edit, name in ((self.from_edit, "From"), (self.to_edit, "To")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setAccessibleName(f"Statement {name.lower()}")
+        self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName("Statement line type")
+        self.type_combo.addItem("All types", None)
+        for code, label in STATEMENT_GROUPS:
+            self.type_combo.addItem(label, code)
+        self.statement_count = QLabel()
+        self._setting_dates = False
+        self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
+        self.from_edit.dateChanged.connect(self._dates_edited)
+        self.to_edit.dateChanged.connect(self._dates_edited)
+        self.type_combo.currentIndexChanged.connect(self._type_chosen)
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Show"))
+        filters.addWidget(self.preset_combo)
+        filters.addSpacing(8)
+        filters.addWidget(QLabel("from"))
+        filters.addWidget(self.from_edit)
+        filters.addWidget(QLabel("to"))
+        filters.addWidget(self.to_edit)
+        filters.addSpacing(8)
+        filters.addWidget(self.type_combo)
+        filters.addStretch(1)
+        filters.addWidget(self.statement_count)
+        statement_page = QWidget()
+        statement_layout = QVBoxLayout(statement_page)
+        statement_layout.setContentsMargins(6, 6, 6, 6)
+        statement_layout.addLayout(filters)
+        statement_layout.addWidget(self.statement_table, 1)
+
+        # -- history --------------------------------------------------------------------------
+        self.history_model = ActionHistoryModel(self)
+        self.history_table = _table(self.history_model, "Action history")
+        self._size_history()
+        history_page = QWidget()
+        history_layout = QVBoxLayout(history_page)
+        history_layout.setContentsMargins(6, 6, 6, 6)
+        history_layout.addWidget(self.history_table)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(statement_page, "Rent statement")
+        self.tabs.addTab(history_page, "Action history")
+
+        # -- chart ----------------------------------------------------------------------------
+        self.chart = BalanceChartView()
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.chart)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addLayout(self.warnings_layout)
+        layout.addWidget(splitter, 1)
+
+        close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        close.setContext(Qt.ShortcutContext.WindowShortcut)
+        close.activated.connect(self.close)
+
+        changes.operation_did_execute.connect(self._operation_did_execute)
+        self._set_preset(DEFAULT_PRESET)
+
+    @staticmethod
+    def _info_label() -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _size_statement(self) -> None:
+        metrics = self.statement_table.fontMetrics()
+        header = self.statement_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(StatementColumn.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        for column, sample in (
+            (StatementColumn.DATE, "30 Sep 2026"),
+            (StatementColumn.TYPE, "Discretionary Housing Payment"),
+            (StatementColumn.DEBIT, "£10,000.00"),
+            (StatementColumn.CREDIT, "£10,000.00"),
+            (StatementColumn.BALANCE, "-£10,000.00"),
+        ):
+            self.statement_table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+
+    def _size_history(self) -> None:
+        metrics = self.history_table.fontMetrics()
+        header = self.history_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(HistoryColumn.NOTE, QHeaderView.ResizeMode.Stretch)
+        for column, sample in (
+            (HistoryColumn.DATE, "30 Sep 2026"),
+            (HistoryColumn.ACTION, "Notice of seeking possession served"),
+            (HistoryColumn.UNTIL, "Proceedings may start from: 30 Sep 2026"),
+            (HistoryColumn.SOURCE, "This laptop — waiting to sync"),
+        ):
+            self.history_table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+
+    # -- loading ----------------------------------------------------------------------------
+    def load(self) -> None:
+        """Read the case (auditing the view) on the database worker and show it."""
+        store = self._store
+        tenancy_id = self.tenancy_id
+        policy = self._policy
+        as_of = self._today()
+
+        def work(_progress: ProgressFn) -> CaseFile:
+            with store.session() as session, session.begin():
+                return open_case(session, tenancy_id=tenancy_id, policy=policy, as_of=as_of)
+
+        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
+            self._show_case
+        ).failure(self._load_failed).run()
+
+    def _show_case(self, case: CaseFile) -> None:
+        if self._closed:
+            return
+        self.case = case
+        self._show_header(case)
+        self._show_warnings(case)
+        today = case.advice.as_of
+        self.statement_model.set_rows(case.statement)
+        self.chart.set_statement(case.statement, today=today)
+        self._set_preset(self.preset_combo.currentData() or DEFAULT_PRESET)
+        self.history_model.set_rows(case.actions)
+        pending = sum(1 for action in case.actions if action.pending)
+        history = f"Action history ({len(case.actions)})"
+        if pending:
+            history += f" — {pending} waiting to sync"
+        self.tabs.setTabText(1, history)
+        self.record_button.setEnabled(True)
+        self.loaded.emit()
+
+    def _load_failed(self, error: Exception) -> None:
+        if self._closed:
+            return
+        self.record_button.setEnabled(False)
+        if isinstance(error, CaseNotFound):
+            self.name_label.setText(str(error))
+        else:
+            log.error("could not open a case", exc_info=error)
+            self.name_label.setText("This case could not be read from this laptop.")
+            self._prompts.show_error(self, "Doorstep", f"The case could not be opened: {error}")
+
+    # -- header ---------------------------------------------------------------------------
+    def _show_header(self, case: CaseFile) -> None:
+        advice = case.advice
+        summary = advice.summary
+        lead = case.lead_name or "No tenant named"
+        self.setWindowTitle(f"{case.ref} — {lead} — Doorstep")
+        self.name_label.setText(lead)
+        self.ref_label.setText(case.ref)
+        leads = [p for p in case.people if p.is_lead] or list(case.people[:1])
+        others = [p.name for p in case.people if not leads or p is not leads[0]]
+        self.household_label.setText(
+            "Also in the household: " + ", ".join(others)
+            if others
+            else "No one else in the household on record"
+        )
+        address = single_line_address(case.address)
+        self.address_label.setText(f"{address}, {case.postcode}" if case.postcode else address)
+        weekly = case.weekly_rent_pence + case.weekly_service_charge_pence
+        charge = f"rent {format_pence(case.weekly_rent_pence)}"
+        if case.weekly_service_charge_pence:
+            charge += f" + service {format_pence(case.weekly_service_charge_pence)}"
+        tenancy = f"{tenure_words(case.tenure)} since {format_day(case.start_date)}"
+        if case.end_date is not None:
+            tenancy += f", ended {format_day(case.end_date)}"
+        if weekly:
+            tenancy += f" · {charge} a week ({case.rent_weeks}-week year)"
+        if case.patch:
+            tenancy += f" · patch {case.patch}"
+        self.tenancy_label.setText(tenancy)
+
+        balance = summary.balance_pence
+        if balance > 0:
+            weeks = (
+                f" = {summary.weeks_in_arrears} weeks' rent" if summary.weekly_charge_pence else ""
+            )
+            self.balance_label.setText(f"Arrears {format_pence(balance)}{weeks}")
+        elif balance < 0:
+            self.balance_label.setText(f"In credit {format_pence(-balance)}")
+        else:
+            self.balance_label.setText("Clear (£0.00)")
+        account = []
+        if summary.last_payment_on is not None:
+            account.append(
+                f"Last payment {format_pence(summary.last_payment_pence or 0)} on "
+                f"{format_day(summary.last_payment_on)}"
+            )
+        else:
+            account.append("No payment on record")
+        if summary.collection_rate_13w_pct is not None:
+            account.append(f"paid {summary.collection_rate_13w_pct}% of the last 13 weeks' charges")
+        if advice.technical_arrears_pence:
+            account.append(f"{format_pence(advice.technical_arrears_pence)} is UC timing")
+        self.account_label.setText("; ".join(account))
+
+        arrangements = []
+        for state in advice.arrangement_states:
+            if not state.live:
+                continue
+            if state.kept:
+                status = "kept"
+                if state.next_due_on is not None:
+                    status += f", next due {format_day(state.next_due_on)}"
+            else:
+                status = f"<b>broken</b>: {format_pence(state.breached_by_pence)} behind"
+                if state.breached_since is not None:
+                    status += f" since {format_day(state.breached_since)}"
+            arrangements.append(f"Arrangement {_escape(state.ref)}: {status}")
+        self.arrangement_label.setText("<br>".join(arrangements))
+        self.arrangement_label.setVisible(bool(arrangements))
+
+        if advice.next_action == NONE:
+            self.next_label.setText("<b>Next action:</b> nothing due")
+        else:
+            when = ""
+            if advice.blocked_by:
+                when = " — <b>on hold</b>"
+                if advice.due_date is not None:
+                    when += f" to {format_day(advice.due_date)}"
+            elif advice.due_date is not None:
+                when = (
+                    " — <b>due now</b>"
+                    if advice.due_date <= advice.as_of
+                    else f" — due {format_day(advice.due_date)}"
+                )
+            self.next_label.setText(
+                f"<b>Next action:</b> {_escape(advice.next_action_label)}{when}"
+            )
+        stage = advice.stage_label
+        if advice.stage_on is not None:
+            stage += f" on {format_day(advice.stage_on)}"
+        self.stage_label.setText(f"<b>Stage:</b> {_escape(stage)}")
+        # The reason already names any hold ("-> ...: blocked (Breathing Space until ...)").
+        self.reason_label.setText(f"<b>Why:</b> {_escape(advice.reason)}")
+
+    def _show_warnings(self, case: CaseFile) -> None:
+        for banner in self.banners:
+            self.warnings_layout.removeWidget(banner)
+            banner.deleteLater()
+        self.banners = [_banner(w.kind, w.text) for w in case.warnings]
+        for banner in self.banners:
+            self.warnings_layout.addWidget(banner)
+
+    def warning_texts(self) -> list[str]:
+        """The banners' texts as shown (heading and sentence), most serious first."""
+        return [banner.accessibleName() for banner in self.banners]
+
+    # -- statement filters ------------------------------------------------------------------
+    def _set_preset(self, preset: str) -> None:
+        index = self.preset_combo.findData(preset)
+        if self.preset_combo.currentIndex() != index:
+            self.preset_combo.setCurrentIndex(index)  # -> _preset_chosen
+        else:
+            self._preset_chosen(index)
+
+    def _preset_chosen(self, index: int) -> None:
+        preset = self.preset_combo.itemData(index)
+        if preset == "custom":
+            self._dates_edited()
+            return
+        today = self.case.advice.as_of if self.case is not None else self._today()
+        start, end = preset_range(preset, today=today)
+        first = self.case.statement[0].posted_on if self.case and self.case.statement else today
+        last = self.case.statement[-1].posted_on if self.case and self.case.statement else today
+        self._setting_dates = True
+        try:
+            self.from_edit.setDate(QDate(start or first))
+            self.to_edit.setDate(QDate(end or max(last, today)))
+        finally:
+            self._setting_dates = False
+        self._apply_dates(start, end)
+
+    def _dates_edited(self) -> None:
+        if self._setting_dates:
+            return
+        start: date = self.from_edit.date().toPython()  # type: ignore[assignment]
+        end: date = self.to_edit.date().toPython()  # type: ignore[assignment]
+        custom = self.preset_combo.findData("custom")
+        if self.preset_combo.currentIndex() != custom:
+            self.preset_combo.blockSignals(True)
+            self.preset_combo.setCurrentIndex(custom)
+            self.preset_combo.blockSignals(False)
+        self._apply_dates(start, end)
+
+    def set_statement_dates(self, start: date, end: date) -> None:
+        """Show the statement (and chart) between two dates, as if typed in the boxes."""
+        self._setting_dates = True
+        try:
+            self.from_edit.setDate(QDate(start))
+            self.to_edit.setDate(QDate(end))
+        finally:
+            self._setting_dates = False
+        self._dates_edited()
+
+    def set_statement_preset(self, preset: str) -> None:
+        self._set_preset(preset)
+
+    def _apply_dates(self, start: date | None, end: date | None) -> None:
+        self.statement_proxy.set_date_range(start, end)
+        self.chart.set_range(start, end)
+        self._statement_shown()
+
+    def _type_chosen(self, index: int) -> None:
+        self.statement_proxy.set_group(self.type_combo.itemData(index))
+        self._statement_shown()
+
+    def set_statement_type(self, group: str | None) -> None:
+        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(group)))
+
+    def _statement_shown(self) -> None:
+        shown = self.statement_proxy.rowCount()
+        total = self.statement_model.rowCount()
+        self.statement_count.setText(
+            f"{total} lines" if shown == total else f"{shown} of {total} lines"
+        )
+        self.tabs.setTabText(0, f"Rent statement ({shown})")
+
+    # -- recording --------------------------------------------------------------------------
+    def record_action(self) -> RecordActionDialog | None:
+        """Open the record-action form for this case (window-modal, returns at once)."""
+        if self.case is None:
+            return None
+        dialog = RecordActionDialog(
+            case=self.case,
+            store=self._store,
+            runner=self._runner,
+            prompts=self._prompts,
+            today=self._today(),
+            parent=self,
+        )
+        dialog.recorded.connect(self._action_recorded)
+        dialog.finished.connect(dialog.deleteLater)
+        self.record_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _action_recorded(self, recorded: ActionRecorded) -> None:
+        self._changes.operation_did_execute.emit(recorded, self)
+
+    def _operation_did_execute(self, changes: object, initiator: object) -> None:
+        if self._closed:
+            return
+        if isinstance(changes, ActionRecorded):
+            if changes.tenancy_id == self.tenancy_id:
+                self.load()
+            return
+        changed = getattr(changes, "changed_tenancy_ids", None)
+        if changed is not None and (
+            self.tenancy_id in changed or getattr(changes, "bootstrapped", False)
+        ):
+            self.load()
+
+    # -- Qt overrides -----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self._closed = True
+            self._changes.operation_did_execute.disconnect(self._operation_did_execute)
+            if self.record_dialog is not None:
+                with contextlib.suppress(RuntimeError):  # already deleted
+                    self.record_dialog.reject()
+            self.closed.emit()
+        super().closeEvent(event)
