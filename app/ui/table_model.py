@@ -19,7 +19,7 @@ Threading: GUI thread only. Replace rows with ``set_rows`` (a model reset).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -37,6 +37,14 @@ RowRole = Qt.ItemDataRole.UserRole + 2
 """The whole row object of the cell's row."""
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_USER = int(Qt.ItemDataRole.UserRole)
 R = TypeVar("R")
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -73,6 +81,26 @@ class FrozenRowsModel(QAbstractTableModel, Generic[R]):
         self._keys: dict[int, list[Any]] = {}
         self._sort_column: int | None = None
         self._descending = False
+        self._columns = len(self.headers)
+        self._alignments = [
+            RIGHT if column in self.right_aligned else LEFT for column in range(self._columns)
+        ]
+        # The roles this model answers, each to its hook (a hook left as the base's None
+        # is not asked at all).
+        base = FrozenRowsModel
+        kind = type(self)
+        self._hooks: dict[int, Callable[[R, int], Any]] = {
+            SortRole: self.raw_value,
+            RowRole: lambda row, _column: row,
+        }
+        for role, name in (
+            (_TOOLTIP, "cell_tooltip"),
+            (_FOREGROUND, "cell_foreground"),
+            (_BACKGROUND, "cell_background"),
+            (_FONT, "cell_font"),
+        ):
+            if getattr(kind, name) is not getattr(base, name):
+                self._hooks[role] = getattr(self, name)
         self._load(rows)
 
     # -- for subclasses -------------------------------------------------------------------
@@ -152,34 +180,23 @@ class FrozenRowsModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
+        return 0 if parent.isValid() else self._columns
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        # Called several times per painted cell: plain int roles, lookups only.
         number = index.row()
         column = index.column()
-        if not 0 <= number < len(self._rows) or not 0 <= column < len(self.headers):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if number < 0 or column < 0 or number >= len(self._rows) or column >= self._columns:
+            return None  # also an invalid index (row -1)
+        if role == _DISPLAY:
             return self._texts[number][column]
-        row = self._rows[number]
-        if role == SortRole:
-            return self.raw_value(row, column)
-        if role == RowRole:
-            return row
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in self.right_aligned else LEFT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.cell_tooltip(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self.cell_foreground(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.cell_background(row, column)
-        if role == Qt.ItemDataRole.FontRole:
-            return self.cell_font(row, column)
-        if role >= Qt.ItemDataRole.UserRole:
-            return self.cell_data(row, column, role)
+        if role == _ALIGNMENT:
+            return self._alignments[column]
+        hook = self._hooks.get(role)
+        if hook is not None:
+            return hook(self._rows[number], column)
+        if role >= _USER:
+            return self.cell_data(self._rows[number], column, role)
         return None
 
     def headerData(

@@ -26,7 +26,15 @@ from datetime import date
 from enum import IntEnum, IntFlag
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -448,8 +456,13 @@ class WorklistFilterProxy(FrozenRowsProxy):
         self.refilter(change)
         self.filter_changed.emit()
 
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # type: ignore[override]
+        assert isinstance(model, WorklistTableModel)
+        self._model = model
+        super().setSourceModel(model)
+
     def accepts(self, source_row: int) -> bool:
-        row = self.worklist_model().row_at(source_row)
+        row = self._model.row_at(source_row)  # called per row per keystroke: no lookups
         wanted = self._filter
         if wanted.flags and (row.flags & wanted.flags) != wanted.flags:
             return False
