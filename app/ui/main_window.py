@@ -282,10 +282,11 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("MainWindow")
         self._update_title()
+        # Wide enough for the worklist's columns, never wider than the screen.
         screen = self.screen().availableGeometry()
         self.resize(
-            max(1280, min(1680, int(screen.width() * 0.92))),
-            max(720, min(1000, int(screen.height() * 0.9))),
+            min(screen.width(), max(1280, min(1680, int(screen.width() * 0.92)))),
+            min(screen.height(), max(720, min(1000, int(screen.height() * 0.9)))),
         )
 
         # The worklist and its models.

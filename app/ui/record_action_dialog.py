@@ -193,14 +193,15 @@ class RecordActionDialog(QDialog):
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form.addRow("&Action", self.code_combo)
-        self.form.addRow("", self.error_labels["code"])
-        self.form.addRow("&Date done", self.date_edit)
-        self.form.addRow("", self.error_labels["date"])
-        self.form.addRow(self.until_label, self.until_edit)
-        self.form.addRow("", self.error_labels["until"])
-        self.form.addRow("&Note", self.note_edit)
-        self.form.addRow("", self.error_labels["note"])
+        for edit in (self.date_edit, self.until_edit):
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("30 Sep 2026") + 60)
+            edit.setMaximumWidth(edit.minimumWidth())
+        self.code_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.until_field = self._with_error(self.until_edit, "until")
+        self.form.addRow("&Action", self._with_error(self.code_combo, "code"))
+        self.form.addRow("&Date done", self._with_error(self.date_edit, "date"))
+        self.form.addRow(self.until_label, self.until_field)
+        self.form.addRow("&Note", self._with_error(self.note_edit, "note"))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -273,11 +274,22 @@ class RecordActionDialog(QDialog):
         ).failure(self._refused).run()
 
     # -- internals ------------------------------------------------------------------------
+    def _with_error(self, field: QWidget, name: str) -> QWidget:
+        """The field with its error message right under it (hidden while there is none)."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        column.addWidget(self.error_labels[name])
+        box.setFocusProxy(field)  # the row's label (Alt+letter) focuses the field itself
+        return box
+
     def _code_changed(self) -> None:
         kind = self.kind()
         shown = bool(kind.until_label) or kind.needs_until
         self._until_shown = shown
-        self.form.setRowVisible(self.until_edit, shown)
+        self.form.setRowVisible(self.until_field, shown)
         if shown:
             name = kind.until_label or "Until"
             self.until_label.setText(name if kind.needs_until else f"{name} (if known)")
@@ -293,10 +305,7 @@ class RecordActionDialog(QDialog):
         for name, label in self.error_labels.items():
             text = errors.get(name, "")
             label.setText(text)
-            if name:
-                self.form.setRowVisible(label, bool(text))
-            else:
-                label.setVisible(bool(text))
+            label.setVisible(bool(text))
         self.adjustSize()
 
     def _saved(self, recorded: ActionRecorded) -> None:
