@@ -361,3 +361,26 @@ def test_opens_on_a_real_worker_thread(
         dialog.save()
     qtbot.waitUntil(lambda: "Serve NOSP" in case.next_label.text(), timeout=10_000)
     assert worklist_cell(main, "T000001", WorklistColumn.NEXT_ACTION) == "Serve NOSP"
+
+
+def test_after_an_action_only_that_case_is_read_again(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.ui.main_window as main_window
+
+    calls: list[Any] = []
+    real = main_window.load_cases
+
+    def spy(session: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("tenancy_ids"))
+        return real(session, **kwargs)
+
+    monkeypatch.setattr(main_window, "load_cases", spy)
+    case = open_ref(window, "T000001")
+    dialog = case.record_action()
+    assert dialog is not None
+    dialog.save()
+    assert calls == [[case.tenancy_id]]
+    assert window.model.rowCount() == 30
+    window.load_worklist()  # a full reload (after a sync) reads everything
+    assert calls[-1] is None
