@@ -222,7 +222,7 @@ def open_case(
     )
     statement: list[StatementLine] = []
     balance = 0
-    for posted_on, kind, description, amount in session.execute(
+    for posted_on, line_type, description, amount in session.execute(
         select(
             LedgerEntry.posted_on,
             LedgerEntry.type,
@@ -233,7 +233,7 @@ def open_case(
         .order_by(LedgerEntry.posted_on, LedgerEntry.server_seq)
     ).tuples():
         balance += amount
-        statement.append(StatementLine(posted_on, kind, description or "", amount, balance))
+        statement.append(StatementLine(posted_on, line_type, description or "", amount, balance))
 
     actions = []
     for row in session.scalars(

@@ -563,9 +563,6 @@ class MainWindow(QMainWindow):
             self._show_loaded
         ).failure(self._load_failed).with_progress(LOADING, sink=self).run()
 
-    # The name the rest of the app (and the bench) knows the full reload by.
-    load_caseload = load_worklist
-
     def refresh_cases(self, tenancy_ids: Iterable[uuid.UUID]) -> None:
         """Read only these cases again and rebuild the worklist (after an action recorded)."""
         ids = list(tenancy_ids)

@@ -182,14 +182,14 @@ class RecordActionDialog(QDialog):
         self.note_edit.setFixedHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 16)
 
         self.error_labels: dict[str, QLabel] = {}
-        for name in (*FIELDS, ""):
-            label = QLabel()
-            label.setWordWrap(True)
-            label.setStyleSheet(ERROR_STYLE)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            label.hide()
-            self.error_labels[name] = label
+        for field_name in (*FIELDS, ""):
+            error = QLabel()
+            error.setWordWrap(True)
+            error.setStyleSheet(ERROR_STYLE)
+            error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            error.hide()
+            self.error_labels[field_name] = error
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)

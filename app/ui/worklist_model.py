@@ -28,7 +28,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QModelIndex,
     QObject,
     QRect,
     QSize,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from app.domain.money import format_pence
 from app.domain.recovery import NONE, format_day
 from app.services.worklist import WorkItem
-from app.ui.table_model import FrozenRowsModel, FrozenRowsProxy, fold
+from app.ui.table_model import AnyIndex, FrozenRowsModel, FrozenRowsProxy, fold
 
 MarkersRole = Qt.ItemDataRole.UserRole + 10
 """The warning markers of a row (``Marker`` values), for the warnings column's delegate."""
@@ -535,7 +534,7 @@ class MarkerDelegate(QStyledItemDelegate):
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         return font
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         markers = index.data(MarkersRole) or ()
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -570,7 +569,7 @@ class MarkerDelegate(QStyledItemDelegate):
             x += width + self.GAP
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         markers = index.data(MarkersRole) or ()
         metrics = QFontMetrics(self._font(option))
         width = 8 + sum(

@@ -197,7 +197,7 @@ def test_viewing_the_caseload_is_audited_without_personal_data(
     qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
 ) -> None:
     window = make_window(qtbot, seeded, inline_runner, prompts)
-    window.load_caseload()  # a reload is not a second viewing
+    window.load_worklist()  # a reload is not a second viewing
     with seeded.session() as session:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.event == "caseload.viewed")
