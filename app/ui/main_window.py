@@ -516,12 +516,10 @@ class MainWindow(QMainWindow):
         """The selected case's next action, reason and warnings under the table (the reason
         column is often too narrow to read)."""
         item = self.selected_case()
+        self.details_label.setVisible(self.model.rowCount() > 0)
         if item is None:
-            shown = self.proxy.rowCount()
             self.details_label.setText(
                 "Select a case to see its next action and why; Enter or a double-click opens it."
-                if shown
-                else ""
             )
             return
         case = item.case
