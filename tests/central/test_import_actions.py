@@ -252,7 +252,8 @@ BAD_ROWS = [
     pytest.param(
         "NOSP,2025-06-20,",
         "NOSP,,",
-        "actions.csv:4:until: notice of seeking possession served needs the date 'Proceedings may start from'",
+        "actions.csv:4:until: notice of seeking possession served needs the date "
+        "'Proceedings may start from'",
         id="nosp-without-until",
     ),
     pytest.param(
@@ -375,7 +376,8 @@ def test_every_action_error_is_listed_with_the_other_files(engine: Engine, tmp_p
         "monthly, weekly",
         "actions.csv:3:date: '2025-02-30' is not a real date",
         f"actions.csv:3:code: 'letter_9' is not an action code (one of {', '.join(ACTION_KINDS)})",
-        "actions.csv:4:until: notice of seeking possession served needs the date 'Proceedings may start from'",
+        "actions.csv:4:until: notice of seeking possession served needs the date "
+        "'Proceedings may start from'",
         "actions.csv:7:tenancy_ref: unknown tenancy_ref 'T8'",
     ]
 
