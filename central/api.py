@@ -6,7 +6,10 @@ Routes (wire format: ``app.sync.protocol``):
 - ``POST /auth/signin`` ``SignInRequest`` -> ``SignInResponse``: checks the officer's password
   (argon2), enrols or re-enrols the device and issues a fresh token;
 - ``GET /sync/pull?cursor=&limit=&epoch=`` -> ``PullPage`` (``central.pull``);
-- ``GET /sync/check`` -> ``ScopeCheck``.
+- ``GET /sync/check`` -> ``ScopeCheck``;
+- ``POST /sync/push`` ``PushRequest`` -> ``PushResponse`` (``central.push``): the device's
+  outbox mutations, each applied once in its own transaction; 503 ``unavailable`` when the
+  store fails for a while (the device sends the batch again later).
 
 Invariants:
 
@@ -18,7 +21,8 @@ Invariants:
   failed to sign in.
 
 Routes are thin: parsing and authorisation live in the ``Annotated`` dependencies
-(``SessionDep``, ``CurrentDevice``), the work in ``central.devices`` and ``central.pull``.
+(``SessionDep``, ``CurrentDevice``), the work in ``central.devices``, ``central.pull`` and
+``central.push``.
 Threading: there is no module-level engine; ``create_app(engine)`` keeps a sessionmaker on
 ``app.state``; sync routes are plain functions that FastAPI runs in its thread pool, one
 Session per request.
@@ -49,10 +53,11 @@ from app.sync.protocol import (
     ErrorBody,
     Health,
     OfficerOut,
+    PushRequest,
     SignInRequest,
     SignInResponse,
 )
-from central import devices, pull
+from central import devices, pull, push
 from central.db import epoch as store_epoch
 from central.models import Device, Officer
 from central.security import hash_password, verify_password
@@ -308,6 +313,24 @@ def create_app(engine: Engine) -> FastAPI:
         session.commit()
         log.info("check device=%s cursor=%d", device.id, check.cursor)
         return Response(check.model_dump_json(), media_type="application/json")
+
+    @app.post("/sync/push")
+    def sync_push(body: PushRequest, session: SessionDep, device: CurrentDevice) -> Response:
+        try:
+            reply = push.push_mutations(
+                session,
+                device_id=device.id,
+                officer_id=device.officer_id,
+                mutations=body.mutations,
+            )
+        except push.PushUnavailable:
+            raise ApiError(
+                503,
+                "unavailable",
+                "The central store cannot save changes just now. Your changes are kept on the "
+                "laptop and are sent again, in order, at the next sync.",
+            ) from None
+        return Response(reply.model_dump_json(), media_type="application/json")
 
     return app
 

@@ -168,3 +168,24 @@ class CaseAction(CentralBase):
     officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class AppliedMutation(CentralBase):
+    """What became of one mutation a device pushed (``central.push``), kept so that the same
+    mutation sent again answers the same result and changes nothing.
+
+    Keyed by ``(device_id, mutation_id)``: a mutation id is made by the device, so it is unique
+    only together with the device. ``status`` is ``applied``, ``conflict`` or ``rejected``;
+    ``reason`` says why for the last two; ``seq`` is the change number an applied change got.
+    """
+
+    __tablename__ = "applied_mutation"
+
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    device_seq: Mapped[int] = mapped_column(BigInteger)
+    intent: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -73,6 +73,9 @@ _KINDS = (
 
 ACTION_KINDS: dict[str, ActionKind] = {kind.code: kind for kind in _KINDS}
 
+MAX_NOTE = 4000
+"""The longest note an action may carry, in characters (the device and the central store)."""
+
 
 class ActionError(ValueError):
     """An action that cannot be recorded; the message names the field and the reason."""

@@ -16,14 +16,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.domain.case_actions import ActionError, check_action
+from app.domain.case_actions import MAX_NOTE, ActionError, check_action
 from app.models import CaseAction, SyncState, Tenancy
 from app.models.types import utcnow
 from app.services.audit import record_event
 from app.services.outbox import append_mutation
+from app.sync.intents import RECORD_CASE_ACTION
 
-INTENT = "case_action.record@1"
-MAX_NOTE = 4000
+INTENT = RECORD_CASE_ACTION
 
 
 class ActionRefused(ValueError):

@@ -19,11 +19,31 @@ Protocol rules (see shared/DESIGN.md, Sync):
   page: for progress only, never for correctness.
 - ``GET /sync/check`` answers a ``ScopeCheck`` of the officer's whole scope, which the client
   compares with its own copy after a complete pull.
+- ``POST /sync/push`` with a ``PushRequest`` (1 to ``MAX_PUSH_BATCH`` outbox mutations, in
+  ``device_seq`` order) answers a ``PushResponse``: one ``MutationResult`` per mutation, in
+  ``device_seq`` order. The server handles each mutation in its own transaction: it
+  de-duplicates by (device, ``mutation_id``), authorises, validates the intent's arguments
+  (a pydantic model here per intent, e.g. ``RecordCaseActionArgs``), applies and numbers it,
+  and stores the result; a mutation sent again (a lost reply) answers the stored result and
+  changes nothing. ``applied`` carries the change number (``seq``) the change got;
+  ``conflict`` is applied with a conflict record kept; ``rejected`` is permanent, with a
+  ``reason`` for people that names the argument at fault (an unknown intent, a case unknown to
+  the server, bad arguments). All three are acknowledgements: the device removes the mutation
+  from its outbox. A temporary failure (the database unavailable) answers 5xx for the whole
+  batch, with the mutations before it already stored; the device keeps its outbox and sends the
+  same mutations again later, in the same order (the ones already handled answer their stored
+  result).
 
 Version 2 added ``arrangements`` and ``actions`` to ``PullPage`` and their counts to
 ``ScopeCheck``. Replies are strict (``extra="forbid"``), so a version 1 app could not read
 them: the server answers version 1 with 426 and a message to update, rather than replies the
 app would reject as malformed.
+
+Push was added within version 2: it is a new route, and no shape that an existing route
+answers changed. A server without it answers 404, which the device reports as a central store
+that needs updating, keeping its outbox. ``MutationIn.before`` (the before-values of the fields
+a mutation changes, for field-by-field merges) is optional and unused by the intents so far; it
+is in the shape now so that a later intent needs no new version.
 
 Wire rows name their fields after the central store's columns (``seq`` is the change number of
 the row's current version); dates are ISO ``YYYY-MM-DD``, instants ISO 8601 with an offset,
@@ -34,14 +54,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from app.domain.case_actions import MAX_NOTE
+from app.sync.intents import RECORD_CASE_ACTION
 
 PROTOCOL_VERSION = 2
 HEADER_PROTOCOL = "X-Doorstep-Protocol"
 HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
 MAX_PAGE_LIMIT = 50_000
+MAX_PUSH_BATCH = 200
 
 
 class WireModel(BaseModel):
@@ -184,3 +209,65 @@ class Health(WireModel):
     protocol_min: int
     protocol_max: int
     epoch: str
+
+
+# -- push -----------------------------------------------------------------------------------
+
+MutationStatus = Literal["applied", "conflict", "rejected"]
+
+
+class MutationIn(WireModel):
+    """One outbox mutation as the device sends it (``app.models.OutboxMutation``).
+
+    ``intent`` is a versioned name (``app.sync.intents``); ``args`` are checked by the server
+    against that intent's model, so the envelope accepts any JSON object. The device clock
+    (``device_time``) is for people and never orders anything: ``device_seq`` does.
+    """
+
+    mutation_id: uuid.UUID
+    device_seq: int = Field(ge=1)
+    intent: str = Field(min_length=1, max_length=80)
+    args: dict[str, Any]
+    entity_ids: list[uuid.UUID] = Field(default=[], max_length=20)
+    base_version: int | None = None
+    before: dict[str, Any] | None = None
+    device_time: AwareDatetime
+
+
+class PushRequest(WireModel):
+    mutations: list[MutationIn] = Field(min_length=1, max_length=MAX_PUSH_BATCH)
+
+
+class MutationResult(WireModel):
+    """What became of one mutation. ``seq`` is the change number of an applied change (None
+    when rejected); ``reason`` says why a mutation was rejected or conflicted."""
+
+    mutation_id: uuid.UUID
+    status: MutationStatus
+    reason: str | None = None
+    seq: int | None = None
+
+
+class PushResponse(WireModel):
+    results: list[MutationResult]
+
+
+class RecordCaseActionArgs(WireModel):
+    """The arguments of ``case_action.record@1``: an action recorded on a device.
+
+    ``action_id`` is the id the device gave the action (the central row's ``id``, and as text
+    its ``ref``); ``code``, ``on`` and ``until`` follow ``app.domain.case_actions.check_action``;
+    ``recorded_at`` is the device's instant of recording, kept for people.
+    """
+
+    action_id: uuid.UUID
+    tenancy_id: uuid.UUID
+    code: str = Field(min_length=1, max_length=40)
+    on: date
+    until: date | None
+    note: str = Field(max_length=MAX_NOTE)
+    recorded_at: AwareDatetime
+
+
+INTENT_ARGS: dict[str, type[WireModel]] = {RECORD_CASE_ACTION: RecordCaseActionArgs}
+"""The arguments model of every intent this version of the protocol knows."""

@@ -1,0 +1,17 @@
+"""The names of the versioned intents a device pushes (``shared/DESIGN.md``, Sync: Outbox).
+
+One name per intent and version (``noun.verb@N``): the service that queues a mutation, the
+client's push (``app.sync.push``) and the central store (``central.push``) all use these
+constants. A change to an intent's arguments is a new version with a new name, handled beside
+the old one for as long as devices may still hold the old one in their outbox. The arguments
+of each intent are a pydantic model in ``app.sync.protocol``.
+
+Kept apart from ``app.sync.protocol`` so that services which queue mutations load no pydantic
+at start-up.
+"""
+
+from __future__ import annotations
+
+RECORD_CASE_ACTION = "case_action.record@1"
+
+__all__ = ["RECORD_CASE_ACTION"]

@@ -1,0 +1,372 @@
+"""The push side of sync: the mutations a device sends from its outbox, applied to the store.
+
+:func:`push_mutations` handles a batch in ``device_seq`` order, each mutation in its own
+transaction (``shared/DESIGN.md``, Sync: Push):
+
+1. **de-duplicate** by ``(device, mutation_id)`` in ``applied_mutation``: a mutation seen
+   before answers its stored result and changes nothing (the device lost the reply and sent it
+   again);
+2. **dispatch** on the versioned intent (:data:`INTENTS`); an intent this server does not know
+   is rejected with a reason that says to update the server;
+3. **validate** the arguments against the intent's model (``app.sync.protocol.INTENT_ARGS``),
+   strictly (unknown keys refused); a problem is a rejection naming the argument;
+4. **authorise and apply** with the intent's handler, which numbers what it writes from
+   ``central.sequence`` (so other devices pull it) and answers ``applied`` (or ``conflict``),
+   or raises :class:`Rejected`; a rejection keeps nothing of what the handler wrote;
+5. **store the result** in ``applied_mutation``, in the same transaction as the change.
+
+Results: ``applied`` and ``conflict`` carry the change number; ``rejected`` is permanent and
+carries a reason for people, and is stored too, so a replay answers it again and the device's
+queue never wedges. A temporary failure (the database unavailable or busy) raises
+:class:`PushUnavailable`: the route answers 503 and the device sends the batch again later, in
+the same order; mutations handled before the failure are committed and answer their stored
+results then.
+
+Adding an intent: its arguments model in ``app.sync.protocol`` (``INTENT_ARGS``), its name in
+``app.sync.intents``, and a handler here in :data:`INTENTS`.
+
+Two pushes of the same mutation at once (a retry racing the original): both may find no stored
+result; the later one to write hits the primary key of ``applied_mutation`` or of the row it
+adds, rolls back and answers the result the first stored.
+
+Reasons hold ids, codes and dates, never a note or a name: they are stored and logged.
+Threading: plain functions over a Session passed in (one request's); they commit per mutation.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.domain.case_actions import ActionError, check_action
+from app.models.types import utcnow
+from app.sync.intents import RECORD_CASE_ACTION
+from app.sync.protocol import (
+    INTENT_ARGS,
+    MutationIn,
+    MutationResult,
+    MutationStatus,
+    PushResponse,
+    RecordCaseActionArgs,
+    WireModel,
+)
+from central import sequence
+from central.models import AppliedMutation, CaseAction, ScopeEvent, Tenancy
+
+log = logging.getLogger("central.push")
+
+LONDON = ZoneInfo("Europe/London")
+# A device's clock and the server's may disagree by a day around midnight or a time zone.
+DATE_GRACE = timedelta(days=1)
+MAX_PROBLEMS = 3
+
+
+class PushUnavailable(Exception):
+    """A temporary failure: the batch stops here; the device sends it again later."""
+
+
+class Rejected(Exception):
+    """A mutation that can never be applied; ``str()`` is the reason, naming the argument."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pusher:
+    """Who is pushing: the device and the officer it is enrolled to; ``today`` is the
+    central store's date (Europe/London)."""
+
+    device_id: uuid.UUID
+    officer_id: uuid.UUID
+    today: date
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a handler did: ``applied`` or ``conflict`` with the change number it got."""
+
+    status: MutationStatus
+    seq: int | None
+    reason: str | None = None
+
+
+Handler = Callable[[Session, Pusher, Any], Outcome]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One intent this server applies: the model its arguments must match and its handler."""
+
+    args: type[WireModel]
+    apply: Handler
+
+
+def push_mutations(
+    session: Session,
+    *,
+    device_id: uuid.UUID,
+    officer_id: uuid.UUID,
+    mutations: Sequence[MutationIn],
+    today: date | None = None,
+) -> PushResponse:
+    """Handle ``mutations`` in ``device_seq`` order; one result each, in that order.
+
+    Raises :class:`PushUnavailable` on a temporary failure (the mutations before it are
+    committed). ``today`` (default: the date in London) bounds action dates.
+    """
+    pusher = Pusher(device_id, officer_id, today or datetime.now(LONDON).date())
+    results: list[MutationResult] = []
+    replayed = 0
+    for mutation in sorted(mutations, key=_device_seq):
+        result, replay = _push_one(session, pusher, mutation)
+        results.append(result)
+        replayed += replay
+    counts = {status: sum(r.status == status for r in results) for status in _STATUSES}
+    log.info(
+        "push device=%s mutations=%d applied=%d conflict=%d rejected=%d replayed=%d",
+        device_id,
+        len(results),
+        counts["applied"],
+        counts["conflict"],
+        counts["rejected"],
+        replayed,
+    )
+    return PushResponse(results=results)
+
+
+_STATUSES: tuple[MutationStatus, ...] = ("applied", "conflict", "rejected")
+
+
+def _device_seq(mutation: MutationIn) -> int:
+    return mutation.device_seq
+
+
+def _push_one(
+    session: Session, pusher: Pusher, mutation: MutationIn
+) -> tuple[MutationResult, bool]:
+    """One mutation in its own transaction; returns its result and whether it was a replay."""
+    try:
+        stored = _stored_result(session, pusher.device_id, mutation.mutation_id)
+        if stored is not None:
+            session.rollback()  # ends the read
+            return stored, True
+        try:
+            outcome = _apply(session, pusher, mutation)
+        except Rejected as exc:
+            session.rollback()  # nothing the handler wrote stays
+            outcome = Outcome("rejected", None, str(exc))
+            log.info(
+                "push device=%s mutation=%s intent=%.80r rejected",
+                pusher.device_id,
+                mutation.mutation_id,
+                mutation.intent,
+            )
+        session.add(
+            AppliedMutation(
+                device_id=pusher.device_id,
+                mutation_id=mutation.mutation_id,
+                device_seq=mutation.device_seq,
+                intent=mutation.intent,
+                status=outcome.status,
+                reason=outcome.reason,
+                seq=outcome.seq,
+                applied_at=utcnow(),
+            )
+        )
+        session.commit()
+    except IntegrityError:
+        # The same mutation handled meanwhile by another request: answer what it stored.
+        session.rollback()
+        try:
+            stored = _stored_result(session, pusher.device_id, mutation.mutation_id)
+            session.rollback()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise PushUnavailable(type(exc).__name__) from exc
+        if stored is None:
+            log.error(
+                "push device=%s mutation=%s: integrity error with no stored result",
+                pusher.device_id,
+                mutation.mutation_id,
+            )
+            raise PushUnavailable("integrity error") from None
+        return stored, True
+    except SQLAlchemyError as exc:
+        session.rollback()
+        log.warning(
+            "push device=%s mutation=%s stopped: %s",
+            pusher.device_id,
+            mutation.mutation_id,
+            type(exc).__name__,
+        )
+        raise PushUnavailable(type(exc).__name__) from exc
+    return (
+        MutationResult(
+            mutation_id=mutation.mutation_id,
+            status=outcome.status,
+            reason=outcome.reason,
+            seq=outcome.seq,
+        ),
+        False,
+    )
+
+
+def _stored_result(
+    session: Session, device_id: uuid.UUID, mutation_id: uuid.UUID
+) -> MutationResult | None:
+    row = session.get(AppliedMutation, (device_id, mutation_id))
+    if row is None:
+        return None
+    status: MutationStatus = row.status  # type: ignore[assignment]  # one of _STATUSES
+    return MutationResult(mutation_id=mutation_id, status=status, reason=row.reason, seq=row.seq)
+
+
+def _apply(session: Session, pusher: Pusher, mutation: MutationIn) -> Outcome:
+    intent = INTENTS.get(mutation.intent)
+    if intent is None:
+        raise Rejected(
+            f"intent: this server does not know intent {mutation.intent!r}; update the server"
+        )
+    try:
+        args = intent.args.model_validate(mutation.args)
+    except ValidationError as exc:
+        raise Rejected(_problems(exc)) from None
+    return intent.apply(session, pusher, args)
+
+
+def _problems(exc: ValidationError) -> str:
+    """The first few problems of the arguments, each naming its argument (never its value)."""
+    parts = []
+    for error in exc.errors()[:MAX_PROBLEMS]:
+        where = ".".join(str(part) for part in error.get("loc", ())) or "args"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    more = exc.error_count() - MAX_PROBLEMS
+    if more > 0:
+        parts.append(f"and {more} more problem(s)")
+    return "; ".join(parts)
+
+
+# -- intents ------------------------------------------------------------------------------------
+
+
+def _held_by(session: Session, *, tenancy: Tenancy, officer_id: uuid.UUID) -> bool:
+    """Whether the case is, or ever was, in the officer's caseload (a case reassigned after
+    the officer recorded something on it offline still takes what they recorded)."""
+    if tenancy.officer_id == officer_id:
+        return True
+    entered = session.execute(
+        select(ScopeEvent.seq)
+        .where(
+            ScopeEvent.officer_id == officer_id,
+            ScopeEvent.tenancy_id == tenancy.id,
+            ScopeEvent.kind == "enter",
+        )
+        .limit(1)
+    ).first()
+    return entered is not None
+
+
+def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionArgs) -> Outcome:
+    """``case_action.record@1``: add the action the device recorded, as a ``device`` action of
+    the pushing officer, numbered so that every device holding the case pulls it.
+
+    The case must exist and be (or have been) in the officer's caseload; the action must pass
+    ``check_action``, be dated no later than the store's today (a day's grace) and no earlier
+    than the tenancy. An action with the same id and the same content already here is applied
+    again without change (its change number answers); with other content it is rejected.
+    """
+    tenancy = session.get(Tenancy, args.tenancy_id)
+    if tenancy is None:
+        raise Rejected(
+            f"tenancy_id: the case {args.tenancy_id} is not known to the central store "
+            "(it may have been removed from the housing system); the action was not recorded"
+        )
+    if not _held_by(session, tenancy=tenancy, officer_id=pusher.officer_id):
+        raise Rejected(
+            f"tenancy_id: the case {tenancy.ref} is not and never was in your caseload; the "
+            "action was not recorded"
+        )
+    try:
+        check_action(code=args.code, on=args.on, until=args.until)
+    except ActionError as exc:
+        raise Rejected(str(exc)) from None
+    if args.on > pusher.today + DATE_GRACE:
+        raise Rejected(
+            f"on: {args.on.isoformat()} is after today ({pusher.today.isoformat()}) on the "
+            "central store; check the laptop's date"
+        )
+    if args.on < tenancy.start_date:
+        raise Rejected(
+            f"on: {args.on.isoformat()} is before the tenancy began "
+            f"({tenancy.start_date.isoformat()})"
+        )
+
+    ref = str(args.action_id)
+    existing = session.get(CaseAction, args.action_id)
+    if existing is not None:
+        if _same_action(existing, args, pusher.officer_id):
+            return Outcome("applied", existing.seq)
+        raise Rejected(
+            f"action_id: another action already has the id {args.action_id}; the action was "
+            "not recorded"
+        )
+    clash = session.execute(select(CaseAction.id).where(CaseAction.ref == ref)).first()
+    if clash is not None:
+        raise Rejected(f"action_id: another action already has the reference {ref}")
+    seq = sequence.reserve(session, 1)
+    session.add(
+        CaseAction(
+            id=args.action_id,
+            ref=ref,
+            tenancy_id=tenancy.id,
+            on_date=args.on,
+            code=args.code,
+            until=args.until,
+            note=args.note,
+            source="device",
+            officer_id=pusher.officer_id,
+            recorded_at=args.recorded_at,
+            seq=seq,
+        )
+    )
+    session.flush()
+    return Outcome("applied", seq)
+
+
+def _same_action(row: CaseAction, args: RecordCaseActionArgs, officer_id: uuid.UUID) -> bool:
+    return (
+        row.source == "device"
+        and row.tenancy_id == args.tenancy_id
+        and row.code == args.code
+        and row.on_date == args.on
+        and row.until == args.until
+        and row.note == args.note
+        and row.officer_id == officer_id
+        and row.recorded_at == args.recorded_at
+    )
+
+
+INTENTS: dict[str, Intent] = {
+    RECORD_CASE_ACTION: Intent(INTENT_ARGS[RECORD_CASE_ACTION], record_case_action),
+}
+"""Every intent this server applies, by versioned name."""
+
+
+__all__ = [
+    "INTENTS",
+    "Intent",
+    "Outcome",
+    "PushUnavailable",
+    "Pusher",
+    "Rejected",
+    "push_mutations",
+    "record_case_action",
+]
