@@ -185,21 +185,27 @@ def bench_worklist(*, cases: int, years: int, seed: int) -> None:
         try:
             started = time.perf_counter()
             line_count = _generate(store, cases=cases, years=years, seed=seed)
-            _line("synthetic caseload written", f"{line_count:,} ledger lines in "
-                  f"{time.perf_counter() - started:.1f} s")
+            _line(
+                "synthetic caseload written",
+                f"{line_count:,} ledger lines in {time.perf_counter() - started:.1f} s",
+            )
             policy = load_recovery_policy(path=resource_path("recovery-policy.toml"))
 
             started = time.perf_counter()
             with store.session() as session:
                 loaded = load_cases(session, today=AS_OF)
-            _line("load the caseload into facts (once per sync)",
-                  f"{(time.perf_counter() - started) * 1000:,.0f} ms")
+            _line(
+                "load the caseload into facts (once per sync)",
+                f"{(time.perf_counter() - started) * 1000:,.0f} ms",
+            )
 
             recompute = _timed(
                 lambda: build_worklist(loaded.values(), policy=policy, as_of=AS_OF), 7
             )
-            _line("worklist recompute (median / worst of 7)",
-                  f"{statistics.median(recompute):.0f} ms / {max(recompute):.0f} ms")
+            _line(
+                "worklist recompute (median / worst of 7)",
+                f"{statistics.median(recompute):.0f} ms / {max(recompute):.0f} ms",
+            )
             items = build_worklist(loaded.values(), policy=policy, as_of=AS_OF)
             due = sum(item.action_due for item in items)
             _line("cases with an action due today", f"{due:,} of {len(items):,}")
