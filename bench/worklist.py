@@ -45,8 +45,41 @@ def _generate(store, *, cases: int, years: int, seed: int) -> int:  # type: igno
 
     rng = random.Random(seed)
     first_monday = AS_OF - timedelta(days=AS_OF.weekday()) - timedelta(weeks=52 * years)
-    tenancies, people, lines, arrangements, actions = [], [], [], [], []
+    tenancies: list[dict] = []  # type: ignore[type-arg]
+    people: list[dict] = []  # type: ignore[type-arg]
+    lines: list[tuple] = []  # type: ignore[type-arg]
+    arrangements: list[dict] = []  # type: ignore[type-arg]
+    actions: list[dict] = []  # type: ignore[type-arg]
+    written = [0]
+
+    def flush() -> None:
+        ledger_rows = [
+            {
+                "id": uuid.uuid4(),
+                "tenancy_id": tenancy_id,
+                "ref": f"BL{written[0] + index:09d}",
+                "posted_on": posted_on,
+                "type": kind,
+                "amount_pence": amount,
+                "server_seq": written[0] + index + 1,
+            }
+            for index, (tenancy_id, posted_on, kind, amount) in enumerate(lines)
+        ]
+        with store.session() as session, session.begin():
+            session.execute(insert(Tenancy), tenancies)
+            session.execute(insert(Person), people)
+            session.execute(insert(LedgerEntry), ledger_rows)
+            if arrangements:
+                session.execute(insert(Arrangement), arrangements)
+            if actions:
+                session.execute(insert(CaseAction), actions)
+        written[0] += len(ledger_rows)
+        for pending in (tenancies, people, lines, arrangements, actions):
+            pending.clear()
+
     for n in range(cases):
+        if n and n % 500 == 0:
+            flush()  # in slices, so a whole council fits in memory while it is written
         tenancy_id = uuid.uuid4()
         rent = rng.randrange(7500, 16500)
         service = rng.choice([0, 0, 850, 1500])
@@ -130,27 +163,8 @@ def _generate(store, *, cases: int, years: int, seed: int) -> int:  # type: igno
                         "server_seq": n + 1,
                     }
                 )
-    ledger_rows = [
-        {
-            "id": uuid.uuid4(),
-            "tenancy_id": tenancy_id,
-            "ref": f"BL{index:09d}",
-            "posted_on": posted_on,
-            "type": kind,
-            "amount_pence": amount,
-            "server_seq": index + 1,
-        }
-        for index, (tenancy_id, posted_on, kind, amount) in enumerate(lines)
-    ]
-    with store.session() as session, session.begin():
-        session.execute(insert(Tenancy), tenancies)
-        session.execute(insert(Person), people)
-        session.execute(insert(LedgerEntry), ledger_rows)
-        if arrangements:
-            session.execute(insert(Arrangement), arrangements)
-        if actions:
-            session.execute(insert(CaseAction), actions)
-    return len(ledger_rows)
+    flush()
+    return written[0]
 
 
 def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
