@@ -462,8 +462,19 @@ class CaseWindow(QWidget):
             account.append("No payment on record")
         if summary.collection_rate_13w_pct is not None:
             account.append(f"paid {summary.collection_rate_13w_pct}% of the last 13 weeks' charges")
+        if summary.uc is not None:
+            uc = summary.uc
+            paid_to = "to us" if uc.source == "landlord" else "to the tenant"
+            late = " (late)" if uc.overdue else ""
+            account.append(
+                f"Universal Credit paid {paid_to} on {format_day(uc.last_uc_on)}, next expected "
+                f"{format_day(uc.next_uc_expected)}{late}"
+            )
         if advice.technical_arrears_pence:
-            account.append(f"{format_pence(advice.technical_arrears_pence)} is UC timing")
+            account.append(
+                f"{format_pence(advice.technical_arrears_pence)} of the balance is UC timing, "
+                "not debt"
+            )
         self.account_label.setText("; ".join(account))
 
         arrangements = []

@@ -384,3 +384,59 @@ def test_after_an_action_only_that_case_is_read_again(
     assert window.model.rowCount() == 30
     window.load_worklist()  # a full reload (after a sync) reads everything
     assert calls[-1] is None
+
+
+def test_a_uc_case_shows_the_next_uc_payment_and_the_timing_part(
+    qtbot: QtBot, store: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    """Issue 4: UC paid monthly in arrears shows the expected next payment and the timing."""
+    from app.models import LedgerEntry
+    from tests.ui.seed import add_case
+
+    uc_day = SEED_TODAY - timedelta(days=10)
+    with store.session() as session:
+        tenancy_id = add_case(
+            session,
+            ref="T000900",
+            address="9 Credit Row",
+            postcode="UC1 1UC",
+            weekly_rent_pence=10000,
+            people=[("Mx", "Robin", "Universal", True)],
+        )
+        monday = SEED_TODAY - timedelta(days=SEED_TODAY.weekday() + 7 * 8)
+        for week in range(9):
+            session.add(
+                LedgerEntry(
+                    tenancy_id=tenancy_id,
+                    ref=f"UCR{week}",
+                    posted_on=monday + timedelta(weeks=week),
+                    type="RENT",
+                    amount_pence=10000,
+                )
+            )
+        for n, day in enumerate((uc_day - timedelta(days=31), uc_day)):
+            session.add(
+                LedgerEntry(
+                    tenancy_id=tenancy_id,
+                    ref=f"UCP{n}",
+                    posted_on=day,
+                    type="UC",
+                    amount_pence=-43333,
+                )
+            )
+        session.commit()
+    seed_officer(store)
+    main = MainWindow(
+        store=store,
+        runner=inline_runner,
+        prompts=prompts,
+        sync_fn=no_sync,
+        today=lambda: SEED_TODAY,
+    )
+    qtbot.addWidget(main)
+    main.show()
+    case = open_ref(main, "T000900")
+    text = case.account_label.text()
+    assert f"Universal Credit paid to us on {uc_day.day} " in text
+    assert "next expected" in text
+    assert "of the balance is UC timing, not debt" in text
