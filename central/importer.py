@@ -40,7 +40,6 @@ for the duration (process-wide; it is restored afterwards).
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import os
 import re
@@ -48,7 +47,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -57,8 +55,10 @@ from typing import Any, TextIO, cast
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.domain import arrangement_watch, recovery, rent_account
 from app.domain.case_actions import ActionError, check_action
 from app.domain.money import AmountError, parse_pounds
+from app.sync.gcpause import cyclic_gc_paused
 from central import sequence
 from central.models import (
     Arrangement,
@@ -81,35 +81,11 @@ ARRANGEMENTS = "arrangements.csv"
 ACTIONS = "actions.csv"
 _FILE_ORDER = {TENANCIES: 0, TENANTS: 1, TRANSACTIONS: 2, ARRANGEMENTS: 3, ACTIONS: 4}
 
-TENURES = frozenset(
-    {
-        "secure",
-        "introductory",
-        "flexible",
-        "assured",
-        "assured_shorthold",
-        "starter",
-        "licence",
-        "garage",
-    }
-)
-LEDGER_TYPES = frozenset(
-    {
-        "RENT",
-        "SERVICE",
-        "COURT_COSTS",
-        "RECHARGE",
-        "PAYMENT",
-        "HB",
-        "UC",
-        "DHP",
-        "ADJUSTMENT",
-        "WRITE_OFF",
-        "REFUND",
-    }
-)
+# One vocabulary with the rules that read these values (app.domain).
+TENURES = frozenset(recovery.TENURES)
+LEDGER_TYPES = rent_account.LINE_TYPES
 ARRANGEMENT_KINDS = frozenset({"informal", "court_order"})
-FREQUENCIES = frozenset({"weekly", "fortnightly", "four_weekly", "monthly"})
+FREQUENCIES = frozenset(arrangement_watch.FREQUENCIES)
 STATUSES = frozenset({"live", "cancelled"})
 RENT_WEEKS = {"52": 52, "50": 50, "48": 48}
 
@@ -942,21 +918,8 @@ def import_export(
     folder = Path(directory)
     if not folder.is_dir():
         raise ImportRejected([ImportIssue(str(folder), 0, "-", "not a folder")])
-    with _gc_paused():
+    with cyclic_gc_paused():  # millions of small objects, none of them in a cycle
         return _import_folder(engine, folder, progress)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an import makes millions of small objects and
-    none of them cycles, and collecting over and over would more than double its time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import_folder(engine: Engine, folder: Path, progress: Progress | None) -> ImportSummary:
