@@ -5,7 +5,8 @@
 - no command: start the GUI (PySide6 is imported only then, so ``--help`` and the headless
   commands work on a machine with no display and no Qt);
 - ``signin --server URL --user NAME [--password-file FILE]``: enrol this device;
-- ``sync``: one sync cycle, with a one-line summary;
+- ``sync``: one sync cycle (push the changes made here, pull, check), with a one-line
+  summary;
 - ``report balances --format csv``: the balances of the caseload on this device;
 - ``report worklist [--as-of DATE] [--format json|csv] [--policy FILE]``: every case with its
   next recommended action, computed from this laptop's data alone.
@@ -175,7 +176,8 @@ def _sync(args: argparse.Namespace) -> int:
     check = {True: "ok", False: "MISMATCH", None: "skipped"}[summary.check_ok]
     kind = "bootstrap" if summary.bootstrapped else "update"
     print(
-        f"Synced ({kind}): {summary.pages} page(s), {summary.tenancies} tenancies, "
+        f"Synced ({kind}): pushed {summary.pushed} change(s) ({summary.rejected} rejected); "
+        f"pulled {summary.pages} page(s), {summary.tenancies} tenancies, "
         f"{summary.people} people, {summary.ledger_lines} ledger lines, "
         f"{summary.arrangements} arrangements, {summary.actions} case actions, "
         f"{summary.removed} removed; cursor {summary.cursor}; check {check}."

@@ -14,6 +14,9 @@ Invariants:
   server acknowledges the mutation, clears ``pending``. So ``tenancy_id`` is deliberately not a
   foreign key: a pending action outlives its case leaving this officer's scope until it is
   pushed (it still reaches the case on the server), and survives a re-bootstrap.
+- an action the server rejected stays visible on its case, not pending, with ``sync_problem``
+  saying why (so nothing is silently lost); it survives a re-bootstrap (the server does not
+  hold it, so the pull cannot bring it back), and goes when its case leaves the device.
 
 Threading: plain ORM entities; a Session belongs to one thread.
 """
@@ -70,3 +73,5 @@ class CaseAction(IdMixin, Base):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pending: Mapped[bool] = mapped_column(default=False)
     server_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Why the central store refused this action (None unless it did); see the module.
+    sync_problem: Mapped[str | None] = mapped_column(Text)

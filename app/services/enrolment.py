@@ -163,7 +163,7 @@ def sign_in(
                 raise SignInRefused(_pending_message(old, int(waiting)))
             from app.sync.pull import wipe_caseload
 
-            wipe_caseload(session)
+            wipe_caseload(session, keep_rejected=False)
         if row is None:
             row = SyncState(id=1, device_id=device_id, cursor=0)
             session.add(row)

@@ -1,6 +1,11 @@
-"""One sync cycle: pull every page after the cursor, then check the copy against the server.
+"""One sync cycle: push the outbox, pull every page after the cursor, then check the copy
+against the server (``shared/DESIGN.md``: "A cycle is push, pull, then a count/hash check").
 
-``run_sync`` pulls pages until ``has_more`` is false, each page and its cursor committed in one
+``run_sync`` first pushes the outbox (``app.sync.push``): in ``device_seq`` order, in batches,
+each batch's answers applied in one local transaction; the first failure stops the whole cycle
+with the unsent mutations still queued, in order, for the next one (nothing is pulled then).
+A mutation the server rejected leaves the outbox too, its action marked with the reason.
+Then it pulls pages until ``has_more`` is false, each page and its cursor committed in one
 local transaction (so an interruption — a dropped connection, a crash, a progress callback
 that raises — resumes from the last committed page with nothing duplicated). A page answering
 ``reset_required``, or a changed server epoch, wipes the caseload tables and the cursor (the
@@ -8,21 +13,21 @@ outbox is kept) and bootstraps again. Then ``GET /sync/check``: when the server'
 ours, its counts and balance must equal the local copy's; a mismatch re-bootstraps once and
 checks again. If the server kept moving, the check is skipped (``check_ok`` is None).
 
-Push is not part of this cycle yet (the device makes no mutations that sync so far).
-
 Threading: blocking; run it off the GUI thread. ``progress(done, total, message)`` is called on
-the calling (worker) thread after each committed page, so it must not touch Qt widgets; it may
-raise to stop the sync (everything committed so far stays).
+the calling (worker) thread after each committed batch pushed and each committed page pulled,
+so it must not touch Qt widgets; it may raise to stop the sync (everything committed so far
+stays).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app import __version__
 from app.models import Arrangement, CaseAction, LedgerEntry, Person, SyncState, Tenancy
@@ -31,6 +36,7 @@ from app.store.database import LocalStore
 from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
 from app.sync.protocol import PullPage, ScopeCheck
 from app.sync.pull import apply_page, sync_state, wipe_caseload
+from app.sync.push import Answered, PushedOutbox, push_outbox
 
 Progress = Callable[[int, "int | None", str], None]
 
@@ -41,7 +47,11 @@ CHECK_ROUNDS = 3
 
 @dataclass(frozen=True)
 class SyncSummary:
-    """What a sync cycle did; screens refresh the tenancies in ``changed_tenancy_ids``."""
+    """What a sync cycle did; screens refresh the tenancies in ``changed_tenancy_ids``.
+
+    ``pushed`` is how many outbox mutations the server answered (they left the outbox);
+    ``rejected`` how many of those it refused (their actions carry the reason).
+    """
 
     pages: int
     tenancies: int
@@ -54,6 +64,8 @@ class SyncSummary:
     changed_tenancy_ids: frozenset[uuid.UUID]
     arrangements: int = 0
     actions: int = 0
+    pushed: int = 0
+    rejected: int = 0
 
 
 @dataclass
@@ -72,6 +84,7 @@ class _Cycle:
     bootstrapped: bool = False
     resets: int = 0
     changed: set[uuid.UUID] = field(default_factory=set)
+    pushed: PushedOutbox = field(default_factory=PushedOutbox)
     # The server's check, asked for while the last page of a pull is applied (see verify).
     check_ahead: Future[ScopeCheck] | None = None
 
@@ -85,6 +98,38 @@ class _Cycle:
         with self.store.session() as session, session.begin():
             self.changed |= wipe_caseload(session, epoch=epoch)
         self.bootstrapped = True
+
+    def push_all(self, *, officer_id: uuid.UUID, device_id: uuid.UUID | None) -> None:
+        """Send the whole outbox (``app.sync.push``); a rejection is audited in the batch's
+        transaction (ids only: the reason is kept on the action, not in the audit log)."""
+
+        def audit(session: Session, answered: Sequence[Answered]) -> None:
+            for item in answered:
+                if item.result.status == "rejected":
+                    record_event(
+                        session,
+                        event="sync.mutation_rejected",
+                        officer_id=officer_id,
+                        device_id=device_id,
+                        entity_type="tenancy" if item.tenancy_id else None,
+                        entity_id=item.tenancy_id,
+                        detail={"mutation_id": item.mutation_id, "intent": item.intent[:60]},
+                    )
+
+        def progress(sent: int, total: int) -> None:
+            if self.progress is not None:
+                self.progress(sent, total, f"Sent {sent:,} of {total:,} changes")
+
+        try:
+            push_outbox(
+                store=self.store,
+                client=self.client,
+                progress=progress,
+                on_batch=audit,
+                into=self.pushed,
+            )
+        finally:
+            self.changed |= self.pushed.changed_tenancy_ids
 
     def pull_all(self) -> int:
         """Pull until the server has nothing more; returns the final cursor.
@@ -173,8 +218,9 @@ class _Cycle:
     def local_check(self) -> tuple[int, ScopeCheck]:
         """The local copy's counts, comparable with the server's ``ScopeCheck``.
 
-        Actions count when the server holds them: every action not pending, and a pending one
-        the server has already sent back (``server_seq`` set), on a case held here.
+        Actions count when the server holds them (``server_seq`` set: pulled, acknowledged by
+        a push, or a pending one the server has already sent back), on a case held here; not
+        an action waiting to be pushed, nor one the server rejected.
         """
         with self.store.session() as session:
             cursor = sync_state(session).cursor
@@ -190,7 +236,7 @@ class _Cycle:
                 select(func.count())
                 .select_from(CaseAction)
                 .join(Tenancy, Tenancy.id == CaseAction.tenancy_id)
-                .where(or_(CaseAction.pending.is_(False), CaseAction.server_seq > 0))
+                .where(CaseAction.server_seq > 0)
             ).scalar_one()
         return cursor, ScopeCheck(
             cursor=cursor,
@@ -239,7 +285,8 @@ def run_sync(
     client: SyncClient | None = None,
     page_limit: int | None = None,
 ) -> SyncSummary:
-    """One pull cycle and its check. Raises ``SyncError`` subclasses with messages for people."""
+    """One cycle: push, pull and the check. Raises ``SyncError`` subclasses with messages for
+    people (what was committed before the error stays: pushed batches, pulled pages)."""
     with store.session() as session:
         state = session.get(SyncState, 1)
         officer_id = state.officer_id if state else None
@@ -254,6 +301,7 @@ def run_sync(
         http.token = token
     cycle = _Cycle(store=store, client=http, progress=progress, page_limit=page_limit)
     try:
+        cycle.push_all(officer_id=officer_id, device_id=device_id)
         cycle.pull_all()
         check_ok = cycle.verify()
     except SyncError as exc:
@@ -263,14 +311,33 @@ def run_sync(
                 event="sync.failed",
                 officer_id=officer_id,
                 device_id=device_id,
-                detail={"error": type(exc).__name__, "pages": cycle.pages},
+                detail={
+                    "error": type(exc).__name__,
+                    "pages": cycle.pages,
+                    "pushed": cycle.pushed.pushed,
+                },
             )
         raise
     finally:
         if own_client:
             http.close()
+    pushed = cycle.pushed
     with store.session() as session, session.begin():
         cursor = sync_state(session).cursor
+        if pushed.pushed:
+            record_event(
+                session,
+                event="sync.pushed",
+                officer_id=officer_id,
+                device_id=device_id,
+                detail={
+                    "batches": pushed.batches,
+                    "pushed": pushed.pushed,
+                    "applied": pushed.applied,
+                    "conflicts": pushed.conflicts,
+                    "rejected": pushed.rejected,
+                },
+            )
         record_event(
             session,
             event="sync.pulled",
@@ -301,4 +368,6 @@ def run_sync(
         changed_tenancy_ids=frozenset(cycle.changed),
         arrangements=cycle.arrangements,
         actions=cycle.actions,
+        pushed=pushed.pushed,
+        rejected=pushed.rejected,
     )

@@ -44,6 +44,8 @@ from app.sync.protocol import (
     ErrorBody,
     Health,
     PullPage,
+    PushRequest,
+    PushResponse,
     ScopeCheck,
     SignInRequest,
     SignInResponse,
@@ -143,6 +145,25 @@ class SyncClient:
 
     def check(self) -> ScopeCheck:
         return self._call("GET", "/sync/check", ScopeCheck)
+
+    def push(self, request: PushRequest) -> PushResponse:
+        """Send a batch of outbox mutations; the server answers each (``app.sync.push``).
+
+        A server without the push route (older than this app) answers 404: that is a
+        ``ServerError`` saying the central store needs updating.
+        """
+        try:
+            return self._call("POST", "/sync/push", PushResponse, content=request.model_dump_json())
+        except ServerError as exc:
+            if exc.status != 404:
+                raise
+            raise ServerError(
+                f"The central store at {self.server_url} does not take changes from devices "
+                "yet: it needs updating. Your changes are kept on this laptop and are sent "
+                "once it is updated.",
+                code=exc.code,
+                status=exc.status,
+            ) from exc
 
     # -- plumbing ----------------------------------------------------------------------------
     def _call(

@@ -12,7 +12,10 @@ Invariants:
   (see ``app.models.recovery``); when the server sends a row with its id, only its
   ``server_seq`` is noted;
 - :func:`wipe_caseload` empties the caseload tables and the cursor for a re-bootstrap, keeping
-  the outbox and pending actions (unsent work is never lost) and the device's enrolment.
+  the outbox and pending actions (unsent work is never lost) and the device's enrolment, and
+  also the actions the server rejected (``sync_problem``): the server does not hold them, so
+  the bootstrap could not bring them back. A rejected action does go with its case when the
+  case leaves scope.
 
 Each page field is one entry of :data:`STREAMS` (the page's list and the local table it fills),
 mirroring ``central.pull.STREAMS``. Rows are written with one executemany per table of an
@@ -35,7 +38,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Table, Uuid, case, delete, select
+from sqlalchemy import Column, ColumnElement, Table, Uuid, and_, case, delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -72,7 +75,9 @@ class Stream:
     ``seq``, which is kept as ``server_seq``. ``insert_only`` are columns the wire does not
     carry, set on insert and never changed by a pull. When ``protect`` names a boolean column,
     a local row where it is true keeps its fields when the server sends that id (only
-    ``server_seq`` is noted) and is never deleted by a pull.
+    ``server_seq`` is noted) and is never deleted by a pull. When ``keep_on_wipe`` names a
+    nullable column, a row where it is set survives :func:`wipe_caseload` (but not its case
+    leaving scope).
     """
 
     field: str
@@ -80,6 +85,7 @@ class Stream:
     wire: type[WireModel]
     insert_only: tuple[tuple[str, Any], ...] = ()
     protect: str | None = None
+    keep_on_wipe: str | None = None
 
     @property
     def table(self) -> Table:
@@ -92,13 +98,27 @@ class Stream:
             return self.table.c.id.is_not(None)
         return self.table.c[self.protect].is_(False)
 
+    def wipeable(self, *, everything: bool = False) -> ColumnElement[bool]:
+        """Rows a re-bootstrap may delete: those a pull may, less those kept on a wipe (with
+        ``everything``, all rows the pull may delete)."""
+        if self.keep_on_wipe is None or everything:
+            return self.removable()
+        return and_(self.removable(), self.table.c[self.keep_on_wipe].is_(None))
+
 
 TENANCIES = Stream("tenancies", Tenancy, TenancyRow)
 CHILDREN = (
     Stream("people", Person, PersonRow),
     Stream("ledger", LedgerEntry, LedgerRow),
     Stream("arrangements", Arrangement, ArrangementRow),
-    Stream("actions", CaseAction, ActionRow, insert_only=(("pending", False),), protect="pending"),
+    Stream(
+        "actions",
+        CaseAction,
+        ActionRow,
+        insert_only=(("pending", False),),
+        protect="pending",
+        keep_on_wipe="sync_problem",
+    ),
 )
 STREAMS = (TENANCIES, *CHILDREN)
 
@@ -285,12 +305,15 @@ def apply_page(session: Session, page: PullPage) -> AppliedPage:
     )
 
 
-def wipe_caseload(session: Session, *, epoch: str | None = None) -> frozenset[uuid.UUID]:
-    """Empty the caseload tables and the cursor (the outbox and pending actions stay); returns
-    the ids of the tenancies removed."""
+def wipe_caseload(
+    session: Session, *, epoch: str | None = None, keep_rejected: bool = True
+) -> frozenset[uuid.UUID]:
+    """Empty the caseload tables and the cursor (the outbox and pending actions stay, and with
+    ``keep_rejected`` the actions the server rejected); returns the ids of the tenancies
+    removed. Signing in as another officer passes ``keep_rejected=False``."""
     ids = frozenset(session.execute(select(Tenancy.id)).scalars())
     for stream in reversed(CHILDREN):
-        session.execute(delete(stream.table).where(stream.removable()))
+        session.execute(delete(stream.table).where(stream.wipeable(everything=not keep_rejected)))
     session.execute(delete(Tenancy))
     state = sync_state(session)
     state.cursor = 0

@@ -233,25 +233,34 @@ def test_server_down_is_offline_and_leaves_the_copy_alone(
 def test_changed_epoch_rebootstraps_and_keeps_the_outbox(
     central: RunningCentral, store: LocalStore
 ) -> None:
+    """The push runs before the pull, so the outbox is usually empty when a re-bootstrap
+    comes; here a change is queued while the sync runs (after its push), and the server was
+    restored from backup meanwhile: the re-bootstrap keeps that change queued."""
     seed_council(central.engine, officers=["alice"], cases_per_officer=2)
     alice = officer_id(central.engine, "alice")
     sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
     run_sync(store=store)
-    with store.session() as session, session.begin():
-        session.add(
-            OutboxMutation(
-                device_seq=1,
-                intent="note.add@1",
-                args={"text": "x"},
-                entity_ids=[],
-                device_time=utcnow(),
+
+    def queue_one_while_syncing(done: int, total: int | None, message: str) -> None:
+        with store.session() as session, session.begin():
+            if session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one():
+                return
+            session.add(
+                OutboxMutation(
+                    device_seq=1,
+                    intent="note.add@1",
+                    args={"text": "x"},
+                    entity_ids=[],
+                    device_time=utcnow(),
+                )
             )
-        )
+
     with Session(central.engine) as session, session.begin():  # a restore from backup
         session.execute(update(Meta).where(Meta.key == "epoch").values(value=uuid.uuid4().hex))
-    summary = run_sync(store=store)
+    summary = run_sync(store=store, progress=queue_one_while_syncing)
     assert summary.bootstrapped
     assert summary.check_ok is True
+    assert summary.pushed == 0
     assert local_balances(store) == server_balances(central.engine, alice)
     with store.session() as session:
         assert session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one() == 1

@@ -1,0 +1,280 @@
+"""The push side of sync on the device: the outbox sent in order, each answer applied once.
+
+:func:`push_outbox` reads the outbox in ``device_seq`` order, ``batch_size`` mutations at a
+time, sends each batch (``POST /sync/push``) and applies the answers of a batch in ONE local
+transaction: every answered mutation leaves the outbox, and its intent's result handler
+(:data:`RESULT_HANDLERS`) updates what the mutation changed locally. For
+``case_action.record@1``:
+
+- ``applied`` (or ``conflict``): the action is no longer pending and notes the change number
+  the server gave it (``server_seq``); if its case is no longer on this device (it left the
+  officer's scope while the action waited), the action goes too: the server holds it on the
+  case, and a later pull brings it to whichever device holds the case;
+- ``rejected``: the action stays visible on its case, not pending, with the server's reason in
+  ``sync_problem`` (nothing is silently lost); if its case is no longer here, it goes.
+
+Invariants:
+
+- an outbox row is removed only once the server has answered it (applied, conflict or
+  rejected); a batch whose reply does not answer exactly the mutations sent is a ``BadReply``
+  and nothing of it is applied;
+- order is kept: the first failure of a batch (``Offline``, ``ServerError``, ...) stops the
+  push, with every batch before it committed and this one and all later ones still in the
+  outbox, to be sent again in the same order (the server answers a mutation it already handled
+  with its stored result, so a lost reply costs nothing);
+- a row that cannot even be put on the wire (damaged on this laptop) is rejected here with a
+  reason, in the same transaction as its batch, so the queue never wedges.
+
+Threading: blocking (network, then one local transaction per batch); run it off the GUI
+thread. The client is used by the calling thread only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.models import CaseAction, OutboxMutation, Tenancy
+from app.sync.errors import BadReply
+from app.sync.intents import RECORD_CASE_ACTION
+from app.sync.protocol import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
+
+if TYPE_CHECKING:
+    from app.store.database import LocalStore
+    from app.sync.client import SyncClient
+
+ResultHandler = Callable[[Session, OutboxMutation, MutationResult], "uuid.UUID | None"]
+"""Applies one answer to what the mutation changed locally; returns the tenancy it touched."""
+
+Progress = Callable[[int, int], None]
+"""``progress(sent, total)`` after each committed batch."""
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One outbox mutation and the answer it got (from the server or, if damaged, from here)."""
+
+    mutation_id: uuid.UUID
+    device_seq: int
+    intent: str
+    result: MutationResult
+    tenancy_id: uuid.UUID | None
+
+
+@dataclass
+class PushedOutbox:
+    """What a push did: mutations answered (``pushed``) and of those how many were applied,
+    conflicted or rejected; the tenancies whose actions changed state."""
+
+    batches: int = 0
+    pushed: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    changed_tenancy_ids: set[uuid.UUID] = field(default_factory=set)
+
+    def add(self, answered: Sequence[Answered]) -> None:
+        self.batches += 1
+        for item in answered:
+            self.pushed += 1
+            status = item.result.status
+            self.applied += status == "applied"
+            self.conflicts += status == "conflict"
+            self.rejected += status == "rejected"
+            if item.tenancy_id is not None:
+                self.changed_tenancy_ids.add(item.tenancy_id)
+
+
+def pending_count(session: Session) -> int:
+    """How many mutations wait in the outbox."""
+    return int(session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one())
+
+
+def push_outbox(
+    *,
+    store: LocalStore,
+    client: SyncClient,
+    batch_size: int = MAX_PUSH_BATCH,
+    progress: Progress | None = None,
+    on_batch: Callable[[Session, Sequence[Answered]], None] | None = None,
+    into: PushedOutbox | None = None,
+) -> PushedOutbox:
+    """Send the whole outbox, batch by batch, in ``device_seq`` order (see the module).
+
+    ``on_batch(session, answered)`` runs inside each batch's local transaction (for the audit
+    log). Counts go to ``into`` (a new ``PushedOutbox`` by default), batch by batch, so a caller
+    still knows what was done when a later batch fails. Raises ``SyncError`` subclasses;
+    batches committed before the error stay committed.
+    """
+    if not 1 <= batch_size <= MAX_PUSH_BATCH:
+        raise ValueError(f"batch_size must be between 1 and {MAX_PUSH_BATCH}")
+    summary = into if into is not None else PushedOutbox()
+    with store.session() as session:
+        total = pending_count(session)
+    after = 0
+    while True:
+        with store.session() as session:
+            rows = list(
+                session.scalars(
+                    select(OutboxMutation)
+                    .where(OutboxMutation.device_seq > after)
+                    .order_by(OutboxMutation.device_seq)
+                    .limit(batch_size)
+                )
+            )
+            session.expunge_all()
+        if not rows:
+            return summary
+        after = rows[-1].device_seq
+        sendable, damaged = _wire_batch(rows)
+        results: dict[uuid.UUID, MutationResult] = dict(damaged)
+        if sendable:
+            reply = client.push(PushRequest(mutations=sendable))
+            results.update(_answers(sendable, reply.results, client.server_url))
+        with store.session() as session, session.begin():
+            answered = apply_results(session, rows, results)
+            if on_batch is not None:
+                on_batch(session, answered)
+        summary.add(answered)
+        if progress is not None:
+            progress(summary.pushed, max(total, summary.pushed))
+        if len(rows) < batch_size:
+            return summary
+
+
+def _wire_batch(
+    rows: Sequence[OutboxMutation],
+) -> tuple[list[MutationIn], list[tuple[uuid.UUID, MutationResult]]]:
+    """The rows as wire mutations, and a local rejection for each row that cannot be one."""
+    sendable: list[MutationIn] = []
+    damaged: list[tuple[uuid.UUID, MutationResult]] = []
+    for row in rows:
+        try:
+            sendable.append(
+                MutationIn.model_validate(
+                    {
+                        "mutation_id": row.id,
+                        "device_seq": row.device_seq,
+                        "intent": row.intent,
+                        "args": row.args,
+                        "entity_ids": row.entity_ids,  # UUIDs as text
+                        "base_version": row.base_version,
+                        "before": row.before,
+                        "device_time": row.device_time,
+                    }
+                )
+            )
+        except ValidationError as exc:
+            fields = ", ".join(
+                sorted({str(error["loc"][0]) for error in exc.errors() if error.get("loc")})
+            )
+            reason = (
+                f"{fields or 'change'}: this change is damaged on the laptop and cannot be "
+                "sent to the central store"
+            )
+            damaged.append(
+                (row.id, MutationResult(mutation_id=row.id, status="rejected", reason=reason))
+            )
+    return sendable, damaged
+
+
+def _answers(
+    sent: Sequence[MutationIn], results: Sequence[MutationResult], where: str
+) -> dict[uuid.UUID, MutationResult]:
+    """The server's results by mutation id: exactly one for each mutation sent, or BadReply."""
+    answers = {result.mutation_id: result for result in results}
+    wanted = {mutation.mutation_id for mutation in sent}
+    if len(answers) != len(results) or set(answers) != wanted:
+        raise BadReply(
+            f"The central store at {where} did not answer exactly the changes sent "
+            f"({len(results)} answer(s) for {len(sent)} change(s)); nothing of its answer was "
+            "used and the changes stay queued. Try again later."
+        )
+    return answers
+
+
+def apply_results(
+    session: Session,
+    rows: Sequence[OutboxMutation],
+    results: dict[uuid.UUID, MutationResult],
+) -> list[Answered]:
+    """Apply the answers to ``rows`` in the caller's transaction: each answered row leaves
+    the outbox and its intent's handler updates what it changed. Rows without an answer stay.
+    Returns the answered rows in ``device_seq`` order."""
+    answered: list[Answered] = []
+    for row in sorted(rows, key=_by_device_seq):
+        result = results.get(row.id)
+        if result is None:
+            continue
+        handler = RESULT_HANDLERS.get(row.intent)
+        tenancy_id = handler(session, row, result) if handler is not None else None
+        session.execute(delete(OutboxMutation).where(OutboxMutation.id == row.id))
+        answered.append(Answered(row.id, row.device_seq, row.intent, result, tenancy_id))
+    return answered
+
+
+def _by_device_seq(row: OutboxMutation) -> int:
+    return row.device_seq
+
+
+# -- result handlers, by intent -----------------------------------------------------------------
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _action_id(row: OutboxMutation) -> uuid.UUID | None:
+    """The action a ``case_action.record`` mutation recorded: its ``action_id`` argument, or
+    (arguments damaged) its first entity id."""
+    args = row.args if isinstance(row.args, dict) else {}
+    found = _uuid_or_none(args.get("action_id"))
+    if found is None and isinstance(row.entity_ids, list) and row.entity_ids:
+        found = _uuid_or_none(row.entity_ids[0])
+    return found
+
+
+def case_action_result(
+    session: Session, row: OutboxMutation, result: MutationResult
+) -> uuid.UUID | None:
+    """``case_action.record@1``: the action is acknowledged (see the module)."""
+    action_id = _action_id(row)
+    action = session.get(CaseAction, action_id) if action_id is not None else None
+    if action is None:
+        return None
+    action.pending = False
+    if result.status == "rejected":
+        action.sync_problem = result.reason or "The central store refused this action."
+    else:
+        action.sync_problem = None
+        if result.seq is not None:
+            action.server_seq = result.seq
+    tenancy_id = action.tenancy_id
+    if session.get(Tenancy, tenancy_id) is None:
+        session.delete(action)  # its case left this device: the server's copy is the one
+    session.flush()
+    return tenancy_id
+
+
+RESULT_HANDLERS: dict[str, ResultHandler] = {RECORD_CASE_ACTION: case_action_result}
+"""What each intent's answer changes locally; an intent without one only leaves the outbox."""
+
+
+__all__ = [
+    "RESULT_HANDLERS",
+    "Answered",
+    "PushedOutbox",
+    "apply_results",
+    "case_action_result",
+    "pending_count",
+    "push_outbox",
+]
