@@ -142,3 +142,58 @@ def test_upgrade_from_0001_keeps_the_data_and_pulls_the_scope_again(tmp_path):
         )
         assert len(session.scalars(select(OutboxMutation)).all()) == 1
     store.close()
+
+
+def test_upgrade_from_0002_keeps_actions_and_the_outbox(tmp_path):
+    """0003 adds ``case_action.sync_problem`` (why the server refused an action): every action
+    held, pending or not, and every queued mutation stay as they were, with no problem noted."""
+    import uuid
+    from datetime import date
+
+    from alembic import command
+    from sqlalchemy import inspect, select
+
+    from app.models import CaseAction, OutboxMutation
+    from app.models.types import utcnow
+
+    store = open_local_store(tmp_path)
+    with store.engine.begin() as connection:
+        command.downgrade(schema._config(connection), "0002")
+    with store.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("case_action")}
+    assert "sync_problem" not in columns
+    pending_id, pulled_id = uuid.uuid4(), uuid.uuid4()
+    recorded_at = utcnow()
+    with store.engine.begin() as connection:
+        for action_id, pending, seq in ((pending_id, True, 0), (pulled_id, False, 42)):
+            connection.exec_driver_sql(
+                "INSERT INTO case_action (id, tenancy_id, ref, on_date, code, until, note, "
+                "source, officer_id, recorded_at, pending, server_seq) "
+                "VALUES (?, ?, ?, '2025-02-03', 'visit', NULL, 'n', 'device', NULL, NULL, ?, ?)",
+                (action_id.hex, uuid.uuid4().hex, str(action_id), pending, seq),
+            )
+    with store.session() as session, session.begin():
+        session.add(
+            OutboxMutation(
+                device_seq=1,
+                intent="case_action.record@1",
+                args={"action_id": str(pending_id)},
+                entity_ids=[str(pending_id)],
+                device_time=recorded_at,
+            )
+        )
+    store.close()
+
+    store = open_local_store(tmp_path)
+    with store.engine.connect() as connection:
+        assert schema.current_revision(connection) == schema.head_revision()
+    with store.session() as session:
+        actions = {a.id: a for a in session.scalars(select(CaseAction))}
+        assert {a: (r.pending, r.server_seq, r.sync_problem) for a, r in actions.items()} == {
+            pending_id: (True, 0, None),
+            pulled_id: (False, 42, None),
+        }
+        assert actions[pending_id].on_date == date(2025, 2, 3)
+        [queued] = session.scalars(select(OutboxMutation)).all()
+        assert queued.args == {"action_id": str(pending_id)}
+    store.close()

@@ -366,3 +366,9 @@ def server_counts(engine: Engine, officer: uuid.UUID) -> tuple[int, int, int]:
                 .where(LedgerEntry.tenancy_id.in_(scope))
             ).scalar_one(),
         )
+
+
+def central_actions_count(engine: Engine) -> int:
+    """How many case actions the central store holds, in or out of anyone's scope."""
+    with Session(engine) as session:
+        return int(session.execute(select(func.count()).select_from(CaseAction)).scalar_one())

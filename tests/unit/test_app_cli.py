@@ -225,3 +225,54 @@ def test_server_down_after_signin_says_cannot_reach(
 def test_bad_usage_is_status_2() -> None:
     assert run_app("no-such-command").returncode == 2
     assert run_app("report", "balances", "--format", "pdf").returncode == 2
+
+
+def test_sync_pushes_an_action_recorded_offline_and_says_so(
+    central: RunningCentral, tmp_path: Path, password_file: Path
+) -> None:
+    from datetime import date
+
+    import keyring
+    from keyring.backends import fail
+
+    from app.services.actions import record_action
+    from app.store.database import open_local_store
+    from tests.sync.central_seed import central_actions_count
+
+    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=2)
+    device = tmp_path / "device"
+    signin = run_app(
+        "signin",
+        "--server",
+        central.url,
+        "--user",
+        "alice",
+        "--password-file",
+        str(password_file),
+        data_dir=device,
+    )
+    assert signin.returncode == 0, signin.stderr
+    first = run_app("sync", data_dir=device)
+    assert first.returncode == 0, first.stderr
+    assert "pushed 0 change(s) (0 rejected)" in first.stdout
+
+    # Record an action offline, in this process, with the same demo key file as the app.
+    keyring.set_keyring(fail.Keyring())  # the fixture puts the memory keyring back
+    store = open_local_store(device, allow_demo_files=True)
+    with store.session() as session, session.begin():
+        record_action(
+            session,
+            tenancy_id=seeded["alice"][0].tenancy_id,
+            code="visit",
+            on=date(2025, 2, 3),
+            today=date(2025, 2, 3),
+        )
+    store.close()
+    before = central_actions_count(central.engine)
+
+    sync = run_app("sync", data_dir=device)
+    assert sync.returncode == 0, sync.stderr
+    assert len(sync.stdout.strip().splitlines()) == 1
+    assert "pushed 1 change(s) (0 rejected)" in sync.stdout
+    assert "check ok" in sync.stdout
+    assert central_actions_count(central.engine) == before + 1
