@@ -151,7 +151,8 @@ class StatementLine:
 
 @dataclass(frozen=True, slots=True)
 class ActionLine:
-    """An action on the case; ``pending`` while it waits to reach the central store."""
+    """An action on the case; ``pending`` while it waits to reach the central store;
+    ``sync_problem`` says why the central store refused it (None unless it did)."""
 
     id: uuid.UUID
     on: date
@@ -162,6 +163,7 @@ class ActionLine:
     note: str
     source: str
     pending: bool
+    sync_problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ def open_case(
                 note=row.note or "",
                 source=row.source,
                 pending=row.pending,
+                sync_problem=row.sync_problem,
             )
         )
 

@@ -22,10 +22,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, CaseAction, OutboxMutation, Tenancy
-from app.paths import data_dir
+from app.paths import data_dir, resource_path
 from app.services.actions import record_action
+from app.services.case_file import open_case
 from app.services.enrolment import SignInRefused, sign_in
 from app.services.sync import run_sync
+from app.services.worklist import load_recovery_policy
 from app.store.database import LocalStore, open_local_store
 from app.sync.client import BadReply, Offline, ServerError, SyncClient
 from app.sync.pull import apply_page
@@ -281,10 +283,15 @@ def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
     assert problems[unknown_case] is not None
     assert problems[unknown_case].startswith("tenancy_id: the case")
     assert "not known to the central store" in problems[unknown_case]
-    with store.session() as session:
+    with store.session() as session, session.begin():
         rejected = session.scalars(
             select(AuditEvent).where(AuditEvent.event == "sync.mutation_rejected")
         ).all()
+        # The case window shows the refused action with the reason, not as waiting.
+        policy = load_recovery_policy(path=resource_path("recovery-policy.toml"))
+        shown = open_case(session, tenancy_id=cases[1], policy=policy, as_of=ON)
+        [line] = [line for line in shown.actions if line.id == bad_code]
+        assert (line.pending, line.sync_problem) == (False, problems[bad_code])
     assert len(rejected) == 3
     assert {event.detail["intent"] for event in rejected} == {"case_action.record@1", "note.add@1"}
 
