@@ -45,3 +45,6 @@ class SyncState(Base):
     epoch: Mapped[str | None] = mapped_column(String(64))
     bootstrapped: Mapped[bool] = mapped_column(default=False)
     last_pull_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last device_seq handed to an outbox mutation: device_seq keeps increasing after the
+    # outbox empties (the server keeps the numbers it has seen, for diagnosis).
+    last_device_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

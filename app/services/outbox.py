@@ -2,8 +2,9 @@
 
 Every service that changes something an officer owns calls :func:`append_mutation` in the same
 transaction as the change, so a change and its outbox row are saved together or not at all.
-``device_seq`` increases by one per mutation and orders the push; the device clock is recorded
-for people and never orders anything.
+``device_seq`` increases by one per mutation and orders the push; it keeps increasing after the
+push has emptied the outbox (``SyncState.last_device_seq``), so a number is never used twice
+by one device. The device clock is recorded for people and never orders anything.
 
 Threading: a plain function over a Session passed in; the caller owns the transaction.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import OutboxMutation
+from app.models import OutboxMutation, SyncState
 from app.models.types import utcnow
 
 
@@ -31,9 +32,13 @@ def append_mutation(
 ) -> OutboxMutation:
     """Queue ``intent`` (versioned, e.g. ``"case_action.record@1"``) with JSON-ready ``args``."""
     last = session.execute(select(func.max(OutboxMutation.device_seq))).scalar_one()
+    state = session.get(SyncState, 1)
+    device_seq = max(int(last or 0), state.last_device_seq if state is not None else 0) + 1
+    if state is not None:
+        state.last_device_seq = device_seq
     row = OutboxMutation(
         id=uuid.uuid4(),
-        device_seq=int(last or 0) + 1,
+        device_seq=device_seq,
         intent=intent,
         args=args,
         entity_ids=[str(entity) for entity in entity_ids],

@@ -73,7 +73,7 @@ def test_upgrade_from_0001_keeps_the_data_and_pulls_the_scope_again(tmp_path):
     from datetime import date
 
     from alembic import command
-    from sqlalchemy import inspect, select
+    from sqlalchemy import inspect, select, text
 
     from app.models import LedgerEntry, OutboxMutation, SyncState, Tenancy
     from app.models.types import utcnow
@@ -110,7 +110,14 @@ def test_upgrade_from_0001_keeps_the_data_and_pulls_the_scope_again(tmp_path):
                 server_seq=8,
             )
         )
-        session.add(SyncState(id=1, device_id=device_id, cursor=1234, epoch="e", bootstrapped=True))
+        # As 0001 had it (the model has columns added since).
+        session.execute(
+            text(
+                "INSERT INTO sync_state (id, device_id, cursor, epoch, bootstrapped) "
+                "VALUES (1, :device, 1234, 'e', 1)"
+            ),
+            {"device": device_id.hex},
+        )
         session.add(
             OutboxMutation(
                 device_seq=1, intent="note.add@1", args={}, entity_ids=[], device_time=utcnow()
@@ -140,20 +147,22 @@ def test_upgrade_from_0001_keeps_the_data_and_pulls_the_scope_again(tmp_path):
             device_id,
             True,
         )
+        assert state.last_device_seq == 1  # numbering goes on after what is queued
         assert len(session.scalars(select(OutboxMutation)).all()) == 1
     store.close()
 
 
-def test_upgrade_from_0002_keeps_actions_and_the_outbox(tmp_path):
+def test_upgrade_from_0002_keeps_actions_the_outbox_and_its_numbering(tmp_path):
     """0003 adds ``case_action.sync_problem`` (why the server refused an action): every action
-    held, pending or not, and every queued mutation stay as they were, with no problem noted."""
+    held, pending or not, and every queued mutation stay as they were, with no problem noted.
+    0004 adds ``sync_state.last_device_seq``, starting after the highest queued number."""
     import uuid
     from datetime import date
 
     from alembic import command
     from sqlalchemy import inspect, select
 
-    from app.models import CaseAction, OutboxMutation
+    from app.models import CaseAction, OutboxMutation, SyncState
     from app.models.types import utcnow
 
     store = open_local_store(tmp_path)
@@ -172,10 +181,14 @@ def test_upgrade_from_0002_keeps_actions_and_the_outbox(tmp_path):
                 "VALUES (?, ?, ?, '2025-02-03', 'visit', NULL, 'n', 'device', NULL, NULL, ?, ?)",
                 (action_id.hex, uuid.uuid4().hex, str(action_id), pending, seq),
             )
+        connection.exec_driver_sql(
+            "INSERT INTO sync_state (id, device_id, cursor, bootstrapped) VALUES (1, ?, 7, 1)",
+            (uuid.uuid4().hex,),
+        )
     with store.session() as session, session.begin():
         session.add(
             OutboxMutation(
-                device_seq=1,
+                device_seq=3,
                 intent="case_action.record@1",
                 args={"action_id": str(pending_id)},
                 entity_ids=[str(pending_id)],
@@ -196,4 +209,7 @@ def test_upgrade_from_0002_keeps_actions_and_the_outbox(tmp_path):
         assert actions[pending_id].on_date == date(2025, 2, 3)
         [queued] = session.scalars(select(OutboxMutation)).all()
         assert queued.args == {"action_id": str(pending_id)}
+        state = session.get(SyncState, 1)
+        assert state is not None
+        assert (state.cursor, state.last_device_seq) == (7, 3)
     store.close()

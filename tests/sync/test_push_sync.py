@@ -164,6 +164,10 @@ def test_an_action_recorded_offline_reaches_the_server_and_the_officers_other_de
     assert (again.pushed, again.check_ok) == (0, True)
     assert action_fields(local_action(store, action_id)) == action_fields(on_server)
 
+    # The next action recorded gets the next device_seq, not the emptied outbox's first again.
+    record(store, case.tenancy_id)
+    assert [seq for _, seq in outbox(store)] == [2]
+
 
 def test_a_lost_reply_is_sent_again_and_applied_once(
     sqlite_central: RunningCentral, store: LocalStore
