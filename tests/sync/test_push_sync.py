@@ -448,3 +448,45 @@ def test_another_officer_may_sign_in_once_the_work_is_pushed(
     assert local_action(store, pushed) is None
     assert local_action(store, refused) is None
     assert run_sync(store=store).check_ok is True
+
+
+def test_a_damaged_row_is_refused_on_the_laptop_and_the_queue_goes_on(
+    sqlite_central: RunningCentral, store: LocalStore
+) -> None:
+    """A row that cannot even be put on the wire is refused here, with the reason, in order;
+    a refused action whose case has left the laptop goes (its case is not here to show it)."""
+    central = sqlite_central
+    seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=2)
+    bob = officer_id(central.engine, "bob")
+    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(store=store)
+    damaged = record(store, seeded["alice"][0].tenancy_id, note="damaged")
+    leaving = record(store, seeded["alice"][1].tenancy_id, note="refused, case gone")
+    fine = record(store, seeded["alice"][0].tenancy_id, note="fine")
+    with store.session() as session, session.begin():
+        rows = {row.args["action_id"]: row for row in session.scalars(select(OutboxMutation))}
+        rows[str(damaged)].entity_ids = ["not-a-uuid"]
+        rows[str(leaving)].args = {**rows[str(leaving)].args, "until": "soon"}
+    with Session(central.engine) as session, session.begin():
+        move_case(session, tenancy_id=seeded["alice"][1].tenancy_id, to_officer_id=bob)
+    with SyncClient(central.url, token=store.secrets.device_token(), app_version="t") as client:
+        page = client.pull(0, 10_000)
+    with store.session() as session, session.begin():
+        apply_page(session, page)  # the move arrives before the push
+
+    summary = run_sync(store=store)
+    assert (summary.pushed, summary.rejected, summary.check_ok) == (3, 2, True)
+    assert outbox(store) == []
+    assert set(central_actions(central, damaged, leaving, fine)) == {fine}
+    refused = local_action(store, damaged)
+    assert refused is not None
+    assert (refused.pending, refused.sync_problem) == (
+        False,
+        "entity_ids: this change is damaged on the laptop and cannot be sent to the central store",
+    )
+    assert local_action(store, leaving) is None
+    with store.session() as session:
+        audited = session.scalars(
+            select(AuditEvent.entity_id).where(AuditEvent.event == "sync.mutation_rejected")
+        ).all()
+    assert sorted(audited) == sorted(case.tenancy_id for case in seeded["alice"])
