@@ -26,6 +26,7 @@ from app.ui.table_model import FrozenRowsModel, FrozenRowsProxy
 
 _CREDIT = QColor(0, 110, 50)
 _PENDING = QColor(130, 80, 0)
+_REFUSED = QColor(170, 20, 20)
 
 
 class StatementColumn(IntEnum):
@@ -162,6 +163,7 @@ class HistoryColumn(IntEnum):
 
 
 WAITING_TO_SYNC = "This laptop — waiting to sync"
+REFUSED = "This laptop — refused by the central store"
 
 
 class ActionHistoryModel(FrozenRowsModel[ActionLine]):
@@ -179,6 +181,7 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
         self._italic = QFont()
         self._italic.setItalic(True)
         self._pending = QBrush(_PENDING)
+        self._refused = QBrush(_REFUSED)
         super().__init__((), parent)
 
     def row_texts(self, row: ActionLine) -> tuple[str, ...]:
@@ -187,7 +190,9 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
             until = format_day(row.until)
             if row.until_label:
                 until = f"{row.until_label}: {until}"
-        if row.source == "device":
+        if row.source == "device" and row.sync_problem:
+            source = REFUSED
+        elif row.source == "device":
             source = WAITING_TO_SYNC if row.pending else "This laptop"
         else:
             source = "HMS" if row.source == "hms" else row.source
@@ -225,11 +230,18 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
         return self._italic if row.pending else None
 
     def cell_foreground(self, row: ActionLine, column: int) -> Any:
+        if column == HistoryColumn.SOURCE and row.sync_problem:
+            return self._refused
         return self._pending if row.pending and column == HistoryColumn.SOURCE else None
 
     def cell_tooltip(self, row: ActionLine, column: int) -> str | None:
         if column == HistoryColumn.NOTE and row.note:
             return row.note
+        if row.sync_problem and column == HistoryColumn.SOURCE:
+            return (
+                f"The central store refused this action: {row.sync_problem}. It is kept here "
+                "so nothing is lost; record it again if it still applies."
+            )
         if row.pending and column == HistoryColumn.SOURCE:
             return "Recorded on this laptop; it goes to the central store at the next sync"
         return None

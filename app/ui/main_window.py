@@ -746,6 +746,11 @@ class MainWindow(QMainWindow):
         self._syncing = False
         self.sync_action.setEnabled(True)
         self._sync_problem = None
+        if summary.rejected:
+            self._sync_problem = (
+                f"The central store refused {summary.rejected} recorded action(s); "
+                "each case's history says why"
+            )
         if not self._closed:
             self.load_worklist()
             self.changes.operation_did_execute.emit(summary, self)

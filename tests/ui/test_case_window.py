@@ -440,3 +440,35 @@ def test_a_uc_case_shows_the_next_uc_payment_and_the_timing_part(
     assert f"Universal Credit paid to us on {uc_day.day} " in text
     assert "next expected" in text
     assert "of the balance is UC timing, not debt" in text
+
+
+def test_an_action_the_central_store_refused_says_so_in_the_history() -> None:
+    import uuid
+
+    from app.services.case_file import ActionLine
+    from app.ui.case_models import REFUSED, WAITING_TO_SYNC, ActionHistoryModel
+
+    def line(**kw: Any) -> ActionLine:
+        base = dict(
+            id=uuid.uuid4(),
+            on=SEED_TODAY,
+            code="contact",
+            label="Contact made with the tenant",
+            until=None,
+            until_label="",
+            note="",
+            source="device",
+            pending=False,
+        )
+        return ActionLine(**{**base, **kw})  # type: ignore[arg-type]
+
+    model = ActionHistoryModel()
+    model.set_rows(
+        [line(sync_problem="tenancy_id: not known to the central store"), line(pending=True)]
+    )
+    source = HistoryColumn.SOURCE
+    assert model.index(0, source).data() == REFUSED
+    assert "not known to the central store" in model.index(0, source).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert model.index(1, source).data() == WAITING_TO_SYNC

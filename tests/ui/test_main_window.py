@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -484,3 +485,15 @@ def test_a_recovery_policy_that_cannot_be_used_is_a_clear_message(
     assert "recovery-policy.toml cannot be used" in text
     assert "recovery-policy.toml cannot be used" in window.status_text()
     assert window.open_selected_case() is None
+
+
+def test_actions_the_central_store_refused_are_announced_after_a_sync(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    def refused_two(**kwargs: Any) -> SyncSummary:
+        return replace(summary(), pushed=3, rejected=2)
+
+    window = make_window(qtbot, seeded, inline_runner, prompts, refused_two)
+    window.sync_now()
+    assert "The central store refused 2 recorded action(s)" in window.status_text()
+    assert prompts.shown == []
