@@ -109,18 +109,17 @@ def list_caseload(
         + _PART
         + func.coalesce(Person.last_name, "")
     )
-    household = (
-        select(
-            Person.tenancy_id.label("tenancy_id"),
-            # The lead's name; MIN picks one deterministically should two be marked lead.
-            func.min(case((Person.is_lead.is_(True), packed_name), else_=None)).label("lead"),
-            func.group_concat(
-                case((Person.is_lead.is_(True), None), else_=packed_name), _PERSON
-            ).label("others"),
-        )
-        .group_by(Person.tenancy_id)
-        .subquery("household")
-    )
+    names = select(
+        Person.tenancy_id.label("tenancy_id"),
+        # The lead's name; MIN picks one deterministically should two be marked lead.
+        func.min(case((Person.is_lead.is_(True), packed_name), else_=None)).label("lead"),
+        func.group_concat(case((Person.is_lead.is_(True), None), else_=packed_name), _PERSON).label(
+            "others"
+        ),
+    ).group_by(Person.tenancy_id)
+    if tenancy_ids is not None:
+        names = names.where(Person.tenancy_id.in_(list(tenancy_ids)))
+    household = names.subquery("household")
     statement = (
         select(
             Tenancy.id,
