@@ -21,8 +21,11 @@ from bench import figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("what", choices=["import", "bootstrap", "startup", "worklist", "all"])
     parser.add_argument("--tenancies", type=int, default=1500)
     parser.add_argument("--officers", type=int, default=6)
@@ -37,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     runs = ["import", "bootstrap", "startup"] if args.what == "all" else [args.what]
     for what in runs:
-        getattr(figures, f"bench_{what}")(tenancies=args.tenancies, officers=args.officers,
-                                         seed=args.seed)
+        getattr(figures, f"bench_{what}")(
+            tenancies=args.tenancies, officers=args.officers, seed=args.seed
+        )
     return 0
 
 

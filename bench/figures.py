@@ -102,8 +102,16 @@ def _ledger_rows(export: Path) -> list[tuple[object, ...]]:
     with (export / "transactions.csv").open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         return [
-            (uuid.uuid4().bytes, r["transaction_ref"], r["tenancy_ref"], r["posted_on"], r["type"],
-             parse_pounds(r["amount"]), r.get("description"), n)
+            (
+                uuid.uuid4().bytes,
+                r["transaction_ref"],
+                r["tenancy_ref"],
+                r["posted_on"],
+                r["type"],
+                parse_pounds(r["amount"]),
+                r.get("description"),
+                n,
+            )
             for n, r in enumerate(reader, start=1)
         ]
 
@@ -127,11 +135,11 @@ def bench_import(*, tenancies: int, officers: int, seed: int) -> None:
                 _line("import into PostgreSQL", "skipped (set DOORSTEP_BENCH_PG_URL)")
             else:
                 elapsed = _timed_import(pg_url, export)
-                _line("import into PostgreSQL",
-                      f"{elapsed:.2f} s = {lines / elapsed:,.0f} lines/s")
+                _line("import into PostgreSQL", f"{elapsed:.2f} s = {lines / elapsed:,.0f} lines/s")
         floor = _sqlcipher_floor(_ledger_rows(export), LEDGER_TABLE, LEDGER_INSERT)
-        _line("floor: raw executemany into SQLCipher",
-              f"{floor:.2f} s = {lines / floor:,.0f} lines/s")
+        _line(
+            "floor: raw executemany into SQLCipher", f"{floor:.2f} s = {lines / floor:,.0f} lines/s"
+        )
 
 
 def _start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -153,8 +161,9 @@ def _prepare_central(tmp: Path, export: Path) -> tuple[str, str]:
     import_export(engine=engine, directory=export)
     password = secrets.token_urlsafe(12)
     with Session(engine) as session, session.begin():
-        add_officer(session=session, username="officer1", password=password,
-                    display_name="Bench Officer")
+        add_officer(
+            session=session, username="officer1", password=password, display_name="Bench Officer"
+        )
     engine.dispose()
     return url, password
 
@@ -222,19 +231,26 @@ def bench_bootstrap(*, tenancies: int, officers: int, seed: int, runs: int = 3) 
         finally:
             service.terminate()
             service.wait(timeout=10)
-        _line("caseload", f"{summary.tenancies:,} tenancies, {summary.people:,} people, "
-              f"{summary.ledger_lines:,} ledger lines, {summary.arrangements:,} arrangements, "
-              f"{summary.actions:,} actions in {summary.pages} pages")
+        _line(
+            "caseload",
+            f"{summary.tenancies:,} tenancies, {summary.people:,} people, "
+            f"{summary.ledger_lines:,} ledger lines, {summary.arrangements:,} arrangements, "
+            f"{summary.actions:,} actions in {summary.pages} pages",
+        )
         rows = _client_rows(tmp / "client0")
         floors = []
         for run in range(runs):
             (tmp / f"floor{run}").mkdir()
             floors.append(_floor_for(rows, tmp / f"floor{run}"))
         elapsed, floor = statistics.median(times), statistics.median(floors)
-        _line("bootstrap (sign-in + pull over HTTP + check)",
-              f"median {elapsed:.2f} s of " + ", ".join(f"{t:.2f}" for t in times))
-        _line("floor: raw executemany of the same rows",
-              f"median {floor:.2f} s of " + ", ".join(f"{t:.2f}" for t in floors))
+        _line(
+            "bootstrap (sign-in + pull over HTTP + check)",
+            f"median {elapsed:.2f} s of " + ", ".join(f"{t:.2f}" for t in times),
+        )
+        _line(
+            "floor: raw executemany of the same rows",
+            f"median {floor:.2f} s of " + ", ".join(f"{t:.2f}" for t in floors),
+        )
         _line("bootstrap / floor (medians)", f"{elapsed / floor:.1f}x")
 
 
@@ -250,11 +266,37 @@ def bench_startup(*, tenancies: int, officers: int, seed: int) -> None:
         client.mkdir()
         try:
             subprocess.run(
-                [sys.executable, "-m", "app", "--data-dir", str(client), "--allow-demo-key-file",
-                 "signin", "--server", server, "--user", "officer1", "--password-file",
-                 str(_secret_file(tmp, password))], check=True, capture_output=True)
-            subprocess.run([sys.executable, "-m", "app", "--data-dir", str(client),
-                            "--allow-demo-key-file", "sync"], check=True, capture_output=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "app",
+                    "--data-dir",
+                    str(client),
+                    "--allow-demo-key-file",
+                    "signin",
+                    "--server",
+                    server,
+                    "--user",
+                    "officer1",
+                    "--password-file",
+                    str(_secret_file(tmp, password)),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "app",
+                    "--data-dir",
+                    str(client),
+                    "--allow-demo-key-file",
+                    "sync",
+                ],
+                check=True,
+                capture_output=True,
+            )
         finally:
             service.terminate()
             service.wait(timeout=10)
@@ -262,13 +304,20 @@ def bench_startup(*, tenancies: int, officers: int, seed: int) -> None:
         times = []
         for _ in range(5):
             started = time.perf_counter()
-            out = subprocess.run([sys.executable, "-m", "bench.startup_probe", str(client)],
-                                 env=env, check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-m", "bench.startup_probe", str(client)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             times.append(time.perf_counter() - started)
             rows = int(out.split()[-1])
         _line("caseload rows on screen", f"{rows:,}")
-        _line("start to caseload shown (best / median of 5)",
-              f"{min(times):.2f} s / {sorted(times)[2]:.2f} s")
+        _line(
+            "start to caseload shown (best / median of 5)",
+            f"{min(times):.2f} s / {sorted(times)[2]:.2f} s",
+        )
 
 
 def _secret_file(tmp: Path, password: str) -> Path:
