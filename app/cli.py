@@ -9,7 +9,9 @@
   summary;
 - ``report balances --format csv``: the balances of the caseload on this device;
 - ``report worklist [--as-of DATE] [--format json|csv] [--policy FILE]``: every case with its
-  next recommended action, computed from this laptop's data alone.
+  next recommended action, computed from this laptop's data alone;
+- ``calc KIND [FILE] [--format json|sfs]``: one calculation, JSON in and JSON out, touching no
+  data (formats/calc.md; the kinds are registered in ``app.calc.KINDS``).
 
 Every failure is one clear line on stderr and exit status 1 (2 for bad usage), never a
 traceback. ``--allow-demo-key-file`` is for the synthetic demo only: with no keyring, the key
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__
+from app.calc import add_arguments as add_calc_arguments
 
 if TYPE_CHECKING:
     from app.store.database import LocalStore
@@ -92,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     work.add_argument(
         "--policy", type=Path, help="a recovery policy TOML file (default: the council's or ours)"
     )
+
+    p = sub.add_parser(
+        "calc", help="one calculation: JSON in (FILE or standard input), JSON out; no data touched"
+    )
+    add_calc_arguments(p)
     return parser
 
 
@@ -234,6 +242,10 @@ def _gui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    if args.command == "calc":
+        from app.calc import run as run_calc
+
+        return run_calc(kind=args.kind, path=args.file, fmt=args.calc_format)
     from app.services.worklist import PolicyFileError
     from app.store.errors import StoreError
     from app.sync.errors import SyncError
