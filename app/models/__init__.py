@@ -1,5 +1,11 @@
 """The client's SQLAlchemy entities (the encrypted laptop database)."""
 
+from app.models.assessment import (
+    AssessmentDebt,
+    AssessmentLine,
+    GuidelineFigure,
+    IncomeAssessment,
+)
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.caseload import LedgerEntry, Officer, Person, Tenancy
@@ -8,9 +14,13 @@ from app.models.sync_state import OutboxMutation, SyncState
 
 __all__ = [
     "Arrangement",
+    "AssessmentDebt",
+    "AssessmentLine",
     "AuditEvent",
     "Base",
     "CaseAction",
+    "GuidelineFigure",
+    "IncomeAssessment",
     "LedgerEntry",
     "Officer",
     "OutboxMutation",

@@ -1,0 +1,100 @@
+"""Income and expenditure assessments on the Standard Financial Statement, held on the laptop.
+
+An assessment is made at the kitchen table, offline. While the officer types it is a ``draft``
+(saved as it goes, changed in place, never synced); once finished it is ``final`` and
+append-only: a correction is a new assessment whose ``supersedes_id`` names the one it
+replaces (DESIGN.md, Data). Each line keeps what was said (amount and frequency, as entered);
+monthly figures are always worked out again by ``app.domain.sfs``, never stored, so a rule
+fix never leaves stale totals behind.
+
+``tenancy_id`` is deliberately not a foreign key (as for case actions): a finished assessment
+waiting to be pushed outlives its case leaving this officer's scope.
+
+``GuidelineFigure`` rows are the licensed SFS spending guidelines imported with
+``python -m app guidelines import FILE``; none are shipped.
+
+Threading: plain ORM entities; a Session belongs to one thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, IdMixin, TimestampMixin
+from app.models.types import UTCDateTime
+
+
+class IncomeAssessment(IdMixin, TimestampMixin, Base):
+    """One I&E: the household, the savings and fees, and (in child rows) lines and debts."""
+
+    __tablename__ = "income_assessment"
+    __table_args__ = (Index("ix_income_assessment_tenancy_on", "tenancy_id", "assessed_on"),)
+
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # not a foreign key: see the module
+    status: Mapped[str] = mapped_column(String(8), default="draft")  # "draft" or "final"
+    assessed_on: Mapped[date]
+    adults: Mapped[int] = mapped_column(default=1)
+    children_under_16: Mapped[int] = mapped_column(default=0)
+    children_16_18: Mapped[int] = mapped_column(default=0)
+    other_dependants: Mapped[int] = mapped_column(default=0)
+    non_dependants: Mapped[int] = mapped_column(default=0)
+    vehicles: Mapped[int] = mapped_column(default=0)
+    savings_pence: Mapped[int] = mapped_column(default=0)  # monthly savings contribution
+    admin_fee_pence: Mapped[int] = mapped_column(default=0)  # monthly debt admin fee
+    rent_offer_pence: Mapped[int | None]  # the monthly offer agreed off the rent arrears
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    source: Mapped[str] = mapped_column(String(12), default="device")  # "device", "sfs-import"
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    pending: Mapped[bool] = mapped_column(default=False)  # final, not yet acknowledged
+    server_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AssessmentLine(IdMixin, Base):
+    """One income or outgoing line: an SFS heading, the amount and how often, as entered."""
+
+    __tablename__ = "assessment_line"
+
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("income_assessment.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    heading: Mapped[str] = mapped_column(String(60))  # an SFS data-entry field name
+    amount_pence: Mapped[int]
+    frequency: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AssessmentDebt(IdMixin, Base):
+    """A priority or non-priority debt: creditor, amount owed, monthly offer, CCJ (A5)."""
+
+    __tablename__ = "assessment_debt"
+
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("income_assessment.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    priority: Mapped[bool]
+    kind: Mapped[str] = mapped_column(String(60), default="")  # e.g. council tax, energy
+    creditor: Mapped[str] = mapped_column(String(200), default="")
+    owed_pence: Mapped[int] = mapped_column(default=0)
+    offer_pence: Mapped[int] = mapped_column(default=0)  # monthly
+    ccj: Mapped[bool] = mapped_column(default=False)
+
+
+class GuidelineFigure(IdMixin, Base):
+    """One licensed spending-guideline figure (A6): a flexible category for a household key."""
+
+    __tablename__ = "guideline_figure"
+    __table_args__ = (UniqueConstraint("category", "household_key", "effective_from"),)
+
+    category: Mapped[str] = mapped_column(String(60))
+    household_key: Mapped[str] = mapped_column(String(60))
+    amount_pence: Mapped[int]  # per month
+    effective_from: Mapped[date]
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
