@@ -33,6 +33,10 @@ from app.calc.errors import CalcInputError
 # KIND -> the module holding its ``run(data, *, fmt) -> dict``. Add yours here.
 KINDS: dict[str, str] = {
     "ie": "app.calc.ie",
+    "breach": "app.calc.breach",
+    "uc": "app.calc.uc",
+    "deductions": "app.calc.deductions",
+    "technical": "app.calc.technical",
 }
 
 FORMATS: tuple[str, ...] = ("json", "sfs")

@@ -484,6 +484,26 @@ def monthly_rent_pence(rent_pence: int, frequency: str, charged_weeks: int = 52)
     return round_half_up(monthly_rent_exact(rent_pence, frequency, charged_weeks))
 
 
+#: Periods a year of each frequency, for a weekly figure (A4: monthly -> weekly is x 12 / 52).
+_PERIODS_A_YEAR = {
+    "weekly": 52,
+    "fortnightly": 26,
+    "four-weekly": 13,
+    "monthly": 12,
+    "quarterly": 4,
+    "annual": 1,
+}
+
+
+def weekly_rent_pence(rent_pence: int, frequency: str) -> int:
+    """The rent as a week, half up (A4, E3): £450/month -> £103.85 (W3)."""
+    if frequency not in _PERIODS_A_YEAR:
+        raise UcInputError(
+            "rent_frequency", f"{frequency!r} is not one of {', '.join(RENT_FREQUENCIES)}"
+        )
+    return div_half_up(rent_pence * _PERIODS_A_YEAR[frequency], 52)
+
+
 def _check_int(value: object, name: str, *, minimum: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool):
         raise UcInputError(name, f"must be a whole number, got {value!r}")
