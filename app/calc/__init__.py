@@ -10,9 +10,11 @@ stays fast and free of pydantic/Qt):
 
 1. write ``app/calc/<kind>.py`` with ``def run(data: object, *, fmt: str) -> dict[str, Any]``:
    ``data`` is the parsed JSON document, ``fmt`` the ``--format`` value (``"json"`` unless the
-   user asked for another). Raise :class:`app.calc.errors.CalcInputError` for bad input (or use
-   :func:`app.calc.inputs.parse_model`, which turns a pydantic ``ValidationError`` into one);
-   raise it too for a format the kind does not offer;
+   user asked for another). The dict is written with its keys sorted; a kind that must control
+   the JSON text itself (``ie --format sfs`` writes amounts as ``487.50``) returns that text
+   as a ``str`` instead, written as it is. Raise :class:`app.calc.errors.CalcInputError` for
+   bad input (or use :func:`app.calc.inputs.parse_model`, which turns a pydantic
+   ``ValidationError`` into one); raise it too for a format the kind does not offer;
 2. add one line to :data:`KINDS` below: ``"<kind>": "app.calc.<kind>"``.
 
 Threading: runs on the caller's thread; pure apart from reading FILE/stdin and writing stdout.
@@ -89,7 +91,7 @@ def _reject_constant(name: str) -> object:
     raise CalcInputError("", f"not JSON: {name} is not a number JSON allows")
 
 
-def compute(kind: str, data: object, *, fmt: str = "json") -> dict[str, Any]:
+def compute(kind: str, data: object, *, fmt: str = "json") -> dict[str, Any] | str:
     """Run one registered kind on a parsed document (raises :class:`CalcInputError`)."""
     try:
         module_name = KINDS[kind]
@@ -98,7 +100,7 @@ def compute(kind: str, data: object, *, fmt: str = "json") -> dict[str, Any]:
             "", f"unknown kind {kind!r}: one of {', '.join(sorted(KINDS))}"
         ) from None
     module = importlib.import_module(module_name)
-    result: dict[str, Any] = module.run(data, fmt=fmt)
+    result: dict[str, Any] | str = module.run(data, fmt=fmt)
     return result
 
 
@@ -109,7 +111,12 @@ def run(*, kind: str, path: str | None, fmt: str = "json") -> int:
     except CalcInputError as exc:
         sys.stderr.write(f"doorstep: calc {kind}: {exc}\n")
         return EXIT_BAD_INPUT
-    sys.stdout.write(json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n")
+    text = (
+        result
+        if isinstance(result, str)
+        else json.dumps(result, sort_keys=True, ensure_ascii=False)
+    )
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
     return EXIT_OK
 
