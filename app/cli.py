@@ -239,9 +239,21 @@ def _gui(args: argparse.Namespace) -> int:
     return result
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """``parse_args``, except that ``calc KIND --format sfs FILE`` works: argparse does not take
+    a positional after an option once the positionals before it were matched."""
+    args, extras = parser.parse_known_args(argv)
+    lone = extras[0] if len(extras) == 1 else None
+    if args.command == "calc" and args.file is None and lone and (lone == "-" or lone[0] != "-"):
+        args.file, extras = lone, []
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    args = _parse(parser, argv)  # exits with status 2 on bad usage
     if args.command == "calc":
         from app.calc import run as run_calc
 

@@ -125,5 +125,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``calc KIND [FILE] [--format ...]`` on its own (``python -m app calc`` delegates here)."""
     parser = argparse.ArgumentParser(prog="python -m app calc", description=__doc__.splitlines()[0])
     add_arguments(parser)
-    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    args = parser.parse_intermixed_args(argv)  # exits with status 2 on bad usage
     return run(kind=args.kind, path=args.file, fmt=args.calc_format)

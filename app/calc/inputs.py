@@ -26,6 +26,21 @@ class StrictInput(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+_PLAIN = {
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD)",
+}
+
+
 def _message(error: Any) -> str:
     kind = error["type"]
     value = error.get("input")
@@ -39,6 +54,10 @@ def _message(error: Any) -> str:
         return f"{value!r} is not one of {expected}"
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
+    if kind in _PLAIN:
+        return f"{_PLAIN[kind]} (got {value!r})"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
     return f"{error['msg'].removeprefix('Value error, ')} (got {value!r})"
 
 
