@@ -189,7 +189,9 @@ def request_summary(
     rent_line = f"Rent: {money(check.rent_pence)} {_PER[check.rent_frequency]}"
     if check.rent_frequency in ("weekly", "fortnightly", "four-weekly"):
         rent_line += f" over {check.charged_weeks} charged weeks"
-    rent_line += f" = {money(check.month_of_rent_pence)} a month (the UC housing-costs basis)."
+    if check.rent_frequency != "monthly":
+        rent_line += f" = {money(check.month_of_rent_pence)} a month"
+    rent_line += " (the UC housing-costs basis)."
     arrears_line = f"Rent arrears: {money(check.arrears_pence)}"
     if as_of is not None:
         arrears_line += f" on {as_of.day} {as_of:%b %Y}"

@@ -242,14 +242,6 @@ def parse_uc_rates(toml_text: str) -> UcRateTable:
     if not years_table:
         raise UcRatesError("years: no benefit year given")
     years = {name: _parse_year(name, value) for name, value in years_table.items()}
-    ordered_years = sorted(years.values(), key=lambda rates: rates.year)
-    for earlier, later in zip(ordered_years, ordered_years[1:], strict=False):
-        if later.effective_from <= earlier.effective_from:
-            raise UcRatesError(
-                f'years."{later.year}".effective_from: {later.effective_from.isoformat()} is not '
-                f'after years."{earlier.year}".effective_from '
-                f"({earlier.effective_from.isoformat()})"
-            )
     raw_rules = data["deductions"]
     if not isinstance(raw_rules, list) or not raw_rules:
         raise UcRatesError("deductions: must be one or more [[deductions]] tables")
