@@ -332,7 +332,11 @@ def run(data: object, *, fmt: str) -> dict[str, Any] | str:
     except sfs.SfsError as exc:  # the model checks the same; kept as a safety net
         raise CalcInputError("", str(exc)) from None
     if fmt == "sfs":
-        return doc.dumps_document(doc.export_document(_statement(given, assessment)))
+        try:
+            return doc.dumps_document(doc.export_document(_statement(given, assessment)))
+        except doc.SfsDocumentError as exc:
+            field, _, message = exc.problems[0].partition(": ")
+            raise CalcInputError(f"client.{field}", message) from None
     if fmt != "json":
         raise CalcInputError("--format", f"calc ie writes json or sfs, not {fmt!r}")
     table_set = _guideline_set(given)

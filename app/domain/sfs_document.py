@@ -198,6 +198,10 @@ def export_document(statement: SfsStatement) -> dict[str, Any]:
     a = statement.assessment
     budget = assess(a)
     client, household = statement.client, a.household
+    if client.joint and household.adults < 2:
+        raise SfsDocumentError(
+            [f"joint: a joint application needs 2 adults in the household, not {household.adults}"]
+        )
     doc: dict[str, Any] = {
         "client-name": client.name,
         "client-date-of-birth": _date_time(client.date_of_birth),
