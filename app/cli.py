@@ -11,7 +11,8 @@
 - ``report worklist [--as-of DATE] [--format json|csv] [--policy FILE]``: every case with its
   next recommended action, computed from this laptop's data alone;
 - ``calc KIND [FILE] [--format json|sfs]``: one calculation, JSON in and JSON out, touching no
-  data (formats/calc.md; the kinds are registered in ``app.calc.KINDS``).
+  data (formats/calc.md; the kinds are registered in ``app.calc.KINDS``);
+- ``guidelines import FILE``: the licensed SFS spending guidelines (CSV), all or nothing.
 
 Every failure is one clear line on stderr and exit status 1 (2 for bad usage), never a
 traceback. ``--allow-demo-key-file`` is for the synthetic demo only: with no keyring, the key
@@ -100,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
         "calc", help="one calculation: JSON in (FILE or standard input), JSON out; no data touched"
     )
     add_calc_arguments(p)
+
+    p = sub.add_parser("guidelines", help="the licensed SFS spending guidelines on this laptop")
+    gsub = p.add_subparsers(dest="guidelines", required=True, metavar="ACTION")
+    imp = gsub.add_parser("import", help="import a guideline table (CSV; none is shipped)")
+    imp.add_argument("file", type=Path, help="category,household_key,amount,effective_from")
     return parser
 
 
@@ -227,6 +233,31 @@ def _report_worklist(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _guidelines(args: argparse.Namespace) -> int:
+    from app.domain.guidelines import GuidelineError
+    from app.services.guidelines import import_guidelines
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise GuidelineError(f"{args.file} is not UTF-8 text") from None
+    store = _open_store(args)
+    try:
+        with store.session() as session, session.begin():
+            try:
+                done = import_guidelines(session, csv_text=text)
+            except GuidelineError as exc:
+                raise GuidelineError(f"{args.file}: {exc}; nothing was imported") from None
+    finally:
+        store.close()
+    dates = ", ".join(day.isoformat() for day in done.tables)
+    print(
+        f"Guidelines imported from {args.file.name}: {done.added} added, {done.changed} changed, "
+        f"{done.unchanged} already held (tables from {dates})."
+    )
+    return EXIT_OK
+
+
 def _gui(args: argparse.Namespace) -> int:
     from app.paths import data_dir
     from app.ui.app import run_gui
@@ -258,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.calc import run as run_calc
 
         return run_calc(kind=args.kind, path=args.file, fmt=args.calc_format)
+    from app.domain.guidelines import GuidelineError
     from app.services.worklist import PolicyFileError
     from app.store.errors import StoreError
     from app.sync.errors import SyncError
@@ -271,11 +303,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sync(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "guidelines":
+            return _guidelines(args)
         return _gui(args)
     except UsageError as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (PasswordFileError, StoreError, SyncError, PolicyFileError) as exc:
+    except (PasswordFileError, StoreError, SyncError, PolicyFileError, GuidelineError) as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
