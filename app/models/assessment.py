@@ -80,11 +80,11 @@ class AssessmentDebt(IdMixin, Base):
     )
     position: Mapped[int]
     priority: Mapped[bool]
-    kind: Mapped[str] = mapped_column(String(60), default="")  # e.g. council tax, energy
     creditor: Mapped[str] = mapped_column(String(200), default="")
     owed_pence: Mapped[int] = mapped_column(default=0)
     offer_pence: Mapped[int] = mapped_column(default=0)  # monthly
     ccj: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class GuidelineFigure(IdMixin, Base):

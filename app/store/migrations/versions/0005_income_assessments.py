@@ -65,11 +65,11 @@ def upgrade() -> None:
     sa.Column('assessment_id', sa.Uuid(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('priority', sa.Boolean(), nullable=False),
-    sa.Column('kind', sa.String(length=60), nullable=False),
     sa.Column('creditor', sa.String(length=200), nullable=False),
     sa.Column('owed_pence', sa.Integer(), nullable=False),
     sa.Column('offer_pence', sa.Integer(), nullable=False),
     sa.Column('ccj', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['assessment_id'], ['income_assessment.id'], name=op.f('fk_assessment_debt_assessment_id_income_assessment'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_debt'))

@@ -1,0 +1,153 @@
+"""I&E assessments on a real encrypted store: copy forward, draft saving, finishing, supersession.
+
+Figures are DOMAIN.md W1's, so the totals read back are the worked example's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain import sfs
+from app.models import AssessmentLine, AuditEvent, IncomeAssessment, Tenancy
+from app.paths import data_dir
+from app.services.assessments import (
+    AssessmentRefused,
+    case_assessments,
+    discard_draft,
+    finish_assessment,
+    load_assessment,
+    save_draft,
+    start_assessment,
+)
+from app.store.database import LocalStore, open_local_store
+
+W = sfs.Frequency
+W1_LINES = (
+    sfs.Line("client-salary-or-wages", 95000, W.MONTHLY),
+    sfs.Line("tax-credits-universal-credit", 82000, W.MONTHLY),
+    sfs.Line("child-benefit", 17320, W.FOUR_WEEKLY),
+    sfs.Line("rent", 11250, W.WEEKLY),
+    sfs.Line("council-tax-rates", 144000, W.ANNUAL),
+    sfs.Line("gas", 7000, W.MONTHLY),
+    sfs.Line("electricity", 8000, W.MONTHLY),
+    sfs.Line("water-supply", 54000, W.ANNUAL),
+    sfs.Line("tv-licence", 17450, W.ANNUAL),
+    sfs.Line("public-transport", 2500, W.WEEKLY),
+    sfs.Line("other-school", 2000, W.MONTHLY),
+    sfs.Line("buildings-contents-insurance", 800, W.MONTHLY),
+    sfs.Line("other-communications-leisure", 8500, W.MONTHLY),
+    sfs.Line("groceries", 13000, W.WEEKLY, "family of four"),
+    sfs.Line("other-personal", 10000, W.MONTHLY),
+)
+
+
+def w1(on: date) -> sfs.Assessment:
+    return sfs.Assessment(
+        assessed_on=on,
+        household=sfs.Household(adults=2, children_under_16=2),
+        lines=W1_LINES,
+        savings_pence=2000,
+        priority_debts=(
+            sfs.PriorityDebt("Council tax", 50000, 3000),
+            sfs.PriorityDebt("Energy", 20000, 1500),
+        ),
+        non_priority_debts=(sfs.NonPriorityDebt("Catalogue", 40000, 500, ccj=True),),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[LocalStore]:
+    opened = open_local_store(data_dir(tmp_path / "data"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def tenancy(store: LocalStore) -> uuid.UUID:
+    tenancy_id = uuid.uuid4()
+    with store.session() as session, session.begin():
+        session.add(
+            Tenancy(
+                id=tenancy_id,
+                ref="T-IE",
+                address="1 Budget Row",
+                postcode="IE1 1IE",
+                tenure="secure",
+                start_date=date(2020, 4, 6),
+                weekly_rent_pence=11250,
+            )
+        )
+    return tenancy_id
+
+
+def test_a_draft_is_saved_read_back_and_assessed_as_w1(store, tenancy):
+    with store.session() as session, session.begin():
+        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
+        assert draft.status == "draft"
+        assert draft.assessment.lines == ()
+        save_draft(session, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
+    with store.session() as session:
+        held = load_assessment(session, assessment_id=draft.id)
+    assert held.assessment == w1(date(2026, 3, 1))  # every line, note, debt and CCJ kept
+    budget = sfs.assess(held.assessment)
+    assert budget.income.pence == 195763
+    assert budget.outgoings.pence == 170170
+    assert budget.available_for_priority.pence == 23593
+    assert budget.max_rent_offer_monthly.pence == 19093
+
+
+def test_finishing_makes_it_append_only_and_the_next_one_copies_it_forward(store, tenancy):
+    with store.session() as session, session.begin():
+        first = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
+        save_draft(session, assessment_id=first.id, assessment=w1(date(2026, 3, 1)))
+        done = finish_assessment(session, assessment_id=first.id)
+    assert done.is_final
+    assert done.finalised_at is not None
+
+    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused):
+        save_draft(session, assessment_id=first.id, assessment=w1(date(2026, 3, 2)))
+    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused):
+        discard_draft(session, assessment_id=first.id)
+
+    with store.session() as session, session.begin():
+        second = start_assessment(session, tenancy_id=tenancy, on=date(2026, 6, 1))
+    assert second.supersedes_id == first.id
+    assert second.assessment.lines == W1_LINES  # copied forward
+    assert second.assessment.assessed_on == date(2026, 6, 1)
+    with store.session() as session, session.begin():
+        again = start_assessment(session, tenancy_id=tenancy, on=date(2026, 6, 2))
+    assert again.id == second.id  # one open draft per case
+
+    with store.session() as session:
+        history = case_assessments(session, tenancy_id=tenancy)
+        finished = session.scalars(
+            select(AuditEvent).where(AuditEvent.event == "assessment.finished")
+        ).all()
+    assert [a.id for a in history] == [second.id, first.id]
+    assert len(finished) == 1
+    assert "family of four" not in str(finished[0].detail)  # notes never reach the audit log
+
+
+def test_an_empty_draft_cannot_be_finished_and_a_draft_can_be_discarded(store, tenancy):
+    with store.session() as session, session.begin():
+        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
+    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused) as why:
+        finish_assessment(session, assessment_id=draft.id)
+    assert str(why.value).startswith("lines:")
+    with store.session() as session, session.begin():
+        save_draft(session, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
+        discard_draft(session, assessment_id=draft.id)
+    with store.session() as session:
+        assert session.execute(select(func.count()).select_from(IncomeAssessment)).scalar() == 0
+        assert session.execute(select(func.count()).select_from(AssessmentLine)).scalar() == 0
+
+
+def test_a_case_not_on_the_laptop_is_refused(store):
+    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused):
+        start_assessment(session, tenancy_id=uuid.uuid4(), on=date(2026, 3, 1))
