@@ -193,6 +193,7 @@ class RecoveryPolicy:
     grace_days: int = 5
     tolerance_pence: int = 0
     broken_contact_wait_days: int = 7
+    max_arrangement_weeks: int = 104
     breathing_space_days: int = 60
     mental_health_extra_days: int = 30
     review_days: int = 20
@@ -238,7 +239,13 @@ _TOP_KEYS = frozenset(
      "vulnerability", "stages"}
 )
 _ARRANGEMENT_KEYS = frozenset(
-    {"grace_days", "tolerance", "tolerance_pence", "broken_contact_wait_days"}
+    {
+        "grace_days",
+        "tolerance",
+        "tolerance_pence",
+        "broken_contact_wait_days",
+        "max_arrangement_weeks",
+    }
 )
 _BREATHING_KEYS = frozenset(
     {"standard_days", "mental_health_extra_days", "review_days", "reminder_every_days"}
@@ -480,6 +487,9 @@ def load_policy(toml_text: str) -> RecoveryPolicy:
         tolerance_pence=0 if tolerance is None else tolerance,
         broken_contact_wait_days=_whole(
             arrangements, "broken_contact_wait_days", "arrangements.", 7
+        ),
+        max_arrangement_weeks=_whole(
+            arrangements, "max_arrangement_weeks", "arrangements.", 104, minimum=1
         ),
         breathing_space_days=_whole(breathing, "standard_days", "breathing_space.", 60, minimum=1),
         mental_health_extra_days=_whole(

@@ -1,0 +1,220 @@
+"""Proposing a payment arrangement from an income and expenditure assessment (issue 5, F3).
+
+:func:`propose` turns the arrears, what the I&E shows the household can afford towards them
+(``Budget.max_rent_offer_monthly``), the weekly rent, a frequency and a first date into a
+:class:`Proposal`: the instalment, the first due date, the end date and the number of
+instalments, with warnings for the officer. Pure functions; safe on any thread.
+
+Rules and decisions:
+
+- **Default instalment**: the largest affordable offer converted to the frequency: weekly =
+  monthly × 12 ÷ 52 rounded *down* to the penny (so it stays affordable), fortnightly = 2 ×
+  weekly, four-weekly = 4 × weekly, monthly as it is. When the I&E leaves nothing (offer ≤ 0)
+  there is no default: the officer must enter one (refused naming ``instalment_pence``).
+- **First date**: a monthly arrangement for a tenant on UC is due on the UC pay day (D1): the
+  next pay day on or after ``first_date``. Other frequencies keep ``first_date``.
+- **End**: F3, ``start + (⌈arrears ÷ instalment⌉ − 1)`` periods (``arrangement_watch``).
+- **Affordability warning**: the I&E already counts the rent among the outgoings, so what it
+  shows as affordable for rent plus arrears per period is ``rent + offer`` (both per period);
+  the warning is given when ``rent + instalment`` is above that, i.e. the instalment is above
+  the offer converted to the frequency (a penny over warns). Rent per period: weekly × 1, 2 or
+  4; monthly = weekly × 52 ÷ 12 rounded half up (D2).
+- **Term warning**: when the last due date is more than ``max_weeks`` weeks after the first
+  (at exactly ``max_weeks`` weeks it does not warn).
+- **Refusals** (:class:`ProposalError`, message naming the field): arrears ≤ 0; an instalment
+  ≤ 0 or above the arrears; an unknown frequency; a negative rent or ``max_weeks``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.domain.arrangement_watch import (
+    FREQUENCIES,
+    ArrangementError,
+    ArrangementTerms,
+    end_date,
+    instalment_count,
+)
+from app.domain.rent_account import add_months
+
+_ALIASES = {"four-weekly": "four_weekly"}
+_WEEKS = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}
+
+
+class ProposalError(ArrangementError):
+    """A proposal that cannot be made; the message names the field at fault."""
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposed arrangement: its terms and what the officer should be warned about.
+
+    ``affordable_pence`` is the I&E's offer towards the arrears converted to the frequency (may
+    be ≤ 0 when the budget does not balance); ``rent_pence`` is the rent per period.
+    ``aligned_to_uc`` is true when the first date was moved to the UC pay day.
+    """
+
+    arrears_pence: int
+    frequency: str
+    instalment_pence: int
+    first_date: date
+    end_date: date | None
+    instalment_count: int
+    rent_pence: int
+    affordable_pence: int
+    aligned_to_uc: bool
+    warnings: tuple[str, ...]
+
+    def terms(self, *, ref: str, kind: str, made_on: date | None = None) -> ArrangementTerms:
+        """These terms as an :class:`ArrangementTerms` (``kind`` informal or court_order)."""
+        return ArrangementTerms(
+            ref=ref,
+            kind=kind,
+            start_date=self.first_date,
+            frequency=self.frequency,
+            instalment_pence=self.instalment_pence,
+            starting_balance_pence=self.arrears_pence,
+            made_on=made_on,
+        )
+
+
+def per_frequency_from_monthly(monthly_pence: int, frequency: str) -> int:
+    """A monthly amount as an amount per ``frequency``, rounded down to the penny
+    (weekly = monthly × 12 ÷ 52; fortnightly 2 ×, four-weekly 4 × the weekly figure)."""
+    if frequency == "monthly":
+        return monthly_pence
+    weekly = monthly_pence * 12 // 52
+    return weekly * _WEEKS[frequency]
+
+
+def rent_per_period(weekly_rent_pence: int, frequency: str) -> int:
+    """The weekly rent per ``frequency`` (monthly: × 52 ÷ 12, half a penny up; D2)."""
+    if frequency == "monthly":
+        return (weekly_rent_pence * 52 * 2 + 12) // 24
+    return weekly_rent_pence * _WEEKS[frequency]
+
+
+def next_uc_pay_day(uc_pay_day: date, on_or_after: date) -> date:
+    """The first monthly recurrence of ``uc_pay_day`` (its day of the month, clamped to the
+    month's end) on or after ``on_or_after``."""
+    months = (on_or_after.year - uc_pay_day.year) * 12 + on_or_after.month - uc_pay_day.month
+    candidate = add_months(uc_pay_day, months, anchor_day=uc_pay_day.day)
+    if candidate < on_or_after:
+        candidate = add_months(uc_pay_day, months + 1, anchor_day=uc_pay_day.day)
+    return candidate
+
+
+def _whole(value: object, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ProposalError(f"{field}: must be a whole number of pence")
+    return value
+
+
+def propose(
+    *,
+    arrears_pence: int,
+    affordable_monthly_pence: int,
+    weekly_rent_pence: int,
+    frequency: str,
+    first_date: date,
+    uc_pay_day: date | None,
+    max_weeks: int | None,
+    instalment_pence: int | None = None,
+) -> Proposal:
+    """Propose an arrangement (see the module for the rules).
+
+    W4: £600 at £10 a week from Mon 2 Mar 2026 is 60 instalments, the last on Mon 19 Apr 2027.
+    """
+    frequency = _ALIASES.get(frequency, frequency)
+    if frequency not in FREQUENCIES:
+        raise ProposalError(f"frequency: {frequency!r} is not one of {', '.join(FREQUENCIES)}")
+    arrears_pence = _whole(arrears_pence, "arrears_pence")
+    affordable_monthly_pence = _whole(affordable_monthly_pence, "affordable_monthly_pence")
+    weekly_rent_pence = _whole(weekly_rent_pence, "weekly_rent_pence")
+    if arrears_pence <= 0:
+        raise ProposalError("arrears_pence: there are no arrears to repay")
+    if weekly_rent_pence < 0:
+        raise ProposalError("weekly_rent_pence: must be 0 or more")
+    if max_weeks is not None and (
+        not isinstance(max_weeks, int) or isinstance(max_weeks, bool) or max_weeks < 1
+    ):
+        raise ProposalError("max_weeks: must be a whole number of weeks, 1 or more")
+
+    affordable = per_frequency_from_monthly(affordable_monthly_pence, frequency)
+    if instalment_pence is None:
+        if affordable <= 0:
+            raise ProposalError(
+                "instalment_pence: the I&E leaves nothing towards the arrears; enter an "
+                "instalment"
+            )
+        instalment = min(affordable, arrears_pence)
+    else:
+        instalment = _whole(instalment_pence, "instalment_pence")
+        if instalment <= 0:
+            raise ProposalError("instalment_pence: must be more than £0.00")
+        if instalment > arrears_pence:
+            raise ProposalError(
+                f"instalment_pence: £{instalment / 100:,.2f} is more than the arrears "
+                f"(£{arrears_pence / 100:,.2f})"
+            )
+
+    start = first_date
+    aligned = False
+    if frequency == "monthly" and uc_pay_day is not None:
+        start = next_uc_pay_day(uc_pay_day, first_date)
+        aligned = True
+
+    terms = ArrangementTerms(
+        ref="proposal",
+        kind="informal",
+        start_date=start,
+        frequency=frequency,
+        instalment_pence=instalment,
+        starting_balance_pence=arrears_pence,
+    )
+    last = end_date(terms)
+    rent = rent_per_period(weekly_rent_pence, frequency)
+    warnings: list[str] = []
+    if instalment > affordable:
+        warnings.append(
+            f"Rent plus instalment (£{(rent + instalment) / 100:,.2f} {_each(frequency)}) is "
+            f"more than the I&E shows as affordable (£{(rent + max(affordable, 0)) / 100:,.2f})"
+        )
+    if max_weeks is not None and (last is None or last > start + timedelta(weeks=max_weeks)):
+        warnings.append(
+            f"The plan takes longer than the policy's maximum of {max_weeks} weeks"
+            + (f" (last instalment {last:%a %d %b %Y})" if last is not None else "")
+        )
+    return Proposal(
+        arrears_pence=arrears_pence,
+        frequency=frequency,
+        instalment_pence=instalment,
+        first_date=start,
+        end_date=last,
+        instalment_count=instalment_count(terms),
+        rent_pence=rent,
+        affordable_pence=affordable,
+        aligned_to_uc=aligned,
+        warnings=tuple(warnings),
+    )
+
+
+def _each(frequency: str) -> str:
+    return {
+        "weekly": "a week",
+        "fortnightly": "a fortnight",
+        "four_weekly": "every four weeks",
+        "monthly": "a month",
+    }[frequency]
+
+
+__all__ = [
+    "Proposal",
+    "ProposalError",
+    "next_uc_pay_day",
+    "per_frequency_from_monthly",
+    "propose",
+    "rent_per_period",
+]

@@ -1,0 +1,132 @@
+"""Proposing an arrangement from the I&E (issue 5, Arrangements; DOMAIN F3, W4, D1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.domain.arrangement_plan import ProposalError, next_uc_pay_day, propose
+from app.domain.recovery import load_policy
+from app.paths import resource_path
+
+W4_START = date(2026, 3, 2)
+
+
+def _propose(**overrides: object):
+    args: dict[str, object] = {
+        "arrears_pence": 60_000,
+        "affordable_monthly_pence": 4_334,  # × 12 ÷ 52 = 1000.15 → £10.00 a week
+        "weekly_rent_pence": 10_000,
+        "frequency": "weekly",
+        "first_date": W4_START,
+        "uc_pay_day": None,
+        "max_weeks": 104,
+    }
+    args.update(overrides)
+    return propose(**args)  # type: ignore[arg-type]
+
+
+def test_w4_600_at_10_a_week_is_60_instalments_ending_19_apr_2027() -> None:
+    proposal = _propose()
+    assert proposal.instalment_pence == 1_000
+    assert proposal.instalment_count == 60
+    assert proposal.first_date == W4_START
+    assert proposal.end_date == date(2027, 4, 19)
+    assert proposal.warnings == ()
+    terms = proposal.terms(ref="A1", kind="informal", made_on=W4_START)
+    assert terms.starting_balance_pence == 60_000 and terms.instalment_pence == 1_000
+
+
+@pytest.mark.parametrize(
+    ("frequency", "expected"),
+    [("weekly", 1_000), ("fortnightly", 2_000), ("four_weekly", 4_000), ("monthly", 4_334)],
+)
+def test_default_instalment_is_the_offer_per_frequency_rounded_down(
+    frequency: str, expected: int
+) -> None:
+    assert _propose(frequency=frequency).instalment_pence == expected
+
+
+def test_weekly_rounds_down_so_it_stays_affordable() -> None:
+    # £43.33 a month × 12 ÷ 52 = £9.9992…: £9.99, never £10.00.
+    assert _propose(affordable_monthly_pence=4_333).instalment_pence == 999
+
+
+def test_default_never_exceeds_the_arrears() -> None:
+    proposal = _propose(arrears_pence=500)
+    assert proposal.instalment_pence == 500 and proposal.instalment_count == 1
+
+
+def test_affordability_warning_a_penny_over() -> None:
+    assert _propose(instalment_pence=1_000).warnings == ()
+    warned = _propose(instalment_pence=1_001).warnings
+    assert len(warned) == 1 and "affordable" in warned[0]
+    assert "£110.01" in warned[0] and "£110.00" in warned[0]
+
+
+def test_shortfall_budget_needs_an_instalment_and_warns() -> None:
+    with pytest.raises(ProposalError, match=r"^instalment_pence: "):
+        _propose(affordable_monthly_pence=-500)
+    proposal = _propose(affordable_monthly_pence=-500, instalment_pence=100)
+    assert any("affordable" in w for w in proposal.warnings)
+
+
+def test_max_term_warning_at_its_boundary() -> None:
+    # 105 weekly instalments: the last is 104 weeks after the first (no warning); 106 warns.
+    assert _propose(arrears_pence=105_000).warnings == ()
+    warned = _propose(arrears_pence=106_000).warnings
+    assert len(warned) == 1 and "104 weeks" in warned[0]
+    assert _propose(arrears_pence=106_000, max_weeks=None).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"instalment_pence": 0}, "instalment_pence"),
+        ({"instalment_pence": -1}, "instalment_pence"),
+        ({"instalment_pence": 60_001}, "instalment_pence"),
+        ({"arrears_pence": 0}, "arrears_pence"),
+        ({"frequency": "daily"}, "frequency"),
+        ({"weekly_rent_pence": -1}, "weekly_rent_pence"),
+        ({"max_weeks": 0}, "max_weeks"),
+        ({"affordable_monthly_pence": 1.5}, "affordable_monthly_pence"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(overrides: dict[str, object], field: str) -> None:
+    with pytest.raises(ProposalError, match=rf"^{field}: "):
+        _propose(**overrides)
+
+
+def test_instalment_equal_to_the_arrears_is_allowed() -> None:
+    assert _propose(instalment_pence=60_000).instalment_count == 1
+
+
+def test_monthly_on_uc_is_aligned_to_the_next_pay_day() -> None:
+    # Pay day the 14th: asked for the 2nd → the 14th; asked for the 14th → the 14th; the 15th →
+    # the 14th of the next month.
+    pay_day = date(2026, 1, 14)
+    assert _propose(frequency="monthly", uc_pay_day=pay_day).first_date == date(2026, 3, 14)
+    on_day = _propose(frequency="monthly", uc_pay_day=pay_day, first_date=date(2026, 3, 14))
+    assert on_day.first_date == date(2026, 3, 14) and on_day.aligned_to_uc
+    after = _propose(frequency="monthly", uc_pay_day=pay_day, first_date=date(2026, 3, 15))
+    assert after.first_date == date(2026, 4, 14)
+    # Weekly payers keep their date; monthly without UC too.
+    assert _propose(uc_pay_day=pay_day).first_date == W4_START
+    assert not _propose(frequency="monthly").aligned_to_uc
+
+
+def test_uc_pay_day_on_the_31st_clamps_to_the_month_end() -> None:
+    assert next_uc_pay_day(date(2026, 1, 31), date(2026, 2, 1)) == date(2026, 2, 28)
+    assert next_uc_pay_day(date(2026, 1, 31), date(2026, 3, 1)) == date(2026, 3, 31)
+
+
+def test_monthly_rent_per_period_and_end() -> None:
+    proposal = _propose(frequency="monthly", instalment_pence=10_000)
+    assert proposal.rent_pence == 43_333  # £100 × 52 ÷ 12
+    assert proposal.instalment_count == 6 and proposal.end_date == date(2026, 8, 2)
+
+
+def test_the_shipped_policy_sets_a_maximum_term() -> None:
+    text = resource_path("recovery-policy.toml").read_text(encoding="utf-8")
+    assert load_policy(text).max_arrangement_weeks == 104
