@@ -146,8 +146,7 @@ def propose(
     if instalment_pence is None:
         if affordable <= 0:
             raise ProposalError(
-                "instalment_pence: the I&E leaves nothing towards the arrears; enter an "
-                "instalment"
+                "instalment_pence: the I&E leaves nothing towards the arrears; enter an instalment"
             )
         instalment = min(affordable, arrears_pence)
     else:

@@ -35,7 +35,8 @@ def test_w4_600_at_10_a_week_is_60_instalments_ending_19_apr_2027() -> None:
     assert proposal.end_date == date(2027, 4, 19)
     assert proposal.warnings == ()
     terms = proposal.terms(ref="A1", kind="informal", made_on=W4_START)
-    assert terms.starting_balance_pence == 60_000 and terms.instalment_pence == 1_000
+    assert terms.starting_balance_pence == 60_000
+    assert terms.instalment_pence == 1_000
 
 
 @pytest.mark.parametrize(
@@ -55,14 +56,17 @@ def test_weekly_rounds_down_so_it_stays_affordable() -> None:
 
 def test_default_never_exceeds_the_arrears() -> None:
     proposal = _propose(arrears_pence=500)
-    assert proposal.instalment_pence == 500 and proposal.instalment_count == 1
+    assert proposal.instalment_pence == 500
+    assert proposal.instalment_count == 1
 
 
 def test_affordability_warning_a_penny_over() -> None:
     assert _propose(instalment_pence=1_000).warnings == ()
     warned = _propose(instalment_pence=1_001).warnings
-    assert len(warned) == 1 and "affordable" in warned[0]
-    assert "£110.01" in warned[0] and "£110.00" in warned[0]
+    assert len(warned) == 1
+    assert "affordable" in warned[0]
+    assert "£110.01" in warned[0]
+    assert "£110.00" in warned[0]
 
 
 def test_shortfall_budget_needs_an_instalment_and_warns() -> None:
@@ -76,7 +80,8 @@ def test_max_term_warning_at_its_boundary() -> None:
     # 105 weekly instalments: the last is 104 weeks after the first (no warning); 106 warns.
     assert _propose(arrears_pence=105_000).warnings == ()
     warned = _propose(arrears_pence=106_000).warnings
-    assert len(warned) == 1 and "104 weeks" in warned[0]
+    assert len(warned) == 1
+    assert "104 weeks" in warned[0]
     assert _propose(arrears_pence=106_000, max_weeks=None).warnings == ()
 
 
@@ -108,7 +113,8 @@ def test_monthly_on_uc_is_aligned_to_the_next_pay_day() -> None:
     pay_day = date(2026, 1, 14)
     assert _propose(frequency="monthly", uc_pay_day=pay_day).first_date == date(2026, 3, 14)
     on_day = _propose(frequency="monthly", uc_pay_day=pay_day, first_date=date(2026, 3, 14))
-    assert on_day.first_date == date(2026, 3, 14) and on_day.aligned_to_uc
+    assert on_day.first_date == date(2026, 3, 14)
+    assert on_day.aligned_to_uc
     after = _propose(frequency="monthly", uc_pay_day=pay_day, first_date=date(2026, 3, 15))
     assert after.first_date == date(2026, 4, 14)
     # Weekly payers keep their date; monthly without UC too.
@@ -124,7 +130,8 @@ def test_uc_pay_day_on_the_31st_clamps_to_the_month_end() -> None:
 def test_monthly_rent_per_period_and_end() -> None:
     proposal = _propose(frequency="monthly", instalment_pence=10_000)
     assert proposal.rent_pence == 43_333  # £100 × 52 ÷ 12
-    assert proposal.instalment_count == 6 and proposal.end_date == date(2026, 8, 2)
+    assert proposal.instalment_count == 6
+    assert proposal.end_date == date(2026, 8, 2)
 
 
 def test_the_shipped_policy_sets_a_maximum_term() -> None:
