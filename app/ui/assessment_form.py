@@ -1,0 +1,1001 @@
+"""The income and expenditure form: one window per case's SFS assessment, keyboard-first.
+
+What it shows (issue 5, DOMAIN.md A1-A6): the household, the assessment date, the income, fixed
+and flexible costs as lists of lines (heading, amount, frequency, note), savings and the debt
+admin fee, the other priority debts and the non-priority debts, and live totals as you type.
+Every figure comes from :func:`app.domain.sfs.assess` and every guideline flag from
+:func:`app.domain.guidelines.check_guidelines`; this module only reads widgets into an
+``sfs.Assessment`` and formats the result. A total's "?" explains its sum from
+``Explained.parts``; a negative budget is shown plainly with ``Budget.drivers``.
+
+Keyboard: Tab goes heading → amount → frequency → note → the next line; Enter on a line's
+amount or note adds a new line under it. Amounts are typed as ``12.50`` or ``£12.50``; anything
+else shows its reason beside the field and is not counted.
+
+Saving: the open draft is saved ~500 ms after the last change (a single-shot ``QTimer``) with
+``save_draft`` on the database worker (``Op`` kind "db"; the worker runs jobs in order, so the
+last save wins). "Finish" saves and makes it final (refused when empty); a finished assessment
+is read-only and offers "New assessment (copy forward)".
+
+Threading: GUI thread only; database work through ``Op``. Results arriving after the window
+closed are dropped. A keystroke only updates labels; no widget is rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import sfs
+from app.domain.guidelines import GuidelineCheck, GuidelineSet, check_guidelines
+from app.domain.money import AmountError, format_pence, parse_pounds
+from app.services.assessments import (
+    AssessmentRefused,
+    SavedAssessment,
+    case_assessments,
+    finish_assessment,
+    save_draft,
+    start_assessment,
+)
+from app.services.guidelines import held_guidelines
+from app.store.database import LocalStore
+from app.ui.ops import Op, OpRunner, ProgressFn
+from app.ui.prompts import Prompts
+
+log = logging.getLogger(__name__)
+
+SAVE_DELAY_MS = 500
+DATE_FORMAT = "d MMM yyyy"
+ERROR_STYLE = "color: #b00020;"
+FLAG_STYLE = "color: #8a4b00; font-weight: bold;"
+WARNING_STYLE = (
+    "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
+    " border-radius: 4px; padding: 6px 10px; }"
+)
+SHORTFALL_STYLE = (
+    "QLabel { background: #fdecea; color: #7f0000; border: 1px solid #e57373;"
+    " border-radius: 4px; padding: 6px 10px; }"
+)
+NO_TABLE_WARNING = "No spending guidelines loaded for this date"
+FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (
+    (sfs.Frequency.WEEKLY, "weekly"),
+    (sfs.Frequency.FORTNIGHTLY, "fortnightly"),
+    (sfs.Frequency.FOUR_WEEKLY, "four-weekly"),
+    (sfs.Frequency.MONTHLY, "monthly"),
+    (sfs.Frequency.QUARTERLY, "quarterly"),
+    (sfs.Frequency.ANNUAL, "annual"),
+)
+HOUSEHOLD_FIELDS: tuple[tuple[str, str, int], ...] = (
+    ("adults", "&Adults (client and partner)", 1),
+    ("children_under_16", "Children &under 16", 0),
+    ("children_16_18", "Children 16–1&8", 0),
+    ("other_dependants", "&Other dependants", 0),
+    ("non_dependants", "&Non-dependants", 0),
+    ("vehicles", "&Vehicles", 0),
+)
+# (key, label) of every total shown, in order.
+TOTALS: tuple[tuple[str, str], ...] = (
+    ("income", "Income"),
+    ("fixed", "Fixed costs"),
+    ("flexible", "Flexible costs"),
+    ("outgoings", "Outgoings"),
+    ("surplus", "Income − outgoings"),
+    ("available_for_priority", "Available for priority debts"),
+    ("max_rent_offer", "Largest rent-arrears offer"),
+    ("available_for_non_priority", "Available for non-priority debts"),
+)
+
+
+def parse_amount(text: str) -> int | None:
+    """``"12.50"`` or ``"£12.50"`` -> 1250; blank -> None; anything else AmountError (why)."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if raw.startswith("£"):
+        raw = raw[1:].strip()
+        if not raw:
+            raise AmountError("type an amount after the £")
+    pence = parse_pounds(raw)
+    if pence < 0:
+        raise AmountError("an amount cannot be negative")
+    return pence
+
+
+def explain(explained: sfs.Explained) -> str:
+    """A total's sum for people, one part a line: ``+ Child Benefit £173.20 four-weekly …``."""
+    if not explained.parts:
+        return f"Nothing entered = {format_pence(explained.pence)}"
+    rows = []
+    for index, part in enumerate(explained.parts):
+        sign = "−" if part.pence < 0 else ("" if index == 0 else "+")
+        if part.detail and "£" in part.detail:  # a line's own conversion text
+            body = f"{part.label} {part.detail}"
+        else:
+            body = f"{part.label} {format_pence(abs(part.pence))}"
+            if part.detail:
+                body += f" ({part.detail})"
+        rows.append(f"{sign} {body}".strip())
+    rows.append(f"= {format_pence(explained.pence)}")
+    return "\n".join(rows)
+
+
+def _amount_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText("0.00")
+    edit.setAccessibleName(name)
+    edit.setMaximumWidth(110)
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _show_error(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+    label.setVisible(bool(text))
+
+
+def _read_amount(edit: QLineEdit, error: QLabel) -> int | None:
+    """The amount typed (None when blank or bad); shows or clears the message beside it."""
+    try:
+        pence = parse_amount(edit.text())
+    except AmountError as exc:
+        _show_error(error, f"{exc}; not counted")
+        return None
+    _show_error(error, "")
+    return pence
+
+
+class LineEditorRow(QWidget):
+    """One SFS line: heading (the section's headings, grouped), amount, frequency, note.
+
+    ``submitted`` is emitted on Enter in the amount or the note (the form adds a line).
+    """
+
+    changed = Signal()
+    submitted = Signal()
+
+    def __init__(self, section: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.heading_combo = QComboBox()
+        self.heading_combo.setAccessibleName("Heading")
+        self.heading_combo.setMinimumWidth(270)
+        model = QStandardItemModel(self.heading_combo)
+        self.heading_combo.setModel(model)
+        for group in sfs.GROUPS:
+            if group.section != section:
+                continue
+            self.heading_combo.addItem(group.label.upper(), None)
+            title = model.item(model.rowCount() - 1)
+            title.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            for item in group.headings:
+                self.heading_combo.addItem("    " + item.label, item.key)
+        self.heading_combo.setCurrentIndex(1)
+        self.amount_edit = _amount_edit("Amount")
+        self.frequency_combo = QComboBox()
+        self.frequency_combo.setAccessibleName("Frequency")
+        for frequency, label in FREQUENCY_LABELS:
+            self.frequency_combo.addItem(label, frequency.value)
+        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("note")
+        self.note_edit.setAccessibleName("Note")
+        self.monthly_label = QLabel()
+        self.monthly_label.setMinimumWidth(150)
+        self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.error_label = _error_label()
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        grid.addWidget(self.heading_combo, 0, 0)
+        grid.addWidget(self.amount_edit, 0, 1)
+        grid.addWidget(self.frequency_combo, 0, 2)
+        grid.addWidget(self.note_edit, 0, 3)
+        grid.addWidget(self.monthly_label, 0, 4)
+        grid.addWidget(self.error_label, 1, 0, 1, 5)
+        grid.setColumnStretch(3, 1)
+        self.setFocusProxy(self.heading_combo)
+
+        self.heading_combo.currentIndexChanged.connect(self.changed)
+        self.frequency_combo.currentIndexChanged.connect(self.changed)
+        self.amount_edit.textChanged.connect(self.changed)
+        self.note_edit.textChanged.connect(self.changed)
+        self.amount_edit.returnPressed.connect(self.submitted)
+        self.note_edit.returnPressed.connect(self.submitted)
+
+    # -- widget methods for tests and for filling ---------------------------------------------
+    def set_heading(self, key: str) -> None:
+        index = self.heading_combo.findData(key)
+        if index < 0:
+            raise ValueError(f"{key!r} is not a heading of {self.section}")
+        self.heading_combo.setCurrentIndex(index)
+
+    def set_frequency(self, frequency: str) -> None:
+        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData(frequency))
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self.heading_combo, self.amount_edit, self.frequency_combo, self.note_edit]
+
+    def fill(self, line: sfs.Line) -> None:
+        self.set_heading(line.heading)
+        self.amount_edit.setText(format_pence(line.amount_pence, symbol=False).replace(",", ""))
+        self.set_frequency(line.frequency.value)
+        self.note_edit.setText(line.note)
+
+    def read(self) -> sfs.Line | None:
+        """The line as entered, or None when its amount is blank or bad (not counted)."""
+        pence = _read_amount(self.amount_edit, self.error_label)
+        key = self.heading_combo.currentData()
+        if pence is None or key is None:
+            return None
+        return sfs.Line(
+            key,
+            pence,
+            sfs.parse_frequency(self.frequency_combo.currentData()),
+            self.note_edit.text().strip(),
+        )
+
+    def show_monthly(self, line: sfs.Line | None) -> None:
+        text = (
+            ""
+            if line is None or line.frequency is sfs.Frequency.MONTHLY
+            else (f"= {format_pence(line.monthly_pence)} a month")
+        )
+        if self.monthly_label.text() != text:
+            self.monthly_label.setText(text)
+            self.monthly_label.setToolTip(
+                sfs.conversion_text(line.amount_pence, line.frequency) if line else ""
+            )
+
+    def set_read_only(self, read_only: bool) -> None:
+        for widget in (self.heading_combo, self.frequency_combo):
+            widget.setEnabled(not read_only)
+        for edit in (self.amount_edit, self.note_edit):
+            edit.setReadOnly(read_only)
+
+
+class DebtEditorRow(QWidget):
+    """One debt: creditor, owed, monthly offer (and the CCJ flag for a non-priority debt)."""
+
+    changed = Signal()
+    submitted = Signal()
+
+    def __init__(self, *, priority: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.priority = priority
+        self.creditor_edit = QLineEdit()
+        self.creditor_edit.setPlaceholderText("creditor")
+        self.creditor_edit.setAccessibleName("Creditor")
+        self.owed_edit = _amount_edit("Owed")
+        self.owed_edit.setPlaceholderText("owed")
+        self.offer_edit = _amount_edit("Offer a month")
+        self.offer_edit.setPlaceholderText("offer/month")
+        self.ccj_check = QCheckBox("CCJ")
+        self.ccj_check.setToolTip("A county court judgment is registered for this debt")
+        self.error_label = _error_label()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        grid.addWidget(self.creditor_edit, 0, 0)
+        grid.addWidget(self.owed_edit, 0, 1)
+        grid.addWidget(self.offer_edit, 0, 2)
+        if not priority:
+            grid.addWidget(self.ccj_check, 0, 3)
+        else:
+            self.ccj_check.hide()
+        grid.addWidget(self.error_label, 1, 0, 1, 4)
+        grid.setColumnStretch(0, 1)
+        self.setFocusProxy(self.creditor_edit)
+        for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
+            edit.textChanged.connect(self.changed)
+            edit.returnPressed.connect(self.submitted)
+        self.ccj_check.toggled.connect(self.changed)
+
+    def focus_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = [self.creditor_edit, self.owed_edit, self.offer_edit]
+        return chain if self.priority else [*chain, self.ccj_check]
+
+    def fill(self, debt: sfs.PriorityDebt | sfs.NonPriorityDebt) -> None:
+        self.creditor_edit.setText(debt.creditor)
+        self.owed_edit.setText(format_pence(debt.owed_pence, symbol=False).replace(",", ""))
+        self.offer_edit.setText(format_pence(debt.offer_pence, symbol=False).replace(",", ""))
+        if isinstance(debt, sfs.NonPriorityDebt):
+            self.ccj_check.setChecked(debt.ccj)
+
+    def read(self) -> sfs.PriorityDebt | sfs.NonPriorityDebt | None:
+        """The debt as entered, or None when it is blank or an amount is bad (not counted)."""
+        messages = []
+        amounts = []
+        for name, edit in (("owed", self.owed_edit), ("offer", self.offer_edit)):
+            try:
+                amounts.append(parse_amount(edit.text()) or 0)
+            except AmountError as exc:
+                messages.append(f"{name}: {exc}")
+        _show_error(self.error_label, "; ".join(messages) + ("; not counted" if messages else ""))
+        creditor = self.creditor_edit.text().strip()
+        if messages or (not creditor and not any(amounts)):
+            return None
+        owed, offer = amounts
+        if self.priority:
+            return sfs.PriorityDebt(creditor, owed, offer)
+        return sfs.NonPriorityDebt(creditor, owed, offer, self.ccj_check.isChecked())
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
+            edit.setReadOnly(read_only)
+        self.ccj_check.setEnabled(not read_only)
+
+
+@dataclass
+class _ListSection:
+    """A group box holding a growing list of rows and its "Add" button."""
+
+    box: QGroupBox
+    rows_layout: QVBoxLayout
+    add_button: QPushButton
+    rows: list[QWidget]
+
+
+class AssessmentForm(QWidget):
+    """One case's income and expenditure assessment in its own window (see the module doc).
+
+    ``load()`` opens the case's draft (or its latest finished assessment, read-only, or a new
+    draft) and the held guidelines on the database worker. ``saved`` is emitted after each
+    draft save, ``finished`` when the assessment is made final.
+    """
+
+    loaded = Signal()
+    saved = Signal()
+    finished = Signal()
+
+    def __init__(
+        self,
+        *,
+        tenancy_id: uuid.UUID,
+        store: LocalStore,
+        runner: OpRunner,
+        prompts: Prompts,
+        today: Callable[[], date],
+        title: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.tenancy_id = tenancy_id
+        self._store = store
+        self._runner = runner
+        self._prompts = prompts
+        self._today = today
+        self._closed = False
+        self._filling = False
+        self._dirty = False
+        self.saved_assessment: SavedAssessment | None = None
+        self.guidelines = GuidelineSet()
+        self.budget: sfs.Budget | None = None
+        self.check: GuidelineCheck | None = None
+        self.setObjectName("AssessmentForm")
+        self.setWindowTitle(f"Doorstep — income and expenditure{' — ' + title if title else ''}")
+        self.resize(1280, 900)
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_now)
+
+        # -- top: status and warnings ---------------------------------------------------------
+        self.status_label = QLabel("Opening the assessment…")
+        self.guideline_warning = QLabel()
+        self.guideline_warning.setObjectName("GuidelineWarning")
+        self.guideline_warning.setStyleSheet(WARNING_STYLE)
+        self.guideline_warning.setWordWrap(True)
+        self.guideline_warning.hide()
+
+        # -- household ------------------------------------------------------------------------
+        self.date_edit = QDateEdit()
+        self.date_edit.setDisplayFormat(DATE_FORMAT)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setAccessibleName("Assessment date")
+        self.date_edit.dateChanged.connect(self._changed)
+        self.household_spins: dict[str, QSpinBox] = {}
+        household_box = QGroupBox("Household")
+        household_grid = QGridLayout(household_box)
+        date_label = QLabel("Assessment &date")
+        date_label.setBuddy(self.date_edit)
+        household_grid.addWidget(date_label, 0, 0)
+        household_grid.addWidget(self.date_edit, 0, 1)
+        for index, (name, text, minimum) in enumerate(HOUSEHOLD_FIELDS, start=1):
+            spin = QSpinBox()
+            spin.setRange(minimum, 20)
+            spin.setAccessibleName(text.replace("&", ""))
+            spin.valueChanged.connect(self._changed)
+            label = QLabel(text)
+            label.setBuddy(spin)
+            row, column = divmod(index, 4)
+            household_grid.addWidget(label, row, column * 2)
+            household_grid.addWidget(spin, row, column * 2 + 1)
+            self.household_spins[name] = spin
+        household_grid.setColumnStretch(7, 1)
+
+        # -- the three sections of lines ------------------------------------------------------
+        self.sections: dict[str, _ListSection] = {}
+        self.section_totals: dict[str, QLabel] = {}
+        self.flag_labels: dict[str, QLabel] = {}
+        section_boxes = []
+        for section in sfs.SECTIONS:
+            listed = self._list_section(
+                sfs.SECTION_LABELS[section],
+                f"Add {sfs.SECTION_LABELS[section].lower()} line",
+                lambda _=False, s=section: self.add_line(s),
+            )
+            self.sections[section] = listed
+            total = QLabel()
+            total.setAlignment(Qt.AlignmentFlag.AlignRight)
+            self.section_totals[section] = total
+            listed.box.layout().addWidget(total)  # type: ignore[union-attr]
+            if section == sfs.FLEXIBLE:
+                flags = QFrame()
+                flags_layout = QVBoxLayout(flags)
+                flags_layout.setContentsMargins(0, 4, 0, 0)
+                flags_layout.setSpacing(2)
+                for group in sfs.GROUPS:
+                    if group.section == sfs.FLEXIBLE:
+                        label = QLabel()
+                        label.setObjectName(f"guideline_{group.key}")
+                        label.setWordWrap(True)
+                        flags_layout.addWidget(label)
+                        self.flag_labels[group.key] = label
+                listed.box.layout().addWidget(flags)  # type: ignore[union-attr]
+            section_boxes.append(listed.box)
+
+        # -- savings, fee, rent offer ---------------------------------------------------------
+        self.savings_edit = _amount_edit("Savings contribution a month")
+        self.admin_fee_edit = _amount_edit("Debt admin fee a month")
+        self.rent_offer_edit = _amount_edit("Agreed rent-arrears offer a month")
+        self.rent_offer_edit.setPlaceholderText("none agreed")
+        self.amount_errors: dict[QLineEdit, QLabel] = {}
+        deductions = QGroupBox("Savings, fees and the rent-arrears offer (monthly)")
+        deductions_form = QFormLayout(deductions)
+        for text, edit in (
+            ("&Savings contribution", self.savings_edit),
+            ("Debt a&dmin fee", self.admin_fee_edit),
+            ("Agreed &rent-arrears offer", self.rent_offer_edit),
+        ):
+            error = _error_label()
+            self.amount_errors[edit] = error
+            edit.textChanged.connect(self._changed)
+            holder = QWidget()
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(edit)
+            row.addWidget(error, 1)
+            holder.setFocusProxy(edit)
+            deductions_form.addRow(text, holder)
+
+        # -- debts ----------------------------------------------------------------------------
+        self.priority_debts = self._list_section(
+            "Other priority debts (creditor, owed, offer a month)",
+            "Add priority debt",
+            lambda _=False: self.add_debt(priority=True),
+        )
+        self.non_priority_debts = self._list_section(
+            "Non-priority debts (creditor, owed, offer a month, CCJ)",
+            "Add non-priority debt",
+            lambda _=False: self.add_debt(priority=False),
+        )
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.addWidget(household_box)
+        for box in section_boxes:
+            content_layout.addWidget(box)
+        content_layout.addWidget(deductions)
+        content_layout.addWidget(self.priority_debts.box)
+        content_layout.addWidget(self.non_priority_debts.box)
+        content_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll = scroll
+
+        # -- totals ---------------------------------------------------------------------------
+        totals_box = QGroupBox("Totals (monthly)")
+        totals_grid = QGridLayout(totals_box)
+        self.total_labels: dict[str, QLabel] = {}
+        self.explain_buttons: dict[str, QToolButton] = {}
+        for row_index, (key, text) in enumerate(TOTALS):
+            name = QLabel(text)
+            value = QLabel()
+            value.setObjectName(f"total_{key}")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if key in ("surplus", "available_for_priority", "max_rent_offer"):
+                font = value.font()
+                font.setBold(True)
+                value.setFont(font)
+                name.setFont(font)
+            button = QToolButton()
+            button.setText("?")
+            button.setAccessibleName(f"Explain {text.lower()}")
+            button.clicked.connect(lambda _=False, k=key: self.show_explanation(k))
+            totals_grid.addWidget(name, row_index, 0)
+            totals_grid.addWidget(value, row_index, 1)
+            totals_grid.addWidget(button, row_index, 2)
+            self.total_labels[key] = value
+            self.explain_buttons[key] = button
+        self.explanation_label = QLabel()
+        self.explanation_label.setObjectName("Explanation")
+        self.explanation_label.setWordWrap(True)
+        self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explanation_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.explanation_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.explanation_label.setMinimumHeight(120)
+        self._explaining: str | None = None
+        self.shortfall_label = QLabel()
+        self.shortfall_label.setObjectName("Shortfall")
+        self.shortfall_label.setStyleSheet(SHORTFALL_STYLE)
+        self.shortfall_label.setWordWrap(True)
+        self.shortfall_label.hide()
+
+        self.finish_button = QPushButton("&Finish")
+        self.finish_button.setToolTip("Make this assessment final (it can no longer be changed)")
+        self.finish_button.clicked.connect(self.finish)
+        self.finish_button.setEnabled(False)
+        self.new_button = QPushButton("&New assessment (copy forward)")
+        self.new_button.clicked.connect(self.start_new)
+        self.new_button.hide()
+        close_button = QPushButton("Close")
+        close_button.clicked.connect(self.close)
+
+        side = QVBoxLayout()
+        side.addWidget(totals_box)
+        side.addWidget(self.shortfall_label)
+        side.addWidget(QLabel("Where a total comes from:"))
+        side.addWidget(self.explanation_label, 1)
+        side.addWidget(self.finish_button)
+        side.addWidget(self.new_button)
+        side.addWidget(close_button)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(380)
+
+        body = QHBoxLayout()
+        body.addWidget(scroll, 1)
+        body.addWidget(side_widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.guideline_warning)
+        layout.addLayout(body, 1)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+
+    # -- building ---------------------------------------------------------------------------
+    def _list_section(
+        self, title: str, add_text: str, add: Callable[[bool], object]
+    ) -> _ListSection:
+        box = QGroupBox(title)
+        outer = QVBoxLayout(box)
+        rows_layout = QVBoxLayout()
+        rows_layout.setSpacing(4)
+        outer.addLayout(rows_layout)
+        button = QPushButton(add_text)
+        button.setAutoDefault(False)
+        button.clicked.connect(add)
+        outer.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        return _ListSection(box, rows_layout, button, [])
+
+    def lines(self, section: str) -> list[LineEditorRow]:
+        """The line rows of one section, in order."""
+        return [row for row in self.sections[section].rows if isinstance(row, LineEditorRow)]
+
+    def debts(self, *, priority: bool) -> list[DebtEditorRow]:
+        listed = self.priority_debts if priority else self.non_priority_debts
+        return [row for row in listed.rows if isinstance(row, DebtEditorRow)]
+
+    def add_line(self, section: str, after: LineEditorRow | None = None) -> LineEditorRow:
+        """A new empty line in ``section`` (after ``after``, else at the end), focused."""
+        listed = self.sections[section]
+        row = LineEditorRow(section)
+        position = listed.rows.index(after) + 1 if after in listed.rows else len(listed.rows)
+        listed.rows.insert(position, row)
+        listed.rows_layout.insertWidget(position, row)
+        row.changed.connect(self._changed)
+        row.submitted.connect(lambda: self.add_line(section, after=row))
+        row.set_read_only(self._read_only())
+        self._chain_tabs()
+        if not self._filling:
+            row.heading_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._scroll.ensureWidgetVisible(row)
+        return row
+
+    def add_debt(self, *, priority: bool) -> DebtEditorRow:
+        listed = self.priority_debts if priority else self.non_priority_debts
+        row = DebtEditorRow(priority=priority)
+        listed.rows.append(row)
+        listed.rows_layout.addWidget(row)
+        row.changed.connect(self._changed)
+        row.submitted.connect(lambda: self.add_debt(priority=priority))
+        row.set_read_only(self._read_only())
+        self._chain_tabs()
+        if not self._filling:
+            row.creditor_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return row
+
+    def _chain_tabs(self) -> None:
+        """Tab order: date, household, then each section's lines field by field, then the rest."""
+        chain: list[QWidget] = [self.date_edit, *self.household_spins.values()]
+        for section in sfs.SECTIONS:
+            listed = self.sections[section]
+            for row in self.lines(section):
+                chain += row.focus_chain()
+            chain.append(listed.add_button)
+        chain += [self.savings_edit, self.admin_fee_edit, self.rent_offer_edit]
+        for listed in (self.priority_debts, self.non_priority_debts):
+            for debt in listed.rows:
+                if isinstance(debt, DebtEditorRow):
+                    chain += debt.focus_chain()
+            chain.append(listed.add_button)
+        chain.append(self.finish_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _clear(self) -> None:
+        for listed in (*self.sections.values(), self.priority_debts, self.non_priority_debts):
+            for row in listed.rows:
+                listed.rows_layout.removeWidget(row)
+                row.deleteLater()
+            listed.rows.clear()
+
+    def _fill(self, value: sfs.Assessment) -> None:
+        """Show ``value`` in the widgets (no saving while filling)."""
+        self._filling = True
+        try:
+            self._clear()
+            self.date_edit.setDate(QDate(value.assessed_on))
+            for name, spin in self.household_spins.items():
+                spin.setValue(getattr(value.household, name))
+            for line in value.lines:
+                section = sfs.HEADINGS[line.heading].section
+                self.add_line(section).fill(line)
+            for section in sfs.SECTIONS:
+                if not self.lines(section):
+                    self.add_line(section)
+            for edit, pence in (
+                (self.savings_edit, value.savings_pence),
+                (self.admin_fee_edit, value.admin_fee_pence),
+                (self.rent_offer_edit, value.rent_offer_pence),
+            ):
+                edit.setText(
+                    "" if not pence else format_pence(pence, symbol=False).replace(",", "")
+                )
+            for debt in value.priority_debts:
+                self.add_debt(priority=True).fill(debt)
+            for other in value.non_priority_debts:
+                self.add_debt(priority=False).fill(other)
+        finally:
+            self._filling = False
+        self.refresh()
+
+    # -- reading and showing ----------------------------------------------------------------
+    def current(self) -> sfs.Assessment:
+        """The assessment as entered now (bad or blank amounts left out, with their messages)."""
+        lines: list[sfs.Line] = []
+        for section in sfs.SECTIONS:
+            for row in self.lines(section):
+                line = row.read()
+                row.show_monthly(line)
+                if line is not None:
+                    lines.append(line)
+        savings = _read_amount(self.savings_edit, self.amount_errors[self.savings_edit])
+        fee = _read_amount(self.admin_fee_edit, self.amount_errors[self.admin_fee_edit])
+        rent_offer = _read_amount(self.rent_offer_edit, self.amount_errors[self.rent_offer_edit])
+        priority = [d.read() for d in self.debts(priority=True)]
+        non_priority = [d.read() for d in self.debts(priority=False)]
+        household = sfs.Household(
+            **{name: spin.value() for name, spin in self.household_spins.items()}
+        )
+        return sfs.Assessment(
+            assessed_on=self.date_edit.date().toPython(),
+            household=household,
+            lines=tuple(lines),
+            savings_pence=savings or 0,
+            admin_fee_pence=fee or 0,
+            priority_debts=tuple(d for d in priority if isinstance(d, sfs.PriorityDebt)),
+            non_priority_debts=tuple(d for d in non_priority if isinstance(d, sfs.NonPriorityDebt)),
+            rent_offer_pence=rent_offer,
+        )
+
+    def refresh(self) -> sfs.Budget:
+        """Assess what is entered and update every total, flag and warning (labels only)."""
+        value = self.current()
+        budget = sfs.assess(value)
+        check = check_guidelines(
+            totals=budget.group_totals(),
+            household=value.household,
+            table=self.guidelines.in_force(value.assessed_on),
+        )
+        self.budget, self.check = budget, check
+        figures: dict[str, sfs.Explained] = {
+            "income": budget.income,
+            "fixed": budget.fixed,
+            "flexible": budget.flexible,
+            "outgoings": budget.outgoings,
+            "surplus": budget.surplus,
+            "available_for_priority": budget.available_for_priority,
+            "max_rent_offer": budget.max_rent_offer_monthly,
+            "available_for_non_priority": budget.available_for_non_priority,
+        }
+        for key, explained in figures.items():
+            text = format_pence(explained.pence)
+            if key == "max_rent_offer":
+                text += f"/month = {format_pence(budget.max_rent_offer_weekly_pence)}/week"
+            label = self.total_labels[key]
+            if label.text() != text:
+                label.setText(text)
+                label.setStyleSheet(ERROR_STYLE if explained.pence < 0 else "")
+            tip = explain(explained)
+            if key == "max_rent_offer":
+                tip += (
+                    f"\nPer week: {format_pence(explained.pence)} × 12 / 52 = "
+                    f"{format_pence(budget.max_rent_offer_weekly_pence)}"
+                )
+            label.setToolTip(tip)
+            self.explain_buttons[key].setToolTip(tip)
+        self._figures = figures
+        for section, explained in zip(
+            sfs.SECTIONS, (budget.income, budget.fixed, budget.flexible), strict=True
+        ):
+            self.section_totals[section].setText(
+                f"{sfs.SECTION_LABELS[section]}: <b>{format_pence(explained.pence)}</b> a month"
+            )
+        if self._explaining is not None:
+            self.show_explanation(self._explaining)
+        self._show_guidelines(budget, check)
+        self._show_shortfall(budget)
+        return budget
+
+    def _show_guidelines(self, budget: sfs.Budget, check: GuidelineCheck) -> None:
+        flags = {flag.category: flag for flag in check.flags}
+        for key, label in self.flag_labels.items():
+            group = sfs.GROUPS_BY_KEY[key]
+            actual = budget.group(key).pence
+            guideline = check.guidelines.get(key)
+            text = f"{group.label}: {format_pence(actual)}"
+            if guideline is not None:
+                text += f" (guideline {format_pence(guideline)})"
+            flag = flags.get(key)
+            if flag is not None:
+                text += f" — {flag.message}"
+            label.setText(text)
+            label.setStyleSheet(FLAG_STYLE if flag is not None else "")
+        if check.table_from is None:
+            warning = NO_TABLE_WARNING + (
+                f" ({self.date_edit.date().toString(DATE_FORMAT)}): spending cannot be checked"
+                " against the guidelines. Import the licensed table with"
+                " 'python -m app guidelines import FILE'."
+            )
+        elif check.warnings:
+            warning = "Spending guidelines: " + "; ".join(check.warnings)
+        else:
+            warning = ""
+        self.guideline_warning.setText(warning)
+        self.guideline_warning.setVisible(bool(warning))
+
+    def _show_shortfall(self, budget: sfs.Budget) -> None:
+        if not budget.shortfall:
+            self.shortfall_label.hide()
+            return
+        drivers = ", ".join(
+            f"{d.label} {format_pence(d.pence)}" + (f" ({d.detail.lower()})" if d.detail else "")
+            for d in budget.drivers
+        )
+        self.shortfall_label.setText(
+            f"<b>The budget does not balance:</b> "
+            f"{format_pence(-budget.max_rent_offer_monthly.pence)} a month short before any "
+            f"rent-arrears offer. Largest outgoings: {drivers}."
+        )
+        self.shortfall_label.show()
+
+    def explanation(self, key: str) -> str:
+        """How one total (a key of :data:`TOTALS`) is made up, as shown by its "?"."""
+        return self.total_labels[key].toolTip()
+
+    def show_explanation(self, key: str) -> None:
+        self._explaining = key
+        title = dict(TOTALS)[key]
+        self.explanation_label.setText(f"{title}:\n{self.explanation(key)}")
+
+    # -- loading, saving, finishing ---------------------------------------------------------
+    def load(self) -> None:
+        """Open the case's draft, else its latest finished assessment, else a new draft."""
+        store, tenancy_id, on = self._store, self.tenancy_id, self._today()
+
+        def work(_progress: ProgressFn) -> tuple[SavedAssessment, GuidelineSet]:
+            with store.session() as session, session.begin():
+                held = case_assessments(session, tenancy_id=tenancy_id)
+                draft = next((a for a in held if not a.is_final), None)
+                finals = [a for a in held if a.is_final]
+                if draft is not None:
+                    chosen = draft
+                elif finals:
+                    chosen = max(finals, key=lambda a: a.finalised_at or a.assessment.assessed_on)
+                else:
+                    chosen = start_assessment(session, tenancy_id=tenancy_id, on=on)
+                return chosen, held_guidelines(session)
+
+        self._op(work).success(self._show_loaded).failure(self._failed).run()
+
+    def start_new(self) -> None:
+        """A new draft copied forward from the latest finished assessment, dated today."""
+        store, tenancy_id, on = self._store, self.tenancy_id, self._today()
+
+        def work(_progress: ProgressFn) -> tuple[SavedAssessment, GuidelineSet]:
+            with store.session() as session, session.begin():
+                started = start_assessment(session, tenancy_id=tenancy_id, on=on)
+                return started, held_guidelines(session)
+
+        self._op(work).success(self._show_loaded).failure(self._failed).run()
+
+    def _show_loaded(self, loaded: tuple[SavedAssessment, GuidelineSet]) -> None:
+        if self._closed:
+            return
+        saved, self.guidelines = loaded
+        self.saved_assessment = saved
+        self._dirty = False
+        self._fill(saved.assessment)
+        self._apply_read_only()
+        self.loaded.emit()
+
+    def _read_only(self) -> bool:
+        return self.saved_assessment is None or self.saved_assessment.is_final
+
+    def _apply_read_only(self) -> None:
+        read_only = self._read_only()
+        for section in sfs.SECTIONS:
+            for row in self.lines(section):
+                row.set_read_only(read_only)
+        for priority in (True, False):
+            for debt in self.debts(priority=priority):
+                debt.set_read_only(read_only)
+        for edit in (self.savings_edit, self.admin_fee_edit, self.rent_offer_edit):
+            edit.setReadOnly(read_only)
+        for listed in (*self.sections.values(), self.priority_debts, self.non_priority_debts):
+            listed.add_button.setEnabled(not read_only)
+        self.date_edit.setReadOnly(read_only)
+        for spin in self.household_spins.values():
+            spin.setReadOnly(read_only)
+        self.finish_button.setEnabled(not read_only)
+        saved = self.saved_assessment
+        final = saved is not None and saved.is_final
+        self.new_button.setVisible(final)
+        if final and saved is not None:
+            when = saved.finalised_at.strftime("%d %b %Y") if saved.finalised_at else ""
+            self.status_label.setText(
+                f"Finished {when}: read-only. Start a new assessment to record changes."
+            )
+        elif saved is not None:
+            self.status_label.setText("Draft — saved as you type.")
+
+    def _changed(self) -> None:
+        if self._filling:
+            return
+        self.refresh()
+        if self.saved_assessment is not None and not self.saved_assessment.is_final:
+            self._dirty = True
+            self.status_label.setText("Draft — unsaved changes…")
+            self._save_timer.start()
+
+    def save_now(self) -> None:
+        """Save the draft as entered now (the timer calls this; so do Finish and closing)."""
+        self._save_timer.stop()
+        saved = self.saved_assessment
+        if saved is None or saved.is_final or not self._dirty:
+            return
+        self._dirty = False
+        store, assessment_id, value = self._store, saved.id, self.current()
+
+        def work(_progress: ProgressFn) -> None:
+            with store.session() as session, session.begin():
+                save_draft(session, assessment_id=assessment_id, assessment=value)
+
+        self._op(work).success(self._draft_saved).failure(self._failed).run()
+
+    def _draft_saved(self, _result: None) -> None:
+        if self._closed:
+            return
+        if not self._dirty:
+            self.status_label.setText("Draft — saved on this laptop.")
+        self.saved.emit()
+
+    def finish(self) -> None:
+        """Save and make the assessment final (refused, with the reason, when it is empty)."""
+        saved = self.saved_assessment
+        if saved is None or saved.is_final:
+            return
+        self._save_timer.stop()
+        self._dirty = False
+        store, assessment_id, value = self._store, saved.id, self.current()
+
+        def work(_progress: ProgressFn) -> SavedAssessment:
+            with store.session() as session, session.begin():
+                save_draft(session, assessment_id=assessment_id, assessment=value)
+            with store.session() as session, session.begin():
+                return finish_assessment(session, assessment_id=assessment_id)
+
+        self.finish_button.setEnabled(False)
+        self._op(work).success(self._finished).failure(self._finish_failed).run()
+
+    def _finished(self, saved: SavedAssessment) -> None:
+        if self._closed:
+            return
+        self.saved_assessment = saved
+        self._apply_read_only()
+        self.finished.emit()
+
+    def _finish_failed(self, error: Exception) -> None:
+        if self._closed:
+            return
+        self.finish_button.setEnabled(True)
+        if isinstance(error, AssessmentRefused):
+            text = str(error)
+            if text.startswith("lines:"):
+                text = "Enter at least one income or outgoing before finishing."
+            self.status_label.setText(f"<span style='{ERROR_STYLE}'>Not finished: {text}</span>")
+            self._prompts.show_error(self, "Doorstep", f"Not finished: {text}")
+        else:
+            self._failed(error)
+
+    def _failed(self, error: Exception) -> None:
+        if self._closed:
+            return
+        log.error("assessment operation failed", exc_info=error)
+        self.status_label.setText(
+            f"<span style='{ERROR_STYLE}'>Could not save on this laptop: {error}</span>"
+        )
+        self._prompts.show_error(self, "Doorstep", f"The assessment could not be saved: {error}")
+
+    def _op(self, work: Callable[[ProgressFn], object]) -> Op[object]:
+        return Op(self, work, kind="db", runner=self._runner, prompts=self._prompts)
+
+    # -- Qt overrides -----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self.save_now()  # the last keystrokes are not lost
+            self._closed = True
+        super().closeEvent(event)
