@@ -12,7 +12,12 @@
   next recommended action, computed from this laptop's data alone;
 - ``calc KIND [FILE] [--format json|sfs]``: one calculation, JSON in and JSON out, touching no
   data (formats/calc.md; the kinds are registered in ``app.calc.KINDS``);
-- ``guidelines import FILE``: the licensed SFS spending guidelines (CSV), all or nothing.
+- ``guidelines import FILE``: the licensed SFS spending guidelines (CSV), all or nothing;
+- ``ie export --case REF [--assessment ID] [--employment STATUS] [--out FILE]``: a finished
+  I&E as an SFS v1.1 data-entry JSON document for debt advice (standard output by default);
+  ``ie import FILE --case REF [--date YYYY-MM-DD]``: an adviser's SFS document as a new
+  finished I&E of the case; ``ie summary --case REF --out FILE.pdf``: the two-page summary
+  the tenant keeps.
 
 Every failure is one clear line on stderr and exit status 1 (2 for bad usage), never a
 traceback. ``--allow-demo-key-file`` is for the synthetic demo only: with no keyring, the key
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -106,7 +112,38 @@ def build_parser() -> argparse.ArgumentParser:
     gsub = p.add_subparsers(dest="guidelines", required=True, metavar="ACTION")
     imp = gsub.add_parser("import", help="import a guideline table (CSV; none is shipped)")
     imp.add_argument("file", type=Path, help="category,household_key,amount,effective_from")
+
+    p = sub.add_parser("ie", help="income and expenditure: SFS hand-over and the tenant's summary")
+    isub = p.add_subparsers(dest="ie", required=True, metavar="ACTION")
+    exp = isub.add_parser("export", help="a finished I&E as an SFS v1.1 data-entry JSON document")
+    exp.add_argument("--case", required=True, help="the tenancy reference")
+    exp.add_argument("--assessment", type=_uuid, help="this assessment (default: the latest)")
+    exp.add_argument(
+        "--employment",
+        action="append",
+        metavar="STATUS",
+        help='the client\'s SFS employment status, e.g. "Part-time" (repeatable; default '
+        '"Other", not recorded)',
+    )
+    exp.add_argument("--out", type=Path, help="write to this file (default: standard output)")
+    ie_imp = isub.add_parser("import", help="an adviser's SFS document as a new finished I&E")
+    ie_imp.add_argument("file", type=Path, help="the SFS v1.1 data-entry JSON document")
+    ie_imp.add_argument("--case", required=True, help="the tenancy reference")
+    ie_imp.add_argument(
+        "--date", type=_iso_date, help="the assessment date, YYYY-MM-DD (default: today)"
+    )
+    summ = isub.add_parser("summary", help="the two-page PDF summary the tenant keeps")
+    summ.add_argument("--case", required=True, help="the tenancy reference")
+    summ.add_argument("--assessment", type=_uuid, help="this assessment (default: the latest)")
+    summ.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     return parser
+
+
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an assessment id") from None
 
 
 def _iso_date(text: str) -> date:
@@ -258,6 +295,72 @@ def _guidelines(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _ie(args: argparse.Namespace) -> int:
+    from app.domain.sfs_document import EMPLOYMENT_STATUSES, SfsDocumentError
+    from app.services import ie_documents as docs
+
+    if args.ie == "export" and args.employment:
+        for status in args.employment:
+            if status not in EMPLOYMENT_STATUSES:
+                known = ", ".join(repr(s) for s in EMPLOYMENT_STATUSES)
+                raise UsageError(f"--employment: {status!r} is not one of {known}")
+    text = ""
+    if args.ie == "import":
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise docs.IeDocumentError(f"{args.file} is not UTF-8 text") from None
+    store = _open_store(args)
+    try:
+        with store.session() as session, session.begin():
+            if args.ie == "export":
+                out = docs.export_sfs(
+                    session,
+                    tenancy_ref=args.case,
+                    assessment_id=args.assessment,
+                    employment=tuple(args.employment or docs.DEFAULT_EMPLOYMENT),
+                )
+            elif args.ie == "import":
+                from app.paths import london_today
+
+                try:
+                    saved = docs.import_sfs(
+                        session,
+                        tenancy_ref=args.case,
+                        document_text=text,
+                        assessed_on=args.date or london_today(),
+                    )
+                except SfsDocumentError as exc:
+                    problems = "; ".join(exc.problems)
+                    raise docs.IeDocumentError(
+                        f"{args.file}: not a valid SFS document ({len(exc.problems)} "
+                        f"problem(s)): {problems}; nothing was imported"
+                    ) from None
+            else:
+                pdf = docs.case_summary_pdf(
+                    session, tenancy_ref=args.case, assessment_id=args.assessment
+                )
+    finally:
+        store.close()
+    if args.ie == "export":
+        if args.out is None:
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        else:
+            args.out.write_text(out, encoding="utf-8")
+            print(f"SFS document for case {args.case} written to {args.out}.")
+    elif args.ie == "import":
+        replaced = f", superseding {saved.supersedes_id}" if saved.supersedes_id else ""
+        print(
+            f"Imported {args.file.name} into case {args.case} as assessment {saved.id} "
+            f"({len(saved.assessment.lines)} line(s){replaced})."
+        )
+    else:
+        args.out.write_bytes(pdf)
+        print(f"I&E summary for case {args.case} written to {args.out} (2 pages).")
+    return EXIT_OK
+
+
 def _gui(args: argparse.Namespace) -> int:
     from app.paths import data_dir
     from app.ui.app import run_gui
@@ -290,6 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_calc(kind=args.kind, path=args.file, fmt=args.calc_format)
     from app.domain.guidelines import GuidelineError
+    from app.services.ie_documents import IeDocumentError
     from app.services.worklist import PolicyFileError
     from app.store.errors import StoreError
     from app.sync.errors import SyncError
@@ -305,11 +409,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "guidelines":
             return _guidelines(args)
+        if args.command == "ie":
+            return _ie(args)
         return _gui(args)
     except UsageError as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (PasswordFileError, StoreError, SyncError, PolicyFileError, GuidelineError) as exc:
+    except (
+        PasswordFileError,
+        StoreError,
+        SyncError,
+        PolicyFileError,
+        GuidelineError,
+        IeDocumentError,
+    ) as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -48,6 +48,9 @@ class SavedAssessment:
     supersedes_id: uuid.UUID | None
     finalised_at: datetime | None
     assessment: sfs.Assessment
+    source: str = "device"
+    officer_id: uuid.UUID | None = None
+    note: str = ""
 
     @property
     def is_final(self) -> bool:
@@ -155,6 +158,9 @@ def _saved(session: Session, row: IncomeAssessment) -> SavedAssessment:
         supersedes_id=row.supersedes_id,
         finalised_at=row.finalised_at,
         assessment=_value(session, row),
+        source=row.source,
+        officer_id=row.officer_id,
+        note=row.note,
     )
 
 
@@ -260,6 +266,61 @@ def finish_assessment(session: Session, *, assessment_id: uuid.UUID) -> SavedAss
         entity_id=row.tenancy_id,
         detail={"assessment_id": row.id, "lines": len(value.lines)},
     )
+    return _saved(session, row)
+
+
+def latest_finished(session: Session, *, tenancy_id: uuid.UUID) -> SavedAssessment | None:
+    """The case's latest finished assessment (the one in force), or None."""
+    row = _latest_final(session, tenancy_id)
+    return None if row is None else _saved(session, row)
+
+
+def has_open_draft(session: Session, *, tenancy_id: uuid.UUID) -> bool:
+    """True while the case has a draft being typed."""
+    return (
+        session.scalars(
+            select(IncomeAssessment.id).where(
+                IncomeAssessment.tenancy_id == tenancy_id, IncomeAssessment.status == DRAFT
+            )
+        ).first()
+        is not None
+    )
+
+
+def add_finished_assessment(
+    session: Session,
+    *,
+    tenancy_id: uuid.UUID,
+    assessment: sfs.Assessment,
+    source: str,
+    note: str = "",
+) -> SavedAssessment:
+    """A finished assessment made elsewhere (``source`` ``"sfs-import"``: a debt adviser's
+    statement), kept exactly as given; it supersedes the case's latest finished one."""
+    if session.get(Tenancy, tenancy_id) is None:
+        raise AssessmentRefused("This case is no longer in your caseload on this laptop.")
+    if not assessment.lines:
+        raise AssessmentRefused("lines: the statement has no income or outgoing in it")
+    previous = _latest_final(session, tenancy_id)
+    state = session.get(SyncState, 1)
+    row = IncomeAssessment(
+        id=uuid.uuid4(),
+        tenancy_id=tenancy_id,
+        status=FINAL,
+        assessed_on=assessment.assessed_on,
+        supersedes_id=previous.id if previous is not None else None,
+        source=source,
+        officer_id=state.officer_id if state else None,
+        note=note,
+        pending=False,
+        server_seq=0,
+        rent_offer_pence=None,
+        finalised_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    _write_children(session, row, assessment)
+    session.flush()
     return _saved(session, row)
 
 
