@@ -635,6 +635,7 @@ class AssessmentForm(QWidget):
         position = listed.rows.index(after) + 1 if after in listed.rows else len(listed.rows)
         listed.rows.insert(position, row)
         listed.rows_layout.insertWidget(position, row)
+        row.show()  # now, not when the event loop next runs: Tab and focus need it visible
         row.changed.connect(self._changed)
         row.submitted.connect(lambda: self.add_line(section, after=row))
         row.set_read_only(self._read_only())
@@ -649,6 +650,7 @@ class AssessmentForm(QWidget):
         row = DebtEditorRow(priority=priority)
         listed.rows.append(row)
         listed.rows_layout.addWidget(row)
+        row.show()
         row.changed.connect(self._changed)
         row.submitted.connect(lambda: self.add_debt(priority=priority))
         row.set_read_only(self._read_only())

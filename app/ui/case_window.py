@@ -51,6 +51,7 @@ from app.services.actions import ActionRecorded
 from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case
 from app.services.caseload import single_line_address
 from app.store.database import LocalStore
+from app.ui.assessment_form import AssessmentForm
 from app.ui.balance_chart import BalanceChartView
 from app.ui.case_models import (
     ActionHistoryModel,
@@ -171,6 +172,7 @@ class CaseWindow(QWidget):
         self._closed = False
         self.case: CaseFile | None = None
         self.record_dialog: RecordActionDialog | None = None
+        self.assessment_form: AssessmentForm | None = None
         self.setObjectName("CaseWindow")
         self.setWindowTitle("Doorstep — case")
         self.resize(1100, 860)
@@ -201,6 +203,13 @@ class CaseWindow(QWidget):
         self.record_button.setToolTip("Record an action on this case (works offline)")
         self.record_button.setEnabled(False)
         self.record_button.clicked.connect(self.record_action)
+        self.assessment_button = QPushButton("&Income and expenditure…")
+        self.assessment_button.setToolTip(
+            "The household's income and expenditure (SFS): continue the draft, see the last"
+            " finished one, or start a new one copied forward"
+        )
+        self.assessment_button.setEnabled(False)
+        self.assessment_button.clicked.connect(self.open_assessment)
 
         self.stage_label = self._info_label()
         self.next_label = self._info_label()
@@ -222,6 +231,7 @@ class CaseWindow(QWidget):
         title_row.addSpacing(12)
         title_row.addWidget(self.ref_label, 0, Qt.AlignmentFlag.AlignBottom)
         title_row.addStretch(1)
+        title_row.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignTop)
         who.addLayout(title_row)
         who.addWidget(self.household_label)
@@ -399,6 +409,7 @@ class CaseWindow(QWidget):
             history += f" — {pending} waiting to sync"
         self.tabs.setTabText(1, history)
         self.record_button.setEnabled(True)
+        self.assessment_button.setEnabled(True)
         self.loaded.emit()
 
     def _load_failed(self, error: Exception) -> None:
@@ -618,6 +629,32 @@ class CaseWindow(QWidget):
         dialog.open()
         return dialog
 
+    def open_assessment(self) -> AssessmentForm | None:
+        """Open (or raise) this case's income and expenditure form in its own window."""
+        if self.case is None:
+            return None
+        form = self.assessment_form
+        if form is not None:
+            with contextlib.suppress(RuntimeError):  # closed and deleted: open a new one
+                if form.isVisible():
+                    form.raise_()
+                    form.activateWindow()
+                    return form
+        form = AssessmentForm(
+            tenancy_id=self.tenancy_id,
+            store=self._store,
+            runner=self._runner,
+            prompts=self._prompts,
+            today=self._today,
+            title=self.name_label.text(),
+            parent=self,
+        )
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.assessment_form = form
+        form.show()
+        form.load()
+        return form
+
     def _action_recorded(self, recorded: ActionRecorded) -> None:
         self._changes.operation_did_execute.emit(recorded, self)
 
@@ -642,5 +679,8 @@ class CaseWindow(QWidget):
             if self.record_dialog is not None:
                 with contextlib.suppress(RuntimeError):  # already deleted
                     self.record_dialog.reject()
+            if self.assessment_form is not None:
+                with contextlib.suppress(RuntimeError):  # already deleted
+                    self.assessment_form.close()
             self.closed.emit()
         super().closeEvent(event)

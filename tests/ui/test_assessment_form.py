@@ -145,17 +145,12 @@ def test_tab_goes_heading_amount_frequency_note_then_the_next_line(
     first = form.lines(sfs.INCOME)[0]
     qtbot.keyClick(first.amount_edit, Qt.Key.Key_Return)
     second = form.lines(sfs.INCOME)[1]
-    assert second.heading_combo.hasFocus() or form.focusWidget() is second.heading_combo
+    assert form.focusWidget() is second.heading_combo
     order = [first.heading_combo, first.amount_edit, first.frequency_combo, first.note_edit]
     for widget, following in zip(order, [*order[1:], second.heading_combo], strict=True):
-        assert widget.nextInFocusChain() is following or _next_tab(widget) is following
-
-
-def _next_tab(widget):  # the next widget that takes Tab focus
-    candidate = widget.nextInFocusChain()
-    while not (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus):
-        candidate = candidate.nextInFocusChain()
-    return candidate
+        widget.setFocus()
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+        assert form.focusWidget() is following, (order.index(widget), form.focusWidget())
 
 
 def test_the_guideline_flag_and_the_no_table_warning(
@@ -237,7 +232,8 @@ def test_finish_refuses_empty_then_makes_it_read_only_and_offers_copy_forward(
     enter_w1(qtbot, form)
     with qtbot.waitSignal(form.finished):
         form.finish()
-    assert form.saved_assessment is not None and form.saved_assessment.is_final
+    assert form.saved_assessment is not None
+    assert form.saved_assessment.is_final
     row = form.lines(sfs.INCOME)[0]
     assert row.amount_edit.isReadOnly()
     assert not row.heading_combo.isEnabled()
@@ -246,10 +242,12 @@ def test_finish_refuses_empty_then_makes_it_read_only_and_offers_copy_forward(
     form.close()
     # reopening shows the finished one, read-only, offering a copy forward
     again = make_form(qtbot, store, tenancy, inline_runner, prompts)
-    assert again.saved_assessment is not None and again.saved_assessment.is_final
+    assert again.saved_assessment is not None
+    assert again.saved_assessment.is_final
     assert again.new_button.isVisibleTo(again)
     again.new_button.click()
-    assert again.saved_assessment is not None and not again.saved_assessment.is_final
+    assert again.saved_assessment is not None
+    assert not again.saved_assessment.is_final
     assert not again.lines(sfs.INCOME)[0].amount_edit.isReadOnly()
     assert again.total_labels["income"].text() == "£1,957.63"
 
@@ -277,3 +275,40 @@ def test_a_keystroke_updates_every_total_within_16_ms(qtbot: QtBot, form: Assess
         timings.append(time.perf_counter() - start)
     timings.sort()
     assert timings[len(timings) // 2] < 0.016, timings
+
+
+def test_the_case_window_opens_the_form_for_its_case(
+    qtbot: QtBot, store: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    from app.ui.main_window import MainWindow
+    from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
+
+    seed_caseload(store, extra=0)
+    seed_officer(store)
+
+    def no_sync(**kwargs: object) -> object:
+        raise AssertionError("the form must not need the network")
+
+    main = MainWindow(
+        store=store,
+        runner=inline_runner,
+        prompts=prompts,
+        sync_fn=no_sync,
+        today=lambda: SEED_TODAY,
+    )
+    qtbot.addWidget(main)
+    main.show()
+    row = next(r for r in range(main.proxy.rowCount()) if main.proxy.row_at(r).ref == "T000001")
+    case = main.open_case(main.proxy.row_at(row).tenancy_id)
+    assert case is not None
+    assert case.assessment_button.isEnabled()
+    case.assessment_button.click()
+    form = case.assessment_form
+    assert form is not None
+    assert form.tenancy_id == case.tenancy_id
+    assert form.saved_assessment is not None
+    assert not form.saved_assessment.is_final
+    assert form.date_edit.date().toPython() == SEED_TODAY
+    assert case.open_assessment() is form  # one form per case: raised, not opened twice
+    case.close()
+    assert not form.isVisible()
