@@ -13,6 +13,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,10 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
     opened.close()
 
 
+def _doc(text: str) -> dict:
+    return json.loads(text, parse_float=Decimal)  # money is never a float
+
+
 def _export(store: LocalStore, **kwargs: object) -> str:
     with store.session() as session, session.begin():
         return export_sfs(session, tenancy_ref=REF, **kwargs)  # type: ignore[arg-type]
@@ -104,7 +109,7 @@ def _count(store: LocalStore) -> int:
 def test_export_of_finished_w1_validates_with_w1s_totals(store):
     seed(store)
     text = _export(store, employment=("Part-time",))
-    doc = json.loads(text)
+    doc = _doc(text)
     assert validate_document(doc) == []
     assert doc["client-name"] == "Alex Example"
     assert doc["client-date-of-birth"].startswith("1988-05-14")
@@ -114,12 +119,12 @@ def test_export_of_finished_w1_validates_with_w1s_totals(store):
     assert doc["client-address"] == "1 Fictional Row, Testtown, TT1 1AA"
     overview = doc["overview"]
     assert '"total-monthly-income": 1957.63' in text
-    assert overview["total-monthly-outgoings"] == 1701.70
-    assert overview["income-minus-outgoings"] == 255.93
-    assert overview["total-available-for-priority-debts"] == 235.93
-    assert overview["total-available-for-non-priority-debts"] == 147.60
-    assert doc["monthly-outgoings"]["fixed-costs"]["total-fixed-costs"] == 953.37
-    assert doc["monthly-outgoings"]["flexible-costs"]["total-flexible-costs"] == 748.33
+    assert overview["total-monthly-outgoings"] == Decimal("1701.70")
+    assert overview["income-minus-outgoings"] == Decimal("255.93")
+    assert overview["total-available-for-priority-debts"] == Decimal("235.93")
+    assert overview["total-available-for-non-priority-debts"] == Decimal("147.60")
+    assert doc["monthly-outgoings"]["fixed-costs"]["total-fixed-costs"] == Decimal("953.37")
+    assert doc["monthly-outgoings"]["flexible-costs"]["total-flexible-costs"] == Decimal("748.33")
     with store.session() as session:
         events = list(
             session.scalars(select(AuditEvent).where(AuditEvent.event == "assessment.sfs_exported"))
@@ -130,7 +135,7 @@ def test_export_of_finished_w1_validates_with_w1s_totals(store):
 
 def test_export_defaults_employment_to_other_not_recorded(store):
     seed(store)
-    doc = json.loads(_export(store))
+    doc = _doc(_export(store))
     assert doc["client-employment-status"] == ["Other"]
     assert "not recorded" in doc["client-employment-status-other"]
 
@@ -236,6 +241,100 @@ def test_the_summary_is_two_pages_with_w1s_figures(store, tmp_path):
     assert "Figures are monthly" in second
 
 
+def test_import_audit_holds_ids_and_counts_only(store):
+    seed(store)
+    text = _export(store)
+    with store.session() as session, session.begin():
+        saved = import_sfs(session, tenancy_ref=REF, document_text=text, assessed_on=W1_DATE)
+    with store.session() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.event == "assessment.sfs_imported")
+        ).one()
+    assert event.detail == {
+        "assessment_id": str(saved.id),
+        "supersedes_id": str(saved.supersedes_id),
+        "lines": len(saved.assessment.lines),
+        "debts": 3,  # council tax, energy, the catalogue (the rent offer is its own figure)
+    }
+
+
+def test_import_while_a_draft_is_open_is_refused_and_a_draft_is_never_exported(store):
+    seed(store)
+    text = _export(store)
+    with store.session() as session, session.begin():
+        tenancy = session.scalars(select(Tenancy).where(Tenancy.ref == REF)).one()
+        draft = start_assessment(session, tenancy_id=tenancy.id, on=date(2026, 5, 1))
+    before = _count(store)
+    with store.session() as session, session.begin(), pytest.raises(IeDocumentError, match="draft"):
+        import_sfs(session, tenancy_ref=REF, document_text=text, assessed_on=W1_DATE)
+    assert _count(store) == before
+    with pytest.raises(IeDocumentError, match="still a draft"):
+        _export(store, assessment_id=draft.id)
+
+
+def test_the_summary_shows_a_guideline_flag_with_its_comment(store, tmp_path):
+    from app.services.guidelines import import_guidelines
+    from tests.unit.sfs_examples import W2_CSV
+
+    seed(store)
+    with store.session() as session, session.begin():
+        import_guidelines(session, csv_text=W2_CSV.read_text(encoding="utf-8"))
+        tenancy = session.scalars(select(Tenancy).where(Tenancy.ref == REF)).one()
+        draft = start_assessment(session, tenancy_id=tenancy.id, on=date(2026, 3, 2))
+        value = w1_full()
+        lines = tuple(
+            sfs.Line(x.heading, 14000, x.frequency, "sports package until June")
+            if x.heading == "home-phone-internet-tv"
+            else x
+            for x in value.lines
+        )
+        save_draft(
+            session,
+            assessment_id=draft.id,
+            assessment=sfs.Assessment(
+                assessed_on=date(2026, 3, 2),
+                household=value.household,
+                lines=lines,
+                savings_pence=value.savings_pence,
+                priority_debts=value.priority_debts,
+            ),
+        )
+        finish_assessment(session, assessment_id=draft.id)
+        pdf = summary_pdf(session, assessment_id=draft.id)
+    assert len(PAGE.findall(pdf)) == 2
+    first = _pdftotext(pdf, tmp_path).split("\f")[0]
+    assert "Communications and leisure" in first
+    assert "£45.00 above guideline" in first
+    assert "sports package until June" in first
+
+
+def test_a_long_assessment_still_prints_on_two_pages():
+    from app.domain.guidelines import check_guidelines
+    from app.reports.ie_summary import build_ie_summary
+
+    lines = tuple(
+        sfs.Line(key, 1234 + i, sfs.Frequency.FORTNIGHTLY, "a note " * (i % 4))
+        for i, key in enumerate(sfs.HEADINGS)
+    )
+    value = w1_assessment(
+        lines=lines,
+        non_priority_debts=tuple(
+            sfs.NonPriorityDebt(f"Lender {i}", 1000 * i, 100) for i in range(12)
+        ),
+    )
+    budget = sfs.assess(value)
+    check = check_guidelines(totals=budget.group_totals(), household=value.household, table=None)
+    pdf = build_ie_summary(
+        case_ref=REF,
+        tenant_name="Alex Example",
+        address="1 Fictional Row",
+        officer_name="",
+        budget=budget,
+        guidelines=check,
+    )
+    assert len(PAGE.findall(pdf)) == 2
+
+
 # --- the command line, as a user runs it -----------------------------------------------------
 
 
@@ -257,7 +356,7 @@ def device(tmp_path: Path) -> Path:
 def test_cli_export_import_and_summary(device: Path, tmp_path: Path) -> None:
     exported = run_app("ie", "export", "--case", REF, "--employment", "Part-time", data_dir=device)
     assert exported.returncode == 0, exported.stderr
-    doc = json.loads(exported.stdout)
+    doc = _doc(exported.stdout)
     assert validate_document(doc) == []
     assert doc["client-employment-status"] == ["Part-time"]
 
@@ -265,8 +364,8 @@ def test_cli_export_import_and_summary(device: Path, tmp_path: Path) -> None:
     written = run_app("ie", "export", "--case", REF, "--out", str(out), data_dir=device)
     assert written.returncode == 0, written.stderr
     assert (
-        json.loads(out.read_text(encoding="utf-8"))["overview"]
-        == json.loads(run_app("ie", "export", "--case", REF, data_dir=device).stdout)["overview"]
+        _doc(out.read_text(encoding="utf-8"))["overview"]
+        == _doc(run_app("ie", "export", "--case", REF, data_dir=device).stdout)["overview"]
     )
 
     imported = run_app(
