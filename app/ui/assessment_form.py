@@ -147,7 +147,7 @@ def _amount_edit(name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setPlaceholderText("0.00")
     edit.setAccessibleName(name)
-    edit.setMaximumWidth(110)
+    edit.setFixedWidth(100)
     edit.setAlignment(Qt.AlignmentFlag.AlignRight)
     return edit
 
@@ -191,7 +191,7 @@ class LineEditorRow(QWidget):
         self.section = section
         self.heading_combo = QComboBox()
         self.heading_combo.setAccessibleName("Heading")
-        self.heading_combo.setMinimumWidth(270)
+        self.heading_combo.setFixedWidth(290)  # every row's columns line up
         model = QStandardItemModel(self.heading_combo)
         self.heading_combo.setModel(model)
         for group in sfs.GROUPS:
@@ -204,11 +204,12 @@ class LineEditorRow(QWidget):
             font.setBold(True)
             title.setFont(font)
             for item in group.headings:
-                self.heading_combo.addItem("    " + item.label, item.key)
+                self.heading_combo.addItem(item.label, item.key)
         self.heading_combo.setCurrentIndex(1)
         self.amount_edit = _amount_edit("Amount")
         self.frequency_combo = QComboBox()
         self.frequency_combo.setAccessibleName("Frequency")
+        self.frequency_combo.setFixedWidth(120)
         for frequency, label in FREQUENCY_LABELS:
             self.frequency_combo.addItem(label, frequency.value)
         self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
@@ -443,6 +444,7 @@ class AssessmentForm(QWidget):
         for index, (name, text, minimum) in enumerate(HOUSEHOLD_FIELDS, start=1):
             spin = QSpinBox()
             spin.setRange(minimum, 20)
+            spin.setFixedWidth(70)
             spin.setAccessibleName(text.replace("&", ""))
             spin.valueChanged.connect(self._changed)
             label = QLabel(text)
@@ -538,11 +540,14 @@ class AssessmentForm(QWidget):
         # -- totals ---------------------------------------------------------------------------
         totals_box = QGroupBox("Totals (monthly)")
         totals_grid = QGridLayout(totals_box)
+        totals_grid.setColumnStretch(0, 1)
         self.total_labels: dict[str, QLabel] = {}
         self.explain_buttons: dict[str, QToolButton] = {}
         for row_index, (key, text) in enumerate(TOTALS):
             name = QLabel(text)
+            name.setWordWrap(True)
             value = QLabel()
+            value.setWordWrap(True)
             value.setObjectName(f"total_{key}")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -567,7 +572,7 @@ class AssessmentForm(QWidget):
         self.explanation_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.explanation_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.explanation_label.setMinimumHeight(120)
-        self._explaining: str | None = None
+        self._explaining: str | None = "max_rent_offer"
         self.shortfall_label = QLabel()
         self.shortfall_label.setObjectName("Shortfall")
         self.shortfall_label.setStyleSheet(SHORTFALL_STYLE)
@@ -594,7 +599,7 @@ class AssessmentForm(QWidget):
         side.addWidget(close_button)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(380)
+        side_widget.setFixedWidth(440)
 
         body = QHBoxLayout()
         body.addWidget(scroll, 1)

@@ -1,6 +1,6 @@
 """Grab every screen offscreen, to look at them (not a test): the worklist (unfiltered, with a
 filter on, offline, empty), a case window with its warnings, the record-action form with an
-error, and the sign-in dialog.
+error, the income and expenditure form, and the sign-in dialog.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.screenshots /tmp/shots
 
@@ -127,6 +127,7 @@ def main(out: Path) -> None:
         assert second is not None
         app.processEvents()
         second.grab().save(str(out / "case_breathing_space.png"))
+        _assessment_shots(app, second, store, out)
         window.close()
 
         empty_store = open_local_store(data_dir(Path(tmp) / "empty"))
@@ -169,6 +170,56 @@ def main(out: Path) -> None:
         dialog.close()
         store2.close()
     print(f"screenshots in {out}")
+
+
+def _assessment_shots(app: object, case: object, store: object, out: Path) -> None:
+    """The I&E form: empty with no guidelines, W1 with a flag and an explanation, a negative
+    budget, a bad amount, and finished (read-only)."""
+    from app.domain import sfs
+    from app.services.guidelines import import_guidelines
+    from tests.unit.sfs_examples import W1_LINES, W2_CSV
+
+    form = case.open_assessment()  # type: ignore[attr-defined]
+    assert form is not None
+    form.resize(1366, 900)
+    app.processEvents()  # type: ignore[attr-defined]
+    form.grab().save(str(out / "ie_empty_no_guidelines.png"))
+    with store.session() as session, session.begin():  # type: ignore[attr-defined]
+        import_guidelines(session, csv_text=W2_CSV.read_text(encoding="utf-8"))
+    form.close()
+    form = case.open_assessment()  # type: ignore[attr-defined]
+    form.resize(1366, 900)
+    form.household_spins["adults"].setValue(2)
+    form.household_spins["children_under_16"].setValue(2)
+    for line in W1_LINES:
+        section = sfs.HEADINGS[line["heading"]].section
+        rows = form.lines(section)
+        row = rows[-1] if not rows[-1].amount_edit.text() else form.add_line(section)
+        row.set_heading(line["heading"])
+        row.amount_edit.setText(f"{line['amount_pence'] / 100:.2f}")
+        row.set_frequency(line["frequency"])
+        row.note_edit.setText(line.get("note", ""))
+    form.savings_edit.setText("20")
+    for creditor, offer in (("Council tax", "30"), ("Energy", "15")):
+        debt = form.add_debt(priority=True)
+        debt.creditor_edit.setText(creditor)
+        debt.offer_edit.setText(offer)
+    comms = next(r for r in form.lines(sfs.FLEXIBLE) if r.amount_edit.text() == "85.00")
+    comms.amount_edit.setText("140")
+    form.show_explanation("income")
+    app.processEvents()  # type: ignore[attr-defined]
+    form.grab().save(str(out / "ie_w1_flag.png"))
+    comms.amount_edit.setText("£1,40")
+    form.lines(sfs.INCOME)[0].amount_edit.setText("150")
+    form.show_explanation("max_rent_offer")
+    app.processEvents()  # type: ignore[attr-defined]
+    form.grab().save(str(out / "ie_shortfall_bad_amount.png"))
+    form.lines(sfs.INCOME)[0].amount_edit.setText("950")
+    comms.amount_edit.setText("85")
+    form.finish()
+    app.processEvents()  # type: ignore[attr-defined]
+    form.grab().save(str(out / "ie_finished.png"))
+    form.close()
 
 
 if __name__ == "__main__":
