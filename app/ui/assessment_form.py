@@ -185,6 +185,7 @@ class LineEditorRow(QWidget):
 
     changed = Signal()
     submitted = Signal()
+    removed = Signal()
 
     def __init__(self, section: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -230,7 +231,16 @@ class LineEditorRow(QWidget):
         grid.addWidget(self.frequency_combo, 0, 2)
         grid.addWidget(self.note_edit, 0, 3)
         grid.addWidget(self.monthly_label, 0, 4)
-        grid.addWidget(self.error_label, 1, 0, 1, 5)
+        self.remove_button = QToolButton()
+        self.remove_button.setText("×")
+        self.remove_button.setToolTip("Remove this line (Ctrl+Delete)")
+        self.remove_button.setAccessibleName("Remove line")
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays on the fields
+        self.remove_button.clicked.connect(self.removed)
+        grid.addWidget(self.remove_button, 0, 5)
+        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
+        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        grid.addWidget(self.error_label, 1, 0, 1, 6)
         grid.setColumnStretch(3, 1)
         self.setFocusProxy(self.heading_combo)
 
@@ -286,7 +296,7 @@ class LineEditorRow(QWidget):
             )
 
     def set_read_only(self, read_only: bool) -> None:
-        for widget in (self.heading_combo, self.frequency_combo):
+        for widget in (self.heading_combo, self.frequency_combo, self.remove_button):
             widget.setEnabled(not read_only)
         for edit in (self.amount_edit, self.note_edit):
             edit.setReadOnly(read_only)
@@ -643,12 +653,33 @@ class AssessmentForm(QWidget):
         row.show()  # now, not when the event loop next runs: Tab and focus need it visible
         row.changed.connect(self._changed)
         row.submitted.connect(lambda: self.add_line(section, after=row))
+        row.removed.connect(lambda: self.remove_line(row))
         row.set_read_only(self._read_only())
         self._chain_tabs()
         if not self._filling:
             row.heading_combo.setFocus(Qt.FocusReason.OtherFocusReason)
             self._scroll.ensureWidgetVisible(row)
         return row
+
+    def remove_line(self, row: LineEditorRow) -> None:
+        """Take a line away (a section keeps one, emptied); focus moves to a neighbour."""
+        if self._read_only():
+            return
+        listed = self.sections[row.section]
+        position = listed.rows.index(row)
+        if len(listed.rows) == 1:
+            row.amount_edit.clear()
+            row.note_edit.clear()
+            row.heading_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        listed.rows.remove(row)
+        listed.rows_layout.removeWidget(row)
+        row.hide()
+        row.deleteLater()
+        self._chain_tabs()
+        neighbour = listed.rows[min(position, len(listed.rows) - 1)]
+        neighbour.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._changed()
 
     def add_debt(self, *, priority: bool) -> DebtEditorRow:
         listed = self.priority_debts if priority else self.non_priority_debts

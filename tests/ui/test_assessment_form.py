@@ -312,3 +312,45 @@ def test_the_case_window_opens_the_form_for_its_case(
     assert case.open_assessment() is form  # one form per case: raised, not opened twice
     case.close()
     assert not form.isVisible()
+
+
+def test_a_line_is_removed_with_ctrl_delete(qtbot: QtBot, form: AssessmentForm) -> None:
+    first = form.lines(sfs.INCOME)[0]
+    qtbot.keyClicks(first.amount_edit, "100")
+    qtbot.keyClick(first.amount_edit, Qt.Key.Key_Return)
+    second = form.lines(sfs.INCOME)[1]
+    qtbot.keyClicks(second.amount_edit, "50")
+    assert form.total_labels["income"].text() == "£150.00"
+    qtbot.keyClick(second.amount_edit, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert form.lines(sfs.INCOME) == [first]
+    assert form.total_labels["income"].text() == "£100.00"
+    first.remove_button.click()  # the last line is emptied, not removed
+    assert form.lines(sfs.INCOME) == [first]
+    assert form.total_labels["income"].text() == "£0.00"
+
+
+def test_drafts_save_on_a_real_worker_thread(
+    qtbot: QtBot,
+    store: LocalStore,
+    tenancy: uuid.UUID,
+    thread_runner: object,
+    prompts: RecordingPrompts,
+) -> None:
+    form = AssessmentForm(
+        tenancy_id=tenancy,
+        store=store,
+        runner=thread_runner,  # type: ignore[arg-type]
+        prompts=prompts,
+        today=lambda: W1_DATE,
+    )
+    qtbot.addWidget(form)
+    form.show()
+    with qtbot.waitSignal(form.loaded, timeout=5000):
+        form.load()
+    row = form.lines(sfs.INCOME)[0]
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        qtbot.keyClicks(row.amount_edit, "£950")
+    with store.session() as session:
+        [held] = case_assessments(session, tenancy_id=tenancy)
+    assert held.assessment.lines == (sfs.Line("client-salary-or-wages", 95000),)
+    assert prompts.shown == []
