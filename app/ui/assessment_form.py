@@ -296,8 +296,9 @@ class LineEditorRow(QWidget):
             )
 
     def set_read_only(self, read_only: bool) -> None:
-        for widget in (self.heading_combo, self.frequency_combo, self.remove_button):
+        for widget in (self.heading_combo, self.frequency_combo):
             widget.setEnabled(not read_only)
+        self.remove_button.setVisible(not read_only)
         for edit in (self.amount_edit, self.note_edit):
             edit.setReadOnly(read_only)
 
@@ -619,6 +620,11 @@ class AssessmentForm(QWidget):
         layout.addWidget(self.guideline_warning)
         layout.addLayout(body, 1)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        # A finished assessment must look finished, not just refuse keys.
+        self.setStyleSheet(
+            'QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"]'
+            " { background: palette(window); color: palette(text); }"
+        )
 
     # -- building ---------------------------------------------------------------------------
     def _list_section(
@@ -918,6 +924,10 @@ class AssessmentForm(QWidget):
         self._dirty = False
         self._fill(saved.assessment)
         self._apply_read_only()
+        if not self._read_only():  # ready to type: the first income line's amount
+            self.lines(sfs.INCOME)[0].amount_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.loaded.emit()
 
     def _read_only(self) -> bool:
@@ -939,6 +949,7 @@ class AssessmentForm(QWidget):
         for spin in self.household_spins.values():
             spin.setReadOnly(read_only)
         self.finish_button.setEnabled(not read_only)
+        self.setStyleSheet(self.styleSheet())  # re-match the readOnly selectors
         saved = self.saved_assessment
         final = saved is not None and saved.is_final
         self.new_button.setVisible(final)
