@@ -308,6 +308,7 @@ class DebtEditorRow(QWidget):
 
     changed = Signal()
     submitted = Signal()
+    removed = Signal()
 
     def __init__(self, *, priority: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -333,7 +334,16 @@ class DebtEditorRow(QWidget):
             grid.addWidget(self.ccj_check, 0, 3)
         else:
             self.ccj_check.hide()
-        grid.addWidget(self.error_label, 1, 0, 1, 4)
+        self.remove_button = QToolButton()
+        self.remove_button.setText("×")
+        self.remove_button.setToolTip("Remove this debt (Ctrl+Delete)")
+        self.remove_button.setAccessibleName("Remove debt")
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove_button.clicked.connect(self.removed)
+        grid.addWidget(self.remove_button, 0, 4)
+        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
+        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        grid.addWidget(self.error_label, 1, 0, 1, 5)
         grid.setColumnStretch(0, 1)
         self.setFocusProxy(self.creditor_edit)
         for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
@@ -374,6 +384,7 @@ class DebtEditorRow(QWidget):
         for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
             edit.setReadOnly(read_only)
         self.ccj_check.setEnabled(not read_only)
+        self.remove_button.setVisible(not read_only)
 
 
 @dataclass
@@ -687,6 +698,21 @@ class AssessmentForm(QWidget):
         neighbour.setFocus(Qt.FocusReason.OtherFocusReason)
         self._changed()
 
+    def remove_debt(self, row: DebtEditorRow) -> None:
+        """Take a debt away; focus moves to the next one, or the "Add" button."""
+        if self._read_only():
+            return
+        listed = self.priority_debts if row.priority else self.non_priority_debts
+        position = listed.rows.index(row)
+        listed.rows.remove(row)
+        listed.rows_layout.removeWidget(row)
+        row.hide()
+        row.deleteLater()
+        self._chain_tabs()
+        target = listed.rows[min(position, len(listed.rows) - 1)] if listed.rows else None
+        (target or listed.add_button).setFocus(Qt.FocusReason.OtherFocusReason)
+        self._changed()
+
     def add_debt(self, *, priority: bool) -> DebtEditorRow:
         listed = self.priority_debts if priority else self.non_priority_debts
         row = DebtEditorRow(priority=priority)
@@ -695,6 +721,7 @@ class AssessmentForm(QWidget):
         row.show()
         row.changed.connect(self._changed)
         row.submitted.connect(lambda: self.add_debt(priority=priority))
+        row.removed.connect(lambda: self.remove_debt(row))
         row.set_read_only(self._read_only())
         self._chain_tabs()
         if not self._filling:

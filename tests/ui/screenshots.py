@@ -209,6 +209,15 @@ def _assessment_shots(app: object, case: object, store: object, out: Path) -> No
     form.show_explanation("income")
     app.processEvents()  # type: ignore[attr-defined]
     form.grab().save(str(out / "ie_w1_flag.png"))
+    bad = form.add_debt(priority=False)
+    bad.creditor_edit.setText("Catalogue")
+    bad.owed_edit.setText("400")
+    bad.offer_edit.setText("5.001")
+    bad.ccj_check.setChecked(True)
+    form._scroll.verticalScrollBar().setValue(form._scroll.verticalScrollBar().maximum())
+    app.processEvents()  # type: ignore[attr-defined]
+    form.grab().save(str(out / "ie_debts.png"))
+    bad.offer_edit.setText("5")
     comms.amount_edit.setText("£1,40")
     form.lines(sfs.INCOME)[0].amount_edit.setText("150")
     form.show_explanation("max_rent_offer")

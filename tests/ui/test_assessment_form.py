@@ -133,6 +133,13 @@ def test_w1_entered_by_keyboard_shows_every_total(qtbot: QtBot, form: Assessment
     assert "− Energy £15.00" in form.explanation("max_rent_offer")
     form.explain_buttons["surplus"].click()
     assert "Income − outgoings" in form.explanation_label.text()
+    # a debt taken away is no longer counted
+    extra = form.add_debt(priority=True)
+    qtbot.keyClicks(extra.offer_edit, "100")
+    assert form.total_labels["max_rent_offer"].text() == "£90.93/month = £20.98/week"
+    qtbot.keyClick(extra.offer_edit, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert len(form.debts(priority=True)) == 2
+    assert form.total_labels["max_rent_offer"].text() == "£190.93/month = £44.06/week"
     # the agreed offer: £10 a week is £43.33 a month -> £147.60 for non-priority debts
     qtbot.keyClicks(form.rent_offer_edit, "43.33")
     assert form.total_labels["available_for_non_priority"].text() == "£147.60"
