@@ -1019,10 +1019,28 @@ class AssessmentForm(QWidget):
             self.status_label.setText("Draft — saved on this laptop.")
         self.saved.emit()
 
+    def errors(self) -> list[str]:
+        """The messages shown beside fields now (amounts refused and not counted)."""
+        labels = [
+            *(row.error_label for s in sfs.SECTIONS for row in self.lines(s)),
+            *self.amount_errors.values(),
+            *(debt.error_label for p in (True, False) for debt in self.debts(priority=p)),
+        ]
+        return [label.text() for label in labels if label.text()]
+
     def finish(self) -> None:
-        """Save and make the assessment final (refused, with the reason, when it is empty)."""
+        """Save and make the assessment final (refused, with the reason, when it is empty or
+        an amount is refused: a finished statement never leaves out what was typed)."""
         saved = self.saved_assessment
         if saved is None or saved.is_final:
+            return
+        self.refresh()
+        bad = self.errors()
+        if bad:
+            self.status_label.setText(
+                f"<span style='{ERROR_STYLE}'>Not finished: {len(bad)} amount(s) marked in red"
+                " are not counted; correct or clear them first.</span>"
+            )
             return
         self._save_timer.stop()
         self._dirty = False

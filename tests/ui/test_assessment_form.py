@@ -237,6 +237,13 @@ def test_finish_refuses_empty_then_makes_it_read_only_and_offers_copy_forward(
     assert "Not finished" in form.status_label.text()
     assert form.finish_button.isEnabled()
     enter_w1(qtbot, form)
+    savings = form.savings_edit.text()
+    form.savings_edit.setText("20p")
+    form.finish()  # a refused amount is never left out of a finished statement silently
+    assert "Not finished: 1 amount(s) marked in red" in form.status_label.text()
+    assert form.saved_assessment is not None
+    assert not form.saved_assessment.is_final
+    form.savings_edit.setText(savings)
     with qtbot.waitSignal(form.finished):
         form.finish()
     assert form.saved_assessment is not None
