@@ -66,7 +66,8 @@ log = logging.getLogger("central.api")
 
 # Version 2 added arrangements and case actions to pull pages and checks; a version 1 app
 # rejects replies with fields it does not know, so it gets 426 and a message to update instead.
-PROTOCOL_MIN = 2
+# Version 3 added arrangement versions (supersedes_id, source, made_on) to arrangement rows.
+PROTOCOL_MIN = 3
 PROTOCOL_MAX = PROTOCOL_VERSION
 BAD_CREDENTIALS = "Sign-in failed: the username or password is not right."
 _DUMMY_HASH: list[str] = []

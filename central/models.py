@@ -117,7 +117,10 @@ class LedgerEntry(CentralBase):
 
 
 class Arrangement(CentralBase):
-    """A payment arrangement agreed in the HMS (arrangements.csv)."""
+    """A version of a payment arrangement: agreed in the HMS (arrangements.csv, ``source``
+    "hms") or on a device (``source`` "device", pushed as ``arrangement.agree@1`` /
+    ``arrangement.cancel@1`` by ``officer_id`` and agreed on ``made_on``). A version is never
+    edited: ``supersedes_id`` names the version a newer one replaced, which has then ended."""
 
     __tablename__ = "arrangement"
 
@@ -131,6 +134,10 @@ class Arrangement(CentralBase):
     starting_balance_pence: Mapped[int]
     status: Mapped[str] = mapped_column(String(16), default="live")
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    source: Mapped[str] = mapped_column(String(8), default="hms")
+    made_on: Mapped[date | None]
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
 
 
 class ScopeEvent(CentralBase):

@@ -48,11 +48,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.domain.arrangement_watch import ArrangementError, ArrangementTerms
 from app.domain.case_actions import ActionError, check_action
 from app.models.types import utcnow
-from app.sync.intents import RECORD_CASE_ACTION
+from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT, RECORD_CASE_ACTION
 from app.sync.protocol import (
     INTENT_ARGS,
+    AgreeArrangementArgs,
+    CancelArrangementArgs,
     MutationIn,
     MutationResult,
     MutationStatus,
@@ -61,7 +64,7 @@ from app.sync.protocol import (
     WireModel,
 )
 from central import sequence
-from central.models import AppliedMutation, CaseAction, ScopeEvent, Tenancy
+from central.models import AppliedMutation, Arrangement, CaseAction, ScopeEvent, Tenancy
 
 log = logging.getLogger("central.push")
 
@@ -354,8 +357,169 @@ def _same_action(row: CaseAction, args: RecordCaseActionArgs, officer_id: uuid.U
     )
 
 
+def _case_for(session: Session, pusher: Pusher, tenancy_id: uuid.UUID, what: str) -> Tenancy:
+    """The case a mutation is on: known here and (once) in the officer's caseload."""
+    tenancy = session.get(Tenancy, tenancy_id)
+    if tenancy is None:
+        raise Rejected(
+            f"tenancy_id: the case {tenancy_id} is not known to the central store "
+            f"(it may have been removed from the housing system); the {what} was not recorded"
+        )
+    if not _held_by(session, tenancy=tenancy, officer_id=pusher.officer_id):
+        raise Rejected(
+            f"tenancy_id: the case {tenancy.ref} is not and never was in your caseload; the "
+            f"{what} was not recorded"
+        )
+    return tenancy
+
+
+def _check_made_on(pusher: Pusher, tenancy: Tenancy, made_on: date) -> None:
+    if made_on > pusher.today + DATE_GRACE:
+        raise Rejected(
+            f"made_on: {made_on.isoformat()} is after today ({pusher.today.isoformat()}) on the "
+            "central store; check the laptop's date"
+        )
+    if made_on < tenancy.start_date:
+        raise Rejected(
+            f"made_on: {made_on.isoformat()} is before the tenancy began "
+            f"({tenancy.start_date.isoformat()})"
+        )
+
+
+def _superseded(
+    session: Session, tenancy: Tenancy, supersedes_id: uuid.UUID, new_id: uuid.UUID
+) -> Arrangement:
+    """The version a new one replaces: on the same case, live, and not replaced already."""
+    old = session.get(Arrangement, supersedes_id)
+    if old is None or old.tenancy_id != tenancy.id:
+        raise Rejected(
+            f"supersedes_id: the arrangement {supersedes_id} is not on the case {tenancy.ref}"
+        )
+    if old.status != "live":
+        raise Rejected(f"supersedes_id: the arrangement {old.ref} is already cancelled")
+    newer = session.execute(
+        select(Arrangement.id, Arrangement.ref).where(
+            Arrangement.supersedes_id == supersedes_id, Arrangement.id != new_id
+        )
+    ).first()
+    if newer is not None:
+        raise Rejected(
+            f"supersedes_id: the arrangement {old.ref} was already replaced by {newer.ref} "
+            "(changed on another device); check the case's arrangements and agree again"
+        )
+    return old
+
+
+def _add_version(
+    session: Session, pusher: Pusher, row: Arrangement, existing: Arrangement | None
+) -> Outcome:
+    """Insert ``row`` numbered from the change sequence; a version already here with the same
+    content answers its change number again (idempotent by id), other content is rejected."""
+    if existing is not None:
+        same = all(
+            getattr(existing, name) == getattr(row, name)
+            for name in (
+                "tenancy_id",
+                "kind",
+                "start_date",
+                "frequency",
+                "instalment_pence",
+                "starting_balance_pence",
+                "status",
+                "supersedes_id",
+                "made_on",
+            )
+        ) and (existing.source, existing.officer_id) == ("device", pusher.officer_id)
+        if same:
+            return Outcome("applied", existing.seq)
+        raise Rejected(f"arrangement_id: another arrangement already has the id {row.id}")
+    clash = session.execute(select(Arrangement.id).where(Arrangement.ref == row.ref)).first()
+    if clash is not None:
+        raise Rejected(f"arrangement_id: another arrangement already has the reference {row.ref}")
+    row.seq = sequence.reserve(session, 1)
+    session.add(row)
+    session.flush()
+    return Outcome("applied", row.seq)
+
+
+def agree_arrangement(session: Session, pusher: Pusher, args: AgreeArrangementArgs) -> Outcome:
+    """``arrangement.agree@1``: a new arrangement version agreed on the device (a first one,
+    or new terms replacing ``supersedes_id``), numbered so that every device holding the case
+    pulls it. The case must be (or have been) in the officer's caseload; the terms must pass
+    ``ArrangementTerms``; ``made_on`` no later than the store's today (a day's grace), not
+    before the tenancy nor after the first due date; the version replaced must be on the same
+    case, live and not replaced already (another device's renegotiation is not overwritten:
+    the second is rejected, naming the one that won)."""
+    tenancy = _case_for(session, pusher, args.tenancy_id, "arrangement")
+    _check_made_on(pusher, tenancy, args.made_on)
+    try:
+        ArrangementTerms(
+            ref=str(args.arrangement_id),
+            kind=args.kind,
+            start_date=args.start_date,
+            frequency=args.frequency,
+            instalment_pence=args.instalment_pence,
+            starting_balance_pence=args.starting_balance_pence,
+            made_on=args.made_on,
+        )
+    except ArrangementError as exc:
+        raise Rejected(str(exc)) from None
+    existing = session.get(Arrangement, args.arrangement_id)
+    if args.supersedes_id is not None and existing is None:
+        _superseded(session, tenancy, args.supersedes_id, args.arrangement_id)
+    row = Arrangement(
+        id=args.arrangement_id,
+        ref=str(args.arrangement_id),
+        tenancy_id=tenancy.id,
+        kind=args.kind,
+        start_date=args.start_date,
+        frequency=args.frequency,
+        instalment_pence=args.instalment_pence,
+        starting_balance_pence=args.starting_balance_pence,
+        status="live",
+        supersedes_id=args.supersedes_id,
+        source="device",
+        made_on=args.made_on,
+        officer_id=pusher.officer_id,
+    )
+    return _add_version(session, pusher, row, existing)
+
+
+def cancel_arrangement(session: Session, pusher: Pusher, args: CancelArrangementArgs) -> Outcome:
+    """``arrangement.cancel@1``: a cancelled version (the terms of ``supersedes_id``) that
+    replaces the current live version; checked as for ``arrangement.agree@1``."""
+    tenancy = _case_for(session, pusher, args.tenancy_id, "cancellation")
+    _check_made_on(pusher, tenancy, args.made_on)
+    existing = session.get(Arrangement, args.arrangement_id)
+    if existing is None:
+        old = _superseded(session, tenancy, args.supersedes_id, args.arrangement_id)
+    else:
+        found = session.get(Arrangement, args.supersedes_id)
+        if found is None:
+            raise Rejected(f"arrangement_id: another arrangement already has the id {existing.id}")
+        old = found
+    row = Arrangement(
+        id=args.arrangement_id,
+        ref=str(args.arrangement_id),
+        tenancy_id=tenancy.id,
+        kind=old.kind,
+        start_date=old.start_date,
+        frequency=old.frequency,
+        instalment_pence=old.instalment_pence,
+        starting_balance_pence=old.starting_balance_pence,
+        status="cancelled",
+        supersedes_id=old.id,
+        source="device",
+        made_on=args.made_on,
+        officer_id=pusher.officer_id,
+    )
+    return _add_version(session, pusher, row, existing)
+
+
 INTENTS: dict[str, Intent] = {
     RECORD_CASE_ACTION: Intent(INTENT_ARGS[RECORD_CASE_ACTION], record_case_action),
+    AGREE_ARRANGEMENT: Intent(INTENT_ARGS[AGREE_ARRANGEMENT], agree_arrangement),
+    CANCEL_ARRANGEMENT: Intent(INTENT_ARGS[CANCEL_ARRANGEMENT], cancel_arrangement),
 }
 """Every intent this server applies, by versioned name."""
 
@@ -367,6 +531,8 @@ __all__ = [
     "PushUnavailable",
     "Pusher",
     "Rejected",
+    "agree_arrangement",
+    "cancel_arrangement",
     "push_mutations",
     "record_case_action",
 ]

@@ -6,7 +6,15 @@ central store gave the row's current version (0 for a row the server has not sen
 
 Invariants:
 
-- an ``Arrangement`` belongs to the server: read-only on the device, removed with its case;
+- an ``Arrangement`` pulled from the server (``source`` "hms", or "device" once pushed) is
+  read-only on the device and removed with its case. Terms are never edited: an arrangement
+  agreed, renegotiated or cancelled on this device is a *new version* (``source`` "device",
+  ``pending`` until acknowledged, ``made_on`` the day it was agreed), written with its outbox
+  mutation by ``app.services.arrangements``; ``supersedes_id`` names the version it replaces,
+  and a superseded version has ended (the latest version of a case's arrangement is the one in
+  force). A pending arrangement is protected from the pull exactly as a pending case action is
+  (so ``tenancy_id`` is not a foreign key here either), and one the server rejected keeps
+  ``sync_problem``.
 - a ``CaseAction`` recorded on this device is a local row with ``source`` "device" and
   ``pending`` true, written in the same transaction as its outbox mutation (by the service
   that records actions). A pull never deletes a pending action and never changes its fields
@@ -26,7 +34,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import BigInteger, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin
@@ -38,9 +46,8 @@ class Arrangement(IdMixin, Base):
 
     __tablename__ = "arrangement"
 
-    tenancy_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("tenancy.id", ondelete="CASCADE"), index=True
-    )
+    # Not a foreign key: a pending version outlives its case leaving scope (see the module).
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     ref: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     start_date: Mapped[date]
@@ -49,6 +56,13 @@ class Arrangement(IdMixin, Base):
     starting_balance_pence: Mapped[int]
     status: Mapped[str] = mapped_column(String(16), default="live")
     server_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The version this one replaces (renegotiated or cancelled); None for a first version.
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    source: Mapped[str] = mapped_column(String(8), default="hms")  # "hms" or "device"
+    made_on: Mapped[date | None]
+    pending: Mapped[bool] = mapped_column(default=False)
+    # Why the central store refused this version (None unless it did).
+    sync_problem: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseAction(IdMixin, Base):

@@ -45,6 +45,13 @@ def _by_tenancy(rows: Iterable[tuple[uuid.UUID, object]]) -> dict[uuid.UUID, lis
     return grouped
 
 
+_SUPERSEDED = (
+    select(Arrangement.supersedes_id)
+    .where(Arrangement.supersedes_id.is_not(None), Arrangement.sync_problem.is_(None))
+    .scalar_subquery()
+)
+
+
 def _ledger_lines(
     session: Session, ids: list[uuid.UUID] | None
 ) -> dict[uuid.UUID, list[LedgerLine]]:
@@ -124,6 +131,9 @@ def load_cases(
                 instalment_pence=row.instalment_pence,
                 starting_balance_pence=row.starting_balance_pence,
                 status=row.status,
+                # A version agreed on the device exists from the day it was made (a cancelled
+                # version made after its first due date is not live, so the day is not needed).
+                made_on=row.made_on if row.made_on and row.made_on <= row.start_date else None,
             ),
         )
         for row in session.execute(
@@ -137,7 +147,12 @@ def load_cases(
                     Arrangement.instalment_pence,
                     Arrangement.starting_balance_pence,
                     Arrangement.status,
-                ).order_by(Arrangement.start_date, Arrangement.ref),
+                    Arrangement.made_on,
+                )
+                # Only the current version of each arrangement: a superseded one has ended.
+                # A version the central store refused (sync_problem) is shown, never monitored.
+                .where(Arrangement.id.not_in(_SUPERSEDED), Arrangement.sync_problem.is_(None))
+                .order_by(Arrangement.start_date, Arrangement.ref),
                 Arrangement.tenancy_id,
             )
         )

@@ -13,5 +13,7 @@ at start-up.
 from __future__ import annotations
 
 RECORD_CASE_ACTION = "case_action.record@1"
+AGREE_ARRANGEMENT = "arrangement.agree@1"
+CANCEL_ARRANGEMENT = "arrangement.cancel@1"
 
-__all__ = ["RECORD_CASE_ACTION"]
+__all__ = ["AGREE_ARRANGEMENT", "CANCEL_ARRANGEMENT", "RECORD_CASE_ACTION"]

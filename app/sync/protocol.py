@@ -39,6 +39,10 @@ Version 2 added ``arrangements`` and ``actions`` to ``PullPage`` and their count
 them: the server answers version 1 with 426 and a message to update, rather than replies the
 app would reject as malformed.
 
+Version 3 added ``supersedes_id``, ``source`` and ``made_on`` to ``ArrangementRow`` (arrangement
+versions agreed on a device, pushed as ``arrangement.agree@1`` / ``arrangement.cancel@1``); a
+version 2 app would reject those rows, so it gets 426 and a message to update.
+
 Push was added within version 2: it is a new route, and no shape that an existing route
 answers changed. A server without it answers 404, which the device reports as a central store
 that needs updating, keeping its outbox. ``MutationIn.before`` (the before-values of the fields
@@ -59,9 +63,9 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.domain.case_actions import MAX_NOTE
-from app.sync.intents import RECORD_CASE_ACTION
+from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT, RECORD_CASE_ACTION
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 HEADER_PROTOCOL = "X-Doorstep-Protocol"
 HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
@@ -145,7 +149,9 @@ class LedgerRow(WireModel):
 
 
 class ArrangementRow(WireModel):
-    """A payment arrangement on a case (agreed in the HMS); read-only on the device."""
+    """A version of a payment arrangement on a case, agreed in the HMS (``source`` "hms") or on
+    a device (``source`` "device", ``made_on`` the day it was agreed); read-only on the device.
+    ``supersedes_id`` names the version it replaced (which has then ended)."""
 
     id: uuid.UUID
     seq: int
@@ -157,6 +163,9 @@ class ArrangementRow(WireModel):
     instalment_pence: int
     starting_balance_pence: int
     status: str
+    supersedes_id: uuid.UUID | None = None
+    source: str = "hms"
+    made_on: date | None = None
 
 
 class ActionRow(WireModel):
@@ -269,5 +278,39 @@ class RecordCaseActionArgs(WireModel):
     recorded_at: AwareDatetime
 
 
-INTENT_ARGS: dict[str, type[WireModel]] = {RECORD_CASE_ACTION: RecordCaseActionArgs}
+class AgreeArrangementArgs(WireModel):
+    """The arguments of ``arrangement.agree@1``: a new arrangement version agreed on a device.
+
+    ``arrangement_id`` is the id the device gave the version (the central row's ``id``, and as
+    text its ``ref``); ``supersedes_id`` the version it replaces (None for a first one); the
+    terms follow ``app.domain.arrangement_watch.ArrangementTerms``; ``made_on`` is the day it
+    was agreed.
+    """
+
+    arrangement_id: uuid.UUID
+    tenancy_id: uuid.UUID
+    supersedes_id: uuid.UUID | None
+    kind: Literal["informal", "court_order"]
+    frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"]
+    start_date: date
+    instalment_pence: int = Field(gt=0)
+    starting_balance_pence: int = Field(gt=0)
+    made_on: date
+
+
+class CancelArrangementArgs(WireModel):
+    """The arguments of ``arrangement.cancel@1``: a version with status cancelled that
+    supersedes ``supersedes_id`` (its terms copied), made on ``made_on``."""
+
+    arrangement_id: uuid.UUID
+    tenancy_id: uuid.UUID
+    supersedes_id: uuid.UUID
+    made_on: date
+
+
+INTENT_ARGS: dict[str, type[WireModel]] = {
+    RECORD_CASE_ACTION: RecordCaseActionArgs,
+    AGREE_ARRANGEMENT: AgreeArrangementArgs,
+    CANCEL_ARRANGEMENT: CancelArrangementArgs,
+}
 """The arguments model of every intent this version of the protocol knows."""

@@ -7,7 +7,8 @@ Invariants:
   a page twice changes nothing (rows are upserted by id);
 - parents first: tenancies are written before the rows that refer to them;
 - removed tenancies go with their people, ledger lines, arrangements and case actions;
-- a *pending* case action (recorded on this device, not yet acknowledged by the server) is
+- a *pending* case action or arrangement version (made on this device, not yet acknowledged
+  by the server) is
   never deleted or changed by a pull, by a case leaving scope nor by :func:`wipe_caseload`
   (see ``app.models.recovery``); when the server sends a row with its id, only its
   ``server_seq`` is noted;
@@ -110,7 +111,14 @@ TENANCIES = Stream("tenancies", Tenancy, TenancyRow)
 CHILDREN = (
     Stream("people", Person, PersonRow),
     Stream("ledger", LedgerEntry, LedgerRow),
-    Stream("arrangements", Arrangement, ArrangementRow),
+    Stream(
+        "arrangements",
+        Arrangement,
+        ArrangementRow,
+        insert_only=(("pending", False),),
+        protect="pending",
+        keep_on_wipe="sync_problem",
+    ),
     Stream(
         "actions",
         CaseAction,

@@ -4,7 +4,8 @@
 time, sends each batch (``POST /sync/push``) and applies the answers of a batch in ONE local
 transaction: every answered mutation leaves the outbox, and its intent's result handler
 (:data:`RESULT_HANDLERS`) updates what the mutation changed locally. For
-``case_action.record@1``:
+``case_action.record@1`` (and alike for the arrangement version written by
+``arrangement.agree@1`` / ``arrangement.cancel@1``):
 
 - ``applied`` (or ``conflict``): the action is no longer pending and notes the change number
   the server gave it (``server_seq``); if its case is no longer on this device (it left the
@@ -40,9 +41,9 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.models import CaseAction, OutboxMutation, Tenancy
+from app.models import Arrangement, CaseAction, OutboxMutation, Tenancy
 from app.sync.errors import BadReply
-from app.sync.intents import RECORD_CASE_ACTION
+from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT, RECORD_CASE_ACTION
 from app.sync.protocol import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
 
 if TYPE_CHECKING:
@@ -233,39 +234,65 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
         return None
 
 
-def _action_id(row: OutboxMutation) -> uuid.UUID | None:
-    """The action a ``case_action.record`` mutation recorded: its ``action_id`` argument, or
+def _entity_id(row: OutboxMutation, arg: str) -> uuid.UUID | None:
+    """The row a mutation wrote: its ``arg`` argument (``action_id``, ``arrangement_id``), or
     (arguments damaged) its first entity id."""
     args = row.args if isinstance(row.args, dict) else {}
-    found = _uuid_or_none(args.get("action_id"))
+    found = _uuid_or_none(args.get(arg))
     if found is None and isinstance(row.entity_ids, list) and row.entity_ids:
         found = _uuid_or_none(row.entity_ids[0])
     return found
+
+
+def _acknowledged(
+    session: Session,
+    target: CaseAction | Arrangement | None,
+    result: MutationResult,
+    refused: str,
+) -> uuid.UUID | None:
+    """A pending device row the server answered: no longer pending; the change number, or
+    the reason it was refused (see the module). Returns its case's id."""
+    if target is None:
+        return None
+    target.pending = False
+    if result.status == "rejected":
+        target.sync_problem = result.reason or refused
+    else:
+        target.sync_problem = None
+        if result.seq is not None:
+            target.server_seq = result.seq
+    tenancy_id = target.tenancy_id
+    if session.get(Tenancy, tenancy_id) is None:
+        session.delete(target)  # its case left this device: the server's copy is the one
+    session.flush()
+    return tenancy_id
 
 
 def case_action_result(
     session: Session, row: OutboxMutation, result: MutationResult
 ) -> uuid.UUID | None:
     """``case_action.record@1``: the action is acknowledged (see the module)."""
-    action_id = _action_id(row)
+    action_id = _entity_id(row, "action_id")
     action = session.get(CaseAction, action_id) if action_id is not None else None
-    if action is None:
-        return None
-    action.pending = False
-    if result.status == "rejected":
-        action.sync_problem = result.reason or "The central store refused this action."
-    else:
-        action.sync_problem = None
-        if result.seq is not None:
-            action.server_seq = result.seq
-    tenancy_id = action.tenancy_id
-    if session.get(Tenancy, tenancy_id) is None:
-        session.delete(action)  # its case left this device: the server's copy is the one
-    session.flush()
-    return tenancy_id
+    return _acknowledged(session, action, result, "The central store refused this action.")
 
 
-RESULT_HANDLERS: dict[str, ResultHandler] = {RECORD_CASE_ACTION: case_action_result}
+def arrangement_result(
+    session: Session, row: OutboxMutation, result: MutationResult
+) -> uuid.UUID | None:
+    """``arrangement.agree@1`` / ``arrangement.cancel@1``: the version is acknowledged."""
+    arrangement_id = _entity_id(row, "arrangement_id")
+    version = session.get(Arrangement, arrangement_id) if arrangement_id is not None else None
+    return _acknowledged(
+        session, version, result, "The central store refused this arrangement change."
+    )
+
+
+RESULT_HANDLERS: dict[str, ResultHandler] = {
+    RECORD_CASE_ACTION: case_action_result,
+    AGREE_ARRANGEMENT: arrangement_result,
+    CANCEL_ARRANGEMENT: arrangement_result,
+}
 """What each intent's answer changes locally; an intent without one only leaves the outbox."""
 
 
