@@ -147,15 +147,22 @@ def add_case(
     return SeededCase(tenancy.id, ref, officer_id, [last for _, last in people])
 
 
-def add_ledger_line(session: Session, *, tenancy_id: uuid.UUID, amount_pence: int) -> None:
+def add_ledger_line(
+    session: Session,
+    *,
+    tenancy_id: uuid.UUID,
+    amount_pence: int,
+    posted_on: date = date(2025, 1, 1),
+    type: str = "payment",  # noqa: A002 (the column's name)
+) -> None:
     seq = reserve(session, 1)
     session.add(
         LedgerEntry(
             id=uuid.uuid4(),
             ref=f"LX{_next()}-{uuid.uuid4().hex[:8]}",
             tenancy_id=tenancy_id,
-            posted_on=date(2025, 1, 1),
-            type="payment",
+            posted_on=posted_on,
+            type=type,
             amount_pence=amount_pence,
             description=None,
             seq=seq,

@@ -1,0 +1,169 @@
+"""Arrangements agreed offline reach the central store and the officer's other device, over a
+REAL central service (``python -m central serve``), seeded with ``tests.sync.central_seed``.
+
+What is checked: an arrangement agreed with no connection is on the server after the next sync
+(a ``device`` version of the right officer, numbered) and reaches the officer's other laptop;
+renegotiating makes a new version there too (nothing overwritten) and both laptops monitor only
+the latest terms; its kept/breached state changes when a sync brings new ledger lines; a
+renegotiation of a version already replaced on another laptop is refused, kept visible with
+the reason, and never monitored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.arrangement_plan import propose
+from app.models import Arrangement, OutboxMutation
+from app.paths import data_dir, london_today
+from app.services.arrangements import agree_arrangement, arrangement_history
+from app.services.case_facts import load_cases
+from app.services.enrolment import sign_in
+from app.services.sync import run_sync
+from app.store.database import LocalStore, open_local_store
+from central.models import Arrangement as CentralArrangement
+from tests.sync.central_seed import add_ledger_line, officer_id, seed_council
+from tests.sync.server import RunningCentral, running_central
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[RunningCentral]:
+    with running_central(f"sqlite:///{tmp_path / 'central.sqlite'}", tmp_path) as server:
+        yield server
+
+
+def _open(tmp_path: Path, name: str) -> LocalStore:
+    return open_local_store(data_dir(tmp_path / name))
+
+
+def _agree(store: LocalStore, tenancy_id: uuid.UUID, instalment: int, today):  # type: ignore[no-untyped-def]
+    proposal = propose(
+        arrears_pence=60_000,
+        affordable_monthly_pence=10_000,
+        weekly_rent_pence=10_000,
+        frequency="weekly",
+        first_date=today,
+        uc_pay_day=None,
+        max_weeks=104,
+        instalment_pence=instalment,
+    )
+    with store.session() as session, session.begin():
+        return agree_arrangement(
+            session, tenancy_id=tenancy_id, terms=proposal, kind="informal", today=today
+        )
+
+
+def _history(store: LocalStore, tenancy_id: uuid.UUID, as_of):  # type: ignore[no-untyped-def]
+    with store.session() as session:
+        return arrangement_history(
+            session, tenancy_id=tenancy_id, as_of=as_of, grace_days=5, tolerance_pence=0
+        )
+
+
+def _monitored(store: LocalStore, tenancy_id: uuid.UUID, today):  # type: ignore[no-untyped-def]
+    with store.session() as session:
+        case = load_cases(session, today=today, tenancy_ids=[tenancy_id])[tenancy_id]
+    return [(t.instalment_pence, t.status) for t in case.facts.arrangements]
+
+
+def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_ledger_lines(
+    central: RunningCentral, tmp_path: Path
+) -> None:
+    today = london_today()
+    seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=2)
+    alice = officer_id(central.engine, "alice")
+    case = seeded["alice"][0]
+    laptop = _open(tmp_path, "laptop")
+    sign_in(store=laptop, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(store=laptop)
+
+    first = _agree(laptop, case.tenancy_id, 1_000, today)
+    summary = run_sync(store=laptop)
+    assert (summary.pushed, summary.rejected, summary.check_ok) == (1, 0, True)
+    with Session(central.engine) as session:
+        row = session.get(CentralArrangement, first.arrangement_id)
+        assert row is not None
+        assert (row.source, row.officer_id, row.made_on, row.status) == (
+            "device",
+            alice,
+            today,
+            "live",
+        )
+        assert row.seq > 0
+        server_seq = row.seq
+    with laptop.session() as session:
+        local = session.get(Arrangement, first.arrangement_id)
+        assert local is not None
+        assert (local.pending, local.server_seq, local.sync_problem) == (False, server_seq, None)
+        assert session.scalars(select(OutboxMutation)).all() == []
+
+    # Five days on, the first £10 instalment is past its grace and nothing has been paid.
+    as_of = today + timedelta(days=5)
+    (version,) = _history(laptop, case.tenancy_id, as_of)
+    assert version.state is not None
+    assert version.state.breached_by_pence == 1_000
+    # The tenant pays on the day: the housing system's line arrives with the next sync.
+    with Session(central.engine) as session, session.begin():
+        add_ledger_line(
+            session,
+            tenancy_id=case.tenancy_id,
+            amount_pence=-1_000,
+            posted_on=today,
+            type="PAYMENT",
+        )
+    assert case.tenancy_id in run_sync(store=laptop).changed_tenancy_ids
+    (version,) = _history(laptop, case.tenancy_id, as_of)
+    assert version.state is not None
+    assert version.state.kept
+    assert (version.state.required_pence, version.state.credits_pence) == (1_000, 1_000)
+
+    # Renegotiated: a new version; the old one is still there, unchanged, on both sides.
+    second = _agree(laptop, case.tenancy_id, 2_000, today)
+    assert second.supersedes_id == first.arrangement_id
+    assert run_sync(store=laptop).pushed == 1
+    with Session(central.engine) as session:
+        versions = session.scalars(
+            select(CentralArrangement).where(CentralArrangement.tenancy_id == case.tenancy_id)
+        ).all()
+        by_id = {row.id: row for row in versions}
+        assert set(by_id) == {first.arrangement_id, second.arrangement_id}
+        assert by_id[first.arrangement_id].instalment_pence == 1_000
+        assert by_id[second.arrangement_id].supersedes_id == first.arrangement_id
+
+    # alice's other laptop pulls both versions and monitors only the latest terms.
+    other = _open(tmp_path, "other")
+    sign_in(store=other, server_url=central.url, username="alice", password=PASSWORD)
+    assert run_sync(store=other).check_ok is True
+    history = _history(other, case.tenancy_id, as_of)
+    assert [(v.id, v.current, v.source, v.pending) for v in history] == [
+        (second.arrangement_id, True, "device", False),
+        (first.arrangement_id, False, "device", False),
+    ]
+    assert _monitored(other, case.tenancy_id, today) == [(2_000, "live")]
+    assert _monitored(laptop, case.tenancy_id, today) == [(2_000, "live")]
+
+    # The other laptop, not yet synced again, renegotiates the version it holds as current;
+    # meanwhile the first laptop renegotiates too and syncs first: the late one is refused.
+    third = _agree(laptop, case.tenancy_id, 3_000, today)
+    late = _agree(other, case.tenancy_id, 2_500, today)
+    assert third.supersedes_id == late.supersedes_id == second.arrangement_id
+    assert run_sync(store=laptop).rejected == 0
+    assert run_sync(store=other).rejected == 1
+    with other.session() as session:
+        refused = session.get(Arrangement, late.arrangement_id)
+        assert refused is not None
+        assert refused.pending is False
+        assert refused.sync_problem is not None
+        assert "already replaced" in refused.sync_problem
+    assert _monitored(other, case.tenancy_id, today) == [(3_000, "live")]
+    laptop.engine.dispose()
+    other.engine.dispose()
