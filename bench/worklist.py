@@ -224,6 +224,8 @@ def bench_worklist(*, cases: int, years: int, seed: int) -> None:
             due = sum(item.action_due for item in items)
             _line("cases with an action due today", f"{due:,} of {len(items):,}")
 
+            _arrangement_figures(loaded, policy)
+
             sample = random.Random(seed).sample(sorted(loaded), min(25, len(loaded)))
 
             def open_each() -> None:
@@ -236,6 +238,54 @@ def bench_worklist(*, cases: int, years: int, seed: int) -> None:
             _ui_figures(store, items, sample, policy)
         finally:
             store.close()
+
+
+def _arrangement_figures(loaded, policy) -> None:  # type: ignore[no-untyped-def]
+    """Recompute every current arrangement's F3 state (issue 5: after each sync, <= 50 ms)."""
+    from app.domain.arrangement_watch import check_arrangement
+
+    pairs = [
+        (terms, case.facts.lines) for case in loaded.values() for terms in case.facts.arrangements
+    ]
+
+    def recompute() -> None:
+        for terms, lines in pairs:
+            check_arrangement(
+                terms,
+                lines,
+                AS_OF,
+                grace_days=policy.grace_days,
+                tolerance_pence=policy.tolerance_pence,
+            )
+
+    times = _timed(recompute, 7)
+    _line(
+        f"recompute {len(pairs):,} arrangements' state (median / worst of 7)",
+        f"{statistics.median(times):.1f} ms / {max(times):.1f} ms",
+    )
+    # The worst case: every case on an arrangement (weekly, made 40 weeks ago).
+    from app.domain.arrangement_watch import ArrangementTerms
+
+    start = AS_OF - timedelta(weeks=40)
+    pairs = [
+        (
+            ArrangementTerms(
+                ref=f"X{n}",
+                kind="informal",
+                start_date=start,
+                frequency="weekly",
+                instalment_pence=500,
+                starting_balance_pence=40_000,
+            ),
+            case.facts.lines,
+        )
+        for n, case in enumerate(loaded.values())
+    ]
+    times = _timed(recompute, 7)
+    _line(
+        f"  the same with all {len(pairs):,} cases on one (median / worst)",
+        f"{statistics.median(times):.1f} ms / {max(times):.1f} ms",
+    )
 
 
 def _ui_figures(store, items, sample, policy) -> None:  # type: ignore[no-untyped-def]
