@@ -143,6 +143,11 @@ def explain(explained: sfs.Explained) -> str:
     return "\n".join(rows)
 
 
+def _comment(budget: sfs.Budget, group: str) -> str:
+    """A flagged group's comment: the notes on its lines (as the printed summary shows it)."""
+    return "; ".join(c.line.note for c in budget.group(group).lines if c.line.note)
+
+
 def _amount_edit(name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setPlaceholderText("0.00")
@@ -872,7 +877,13 @@ class AssessmentForm(QWidget):
                 text += f" (guideline {format_pence(guideline)})"
             flag = flags.get(key)
             if flag is not None:
-                text += f" — {flag.message}"
+                comment = _comment(budget, key)
+                if comment:
+                    text += (
+                        f" — {format_pence(flag.over_pence)} above guideline; comment: {comment}"
+                    )
+                else:
+                    text += f" — {flag.message} (a note on one of its lines)"
             label.setText(text)
             label.setStyleSheet(FLAG_STYLE if flag is not None else "")
         if check.table_from is None:
@@ -1035,6 +1046,18 @@ class AssessmentForm(QWidget):
         if saved is None or saved.is_final:
             return
         self.refresh()
+        uncommented = [
+            f"{flag.label} ({format_pence(flag.over_pence)} above guideline)"
+            for flag in (self.check.flags if self.check is not None else ())
+            if self.budget is not None and not _comment(self.budget, flag.category)
+        ]
+        if uncommented:
+            self.status_label.setText(
+                f"<span style='{ERROR_STYLE}'>Not finished: a comment is required for "
+                + ", ".join(uncommented)
+                + ". Add a note on one of its lines saying why.</span>"
+            )
+            return
         bad = self.errors()
         if bad:
             self.status_label.setText(

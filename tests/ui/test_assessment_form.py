@@ -190,7 +190,20 @@ def test_the_guideline_flag_and_the_no_table_warning(
     qtbot.keyClicks(row.amount_edit, "140")
     assert "£45.00 above guideline: comment required" in comms.text()
     assert "above guideline" not in form.flag_labels["food-housekeeping"].text()
+    form.finish()  # a flag needs its comment before the assessment can be finished
+    assert "comment is required for Communications and leisure" in form.status_label.text()
+    assert form.saved_assessment is not None
+    assert not form.saved_assessment.is_final
+    qtbot.keyClicks(row.note_edit, "broadband for school work")
+    assert "comment: broadband for school work" in comms.text()
+    with qtbot.waitSignal(form.finished):
+        form.finish()
+    assert form.saved_assessment.is_final
     # a date before the table: the warning, never a silent pass
+    form.close()
+    form = make_form(qtbot, store, tenancy, inline_runner, prompts)
+    form.new_button.click()
+    comms = form.flag_labels["communications-leisure"]
     form.date_edit.setDate(date(2025, 1, 6))
     assert form.guideline_warning.isVisibleTo(form)
     assert NO_TABLE_WARNING in form.guideline_warning.text()
