@@ -883,7 +883,7 @@ class AssessmentForm(QWidget):
                         f" — {format_pence(flag.over_pence)} above guideline; comment: {comment}"
                     )
                 else:
-                    text += f" — {flag.message} (a note on one of its lines)"
+                    text += f" — {flag.message} (add a note on a line)"
             label.setText(text)
             label.setStyleSheet(FLAG_STYLE if flag is not None else "")
         if check.table_from is None:
