@@ -218,9 +218,9 @@ class _Cycle:
     def local_check(self) -> tuple[int, ScopeCheck]:
         """The local copy's counts, comparable with the server's ``ScopeCheck``.
 
-        Actions count when the server holds them (``server_seq`` set: pulled, acknowledged by
-        a push, or a pending one the server has already sent back), on a case held here; not
-        an action waiting to be pushed, nor one the server rejected.
+        Actions and arrangement versions count when the server holds them (``server_seq`` set:
+        pulled, acknowledged by a push, or a pending one the server has already sent back), on
+        a case held here; not one waiting to be pushed, nor one the server rejected.
         """
         with self.store.session() as session:
             cursor = sync_state(session).cursor
@@ -230,7 +230,10 @@ class _Cycle:
                 select(func.count(), func.coalesce(func.sum(LedgerEntry.amount_pence), 0))
             ).one()
             arrangements = session.execute(
-                select(func.count()).select_from(Arrangement)
+                select(func.count())
+                .select_from(Arrangement)
+                .join(Tenancy, Tenancy.id == Arrangement.tenancy_id)
+                .where(Arrangement.server_seq > 0)
             ).scalar_one()
             actions = session.execute(
                 select(func.count())

@@ -28,6 +28,8 @@ from app.services.case_facts import load_cases
 from app.services.enrolment import sign_in
 from app.services.sync import run_sync
 from app.store.database import LocalStore, open_local_store
+from app.sync.protocol import ArrangementRow, PullPage, TenancyRow
+from app.sync.pull import apply_page, wipe_caseload
 from central.models import Arrangement as CentralArrangement
 from tests.sync.central_seed import add_ledger_line, officer_id, seed_council
 from tests.sync.server import RunningCentral, running_central
@@ -157,7 +159,10 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
     late = _agree(other, case.tenancy_id, 2_500, today)
     assert third.supersedes_id == late.supersedes_id == second.arrangement_id
     assert run_sync(store=laptop).rejected == 0
-    assert run_sync(store=other).rejected == 1
+    refused_sync = run_sync(store=other)
+    assert refused_sync.rejected == 1
+    assert refused_sync.check_ok is True  # the refused version is not counted as the server's
+    assert not refused_sync.bootstrapped
     with other.session() as session:
         refused = session.get(Arrangement, late.arrangement_id)
         assert refused is not None
@@ -167,3 +172,85 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
     assert _monitored(other, case.tenancy_id, today) == [(3_000, "live")]
     laptop.engine.dispose()
     other.engine.dispose()
+
+
+def test_a_pull_never_changes_or_deletes_a_pending_version(tmp_path: Path) -> None:
+    """The server's row with the same id only notes its change number; the case leaving scope
+    and a re-bootstrap's wipe leave the pending version; a refused one survives the wipe."""
+    today = london_today()
+    store = _open(tmp_path, "device")
+    tenancy_id = uuid.uuid4()
+    page = PullPage(
+        epoch="e1",
+        cursor=0,
+        next_cursor=5,
+        has_more=False,
+        tenancies=[
+            TenancyRow.model_validate(
+                {
+                    "id": str(tenancy_id),
+                    "seq": 1,
+                    "ref": "T-1",
+                    "address": "1 Imaginary Row",
+                    "postcode": "ZZ9 9ZZ",
+                    "tenure": "secure",
+                    "start_date": "2015-04-01",
+                    "end_date": None,
+                    "weekly_rent_pence": 10_000,
+                    "weekly_service_charge_pence": 0,
+                    "rent_weeks": 52,
+                    "officer_id": None,
+                    "patch": None,
+                }
+            )
+        ],
+    )
+    with store.session() as session, session.begin():
+        apply_page(session, page)
+    agreed = _agree(store, tenancy_id, 1_000, today)
+    server_copy = ArrangementRow(
+        id=agreed.arrangement_id,
+        seq=9,
+        tenancy_id=tenancy_id,
+        ref=str(agreed.arrangement_id),
+        kind="court_order",
+        start_date=today,
+        frequency="monthly",
+        instalment_pence=99,
+        starting_balance_pence=99,
+        status="cancelled",
+        source="device",
+        made_on=today,
+    )
+    with store.session() as session, session.begin():
+        apply_page(
+            session,
+            page.model_copy(update={"tenancies": [], "arrangements": [server_copy]}),
+        )
+    with store.session() as session:
+        held = session.get(Arrangement, agreed.arrangement_id)
+        assert held is not None
+        assert (held.pending, held.instalment_pence, held.status, held.server_seq) == (
+            True,
+            1_000,
+            "live",
+            9,
+        )
+    with store.session() as session, session.begin():
+        apply_page(
+            session,
+            page.model_copy(update={"tenancies": [], "removed_tenancy_ids": [tenancy_id]}),
+        )
+        wipe_caseload(session)
+    with store.session() as session:
+        held = session.get(Arrangement, agreed.arrangement_id)
+        assert held is not None
+        assert held.pending
+        held.pending = False
+        held.sync_problem = "refused"
+        session.commit()
+    with store.session() as session, session.begin():
+        wipe_caseload(session)
+    with store.session() as session:
+        assert session.get(Arrangement, agreed.arrangement_id) is not None
+    store.engine.dispose()
