@@ -4,6 +4,7 @@ store seeded with a synthetic caseload, and a guard that fails any test leaving 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,17 @@ def no_operation_left_running() -> Iterator[None]:
     leftover = len(ops._running)
     ops._running.clear()
     assert not leftover, f"{leftover} operation(s) never delivered their result"
+
+
+@pytest.fixture(autouse=True)
+def collect_widget_cycles_on_the_gui_thread() -> Iterator[None]:
+    """Collect each test's garbage cycles (windows held by lambdas) here, on the GUI thread.
+
+    Left alone, the cyclic collector may run later on a worker thread, in the middle of another
+    test's job, and destroy a Python-owned window there: a segmentation fault.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ reopened intact, Finish making it read-only, copy forward, and a keystroke's cos
 
 from __future__ import annotations
 
-import gc
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -30,15 +28,6 @@ W1_TYPED = [
     (line["heading"], f"{line['amount_pence'] / 100:.2f}", line["frequency"], line.get("note", ""))
     for line in W1_LINES
 ]
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread() -> Iterator[None]:
-    """Collect each test's widget cycles here: the garbage collector running later on a worker
-    thread would destroy a Python-owned widget off the GUI thread (a crash)."""
-    gc.collect()
-    yield
-    gc.collect()
 
 
 @pytest.fixture
