@@ -853,7 +853,6 @@ class AssessmentForm(QWidget):
                 )
             label.setToolTip(tip)
             self.explain_buttons[key].setToolTip(tip)
-        self._figures = figures
         for section, explained in zip(
             sfs.SECTIONS, (budget.income, budget.fixed, budget.flexible), strict=True
         ):
