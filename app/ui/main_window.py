@@ -686,6 +686,14 @@ class MainWindow(QMainWindow):
         """The case windows open now, by tenancy."""
         return dict(self._case_windows)
 
+    def _case_window_closed(self, tenancy_id: uuid.UUID) -> None:
+        # A closed case window is a top-level widget owned by Python alone. Delete it through
+        # the event loop, here on the GUI thread: were the last reference dropped by a garbage
+        # collection that happened to run on a worker thread, Qt would destroy it off-thread.
+        window = self._case_windows.pop(tenancy_id, None)
+        if window is not None:
+            window.deleteLater()
+
     def open_case(self, tenancy_id: uuid.UUID) -> CaseWindow | None:
         """Show the case in its own window (raising it if it is open already)."""
         if self._policy is None or self._closed:
@@ -703,7 +711,7 @@ class MainWindow(QMainWindow):
                 today=self._today,
                 changes=self.changes,
             )
-            window.closed.connect(lambda tid=tenancy_id: self._case_windows.pop(tid, None))
+            window.closed.connect(lambda tid=tenancy_id: self._case_window_closed(tid))
             self._case_windows[tenancy_id] = window
             window.load()
         window.show()
