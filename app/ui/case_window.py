@@ -64,6 +64,7 @@ from app.ui.changes import ChangeHub
 from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
 from app.ui.record_action_dialog import RecordActionDialog
+from app.ui.uc_helper_dialog import UcHelperDialog, UcPrefill
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,14 @@ class CaseWindow(QWidget):
         )
         self.assessment_button.setEnabled(False)
         self.assessment_button.clicked.connect(self.open_assessment)
+        self.uc_helper: UcHelperDialog | None = None
+        self.uc_button = QPushButton("&Universal Credit…")
+        self.uc_button.setToolTip(
+            "Estimate UC for the household; managed payment and deduction checks with the text"
+            " for the DWP request"
+        )
+        self.uc_button.setEnabled(False)
+        self.uc_button.clicked.connect(self.open_uc_helper)
 
         self.stage_label = self._info_label()
         self.next_label = self._info_label()
@@ -232,6 +241,7 @@ class CaseWindow(QWidget):
         title_row.addWidget(self.ref_label, 0, Qt.AlignmentFlag.AlignBottom)
         title_row.addStretch(1)
         title_row.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignTop)
+        title_row.addWidget(self.uc_button, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignTop)
         who.addLayout(title_row)
         who.addWidget(self.household_label)
@@ -410,6 +420,7 @@ class CaseWindow(QWidget):
         self.tabs.setTabText(1, history)
         self.record_button.setEnabled(True)
         self.assessment_button.setEnabled(True)
+        self.uc_button.setEnabled(True)
         self.loaded.emit()
 
     def _load_failed(self, error: Exception) -> None:
@@ -654,6 +665,18 @@ class CaseWindow(QWidget):
         form.show()
         form.load()
         return form
+
+    def open_uc_helper(self) -> UcHelperDialog | None:
+        """Open the Universal Credit helper, prefilled from this case (non-modal)."""
+        if self.case is None:
+            return None
+        dialog = UcHelperDialog(
+            prefill=UcPrefill.from_case(self.case), today=self.case.advice.as_of, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.uc_helper = dialog
+        dialog.show()
+        return dialog
 
     def _action_recorded(self, recorded: ActionRecorded) -> None:
         self._changes.operation_did_execute.emit(recorded, self)

@@ -1,0 +1,623 @@
+"""The Universal Credit helper: an ESTIMATE of a household's UC, and the managed payment (APA) and
+third-party deduction (TPD) checks with the text for the DWP request (issue 5; DOMAIN.md D2-D6,
+W5-W7).
+
+Two tabs over one benefit year and claimant type chosen at the top:
+
+- **Estimate**: the household (children by birth date, carer, LCWRA, rent, spare bedrooms,
+  non-dependants, earnings, unearned income, capital) -> every line of
+  :meth:`app.domain.universal_credit.UcEstimate.lines` and the figure, labelled an estimate and
+  naming what it ignores (D6).
+- **Managed payment and deductions**: rent, arrears, months underpaid, existing deductions and
+  the standard allowance of the chosen year and claimant -> :func:`app.domain.deductions.
+  check_deductions` and :func:`~app.domain.deductions.request_summary` (read-only, "Copy").
+
+Every figure comes from ``app.domain``; this module only reads widgets and formats results.
+Amounts are typed as ``12.50`` or ``£12.50``; a bad one shows its reason beside the field and no
+figure is shown until it is corrected. The rates are the shipped table (read once, cached,
+immutable: :func:`app.services.uc_rates.load_uc_rates`).
+
+Threading: GUI thread only; no database work (the case values are passed in).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.deductions import DeductionCheck, check_deductions, request_summary
+from app.domain.money import AmountError, format_pence
+from app.domain.universal_credit import (
+    CLAIMANT_TYPES,
+    IGNORED,
+    Household,
+    UcEstimate,
+    UcInputError,
+    UcRateTable,
+    estimate_uc,
+)
+from app.services.case_file import CaseFile
+from app.services.caseload import single_line_address
+from app.services.uc_rates import load_uc_rates
+from app.ui.assessment_form import parse_amount
+
+ERROR_STYLE = "color: #b00020;"
+ESTIMATE_LABEL = "Estimate only — not a benefit decision"
+BANNER_STYLE = (
+    "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
+    " border-radius: 4px; padding: 6px 10px; }"
+)
+YES_STYLE = "color: #1b5e20; font-weight: bold;"
+NO_STYLE = "color: #7f0000; font-weight: bold;"
+CLAIMANT_LABELS = {
+    "single_under_25": "Single, under 25",
+    "single_25_plus": "Single, 25 or over",
+    "couple_under_25": "Couple, both under 25",
+    "couple_25_plus": "Couple, one 25 or over",
+}
+ROUTES = {
+    "two_months": "arrears of at least 2 months' rent",
+    "underpayment": "at least 1 month's rent and underpaid for more than 2 months",
+}
+
+
+@dataclass(frozen=True)
+class UcPrefill:
+    """What the helper starts from: the case's rent, rent weeks, arrears and who/where."""
+
+    weekly_rent_pence: int = 0
+    charged_weeks: int = 52
+    arrears_pence: int = 0
+    tenancy_ref: str | None = None
+    tenant_name: str | None = None
+    property_address: str | None = None
+
+    @classmethod
+    def from_case(cls, case: CaseFile) -> UcPrefill:
+        """Weekly rent + service charge, the charged weeks and the arrears (never negative)."""
+        address = single_line_address(case.address)
+        return cls(
+            weekly_rent_pence=case.weekly_rent_pence + case.weekly_service_charge_pence,
+            charged_weeks=min(52, max(1, case.rent_weeks)),
+            arrears_pence=max(0, case.advice.summary.balance_pence),
+            tenancy_ref=case.ref,
+            tenant_name=case.lead_name or None,
+            property_address=f"{address}, {case.postcode}" if case.postcode else address,
+        )
+
+
+def _amount_edit(name: str, pence: int | None = None) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText("0.00")
+    edit.setAccessibleName(name)
+    edit.setFixedWidth(110)
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    if pence:
+        edit.setText(f"{pence / 100:.2f}")
+    return edit
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _with_error(edit: QWidget, error: QLabel, suffix: str = "") -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit)
+    if suffix:
+        row.addWidget(QLabel(suffix))
+    row.addWidget(error, 1)
+    return box
+
+
+def _spin(name: str, maximum: int, value: int = 0, minimum: int = 0) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setValue(value)
+    spin.setAccessibleName(name)
+    spin.setFixedWidth(80)
+    return spin
+
+
+class ChildRow(QWidget):
+    """One child: a birth date and a remove button."""
+
+    def __init__(self, born: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.date_edit = QDateEdit(QDate(born))
+        self.date_edit.setDisplayFormat("d MMM yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setAccessibleName("Child's date of birth")
+        self.remove_button = QToolButton()
+        self.remove_button.setText("Remove")
+        self.remove_button.setAccessibleName("Remove this child")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Born"))
+        row.addWidget(self.date_edit)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+
+    @property
+    def born(self) -> date:
+        value: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        return value
+
+
+class UcHelperDialog(QDialog):
+    """The Universal Credit helper (see the module doc). Non-modal; GUI thread only.
+
+    ``estimate`` and ``check`` hold the figures now shown (None while an input is bad).
+    """
+
+    def __init__(
+        self,
+        *,
+        prefill: UcPrefill,
+        today: date,
+        rates: UcRateTable | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._prefill = prefill
+        self._today = today
+        self._rates = rates if rates is not None else load_uc_rates()
+        self.estimate: UcEstimate | None = None
+        self.check: DeductionCheck | None = None
+        self.children: list[ChildRow] = []
+        title = "Universal Credit helper"
+        if prefill.tenancy_ref:
+            title += f" — {prefill.tenancy_ref}"
+        self.setWindowTitle(f"{title} — Doorstep")
+        self.setObjectName("UcHelperDialog")
+        self.resize(900, 760)
+
+        # -- year and claimant (both tabs) -----------------------------------------------------
+        self.year_combo = QComboBox()
+        self.year_combo.setAccessibleName("Benefit year")
+        for name in self._rates.years:
+            self.year_combo.addItem(name, name)
+        try:
+            current = self._rates.year_on(today).year
+        except UcInputError:
+            current = next(iter(self._rates.years))
+        self.year_combo.setCurrentIndex(self.year_combo.findData(current))
+        self.claimant_combo = QComboBox()
+        self.claimant_combo.setAccessibleName("Claimant")
+        for kind in CLAIMANT_TYPES:
+            self.claimant_combo.addItem(CLAIMANT_LABELS[kind], kind)
+        self.claimant_combo.setCurrentIndex(self.claimant_combo.findData("single_25_plus"))
+        top = QHBoxLayout()
+        for text, combo in (("&Benefit year", self.year_combo), ("Cl&aimant", self.claimant_combo)):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            top.addWidget(label)
+            top.addWidget(combo)
+            top.addSpacing(16)
+        top.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._estimate_page(), "&Estimate")
+        self.tabs.addTab(self._deductions_page(), "&Managed payment and deductions")
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+
+        for combo in (self.year_combo, self.claimant_combo):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.refresh()
+
+    # -- building ---------------------------------------------------------------------------
+    def _estimate_page(self) -> QWidget:
+        prefill = self._prefill
+        self.carer_check = QCheckBox("Ca&rer (35 hours a week for a disabled person)")
+        self.lcwra_check = QCheckBox(
+            "&LCWRA (limited capability for work and work-related activity)"
+        )
+        self.rent_edit = _amount_edit("Weekly rent and service charge", prefill.weekly_rent_pence)
+        self.rent_error = _error_label()
+        self.weeks_spin = _spin("Charged weeks", 52, prefill.charged_weeks, minimum=1)
+        self.spare_spin = _spin("Spare bedrooms", 9)
+        self.non_dependants_spin = _spin("Non-dependants", 9)
+        self.earnings_edit = _amount_edit("Net monthly earnings")
+        self.earnings_error = _error_label()
+        self.unearned_edit = _amount_edit("Unearned income a month")
+        self.unearned_error = _error_label()
+        self.capital_edit = _amount_edit("Capital")
+        self.capital_error = _error_label()
+
+        self.children_layout = QVBoxLayout()
+        self.children_layout.setContentsMargins(0, 0, 0, 0)
+        self.add_child_button = QPushButton("Add &child")
+        self.add_child_button.clicked.connect(lambda: self.add_child())
+        children_box = QWidget()
+        children = QVBoxLayout(children_box)
+        children.setContentsMargins(0, 0, 0, 0)
+        children.addLayout(self.children_layout)
+        children.addWidget(self.add_child_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        form = QFormLayout()
+        form.addRow("Children", children_box)
+        form.addRow("", self.carer_check)
+        form.addRow("", self.lcwra_check)
+        form.addRow(
+            "Rent + service charge",
+            _with_error(self.rent_edit, self.rent_error, "a week"),
+        )
+        form.addRow("Charged weeks a year", self.weeks_spin)
+        form.addRow("Spare bedrooms", self.spare_spin)
+        form.addRow("Non-dependants (a deduction applies)", self.non_dependants_spin)
+        form.addRow("Net earnings", _with_error(self.earnings_edit, self.earnings_error, "a month"))
+        form.addRow(
+            "Unearned income", _with_error(self.unearned_edit, self.unearned_error, "a month")
+        )
+        form.addRow("Capital (savings)", _with_error(self.capital_edit, self.capital_error))
+        household = QGroupBox("Household")
+        household.setLayout(form)
+
+        self.estimate_banner = QLabel(
+            f"<b>{ESTIMATE_LABEL}.</b> It ignores " + ", ".join(IGNORED) + "."
+        )
+        self.estimate_banner.setObjectName("EstimateBanner")
+        self.estimate_banner.setStyleSheet(BANNER_STYLE)
+        self.estimate_banner.setWordWrap(True)
+        self.lines_grid = QGridLayout()
+        self.lines_grid.setColumnStretch(0, 1)
+        self.line_labels: list[tuple[QLabel, QLabel]] = []
+        self.uc_label = QLabel()
+        self.uc_label.setObjectName("UcFigure")
+        font = self.uc_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.uc_label.setFont(font)
+        self.uc_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.estimate_status = QLabel()
+        self.estimate_status.setWordWrap(True)
+        result_box = QGroupBox("Estimate, a month")
+        result = QVBoxLayout(result_box)
+        result.addLayout(self.lines_grid)
+        result.addWidget(self.uc_label)
+        result.addWidget(self.estimate_status)
+        result.addStretch(1)
+
+        for edit in (self.rent_edit, self.earnings_edit, self.unearned_edit, self.capital_edit):
+            edit.textChanged.connect(self.refresh)
+        for spin in (self.weeks_spin, self.spare_spin, self.non_dependants_spin):
+            spin.valueChanged.connect(self.refresh)
+        for check in (self.carer_check, self.lcwra_check):
+            check.toggled.connect(self.refresh)
+
+        body = QHBoxLayout()
+        body.addWidget(household, 3)
+        body.addWidget(result_box, 2)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.estimate_banner)
+        layout.addLayout(body, 1)
+        return page
+
+    def _deductions_page(self) -> QWidget:
+        prefill = self._prefill
+        self.ded_rent_edit = _amount_edit("Weekly rent for the check", prefill.weekly_rent_pence)
+        self.ded_rent_error = _error_label()
+        self.ded_weeks_spin = _spin("Charged weeks for the check", 52, prefill.charged_weeks, 1)
+        self.arrears_edit = _amount_edit("Arrears", prefill.arrears_pence)
+        self.arrears_error = _error_label()
+        self.underpaid_spin = _spin("Months underpaid in a row", 120)
+        self.allowance_label = QLabel()
+        self.existing_edit = _amount_edit("Deductions already taken a month")
+        self.existing_error = _error_label()
+        form = QFormLayout()
+        form.addRow(
+            "Rent + service charge", _with_error(self.ded_rent_edit, self.ded_rent_error, "a week")
+        )
+        form.addRow("Charged weeks a year", self.ded_weeks_spin)
+        form.addRow("Rent arrears", _with_error(self.arrears_edit, self.arrears_error))
+        form.addRow("Months underpaid in a row", self.underpaid_spin)
+        form.addRow("Standard allowance", self.allowance_label)
+        form.addRow(
+            "Deductions already taken",
+            _with_error(self.existing_edit, self.existing_error, "a month"),
+        )
+        inputs = QGroupBox("Figures")
+        inputs.setLayout(form)
+
+        self.month_label = QLabel()
+        self.apa_label = QLabel()
+        self.tpd_label = QLabel()
+        self.range_label = QLabel()
+        self.cap_label = QLabel()
+        self.last_resort_label = QLabel()
+        results = QFormLayout()
+        for title, label in (
+            ("Month of rent (UC basis)", self.month_label),
+            ("Managed payment (APA)", self.apa_label),
+            ("Deduction from UC (TPD)", self.tpd_label),
+            ("Deduction range", self.range_label),
+            ("Deductions cap", self.cap_label),
+            ("Over the cap?", self.last_resort_label),
+        ):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            results.addRow(title, label)
+        checks = QGroupBox("Checks (the DWP decides each request)")
+        checks.setLayout(results)
+
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setReadOnly(True)
+        self.summary_edit.setAccessibleName("Text for the DWP request")
+        self.copy_button = QPushButton("C&opy")
+        self.copy_button.setToolTip("Copy the text for the DWP request to the clipboard")
+        self.copy_button.clicked.connect(self.copy_summary)
+        self.copied_label = QLabel()
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(QLabel("Text for the DWP request (check it before sending):"))
+        copy_row.addStretch(1)
+        copy_row.addWidget(self.copied_label)
+        copy_row.addWidget(self.copy_button)
+
+        for edit in (self.ded_rent_edit, self.arrears_edit, self.existing_edit):
+            edit.textChanged.connect(self.refresh)
+        for spin in (self.ded_weeks_spin, self.underpaid_spin):
+            spin.valueChanged.connect(self.refresh)
+
+        top = QHBoxLayout()
+        top.addWidget(inputs, 1)
+        top.addWidget(checks, 1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addLayout(copy_row)
+        layout.addWidget(self.summary_edit, 1)
+        return page
+
+    # -- children ---------------------------------------------------------------------------
+    def add_child(self, born: date | None = None) -> ChildRow:
+        """Add a child (default: born today) and re-estimate."""
+        row = ChildRow(born or self._today)
+        row.date_edit.dateChanged.connect(self.refresh)
+        row.remove_button.clicked.connect(lambda: self.remove_child(row))
+        self.children.append(row)
+        self.children_layout.addWidget(row)
+        row.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.refresh()
+        return row
+
+    def remove_child(self, row: ChildRow) -> None:
+        self.children.remove(row)
+        self.children_layout.removeWidget(row)
+        row.deleteLater()
+        self.refresh()
+
+    # -- figures ----------------------------------------------------------------------------
+    def _amount(self, edit: QLineEdit, error: QLabel) -> tuple[int, bool]:
+        """(pence, ok): a blank field is 0; a bad one shows its reason beside it."""
+        try:
+            pence = parse_amount(edit.text())
+        except AmountError as exc:
+            error.setText(str(exc))
+            error.show()
+            return 0, False
+        error.clear()
+        error.hide()
+        return pence or 0, True
+
+    def refresh(self) -> None:
+        """Recompute both tabs from the widgets (cheap: pure functions over a few numbers)."""
+        year = self._rates.year(self.year_combo.currentData())
+        claimant: str = self.claimant_combo.currentData()
+        self._refresh_estimate(year.year, claimant)
+        self._refresh_deductions(year.standard_allowance_pence[claimant])
+
+    def _refresh_estimate(self, year: str, claimant: str) -> None:
+        rent, ok_rent = self._amount(self.rent_edit, self.rent_error)
+        earnings, ok_earnings = self._amount(self.earnings_edit, self.earnings_error)
+        unearned, ok_unearned = self._amount(self.unearned_edit, self.unearned_error)
+        capital, ok_capital = self._amount(self.capital_edit, self.capital_error)
+        self.estimate = None
+        if not (ok_rent and ok_earnings and ok_unearned and ok_capital):
+            self._show_lines(())
+            self.uc_label.setText("")
+            self.estimate_status.setText(
+                f"<span style='{ERROR_STYLE}'>No estimate: correct the amount marked in red.</span>"
+            )
+            return
+        try:
+            household = Household(
+                claimant=claimant,
+                children_born=tuple(row.born for row in self.children),
+                carer=self.carer_check.isChecked(),
+                lcwra=self.lcwra_check.isChecked(),
+                rent_pence=rent,
+                rent_frequency="weekly",
+                charged_weeks=self.weeks_spin.value(),
+                spare_bedrooms=self.spare_spin.value(),
+                non_dependants=self.non_dependants_spin.value(),
+                net_earnings_monthly_pence=earnings,
+                unearned_monthly_pence=unearned,
+                capital_pence=capital,
+            )
+            estimate = estimate_uc(household, self._rates.year(year))
+        except UcInputError as exc:
+            self._show_lines(())
+            self.uc_label.setText("")
+            self.estimate_status.setText(f"<span style='{ERROR_STYLE}'>No estimate: {exc}</span>")
+            return
+        self.estimate = estimate
+        self._show_lines(estimate.lines()[:-1])
+        self.uc_label.setText(f"UC (estimate): {format_pence(estimate.uc_pence)} a month")
+        notes = [f"{year} rates. {ESTIMATE_LABEL}."]
+        if estimate.over_capital_limit:
+            notes.insert(0, "Capital is above the upper limit: no UC.")
+        if estimate.work_allowance_pence:
+            notes.append(f"Work allowance {format_pence(estimate.work_allowance_pence)}.")
+        self.estimate_status.setText(" ".join(notes))
+
+    def _show_lines(self, lines: tuple[tuple[str, int], ...]) -> None:
+        while len(self.line_labels) < len(lines):
+            name, amount = QLabel(), QLabel()
+            amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+            row = len(self.line_labels)
+            self.lines_grid.addWidget(name, row, 0)
+            self.lines_grid.addWidget(amount, row, 1)
+            self.line_labels.append((name, amount))
+        for index, (name, amount) in enumerate(self.line_labels):
+            if index < len(lines):
+                label, pence = lines[index]
+                bold = label == "Maximum UC"
+                name.setText(f"<b>{label}</b>" if bold else label)
+                amount.setText(f"<b>{format_pence(pence)}</b>" if bold else format_pence(pence))
+            name.setVisible(index < len(lines))
+            amount.setVisible(index < len(lines))
+
+    def estimate_lines(self) -> list[tuple[str, str]]:
+        """The lines shown now, as (label, amount) text."""
+
+        def plain(label: QLabel) -> str:
+            return label.text().replace("<b>", "").replace("</b>", "")
+
+        return [
+            (plain(name), plain(amount)) for name, amount in self.line_labels if not name.isHidden()
+        ]
+
+    def _refresh_deductions(self, allowance_pence: int) -> None:
+        self.allowance_label.setText(
+            f"{format_pence(allowance_pence)} a month ({self.year_combo.currentText()}, "
+            f"{self.claimant_combo.currentText().lower()})"
+        )
+        rent, ok_rent = self._amount(self.ded_rent_edit, self.ded_rent_error)
+        arrears, ok_arrears = self._amount(self.arrears_edit, self.arrears_error)
+        existing, ok_existing = self._amount(self.existing_edit, self.existing_error)
+        self.check = None
+        labels = (
+            self.month_label,
+            self.apa_label,
+            self.tpd_label,
+            self.range_label,
+            self.cap_label,
+            self.last_resort_label,
+        )
+        problem = ""
+        if not (ok_rent and ok_arrears and ok_existing):
+            problem = "correct the amount marked in red"
+        elif rent <= 0:
+            problem = "enter the rent"
+        else:
+            try:
+                check = check_deductions(
+                    rent_pence=rent,
+                    rent_frequency="weekly",
+                    charged_weeks=self.ded_weeks_spin.value(),
+                    arrears_pence=arrears,
+                    months_underpaid=self.underpaid_spin.value(),
+                    standard_allowance_pence=allowance_pence,
+                    existing_deductions_pence=existing,
+                    rules=self._rates.deduction_rules_on(self._today),
+                )
+            except UcInputError as exc:
+                problem = str(exc)
+            else:
+                self._show_check(check)
+                return
+        for label in labels:
+            label.clear()
+        self.month_label.setText(f"<span style='{ERROR_STYLE}'>No check: {problem}.</span>")
+        self.summary_edit.setPlainText("")
+        self.copy_button.setEnabled(False)
+
+    def _show_check(self, check: DeductionCheck) -> None:
+        self.check = check
+        money = format_pence
+        rules = check.rules
+        self.month_label.setText(
+            f"{money(check.month_of_rent_pence)}; {rules.apa_arrears_months} months "
+            f"{money(check.apa_threshold_pence)}"
+        )
+        if check.apa_route is not None:
+            self.apa_label.setText(
+                f"<span style='{YES_STYLE}'>Eligible</span> — {ROUTES[check.apa_route]}"
+            )
+        else:
+            self.apa_label.setText(
+                f"<span style='{NO_STYLE}'>Not eligible</span> — arrears below "
+                f"{money(check.apa_underpayment_threshold_pence)} (1 month), or below "
+                f"{money(check.apa_threshold_pence)} without more than "
+                f"{rules.apa_underpaid_more_than_months} months underpaid"
+            )
+        if check.tpd_eligible:
+            self.tpd_label.setText(
+                f"<span style='{YES_STYLE}'>Eligible</span> — arrears at least "
+                f"{money(check.tpd_threshold_pence)}"
+            )
+        else:
+            self.tpd_label.setText(
+                f"<span style='{NO_STYLE}'>Not eligible</span> — arrears below "
+                f"{money(check.tpd_threshold_pence)}"
+            )
+        self.range_label.setText(
+            f"{money(check.tpd_min_pence)} to {money(check.tpd_max_pence)} a month "
+            f"({rules.tpd_min_rate * 100:.0f}%–{rules.tpd_max_rate * 100:.0f}% of the standard "
+            "allowance)"
+        )
+        self.cap_label.setText(
+            f"{money(check.cap_pence)} ({rules.cap_rate * 100:.0f}%); already taken "
+            f"{money(check.existing_deductions_pence)}; headroom "
+            f"<b>{money(check.headroom_pence)}</b>"
+        )
+        if check.last_resort:
+            self.last_resort_label.setText(
+                f"<span style='{NO_STYLE}'>Yes</span> — a {money(check.tpd_min_pence)} deduction "
+                "goes over the cap: last resort, at the DWP's discretion"
+            )
+        else:
+            self.last_resort_label.setText("No — a 10% deduction fits within the cap")
+        prefill = self._prefill
+        self.summary_edit.setPlainText(
+            request_summary(
+                check,
+                as_of=self._today,
+                tenancy_ref=prefill.tenancy_ref,
+                tenant_name=prefill.tenant_name,
+                property_address=prefill.property_address,
+            )
+        )
+        self.copy_button.setEnabled(True)
+        self.copied_label.clear()
+
+    def copy_summary(self) -> None:
+        """Put the request text on the clipboard."""
+        QGuiApplication.clipboard().setText(self.summary_edit.toPlainText())
+        self.copied_label.setText("Copied.")
