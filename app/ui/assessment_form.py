@@ -15,7 +15,9 @@ else shows its reason beside the field and is not counted.
 Saving: the open draft is saved ~500 ms after the last change (a single-shot ``QTimer``) with
 ``save_draft`` on the database worker (``Op`` kind "db"; the worker runs jobs in order, so the
 last save wins). "Finish" saves and makes it final (refused when empty); a finished assessment
-is read-only and offers "New assessment (copy forward)".
+is read-only and offers "New assessment (copy forward)" and "Print summary…" (the two-page PDF
+the tenant keeps: asks where through ``Prompts``, then builds and writes it on the database
+worker, never the GUI thread).
 
 Threading: GUI thread only; database work through ``Op``. Results arriving after the window
 closed are dropped. A keystroke only updates labels; no widget is rebuilt.
@@ -28,6 +30,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
@@ -62,6 +65,7 @@ from app.services.assessments import (
     start_assessment,
 )
 from app.services.guidelines import held_guidelines
+from app.services.ie_documents import summary_pdf
 from app.store.database import LocalStore
 from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
@@ -613,6 +617,10 @@ class AssessmentForm(QWidget):
         self.new_button = QPushButton("&New assessment (copy forward)")
         self.new_button.clicked.connect(self.start_new)
         self.new_button.hide()
+        self.print_button = QPushButton("&Print summary…")
+        self.print_button.setToolTip("Save the two-page summary the tenant keeps, as a PDF")
+        self.print_button.clicked.connect(self.print_summary)
+        self.print_button.hide()
         close_button = QPushButton("Close")
         close_button.clicked.connect(self.close)
 
@@ -623,6 +631,7 @@ class AssessmentForm(QWidget):
         side.addWidget(self.explanation_label, 1)
         side.addWidget(self.finish_button)
         side.addWidget(self.new_button)
+        side.addWidget(self.print_button)
         side.addWidget(close_button)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -990,6 +999,7 @@ class AssessmentForm(QWidget):
         saved = self.saved_assessment
         final = saved is not None and saved.is_final
         self.new_button.setVisible(final)
+        self.print_button.setVisible(final)
         if final and saved is not None:
             when = saved.finalised_at.strftime("%d %b %Y") if saved.finalised_at else ""
             self.status_label.setText(
@@ -1096,6 +1106,48 @@ class AssessmentForm(QWidget):
             self._prompts.show_error(self, "Doorstep", f"Not finished: {text}")
         else:
             self._failed(error)
+
+    def print_summary(self) -> None:
+        """Ask where to save the finished assessment's summary, then build and write the PDF on
+        the database worker and say where it went."""
+        saved = self.saved_assessment
+        if saved is None or not saved.is_final:
+            return
+        suggested = f"I&E summary {saved.assessment.assessed_on.isoformat()}.pdf"
+        target = self._prompts.choose_save_file(
+            self, "Save the I&E summary", suggested, "PDF documents (*.pdf)"
+        )
+        if target is None:
+            return
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        store, assessment_id = self._store, saved.id
+
+        def work(_progress: ProgressFn) -> Path:
+            with store.session() as session, session.begin():
+                pdf = summary_pdf(session, assessment_id=assessment_id)
+            target.write_bytes(pdf)
+            return target
+
+        self.print_button.setEnabled(False)
+        self.status_label.setText("Building the summary…")
+        self._op(work).success(self._summary_saved).failure(self._summary_failed).run()
+
+    def _summary_saved(self, path: Path) -> None:
+        if self._closed:
+            return
+        self.print_button.setEnabled(True)
+        self.status_label.setText(f"Summary saved to {path}")
+
+    def _summary_failed(self, error: Exception) -> None:
+        if self._closed:
+            return
+        self.print_button.setEnabled(True)
+        log.error("I&E summary failed", exc_info=error)
+        self.status_label.setText(
+            f"<span style='{ERROR_STYLE}'>The summary was not saved: {error}</span>"
+        )
+        self._prompts.show_error(self, "Doorstep", f"The summary was not saved: {error}")
 
     def _failed(self, error: Exception) -> None:
         if self._closed:

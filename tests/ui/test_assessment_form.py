@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,7 +20,7 @@ from app.services.assessments import case_assessments
 from app.services.guidelines import import_guidelines
 from app.store.database import LocalStore
 from app.ui.assessment_form import NO_TABLE_WARNING, AssessmentForm, LineEditorRow
-from app.ui.ops import InlineRunner
+from app.ui.ops import InlineRunner, ThreadRunner
 from tests.ui.fakes import RecordingPrompts
 from tests.unit.sfs_examples import W1_DATE, W1_LINES, W2_CSV
 
@@ -388,3 +389,64 @@ def test_drafts_save_on_a_real_worker_thread(
         [held] = case_assessments(session, tenancy_id=tenancy)
     assert held.assessment.lines == (sfs.Line("client-salary-or-wages", 950000),)
     assert prompts.shown == []
+
+
+def test_print_summary_writes_a_pdf_where_the_officer_chose(
+    qtbot: QtBot, tmp_path: Path, form: AssessmentForm, prompts: RecordingPrompts
+) -> None:
+    assert not form.print_button.isVisibleTo(form)  # a draft has no summary
+    enter_w1(qtbot, form)
+    with qtbot.waitSignal(form.finished):
+        form.finish()
+    assert form.print_button.isVisibleTo(form)
+    target = tmp_path / "out" / "summary"
+    target.parent.mkdir()
+    prompts.files.append(target)
+    form.print_button.click()
+    written = target.with_name("summary.pdf")
+    assert written.read_bytes().startswith(b"%PDF")
+    assert str(written) in form.status_label.text()
+    kind, title, suggested = prompts.shown[-1]
+    assert kind == "save"
+    assert suggested.endswith(".pdf")
+
+
+def test_print_summary_cancelled_writes_nothing(
+    qtbot: QtBot, tmp_path: Path, form: AssessmentForm, prompts: RecordingPrompts
+) -> None:
+    enter_w1(qtbot, form)
+    with qtbot.waitSignal(form.finished):
+        form.finish()
+    form.print_button.click()  # no file chosen
+    assert prompts.shown[-1][0] == "save"
+    assert "Summary saved" not in form.status_label.text()
+    assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_print_summary_is_built_on_a_real_worker_thread(
+    qtbot: QtBot,
+    tmp_path: Path,
+    store: LocalStore,
+    tenancy: uuid.UUID,
+    thread_runner: ThreadRunner,
+    prompts: RecordingPrompts,
+) -> None:
+    form = AssessmentForm(
+        tenancy_id=tenancy,
+        store=store,
+        runner=thread_runner,
+        prompts=prompts,
+        today=lambda: W1_DATE,
+    )
+    qtbot.addWidget(form)
+    form.show()
+    with qtbot.waitSignal(form.loaded, timeout=10_000):
+        form.load()
+    enter_w1(qtbot, form)
+    with qtbot.waitSignal(form.finished, timeout=10_000):
+        form.finish()
+    target = tmp_path / "summary.pdf"
+    prompts.files.append(target)
+    form.print_button.click()
+    qtbot.waitUntil(lambda: "Summary saved" in form.status_label.text(), timeout=20_000)
+    assert target.read_bytes().startswith(b"%PDF")
