@@ -48,9 +48,11 @@ from app.domain.money import format_pence
 from app.domain.recovery import NONE, RecoveryPolicy, format_day
 from app.domain.rent_account import add_months
 from app.services.actions import ActionRecorded
+from app.services.arrangements import ArrangementAgreed, ArrangementCancelled
 from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case
 from app.services.caseload import single_line_address
 from app.store.database import LocalStore
+from app.ui.arrangement_dialog import ArrangementDialog, ArrangementsPanel
 from app.ui.assessment_form import AssessmentForm
 from app.ui.balance_chart import BalanceChartView
 from app.ui.case_models import (
@@ -174,6 +176,7 @@ class CaseWindow(QWidget):
         self.case: CaseFile | None = None
         self.record_dialog: RecordActionDialog | None = None
         self.assessment_form: AssessmentForm | None = None
+        self.arrangement_dialog: ArrangementDialog | None = None
         self.setObjectName("CaseWindow")
         self.setWindowTitle("Doorstep — case")
         self.resize(1100, 860)
@@ -220,6 +223,13 @@ class CaseWindow(QWidget):
         self.uc_button.setEnabled(False)
         self.uc_button.clicked.connect(self.open_uc_helper)
 
+        self.arrangement_button = QPushButton("Arra&ngement…")
+        self.arrangement_button.setToolTip(
+            "Propose and agree a payment arrangement from the latest I&E (works offline)"
+        )
+        self.arrangement_button.setEnabled(False)
+        self.arrangement_button.clicked.connect(self.open_arrangement)
+
         self.stage_label = self._info_label()
         self.next_label = self._info_label()
         self.reason_label = self._info_label()
@@ -242,6 +252,7 @@ class CaseWindow(QWidget):
         title_row.addStretch(1)
         title_row.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addWidget(self.uc_button, 0, Qt.AlignmentFlag.AlignTop)
+        title_row.addWidget(self.arrangement_button, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignTop)
         who.addLayout(title_row)
         who.addWidget(self.household_label)
@@ -327,6 +338,16 @@ class CaseWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(statement_page, "Rent statement")
         self.tabs.addTab(history_page, "Action history")
+        self.arrangements_panel = ArrangementsPanel(
+            tenancy_id=tenancy_id,
+            store=store,
+            runner=runner,
+            prompts=prompts,
+            policy=policy,
+            today=today,
+        )
+        self.arrangements_panel.changed.connect(self._arrangement_changed)
+        self.tabs.addTab(self.arrangements_panel, "Arrangements")
 
         # -- chart ----------------------------------------------------------------------------
         self.chart = BalanceChartView()
@@ -420,6 +441,8 @@ class CaseWindow(QWidget):
         self.tabs.setTabText(1, history)
         self.record_button.setEnabled(True)
         self.assessment_button.setEnabled(True)
+        self.arrangement_button.setEnabled(True)
+        self.arrangements_panel.load()
         self.uc_button.setEnabled(True)
         self.loaded.emit()
 
@@ -678,13 +701,36 @@ class CaseWindow(QWidget):
         dialog.show()
         return dialog
 
+    def open_arrangement(self) -> ArrangementDialog | None:
+        """Open the arrangement form for this case (window-modal, returns at once)."""
+        if self.case is None:
+            return None
+        dialog = ArrangementDialog(
+            case=self.case,
+            store=self._store,
+            runner=self._runner,
+            prompts=self._prompts,
+            policy=self._policy,
+            today=self._today(),
+            parent=self,
+        )
+        dialog.agreed.connect(self._arrangement_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        self.arrangement_dialog = dialog
+        dialog.open()
+        dialog.load()
+        return dialog
+
+    def _arrangement_changed(self, changes: ArrangementAgreed | ArrangementCancelled) -> None:
+        self._changes.operation_did_execute.emit(changes, self)
+
     def _action_recorded(self, recorded: ActionRecorded) -> None:
         self._changes.operation_did_execute.emit(recorded, self)
 
     def _operation_did_execute(self, changes: object, initiator: object) -> None:
         if self._closed:
             return
-        if isinstance(changes, ActionRecorded):
+        if isinstance(changes, (ActionRecorded, ArrangementAgreed, ArrangementCancelled)):
             if changes.tenancy_id == self.tenancy_id:
                 self.load()
             return
@@ -705,5 +751,8 @@ class CaseWindow(QWidget):
             if self.assessment_form is not None:
                 with contextlib.suppress(RuntimeError):  # already deleted
                     self.assessment_form.close()
+            if self.arrangement_dialog is not None:
+                with contextlib.suppress(RuntimeError):  # already deleted
+                    self.arrangement_dialog.reject()
             self.closed.emit()
         super().closeEvent(event)

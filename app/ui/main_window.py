@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
 from app.domain.recovery import NONE, RecoveryPolicy
 from app.paths import london_today
 from app.services.actions import ActionRecorded
+from app.services.arrangements import ArrangementAgreed, ArrangementCancelled
 from app.services.case_facts import LoadedCase, load_cases
 from app.services.caseload import last_synced_at, record_caseload_viewed
 from app.services.enrolment import OfficerInfo, current_officer
@@ -721,7 +722,7 @@ class MainWindow(QMainWindow):
 
     # -- changes from other screens --------------------------------------------------------------
     def _operation_did_execute(self, changes: object, initiator: object) -> None:
-        if isinstance(changes, ActionRecorded):
+        if isinstance(changes, (ActionRecorded, ArrangementAgreed, ArrangementCancelled)):
             self.refresh_cases([changes.tenancy_id])
 
     # -- sync -----------------------------------------------------------------------------------

@@ -1,0 +1,779 @@
+"""Agree (or renegotiate) a payment arrangement on a case, offline, from its latest I&E.
+
+The dialog reads, on the database worker, the case's latest finished income and expenditure
+assessment (``app.services.assessments.latest_finished``, assessed with ``app.domain.sfs``) and
+its current live arrangement. It proposes with ``app.domain.arrangement_plan.propose``: the
+instalment defaults to the largest affordable offer for the chosen frequency until the officer
+types one; with no finished I&E the officer types the instalment and a note says so. The end
+date, the number of instalments and the proposal's warnings follow every change. "Agree" saves
+with ``app.services.arrangements.agree_arrangement`` on the database worker; a refusal (from
+``propose`` or the service, each naming the field) is shown under that field and nothing is
+saved. A live arrangement is replaced by the new version (the dialog says so).
+
+Also here: :class:`ArrangementHistoryModel`, every version of a case's arrangements for the
+case window's "Arrangements" tab.
+
+Threading: GUI thread only; reads and the save run through ``Op`` (kind "db").
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import sfs
+from app.domain.arrangement_plan import Proposal, ProposalError, propose
+from app.domain.money import format_pence, parse_pounds
+from app.domain.recovery import RecoveryPolicy, format_day
+from app.services.arrangements import (
+    ArrangementAgreed,
+    ArrangementCancelled,
+    ArrangementRefused,
+    ArrangementVersion,
+    agree_arrangement,
+    arrangement_history,
+    cancel_arrangement,
+)
+from app.services.assessments import latest_finished
+from app.services.case_file import CaseFile
+from app.store.database import LocalStore
+from app.ui.ops import Op, OpRunner, ProgressFn
+from app.ui.prompts import Prompts
+
+log = logging.getLogger(__name__)
+
+DATE_FORMAT = "d MMM yyyy"
+ERROR_STYLE = "color: #b00020;"
+WARNING_STYLE = (
+    "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
+    " border-radius: 4px; padding: 6px 10px; }"
+)
+FREQUENCIES = (
+    ("weekly", "Weekly"),
+    ("fortnightly", "Fortnightly"),
+    ("four_weekly", "Four-weekly"),
+    ("monthly", "Monthly"),
+)
+KINDS = (("informal", "Informal arrangement"), ("court_order", "Court order on terms"))
+FIELDS = ("instalment_pence", "frequency", "first_date", "kind")
+# Messages from propose()/agree_arrangement() name these; shown under our field.
+FIELD_ALIASES = {"start_date": "first_date", "instalment": "instalment_pence"}
+EACH = {
+    "weekly": "a week",
+    "fortnightly": "a fortnight",
+    "four_weekly": "every four weeks",
+    "monthly": "a month",
+}
+
+
+def frequency_words(frequency: str) -> str:
+    return dict(FREQUENCIES).get(frequency, frequency.replace("_", "-")).lower()
+
+
+def terms_words(instalment_pence: int, frequency: str) -> str:
+    """``"£25.00 a week"``."""
+    return f"{format_pence(instalment_pence)} {EACH.get(frequency, frequency)}"
+
+
+def _field_message(message: str) -> tuple[str, str]:
+    """``"instalment_pence: must be…"`` -> ``("instalment_pence", "Must be…")``; other -> ""."""
+    field, sep, rest = message.partition(":")
+    field = FIELD_ALIASES.get(field.strip(), field.strip())
+    if sep and field in FIELDS:
+        text = rest.strip()
+        return field, text[:1].upper() + text[1:]
+    if sep and " " not in field:
+        text = rest.strip()
+        return "", text[:1].upper() + text[1:]
+    return "", message
+
+
+@dataclass(frozen=True, slots=True)
+class ArrangementContext:
+    """What the dialog needs from the store: the latest finished I&E's offer (None: no finished
+    I&E) and the day it was made, and the current live version (None: none)."""
+
+    affordable_monthly_pence: int | None
+    assessed_on: date | None
+    live: ArrangementVersion | None
+
+
+def load_context(
+    store: LocalStore, *, tenancy_id: uuid.UUID, policy: RecoveryPolicy, as_of: date
+) -> ArrangementContext:
+    """Read the context on the database worker (touches no widget)."""
+    with store.session() as session:
+        finished = latest_finished(session, tenancy_id=tenancy_id)
+        versions = arrangement_history(
+            session,
+            tenancy_id=tenancy_id,
+            as_of=as_of,
+            grace_days=policy.grace_days,
+            tolerance_pence=policy.tolerance_pence,
+        )
+    live = next(
+        (v for v in versions if v.current and v.status == "live" and v.sync_problem is None),
+        None,
+    )
+    if finished is None:
+        return ArrangementContext(None, None, live)
+    budget = sfs.assess(finished.assessment)
+    return ArrangementContext(
+        budget.max_rent_offer_monthly.pence, finished.assessment.assessed_on, live
+    )
+
+
+class ArrangementDialog(QDialog):
+    """Propose and agree an arrangement on one case; ``open()`` it (window-modal).
+
+    ``agreed(ArrangementAgreed)`` is emitted once saved. ``ready`` once the I&E is read.
+    Threading: GUI thread only.
+    """
+
+    agreed = Signal(object)
+    ready = Signal()
+
+    def __init__(
+        self,
+        *,
+        case: CaseFile,
+        store: LocalStore,
+        runner: OpRunner,
+        prompts: Prompts,
+        policy: RecoveryPolicy,
+        today: date,
+        max_weeks: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._case = case
+        self._store = store
+        self._runner = runner
+        self._prompts = prompts
+        self._policy = policy
+        self._today = today
+        self._max_weeks = max_weeks
+        self._saving = False
+        self._typed = False  # the officer typed an instalment (else: the affordable default)
+        self._setting = False
+        self.context: ArrangementContext | None = None
+        self.proposal: Proposal | None = None
+        self.setWindowTitle(f"Arrangement — {case.ref}")
+        self.setObjectName("ArrangementDialog")
+        self.setMinimumWidth(580)
+
+        arrears = case.advice.summary.balance_pence
+        self.arrears_label = QLabel(
+            f"Arrears {format_pence(arrears)}" if arrears > 0 else "No arrears to repay"
+        )
+        bold = self.arrears_label.font()
+        bold.setBold(True)
+        self.arrears_label.setFont(bold)
+        self.source_label = QLabel("Reading the income and expenditure…")
+        self.source_label.setWordWrap(True)
+        self.replaces_label = QLabel()
+        self.replaces_label.setWordWrap(True)
+        self.replaces_label.hide()
+
+        self.instalment_edit = QLineEdit()
+        self.instalment_edit.setAccessibleName("Instalment")
+        self.instalment_edit.setPlaceholderText("e.g. 12.50")
+        self.instalment_edit.textEdited.connect(self._instalment_typed)
+        self.frequency_combo = QComboBox()
+        self.frequency_combo.setAccessibleName("Frequency")
+        for code, label in FREQUENCIES:
+            self.frequency_combo.addItem(label, code)
+        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("weekly"))
+        self.first_date_edit = QDateEdit(QDate(today))
+        self.first_date_edit.setCalendarPopup(True)
+        self.first_date_edit.setDisplayFormat(DATE_FORMAT)
+        self.first_date_edit.setAccessibleName("First instalment due")
+        self.first_date_edit.setMinimumWidth(
+            self.first_date_edit.fontMetrics().horizontalAdvance("30 Sep 2026") + 60
+        )
+        self.first_date_edit.setMaximumWidth(self.first_date_edit.minimumWidth())
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Kind")
+        for code, label in KINDS:
+            self.kind_combo.addItem(label, code)
+
+        self.plan_label = QLabel()
+        self.plan_label.setWordWrap(True)
+        self.plan_label.setAccessibleName("Plan")
+        self.warnings_label = QLabel()
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setStyleSheet(WARNING_STYLE)
+        self.warnings_label.hide()
+
+        self.error_labels: dict[str, QLabel] = {}
+        for name in (*FIELDS, ""):
+            error = QLabel()
+            error.setWordWrap(True)
+            error.setStyleSheet(ERROR_STYLE)
+            error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            error.hide()
+            self.error_labels[name] = error
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("&Instalment", self._with_error(self.instalment_edit, "instalment_pence"))
+        form.addRow("&Frequency", self._with_error(self.frequency_combo, "frequency"))
+        form.addRow("First &due", self._with_error(self.first_date_edit, "first_date"))
+        form.addRow("&Kind", self._with_error(self.kind_combo, "kind"))
+        form.addRow("Plan", self.plan_label)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.agree_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.agree_button.setText("&Agree")
+        self.agree_button.setEnabled(False)
+        self.buttons.accepted.connect(self.agree)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.arrears_label)
+        layout.addWidget(self.source_label)
+        layout.addWidget(self.replaces_label)
+        layout.addSpacing(4)
+        layout.addLayout(form)
+        layout.addWidget(self.warnings_label)
+        layout.addWidget(self.error_labels[""])
+        layout.addWidget(self.buttons)
+
+        self.frequency_combo.currentIndexChanged.connect(self._recompute)
+        self.first_date_edit.dateChanged.connect(self._recompute)
+        self.instalment_edit.setFocus()
+
+    # -- loading ------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Read the latest finished I&E and the live arrangement, then propose."""
+        store, tenancy_id, policy, today = (
+            self._store,
+            self._case.tenancy_id,
+            self._policy,
+            self._today,
+        )
+
+        def work(_progress: ProgressFn) -> ArrangementContext:
+            return load_context(store, tenancy_id=tenancy_id, policy=policy, as_of=today)
+
+        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
+            self._loaded
+        ).failure(self._load_failed).run()
+
+    def _loaded(self, context: ArrangementContext) -> None:
+        self.context = context
+        if context.affordable_monthly_pence is None:
+            self.source_label.setText(
+                "There is no finished income and expenditure for this case: type the "
+                "instalment agreed."
+            )
+        else:
+            on = f" of {format_day(context.assessed_on)}" if context.assessed_on else ""
+            self.source_label.setText(
+                f"From the income and expenditure{on}: the household can afford "
+                f"{format_pence(max(context.affordable_monthly_pence, 0))} a month towards the "
+                "arrears."
+            )
+        live = context.live
+        if live is not None:
+            made = f" made on {format_day(live.made_on)}" if live.made_on else ""
+            self.replaces_label.setText(
+                "This replaces the arrangement of "
+                f"{terms_words(live.instalment_pence, live.frequency)}"
+                f" from {format_day(live.start_date)}{made}; that one ends when you agree."
+            )
+            self.replaces_label.show()
+            kind_index = self.kind_combo.findData(live.kind)
+            if kind_index >= 0:
+                self.kind_combo.setCurrentIndex(kind_index)
+        self.agree_button.setEnabled(True)
+        self._recompute()
+        self.ready.emit()
+
+    def _load_failed(self, error: Exception) -> None:
+        log.error("could not read the I&E for an arrangement", exc_info=error)
+        self.source_label.setText(f"The income and expenditure could not be read: {error}")
+        self.context = ArrangementContext(None, None, None)
+        self.agree_button.setEnabled(True)
+        self._recompute()
+        self.ready.emit()
+
+    # -- ours ---------------------------------------------------------------------------------
+    def frequency(self) -> str:
+        return str(self.frequency_combo.currentData())
+
+    def set_frequency(self, frequency: str) -> None:
+        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData(frequency))
+
+    def kind(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    def set_kind(self, kind: str) -> None:
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+
+    def first_date(self) -> date:
+        return self.first_date_edit.date().toPython()  # type: ignore[return-value]
+
+    def set_first_date(self, on: date) -> None:
+        self.first_date_edit.setDate(QDate(on))
+
+    def set_instalment_text(self, text: str) -> None:
+        """As if typed: the officer's instalment replaces the default."""
+        self.instalment_edit.setText(text)
+        self._instalment_typed()
+
+    def error_for(self, field: str) -> str:
+        return self.error_labels[field].text()
+
+    def error_text(self) -> str:
+        return " ".join(filter(None, (self.error_for(name) for name in self.error_labels)))
+
+    def warnings(self) -> tuple[str, ...]:
+        return self._warnings
+
+    _warnings: tuple[str, ...] = ()
+
+    def agree(self) -> None:
+        """Save the proposal on the database worker (nothing is saved if it is refused)."""
+        if self._saving or self.context is None:
+            return
+        proposal = self._recompute()
+        if proposal is None:
+            return
+        store, tenancy_id, kind, today = (
+            self._store,
+            self._case.tenancy_id,
+            self.kind(),
+            self._today,
+        )
+
+        def work(_progress: ProgressFn) -> ArrangementAgreed:
+            with store.session() as session, session.begin():
+                return agree_arrangement(
+                    session, tenancy_id=tenancy_id, terms=proposal, kind=kind, today=today
+                )
+
+        self._set_saving(True)
+        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
+            self._saved
+        ).failure(self._refused).run()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _with_error(self, field: QWidget, name: str) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        column.addWidget(self.error_labels[name])
+        box.setFocusProxy(field)
+        return box
+
+    def _instalment_typed(self, *_args: object) -> None:
+        if not self._setting:
+            self._typed = bool(self.instalment_edit.text().strip())
+        self._recompute()
+
+    def _recompute(self, *_args: object) -> Proposal | None:
+        """Propose from the fields; show the plan, the warnings and any refusal."""
+        self.proposal = None
+        self._warnings = ()
+        if self.context is None:
+            return None
+        errors: dict[str, str] = {}
+        instalment: int | None = None
+        if self._typed:
+            try:
+                instalment = parse_pounds(
+                    self.instalment_edit.text().strip().removeprefix("£").replace(",", "")
+                )
+            except ValueError as exc:
+                errors["instalment_pence"] = (
+                    f"Type an amount in pounds, such as 12.50 or £12.50 ({exc})"
+                )
+        no_ie = self.context.affordable_monthly_pence is None
+        if not errors and instalment is None and no_ie:
+            errors["instalment_pence"] = "Type the instalment agreed (there is no finished I&E)"
+        proposal: Proposal | None = None
+        if not errors:
+            try:
+                proposal = propose(
+                    arrears_pence=self._case.advice.summary.balance_pence,
+                    affordable_monthly_pence=self.context.affordable_monthly_pence or 0,
+                    weekly_rent_pence=self._case.weekly_rent_pence
+                    + self._case.weekly_service_charge_pence,
+                    frequency=self.frequency(),
+                    first_date=self.first_date(),
+                    uc_pay_day=self._uc_pay_day(),
+                    max_weeks=self._max_weeks,
+                    instalment_pence=instalment,
+                )
+            except ProposalError as exc:
+                field, text = _field_message(str(exc))
+                errors[field] = text
+        if proposal is not None and not self._typed:
+            self._setting = True
+            try:
+                self.instalment_edit.setText(format_pence(proposal.instalment_pence, symbol=False))
+            finally:
+                self._setting = False
+        self.proposal = proposal
+        self._show_plan(proposal, no_ie=no_ie)
+        self._show_errors(errors)
+        return proposal
+
+    def _uc_pay_day(self) -> date | None:
+        uc = self._case.advice.summary.uc
+        return None if uc is None else uc.next_uc_expected
+
+    def _show_plan(self, proposal: Proposal | None, *, no_ie: bool) -> None:
+        if proposal is None:
+            self.plan_label.setText("—")
+            self.warnings_label.hide()
+            return
+        plan = (
+            f"{proposal.instalment_count} instalments of "
+            f"{terms_words(proposal.instalment_pence, proposal.frequency)}, "
+            f"first {format_day(proposal.first_date)}"
+        )
+        if proposal.end_date is not None:
+            plan += f", last {format_day(proposal.end_date)}"
+        if proposal.aligned_to_uc:
+            plan += " (moved to the Universal Credit pay day)"
+        self.plan_label.setText(plan)
+        warnings = tuple(
+            w for w in proposal.warnings if not (no_ie and w.startswith("Rent plus instalment"))
+        )
+        self._warnings = warnings
+        self.warnings_label.setText("<br>".join(f"⚠ {w}" for w in warnings))
+        self.warnings_label.setVisible(bool(warnings))
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for name, label in self.error_labels.items():
+            text = errors.get(name, "")
+            label.setText(text)
+            label.setVisible(bool(text))
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.agree_button.setEnabled(not saving)
+        self.agree_button.setText("Saving…" if saving else "&Agree")
+
+    def _saved(self, agreed: ArrangementAgreed) -> None:
+        self._set_saving(False)
+        self.agreed.emit(agreed)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self._set_saving(False)
+        if isinstance(error, ArrangementRefused):
+            field, text = _field_message(str(error))
+        else:
+            log.error("agreeing an arrangement failed", exc_info=error)
+            field, text = "", f"The arrangement could not be saved on this laptop: {error}"
+        self._show_errors({field: text})
+
+
+class ArrangementColumn(enum.IntEnum):
+    TERMS = 0
+    MADE_ON = 1
+    STATUS = 2
+    STATE = 3
+    PAID = 4
+
+
+HEADERS = {
+    ArrangementColumn.TERMS: "Terms",
+    ArrangementColumn.MADE_ON: "Made on",
+    ArrangementColumn.STATUS: "Status",
+    ArrangementColumn.STATE: "Kept?",
+    ArrangementColumn.PAID: "Paid / required",
+}
+VersionRole = Qt.ItemDataRole.UserRole + 1
+
+
+def version_status(version: ArrangementVersion) -> str:
+    if version.sync_problem is not None:
+        return f"refused: {version.sync_problem}"
+    if version.status == "cancelled":
+        status = "cancelled"
+    elif not version.current:
+        status = "superseded"
+        if version.superseded_on is not None:
+            status += f" on {format_day(version.superseded_on)}"
+    else:
+        status = "live"
+    if version.pending:
+        status += " — waiting to sync"
+    return status
+
+
+def version_terms(version: ArrangementVersion) -> str:
+    kind = "Court order: " if version.kind == "court_order" else ""
+    text = (
+        f"{kind}{terms_words(version.instalment_pence, version.frequency)} "
+        f"from {format_day(version.start_date)}"
+    )
+    if version.end_date is not None:
+        text += f" to {format_day(version.end_date)}"
+    return (
+        text + f" ({version.instalment_count} × off {format_pence(version.starting_balance_pence)})"
+    )
+
+
+def version_state(version: ArrangementVersion) -> str:
+    state = version.state
+    if state is None:
+        return ""
+    if state.kept:
+        return "kept"
+    text = f"breached by {format_pence(state.breached_by_pence)}"
+    if state.breached_since is not None:
+        text += f" since {format_day(state.breached_since)}"
+    return text
+
+
+class ArrangementHistoryModel(QAbstractTableModel):
+    """Every version of a case's arrangements, newest first (rows are
+    ``ArrangementVersion``; the version itself under ``VersionRole``). GUI thread only."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ArrangementVersion] = []
+
+    def set_rows(self, rows: list[ArrangementVersion]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> ArrangementVersion:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ArrangementColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(ArrangementColumn)
+        ):
+            return HEADERS[ArrangementColumn(section)]
+        return None
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        version = self._rows[index.row()]
+        column = ArrangementColumn(index.column())
+        if role == VersionRole:
+            return version
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == ArrangementColumn.TERMS:
+                return version_terms(version)
+            if column == ArrangementColumn.MADE_ON:
+                return format_day(version.made_on) if version.made_on else "—"
+            if column == ArrangementColumn.STATUS:
+                return version_status(version)
+            if column == ArrangementColumn.STATE:
+                return version_state(version)
+            state = version.state
+            if state is None:
+                return ""
+            return f"{format_pence(state.credits_pence)} of {format_pence(state.required_pence)}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == ArrangementColumn.STATE:
+            state = version.state
+            if state is not None and not state.kept:
+                return QColor("#b00020")
+        return None
+
+
+class ArrangementsPanel(QWidget):
+    """The case window's "Arrangements" tab: every version (newest first) and "Cancel" for the
+    live one (confirmed through the prompts seam) with ``cancel_arrangement``. ``load()`` reads
+    ``arrangement_history`` on the database worker; ``loaded`` follows. ``changed(summary)``
+    is emitted after a cancel is saved (the case window puts it on the ChangeHub).
+
+    Threading: GUI thread only; reads and the save run through ``Op`` (kind "db").
+    """
+
+    loaded = Signal()
+    changed = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        tenancy_id: uuid.UUID,
+        store: LocalStore,
+        runner: OpRunner,
+        prompts: Prompts,
+        policy: RecoveryPolicy,
+        today: Callable[[], date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tenancy_id = tenancy_id
+        self._store = store
+        self._runner = runner
+        self._prompts = prompts
+        self._policy = policy
+        self._today = today
+        self.model = ArrangementHistoryModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Arrangements")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ArrangementColumn.TERMS, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        for column, sample in (
+            (ArrangementColumn.MADE_ON, "30 Sep 2026"),
+            (ArrangementColumn.STATUS, "superseded on 30 Sep 2026 — waiting to sync"),
+            (ArrangementColumn.STATE, "breached by £1,000.00 since 30 Sep 2026"),
+            (ArrangementColumn.PAID, "£10,000.00 of £10,000.00"),
+        ):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        self.summary_label = QLabel("No arrangement on this case")
+        self.summary_label.setWordWrap(True)
+        self.cancel_button = QPushButton("&Cancel the live arrangement…")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_live)
+        row = QHBoxLayout()
+        row.addWidget(self.summary_label, 1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+
+    def live(self) -> ArrangementVersion | None:
+        return next(
+            (
+                self.model.row_at(r)
+                for r in range(self.model.rowCount())
+                if self.model.row_at(r).current
+                and self.model.row_at(r).status == "live"
+                and self.model.row_at(r).sync_problem is None
+            ),
+            None,
+        )
+
+    def load(self) -> None:
+        store, tenancy_id, policy, as_of = (
+            self._store,
+            self._tenancy_id,
+            self._policy,
+            self._today(),
+        )
+
+        def work(_progress: ProgressFn) -> list[ArrangementVersion]:
+            with store.session() as session:
+                return arrangement_history(
+                    session,
+                    tenancy_id=tenancy_id,
+                    as_of=as_of,
+                    grace_days=policy.grace_days,
+                    tolerance_pence=policy.tolerance_pence,
+                )
+
+        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
+            self._show
+        ).failure(self._failed).run()
+
+    def _show(self, versions: list[ArrangementVersion]) -> None:
+        self.model.set_rows(versions)
+        live = self.live()
+        self.cancel_button.setEnabled(live is not None)
+        if live is None:
+            self.summary_label.setText(
+                "No live arrangement" if versions else "No arrangement on this case"
+            )
+        else:
+            state = version_state(live)
+            self.summary_label.setText(
+                f"Live: {terms_words(live.instalment_pence, live.frequency)}"
+                + (f" — {state}" if state else "")
+            )
+        self.loaded.emit()
+
+    def _failed(self, error: Exception) -> None:
+        log.error("could not read the arrangements", exc_info=error)
+        self.summary_label.setText(f"The arrangements could not be read: {error}")
+
+    def cancel_live(self) -> None:
+        """Ask, then cancel the live version (a new cancelled version; nothing overwritten)."""
+        live = self.live()
+        if live is None:
+            return
+        if not self._prompts.ask_yes_no(
+            self,
+            "Cancel the arrangement",
+            f"Cancel the arrangement of {terms_words(live.instalment_pence, live.frequency)} "
+            f"from {format_day(live.start_date)}? It stays in the history as cancelled.",
+        ):
+            return
+        store, arrangement_id, today = self._store, live.id, self._today()
+
+        def work(_progress: ProgressFn) -> ArrangementCancelled:
+            with store.session() as session, session.begin():
+                return cancel_arrangement(session, arrangement_id=arrangement_id, today=today)
+
+        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
+            self.changed.emit
+        ).failure(self._cancel_failed).run()
+
+    def _cancel_failed(self, error: Exception) -> None:
+        if not isinstance(error, ArrangementRefused):
+            log.error("cancelling an arrangement failed", exc_info=error)
+        self._prompts.show_error(self, "Doorstep", f"The arrangement was not cancelled: {error}")

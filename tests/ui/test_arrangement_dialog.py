@@ -1,0 +1,312 @@
+"""Arrangements in the case window: proposing from the latest finished I&E (the affordable
+instalment by default), agreeing offline (no network), a renegotiation superseding the live
+version, kept / breached changing when a sync brings ledger lines, a cancel, a refusal naming
+the field that saves nothing; the history model passes the model tester.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from app.domain import sfs
+from app.domain.arrangement_plan import per_frequency_from_monthly
+from app.domain.money import format_pence
+from app.models import Arrangement, LedgerEntry, OutboxMutation
+from app.services.assessments import finish_assessment, save_draft, start_assessment
+from app.services.sync import SyncSummary
+from app.store.database import LocalStore
+from app.ui.arrangement_dialog import ArrangementColumn, ArrangementDialog
+from app.ui.case_window import CaseWindow
+from app.ui.main_window import MainWindow
+from app.ui.ops import InlineRunner
+from app.ui.worklist_model import WorklistColumn
+from tests.ui.fakes import RecordingPrompts
+from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
+from tests.unit.sfs_examples import w1_assessment
+
+REF = "T000001"  # arrears £1,000.00, no arrangement
+
+
+def no_sync(**kwargs: Any) -> SyncSummary:
+    raise AssertionError("agreeing an arrangement must not need the network")
+
+
+class Clock:
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+
+@pytest.fixture
+def seeded(store: LocalStore) -> LocalStore:
+    seed_caseload(store, extra=26)
+    seed_officer(store)
+    return store
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(SEED_TODAY)
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    seeded: LocalStore,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+    clock: Clock,
+) -> MainWindow:
+    main = MainWindow(
+        store=seeded, runner=inline_runner, prompts=prompts, sync_fn=no_sync, today=clock
+    )
+    qtbot.addWidget(main)
+    main.show()
+    return main
+
+
+def tenancy_of(window: MainWindow, ref: str) -> uuid.UUID:
+    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.row_at(r).ref == ref)
+    return window.proxy.row_at(row).tenancy_id
+
+
+def open_ref(window: MainWindow, ref: str) -> CaseWindow:
+    case = window.open_case(tenancy_of(window, ref))
+    assert case is not None
+    assert case.case is not None
+    return case
+
+
+def worklist_cell(window: MainWindow, ref: str, column: WorklistColumn) -> str:
+    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.row_at(r).ref == ref)
+    return str(window.proxy.index(row, column).data())
+
+
+def finish_w1(store: LocalStore, tenancy_id: uuid.UUID) -> int:
+    """A finished W1 assessment on the case; its largest affordable offer a month."""
+    with store.session() as session, session.begin():
+        draft = start_assessment(session, tenancy_id=tenancy_id, on=SEED_TODAY)
+        save_draft(
+            session, assessment_id=draft.id, assessment=w1_assessment(assessed_on=SEED_TODAY)
+        )
+        finish_assessment(session, assessment_id=draft.id)
+    return sfs.assess(w1_assessment(assessed_on=SEED_TODAY)).max_rent_offer_monthly.pence
+
+
+def synced(tenancy_id: uuid.UUID, *, lines: int) -> SyncSummary:
+    """What the main window announces after a sync that touched the case."""
+    return SyncSummary(
+        pages=1,
+        tenancies=1,
+        people=0,
+        ledger_lines=lines,
+        removed=0,
+        cursor=1,
+        bootstrapped=False,
+        check_ok=True,
+        changed_tenancy_ids=frozenset({tenancy_id}),
+    )
+
+
+def count(store: LocalStore, model: type) -> int:
+    with store.session() as session:
+        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def open_dialog(case: CaseWindow) -> ArrangementDialog:
+    dialog = case.open_arrangement()
+    assert dialog is not None
+    assert dialog.context is not None
+    return dialog
+
+
+def column(case: CaseWindow, col: ArrangementColumn) -> list[str]:
+    model = case.arrangements_panel.model
+    return [model.index(r, col).data() for r in range(model.rowCount())]
+
+
+def test_the_dialog_proposes_the_affordable_instalment_from_the_latest_ie(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    monthly = finish_w1(seeded, tenancy_of(window, REF))
+    weekly = per_frequency_from_monthly(monthly, "weekly")
+    assert weekly > 0
+    dialog = open_dialog(open_ref(window, REF))
+    assert "can afford" in dialog.source_label.text()
+    assert dialog.instalment_edit.text() == format_pence(weekly, symbol=False)
+    assert dialog.proposal is not None
+    assert dialog.proposal.instalment_pence == weekly
+    assert dialog.proposal.instalment_count == -(-100000 // weekly)
+    assert f"{dialog.proposal.instalment_count} instalments" in dialog.plan_label.text()
+    assert dialog.warnings() == ()
+    dialog.set_frequency("monthly")
+    assert dialog.proposal.instalment_pence == monthly
+    # A penny over what the I&E allows warns, plainly.
+    dialog.set_instalment_text(format_pence(monthly + 1))
+    assert dialog.proposal.instalment_pence == monthly + 1
+    assert any("more than the I&E shows as affordable" in w for w in dialog.warnings())
+    assert dialog.warnings_label.isVisibleTo(dialog)
+    dialog.reject()
+
+
+def test_with_no_finished_ie_the_officer_types_the_instalment(window: MainWindow) -> None:
+    dialog = open_dialog(open_ref(window, REF))
+    assert "no finished income and expenditure" in dialog.source_label.text()
+    assert dialog.proposal is None
+    assert dialog.instalment_edit.text() == ""
+    dialog.set_instalment_text("£20")
+    assert dialog.proposal is not None
+    assert dialog.proposal.instalment_pence == 2000
+    assert dialog.proposal.instalment_count == 50
+    assert dialog.warnings() == ()  # no I&E: nothing to call unaffordable
+    dialog.reject()
+
+
+def test_agreeing_offline_adds_a_live_version_and_updates_the_header_and_worklist(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    finish_w1(seeded, tenancy_of(window, REF))
+    case = open_ref(window, REF)
+    assert case.arrangements_panel.model.rowCount() == 0
+    assert not case.arrangements_panel.cancel_button.isEnabled()
+    advice = (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE, WorklistColumn.REASON)
+    before = [worklist_cell(window, REF, c) for c in advice]
+    dialog = open_dialog(case)
+    dialog.set_instalment_text("25.00")
+    dialog.agree()
+    assert dialog.result() == ArrangementDialog.DialogCode.Accepted
+    assert count(seeded, OutboxMutation) == 1
+    assert column(case, ArrangementColumn.STATUS) == ["live — waiting to sync"]
+    assert column(case, ArrangementColumn.STATE) == ["kept"]
+    assert column(case, ArrangementColumn.TERMS)[0].startswith("£25.00 a week from 18 May 2026")
+    assert column(case, ArrangementColumn.MADE_ON) == ["18 May 2026"]
+    assert case.arrangements_panel.cancel_button.isEnabled()
+    assert "kept" in case.arrangement_label.text()
+    assert case.arrangement_label.isVisibleTo(case)
+    # The worklist recomputed the case: a kept arrangement holds the ladder.
+    after = [worklist_cell(window, REF, c) for c in advice]
+    assert after != before
+    assert "arrangement" in after[2].lower()
+
+
+def test_a_replacement_supersedes_the_live_version(window: MainWindow, seeded: LocalStore) -> None:
+    case = open_ref(window, REF)
+    first = open_dialog(case)
+    first.set_instalment_text("25")
+    first.agree()
+    second = open_dialog(case)
+    assert "replaces the arrangement of £25.00 a week" in second.replaces_label.text()
+    second.set_frequency("fortnightly")
+    second.set_instalment_text("40")
+    second.agree()
+    assert column(case, ArrangementColumn.STATUS) == [
+        "live — waiting to sync",
+        "superseded on 18 May 2026 — waiting to sync",
+    ]
+    assert column(case, ArrangementColumn.TERMS)[0].startswith("£40.00 a fortnight")
+    with seeded.session() as session:
+        assert session.execute(select(func.count()).select_from(Arrangement)).scalar_one() >= 2
+
+
+def test_kept_or_breached_follows_the_ledger_a_sync_brings(
+    window: MainWindow, seeded: LocalStore, clock: Clock
+) -> None:
+    tenancy_id = tenancy_of(window, REF)
+    case = open_ref(window, REF)
+    dialog = open_dialog(case)
+    dialog.set_instalment_text("25")
+    dialog.agree()
+    # Two weeks on, nothing paid: breached.
+    clock.day = SEED_TODAY + timedelta(days=14)
+    window.changes.operation_did_execute.emit(synced(tenancy_id, lines=0), window)
+    assert "broken arrangement" in case.next_label.text()
+    window.refresh_cases([tenancy_id])  # as the main window does after its sync
+    assert "broken arrangement" in worklist_cell(window, REF, WorklistColumn.NEXT_ACTION)
+    [state] = column(case, ArrangementColumn.STATE)
+    assert state.startswith("breached by £50.00 since")
+    assert column(case, ArrangementColumn.PAID) == ["£0.00 of £50.00"]
+    assert "broken" in case.arrangement_label.text()
+    # A sync brings the two payments: kept again.
+    with seeded.session() as session, session.begin():
+        for n, on in enumerate((SEED_TODAY, SEED_TODAY + timedelta(days=7))):
+            session.add(
+                LedgerEntry(
+                    tenancy_id=tenancy_id,
+                    ref=f"SYNC-{n}",
+                    posted_on=on,
+                    type="PAYMENT",
+                    amount_pence=-2500,
+                    description="Payment",
+                    server_seq=900_000 + n,
+                )
+            )
+    window.changes.operation_did_execute.emit(synced(tenancy_id, lines=2), window)
+    assert column(case, ArrangementColumn.STATE) == ["kept"]
+    assert column(case, ArrangementColumn.PAID) == ["£50.00 of £50.00"]
+
+
+def test_cancel_asks_then_makes_a_cancelled_version(
+    window: MainWindow, seeded: LocalStore, prompts: RecordingPrompts
+) -> None:
+    case = open_ref(window, REF)
+    dialog = open_dialog(case)
+    dialog.set_instalment_text("25")
+    dialog.agree()
+    prompts.answers = [False]
+    case.arrangements_panel.cancel_live()
+    assert column(case, ArrangementColumn.STATUS) == ["live — waiting to sync"]
+    prompts.answers = [True]
+    case.arrangements_panel.cancel_live()
+    assert column(case, ArrangementColumn.STATUS) == [
+        "cancelled — waiting to sync",
+        "superseded on 18 May 2026 — waiting to sync",
+    ]
+    assert not case.arrangements_panel.cancel_button.isEnabled()
+    assert count(seeded, OutboxMutation) == 2
+
+
+def test_a_bad_instalment_is_refused_naming_the_field_and_saves_nothing(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    case = open_ref(window, REF)
+    dialog = open_dialog(case)
+    before = count(seeded, Arrangement)
+    dialog.set_instalment_text("2000")  # more than the arrears
+    dialog.agree()
+    assert "more than the arrears" in dialog.error_for("instalment_pence")
+    dialog.set_instalment_text("0")
+    dialog.agree()
+    assert "more than £0.00" in dialog.error_for("instalment_pence")
+    dialog.set_instalment_text("ten pounds")
+    dialog.agree()
+    assert "pounds" in dialog.error_for("instalment_pence")
+    assert dialog.isVisible()
+    # The first date before today is refused by the service, under the date.
+    dialog.set_instalment_text("25")
+    dialog.first_date_edit.setMinimumDate(dialog.first_date_edit.minimumDate().addYears(-1))
+    dialog.set_first_date(SEED_TODAY - timedelta(days=1))
+    dialog.agree()
+    assert "before today" in dialog.error_for("first_date")
+    assert count(seeded, Arrangement) == before
+    assert count(seeded, OutboxMutation) == 0
+    dialog.reject()
+
+
+def test_the_history_model_passes_the_model_tester(qtmodeltester: Any, window: MainWindow) -> None:
+    case = open_ref(window, "T000105")  # a broken arrangement from the HMS
+    model = case.arrangements_panel.model
+    assert model.rowCount() == 1
+    assert column(case, ArrangementColumn.STATE)[0].startswith("breached by")
+    qtmodeltester.check(model)
+    dialog = open_dialog(case)
+    dialog.set_instalment_text("20")
+    dialog.agree()
+    qtmodeltester.check(model)
