@@ -136,6 +136,7 @@ def _with_error(edit: QWidget, error: QLabel, suffix: str = "") -> QWidget:
     if suffix:
         row.addWidget(QLabel(suffix))
     row.addWidget(error, 1)
+    row.addStretch(0)  # keeps the field on the left while the message is hidden
     return box
 
 
@@ -451,6 +452,7 @@ class UcHelperDialog(QDialog):
         if not (ok_rent and ok_earnings and ok_unearned and ok_capital):
             self._show_lines(())
             self.uc_label.setText("")
+            self.uc_label.hide()
             self.estimate_status.setText(
                 f"<span style='{ERROR_STYLE}'>No estimate: correct the amount marked in red.</span>"
             )
@@ -474,11 +476,13 @@ class UcHelperDialog(QDialog):
         except UcInputError as exc:
             self._show_lines(())
             self.uc_label.setText("")
+            self.uc_label.hide()
             self.estimate_status.setText(f"<span style='{ERROR_STYLE}'>No estimate: {exc}</span>")
             return
         self.estimate = estimate
         self._show_lines(estimate.lines()[:-1])
         self.uc_label.setText(f"UC (estimate): {format_pence(estimate.uc_pence)} a month")
+        self.uc_label.show()
         notes = [f"{year} rates. {ESTIMATE_LABEL}."]
         if estimate.over_capital_limit:
             notes.insert(0, "Capital is above the upper limit: no UC.")
@@ -600,7 +604,7 @@ class UcHelperDialog(QDialog):
         if check.last_resort:
             self.last_resort_label.setText(
                 f"<span style='{NO_STYLE}'>Yes</span> — a {money(check.tpd_min_pence)} deduction "
-                "goes over the cap: last resort, at the DWP's discretion"
+                "would go over the cap: last resort, DWP discretion"
             )
         else:
             self.last_resort_label.setText("No — a 10% deduction fits within the cap")
