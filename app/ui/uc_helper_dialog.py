@@ -194,7 +194,7 @@ class UcHelperDialog(QDialog):
         self._rates = rates if rates is not None else load_uc_rates()
         self.estimate: UcEstimate | None = None
         self.check: DeductionCheck | None = None
-        self.children: list[ChildRow] = []
+        self.child_rows: list[ChildRow] = []
         title = "Universal Credit helper"
         if prefill.tenancy_ref:
             title += f" — {prefill.tenancy_ref}"
@@ -411,14 +411,14 @@ class UcHelperDialog(QDialog):
         row = ChildRow(born or self._today)
         row.date_edit.dateChanged.connect(self.refresh)
         row.remove_button.clicked.connect(lambda: self.remove_child(row))
-        self.children.append(row)
+        self.child_rows.append(row)
         self.children_layout.addWidget(row)
         row.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.refresh()
         return row
 
     def remove_child(self, row: ChildRow) -> None:
-        self.children.remove(row)
+        self.child_rows.remove(row)
         self.children_layout.removeWidget(row)
         row.deleteLater()
         self.refresh()
@@ -460,7 +460,7 @@ class UcHelperDialog(QDialog):
         try:
             household = Household(
                 claimant=claimant,
-                children_born=tuple(row.born for row in self.children),
+                children_born=tuple(row.born for row in self.child_rows),
                 carer=self.carer_check.isChecked(),
                 lcwra=self.lcwra_check.isChecked(),
                 rent_pence=rent,
