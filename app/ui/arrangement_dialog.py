@@ -230,7 +230,6 @@ class ArrangementDialog(QDialog):
             self.kind_combo.addItem(label, code)
 
         self.plan_label = QLabel()
-        self.plan_label.setWordWrap(True)
         self.plan_label.setAccessibleName("Plan")
         self.warnings_label = QLabel()
         self.warnings_label.setWordWrap(True)
@@ -487,6 +486,7 @@ class ArrangementDialog(QDialog):
             text = errors.get(name, "")
             label.setText(text)
             label.setVisible(bool(text))
+        self.adjustSize()
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
@@ -545,14 +545,12 @@ def version_status(version: ArrangementVersion) -> str:
 def version_terms(version: ArrangementVersion) -> str:
     kind = "Court order: " if version.kind == "court_order" else ""
     text = (
-        f"{kind}{terms_words(version.instalment_pence, version.frequency)} "
-        f"from {format_day(version.start_date)}"
+        f"{kind}{terms_words(version.instalment_pence, version.frequency)}, "
+        f"{format_day(version.start_date)}"
     )
     if version.end_date is not None:
-        text += f" to {format_day(version.end_date)}"
-    return (
-        text + f" ({version.instalment_count} × off {format_pence(version.starting_balance_pence)})"
-    )
+        text += f" – {format_day(version.end_date)}"
+    return text + f", {version.instalment_count} payments"
 
 
 def version_state(version: ArrangementVersion) -> str:
@@ -624,6 +622,11 @@ class ArrangementHistoryModel(QAbstractTableModel):
             if state is None:
                 return ""
             return f"{format_pence(state.credits_pence)} of {format_pence(state.required_pence)}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == ArrangementColumn.TERMS:
+            return (
+                f"{version_terms(version)} off arrears of "
+                f"{format_pence(version.starting_balance_pence)}"
+            )
         if role == Qt.ItemDataRole.ForegroundRole and column == ArrangementColumn.STATE:
             state = version.state
             if state is not None and not state.kept:
@@ -675,15 +678,8 @@ class ArrangementsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ArrangementColumn.TERMS, QHeaderView.ResizeMode.Stretch)
-        metrics = self.table.fontMetrics()
-        for column, sample in (
-            (ArrangementColumn.MADE_ON, "30 Sep 2026"),
-            (ArrangementColumn.STATUS, "superseded on 30 Sep 2026 — waiting to sync"),
-            (ArrangementColumn.STATE, "breached by £1,000.00 since 30 Sep 2026"),
-            (ArrangementColumn.PAID, "£10,000.00 of £10,000.00"),
-        ):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         self.summary_label = QLabel("No arrangement on this case")
         self.summary_label.setWordWrap(True)
         self.cancel_button = QPushButton("&Cancel the live arrangement…")

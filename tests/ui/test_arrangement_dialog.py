@@ -186,7 +186,7 @@ def test_agreeing_offline_adds_a_live_version_and_updates_the_header_and_worklis
     assert count(seeded, OutboxMutation) == 1
     assert column(case, ArrangementColumn.STATUS) == ["live — waiting to sync"]
     assert column(case, ArrangementColumn.STATE) == ["kept"]
-    assert column(case, ArrangementColumn.TERMS)[0].startswith("£25.00 a week from 18 May 2026")
+    assert column(case, ArrangementColumn.TERMS)[0].startswith("£25.00 a week, 18 May 2026 – ")
     assert column(case, ArrangementColumn.MADE_ON) == ["18 May 2026"]
     assert case.arrangements_panel.cancel_button.isEnabled()
     assert "kept" in case.arrangement_label.text()
