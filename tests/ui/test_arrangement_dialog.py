@@ -310,3 +310,33 @@ def test_the_history_model_passes_the_model_tester(qtmodeltester: Any, window: M
     dialog.set_instalment_text("20")
     dialog.agree()
     qtmodeltester.check(model)
+
+
+def test_a_plan_longer_than_the_maximum_term_warns_plainly(
+    window: MainWindow,
+    seeded: LocalStore,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+    qtbot: QtBot,
+) -> None:
+    case = open_ref(window, REF)
+    assert case.case is not None
+    dialog = ArrangementDialog(
+        case=case.case,
+        store=seeded,
+        runner=inline_runner,
+        prompts=prompts,
+        policy=case._policy,
+        today=SEED_TODAY,
+        max_weeks=12,
+        parent=case,
+    )
+    qtbot.addWidget(dialog)
+    dialog.load()
+    dialog.set_instalment_text("100")  # 10 weeks: within
+    assert dialog.warnings() == ()
+    dialog.set_instalment_text("50")  # 20 weeks: longer
+    [warning] = dialog.warnings()
+    assert "longer than the policy's maximum of 12 weeks" in warning
+    assert dialog.warnings_label.isVisibleTo(dialog)
+    assert "⚠" in dialog.warnings_label.text()
