@@ -118,6 +118,7 @@ def main(out: Path) -> None:
         case.tabs.setCurrentIndex(1)
         app.processEvents()
         case.grab().save(str(out / "case_history_after_recording.png"))
+        _arrangement_shots(app, case, out)
         window.set_filter_text("")
         app.processEvents()
         window.grab().save(str(out / "worklist_after_recording.png"))
@@ -170,6 +171,41 @@ def main(out: Path) -> None:
         dialog.close()
         store2.close()
     print(f"screenshots in {out}")
+
+
+def _arrangement_shots(app: object, case: object, out: Path) -> None:
+    """The arrangement dialog with no finished I&E, an agreed arrangement in the case's
+    Arrangements tab, and a replacement refused for an instalment above the arrears."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from app.ui.arrangement_dialog import ArrangementDialog
+    from app.ui.case_window import CaseWindow
+
+    assert isinstance(case, CaseWindow)
+
+    def process() -> None:
+        # Run the deferred deletes too (the old banners), as the event loop would.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        getattr(app, "processEvents")()  # noqa: B009
+
+    dialog = case.open_arrangement()
+    assert isinstance(dialog, ArrangementDialog)
+    process()
+    dialog.grab().save(str(out / "arrangement_no_ie.png"))
+    dialog.set_instalment_text("25")
+    process()
+    dialog.grab().save(str(out / "arrangement_typed.png"))
+    dialog.agree()
+    case.tabs.setCurrentIndex(2)
+    process()
+    case.grab().save(str(out / "case_arrangements.png"))
+    again = case.open_arrangement()
+    assert isinstance(again, ArrangementDialog)
+    again.set_instalment_text("2000")
+    again.agree()  # more than the arrears: refused
+    process()
+    again.grab().save(str(out / "arrangement_replace_refused.png"))
+    again.reject()
 
 
 def _assessment_shots(app: object, case: object, store: object, out: Path) -> None:
