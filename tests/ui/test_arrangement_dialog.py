@@ -24,7 +24,7 @@ from app.store.database import LocalStore
 from app.ui.arrangement_dialog import ArrangementColumn, ArrangementDialog
 from app.ui.case_window import CaseWindow
 from app.ui.main_window import MainWindow
-from app.ui.ops import InlineRunner
+from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.worklist_model import WorklistColumn
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
@@ -340,3 +340,27 @@ def test_a_plan_longer_than_the_maximum_term_warns_plainly(
     assert "longer than the policy's maximum of 12 weeks" in warning
     assert dialog.warnings_label.isVisibleTo(dialog)
     assert "⚠" in dialog.warnings_label.text()
+
+
+def test_agreeing_on_a_real_worker_thread(
+    qtbot: QtBot, seeded: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
+) -> None:
+    main = MainWindow(store=seeded, runner=thread_runner, prompts=prompts, today=lambda: SEED_TODAY)
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.worklist_loaded, timeout=10_000):
+        main.show()
+    finish_w1(seeded, tenancy_of(main, REF))
+    main.select_case(tenancy_of(main, REF))
+    case = main.open_selected_case()
+    assert case is not None
+    with qtbot.waitSignal(case.arrangements_panel.loaded, timeout=10_000):
+        pass
+    dialog = case.open_arrangement()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.proposal is not None, timeout=10_000)
+    assert dialog.proposal is not None
+    assert dialog.proposal.instalment_pence == 4406  # W1: £190.93 a month = £44.06 a week
+    with qtbot.waitSignal(main.worklist_loaded, timeout=10_000):
+        dialog.agree()
+    qtbot.waitUntil(lambda: case.arrangements_panel.model.rowCount() == 1, timeout=10_000)
+    assert column(case, ArrangementColumn.STATUS) == ["live — waiting to sync"]
