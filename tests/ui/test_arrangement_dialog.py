@@ -364,3 +364,24 @@ def test_agreeing_on_a_real_worker_thread(
         dialog.agree()
     qtbot.waitUntil(lambda: case.arrangements_panel.model.rowCount() == 1, timeout=10_000)
     assert column(case, ArrangementColumn.STATUS) == ["live — waiting to sync"]
+
+
+def test_a_court_order_and_a_version_the_central_store_refused_read_as_such(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    case = open_ref(window, REF)
+    dialog = open_dialog(case)
+    dialog.set_kind("court_order")
+    dialog.set_instalment_text("25")
+    dialog.agree()
+    assert column(case, ArrangementColumn.TERMS)[0].startswith("Court order: £25.00 a week")
+    with seeded.session() as session, session.begin():
+        row = session.scalars(select(Arrangement).where(Arrangement.pending.is_(True))).one()
+        row.pending = False
+        row.sync_problem = "the case is closed on the housing system"
+    case.load()
+    assert column(case, ArrangementColumn.STATUS) == [
+        "refused: the case is closed on the housing system"
+    ]
+    assert column(case, ArrangementColumn.STATE) == [""]
+    assert not case.arrangements_panel.cancel_button.isEnabled()
