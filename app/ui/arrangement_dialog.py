@@ -184,7 +184,8 @@ class ArrangementDialog(QDialog):
         self._prompts = prompts
         self._policy = policy
         self._today = today
-        self._max_weeks = max_weeks
+        # The policy's longest term unless a caller (a test) names another.
+        self._max_weeks = max_weeks if max_weeks is not None else policy.max_arrangement_weeks
         self._saving = False
         self._typed = False  # the officer typed an instalment (else: the affordable default)
         self._setting = False

@@ -385,3 +385,31 @@ def test_a_court_order_and_a_version_the_central_store_refused_read_as_such(
     ]
     assert column(case, ArrangementColumn.STATE) == [""]
     assert not case.arrangements_panel.cancel_button.isEnabled()
+
+
+def test_the_case_window_uses_the_policys_maximum_term(
+    window: MainWindow,
+    seeded: LocalStore,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+    qtbot: QtBot,
+) -> None:
+    from dataclasses import replace
+
+    case = open_ref(window, REF)
+    assert case.case is not None
+    short = replace(case._policy, max_arrangement_weeks=12)
+    dialog = ArrangementDialog(
+        case=case.case,
+        store=seeded,
+        runner=inline_runner,
+        prompts=prompts,
+        policy=short,
+        today=SEED_TODAY,
+        parent=case,
+    )
+    qtbot.addWidget(dialog)
+    dialog.load()
+    dialog.set_instalment_text("50")  # 20 weeks, against the policy's 12
+    [warning] = dialog.warnings()
+    assert "longer than the policy's maximum of 12 weeks" in warning
