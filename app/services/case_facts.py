@@ -89,6 +89,14 @@ def _ledger_lines(
     return grouped
 
 
+def arrangement_label(ref: str, source: str, made_on: date) -> str:
+    """How an arrangement is named to people: the HMS reference, or for one agreed on a
+    laptop (whose reference is its id) the day it was agreed, e.g. "agreed 18 May 2026"."""
+    if source != "device":
+        return ref
+    return f"agreed {made_on.day} {made_on:%b %Y}"
+
+
 def load_cases(
     session: Session, *, today: date, tenancy_ids: Iterable[uuid.UUID] | None = None
 ) -> dict[uuid.UUID, LoadedCase]:
@@ -124,7 +132,7 @@ def load_cases(
         (
             row.tenancy_id,
             ArrangementTerms(
-                ref=row.ref,
+                ref=arrangement_label(row.ref, row.source, row.made_on or row.start_date),
                 kind=row.kind,
                 start_date=row.start_date,
                 frequency=row.frequency,
@@ -148,6 +156,7 @@ def load_cases(
                     Arrangement.starting_balance_pence,
                     Arrangement.status,
                     Arrangement.made_on,
+                    Arrangement.source,
                 )
                 # Only the current version of each arrangement: a superseded one has ended.
                 # A version the central store refused (sync_problem) is shown, never monitored.
