@@ -312,3 +312,11 @@ def test_a_council_policy_overrides_the_default_and_a_bad_one_is_named(tmp_path,
     with pytest.raises(PolicyFileError) as caught:
         load_recovery_policy(tmp_path)
     assert "missing.toml" in str(caught.value)
+
+
+def test_an_arrangement_made_on_a_laptop_is_named_by_its_day_not_its_id():
+    from app.services.case_facts import arrangement_label
+
+    made = date(2026, 5, 18)
+    assert arrangement_label("ARR000063", "hms", made) == "ARR000063"
+    assert arrangement_label(str(uuid.uuid4()), "device", made) == "agreed 18 May 2026"
