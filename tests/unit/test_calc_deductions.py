@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.calc_cli import helpers
+
 OUTPUT_KEYS = {
     "month_of_rent_pence",
     "apa_eligible",
@@ -24,32 +21,7 @@ OUTPUT_KEYS = {
 }
 
 
-def calc(document: object, *args: str) -> subprocess.CompletedProcess[str]:
-    text = document if isinstance(document, str) else json.dumps(document)
-    return subprocess.run(
-        [sys.executable, "-m", "app", "calc", "deductions", *args],
-        input=text,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def answer(document: object) -> dict[str, Any]:
-    done = calc(document)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    assert done.stdout == json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
-    assert set(result) == OUTPUT_KEYS
-    return result
-
-
-def refusal(document: object) -> str:
-    done = calc(document)
-    assert done.returncode == 2, done.stdout
-    assert done.stdout == ""
-    return done.stderr
+calc, answer, refusal = helpers("deductions", OUTPUT_KEYS)
 
 
 def w5(**changes: Any) -> dict[str, Any]:

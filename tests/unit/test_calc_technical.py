@@ -2,45 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.calc_cli import helpers
+
 OUTPUT_KEYS = {"technical_pence", "actual_arrears_pence", "weeks_in_arrears", "escalate"}
 
 
-def calc(document: object, *args: str) -> subprocess.CompletedProcess[str]:
-    text = document if isinstance(document, str) else json.dumps(document)
-    return subprocess.run(
-        [sys.executable, "-m", "app", "calc", "technical", *args],
-        input=text,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def answer(document: object) -> dict[str, Any]:
-    done = calc(document)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    assert done.stdout == json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
-    assert set(result) == OUTPUT_KEYS
-    return result
-
-
-def refusal(document: object) -> str:
-    done = calc(document)
-    assert done.returncode == 2, done.stdout
-    assert done.stdout == ""
-    return done.stderr
+calc, answer, refusal = helpers("technical", OUTPUT_KEYS)
 
 
 def w8(balance_pence: int, **changes: Any) -> dict[str, Any]:

@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.calc_cli import helpers
+
 OUTPUT_KEYS = {"housing_pence", "max_uc_pence", "taper_pence", "uc_pence", "estimate"}
 
 
-def calc(document: object, *args: str) -> subprocess.CompletedProcess[str]:
-    text = document if isinstance(document, str) else json.dumps(document)
-    return subprocess.run(
-        [sys.executable, "-m", "app", "calc", "uc", *args],
-        input=text,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+calc, _answer, refusal = helpers("uc", OUTPUT_KEYS)
 
 
 def answer(document: object) -> dict[str, Any]:
-    done = calc(document)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    assert done.stdout == json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
-    assert set(result) == OUTPUT_KEYS
+    result = _answer(document)
     assert result["estimate"] is True
     return result
-
-
-def refusal(document: object) -> str:
-    done = calc(document)
-    assert done.returncode == 2, done.stdout
-    assert done.stdout == ""
-    return done.stderr
 
 
 def w7(**changes: Any) -> dict[str, Any]:
