@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from central.demo_actions import DemoArrangement, DemoCase, action_rows
@@ -275,10 +276,10 @@ def _rent_year(day: date) -> int:
 
 def _back_date(current: int, year: int, now_year: int) -> int:
     """A weekly charge as it was in rent year ``year``, given today's charge."""
-    value = float(current)  # a rate calculation; rounded to whole pence at once
+    value = Decimal(current)  # exact; rounded to whole pence once, at the end
     for y in range(now_year, year, -1):
-        value /= 1 + RENT_RISES.get(y, 0.03)
-    return round(value)
+        value /= 1 + Decimal(str(RENT_RISES.get(y, 0.03)))
+    return int(value.to_integral_value(ROUND_HALF_UP))
 
 
 @dataclass

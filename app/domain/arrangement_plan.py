@@ -37,6 +37,7 @@ from app.domain.arrangement_watch import (
     end_date,
     instalment_count,
 )
+from app.domain.money import format_pence
 from app.domain.rent_account import add_months
 
 _ALIASES = {"four-weekly": "four_weekly"}
@@ -155,8 +156,8 @@ def propose(
             raise ProposalError("instalment_pence: must be more than £0.00")
         if instalment > arrears_pence:
             raise ProposalError(
-                f"instalment_pence: £{instalment / 100:,.2f} is more than the arrears "
-                f"(£{arrears_pence / 100:,.2f})"
+                f"instalment_pence: {format_pence(instalment)} is more than the arrears "
+                f"({format_pence(arrears_pence)})"
             )
 
     start = first_date
@@ -178,8 +179,8 @@ def propose(
     warnings: list[str] = []
     if instalment > affordable:
         warnings.append(
-            f"Rent plus instalment (£{(rent + instalment) / 100:,.2f} {_each(frequency)}) is "
-            f"more than the I&E shows as affordable (£{(rent + max(affordable, 0)) / 100:,.2f})"
+            f"Rent plus instalment ({format_pence(rent + instalment)} {_each(frequency)}) is more "
+            f"than the I&E shows as affordable ({format_pence(rent + max(affordable, 0))})"
         )
     if max_weeks is not None and (last is None or last > start + timedelta(weeks=max_weeks)):
         warnings.append(

@@ -116,7 +116,7 @@ def _amount_edit(name: str, pence: int | None = None) -> QLineEdit:
     edit.setFixedWidth(110)
     edit.setAlignment(Qt.AlignmentFlag.AlignRight)
     if pence:
-        edit.setText(f"{pence / 100:.2f}")
+        edit.setText(f"{pence // 100}.{pence % 100:02d}")  # pounds as typed, no float
     return edit
 
 
