@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -69,13 +68,18 @@ from app.services.arrangements import (
 from app.services.assessments import latest_finished
 from app.services.case_file import CaseFile
 from app.store.database import LocalStore
+from app.ui.field_errors import (
+    error_label,
+    show_errors,
+    split_field_message,
+    with_error_below,
+)
 from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
 
 log = logging.getLogger(__name__)
 
 DATE_FORMAT = "d MMM yyyy"
-ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
     " border-radius: 4px; padding: 6px 10px; }"
@@ -108,16 +112,7 @@ def terms_words(instalment_pence: int, frequency: str) -> str:
 
 
 def _field_message(message: str) -> tuple[str, str]:
-    """``"instalment_pence: must be…"`` -> ``("instalment_pence", "Must be…")``; other -> ""."""
-    field, sep, rest = message.partition(":")
-    field = FIELD_ALIASES.get(field.strip(), field.strip())
-    if sep and field in FIELDS:
-        text = rest.strip()
-        return field, text[:1].upper() + text[1:]
-    if sep and " " not in field:
-        text = rest.strip()
-        return "", text[:1].upper() + text[1:]
-    return "", message
+    return split_field_message(message, FIELDS, FIELD_ALIASES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,12 +234,7 @@ class ArrangementDialog(QDialog):
 
         self.error_labels: dict[str, QLabel] = {}
         for name in (*FIELDS, ""):
-            error = QLabel()
-            error.setWordWrap(True)
-            error.setStyleSheet(ERROR_STYLE)
-            error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            error.hide()
-            self.error_labels[name] = error
+            self.error_labels[name] = error_label(expand=True)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -394,14 +384,7 @@ class ArrangementDialog(QDialog):
 
     # -- internals ----------------------------------------------------------------------------
     def _with_error(self, field: QWidget, name: str) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(field)
-        column.addWidget(self.error_labels[name])
-        box.setFocusProxy(field)
-        return box
+        return with_error_below(field, self.error_labels[name])
 
     def _instalment_typed(self, *_args: object) -> None:
         if not self._setting:
@@ -483,10 +466,7 @@ class ArrangementDialog(QDialog):
         self.warnings_label.setVisible(bool(warnings))
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        for name, label in self.error_labels.items():
-            text = errors.get(name, "")
-            label.setText(text)
-            label.setVisible(bool(text))
+        show_errors(self.error_labels, errors)
         self.adjustSize()
 
     def _set_saving(self, saving: bool) -> None:

@@ -67,6 +67,7 @@ from app.services.assessments import (
 from app.services.guidelines import held_guidelines
 from app.services.ie_documents import summary_pdf
 from app.store.database import LocalStore
+from app.ui.field_errors import ERROR_STYLE, error_label
 from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
 
@@ -74,7 +75,6 @@ log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 500
 DATE_FORMAT = "d MMM yyyy"
-ERROR_STYLE = "color: #b00020;"
 FLAG_STYLE = "color: #8a4b00; font-weight: bold;"
 WARNING_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
@@ -161,14 +161,6 @@ def _amount_edit(name: str) -> QLineEdit:
     return edit
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
 def _show_error(label: QLabel, text: str) -> None:
     if label.text() != text:
         label.setText(text)
@@ -229,7 +221,7 @@ class LineEditorRow(QWidget):
         self.monthly_label = QLabel()
         self.monthly_label.setMinimumWidth(150)
         self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.error_label = _error_label()
+        self.error_label = error_label()
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -331,7 +323,7 @@ class DebtEditorRow(QWidget):
         self.offer_edit.setPlaceholderText("offer/month")
         self.ccj_check = QCheckBox("CCJ")
         self.ccj_check.setToolTip("A county court judgment is registered for this debt")
-        self.error_label = _error_label()
+        self.error_label = error_label()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
@@ -530,7 +522,7 @@ class AssessmentForm(QWidget):
             ("Debt a&dmin fee", self.admin_fee_edit),
             ("Agreed &rent-arrears offer", self.rent_offer_edit),
         ):
-            error = _error_label()
+            error = error_label()
             self.amount_errors[edit] = error
             edit.textChanged.connect(self._changed)
             holder = QWidget()

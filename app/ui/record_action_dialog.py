@@ -35,6 +35,12 @@ from app.domain.recovery import NONE, format_day
 from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile
 from app.store.database import LocalStore
+from app.ui.field_errors import (
+    error_label,
+    show_errors,
+    split_field_message,
+    with_error_below,
+)
 from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
 
@@ -43,7 +49,6 @@ log = logging.getLogger(__name__)
 DATE_FORMAT = "d MMM yyyy"
 FIELDS = ("code", "date", "until", "note")
 FALLBACK_CODE = "contact"
-ERROR_STYLE = "color: #b00020;"
 
 
 class OptionalDateEdit(QDateEdit):
@@ -92,14 +97,7 @@ class OptionalDateEdit(QDateEdit):
 
 
 def _field_message(message: str) -> tuple[str, str]:
-    """``"until: needs the date"`` -> ``("until", "Needs the date")``; a message naming no
-    field we show goes to ``""``."""
-    field, sep, rest = message.partition(":")
-    field = field.strip()
-    if sep and field in (*FIELDS, "case"):
-        text = rest.strip()
-        return (field if field != "case" else ""), text[:1].upper() + text[1:]
-    return "", message
+    return split_field_message(message, FIELDS)
 
 
 def _recommendation(case: CaseFile) -> str:
@@ -183,13 +181,7 @@ class RecordActionDialog(QDialog):
 
         self.error_labels: dict[str, QLabel] = {}
         for field_name in (*FIELDS, ""):
-            error = QLabel()
-            error.setWordWrap(True)
-            error.setStyleSheet(ERROR_STYLE)
-            error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            error.hide()
-            self.error_labels[field_name] = error
+            self.error_labels[field_name] = error_label(expand=True, selectable=True)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -275,15 +267,7 @@ class RecordActionDialog(QDialog):
 
     # -- internals ------------------------------------------------------------------------
     def _with_error(self, field: QWidget, name: str) -> QWidget:
-        """The field with its error message right under it (hidden while there is none)."""
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(field)
-        column.addWidget(self.error_labels[name])
-        box.setFocusProxy(field)  # the row's label (Alt+letter) focuses the field itself
-        return box
+        return with_error_below(field, self.error_labels[name])
 
     def _code_changed(self) -> None:
         kind = self.kind()
@@ -302,10 +286,7 @@ class RecordActionDialog(QDialog):
         self.save_button.setText("Recording…" if saving else "&Record")
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        for name, label in self.error_labels.items():
-            text = errors.get(name, "")
-            label.setText(text)
-            label.setVisible(bool(text))
+        show_errors(self.error_labels, errors)
         self.adjustSize()
 
     def _saved(self, recorded: ActionRecorded) -> None:

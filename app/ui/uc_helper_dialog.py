@@ -63,8 +63,8 @@ from app.services.case_file import CaseFile
 from app.services.caseload import single_line_address
 from app.services.uc_rates import load_uc_rates
 from app.ui.assessment_form import parse_amount
+from app.ui.field_errors import ERROR_STYLE, error_label
 
-ERROR_STYLE = "color: #b00020;"
 ESTIMATE_LABEL = "Estimate only — not a benefit decision"
 BANNER_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
@@ -118,14 +118,6 @@ def _amount_edit(name: str, pence: int | None = None) -> QLineEdit:
     if pence:
         edit.setText(f"{pence // 100}.{pence % 100:02d}")  # pounds as typed, no float
     return edit
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def _with_error(edit: QWidget, error: QLabel, suffix: str = "") -> QWidget:
@@ -249,16 +241,16 @@ class UcHelperDialog(QDialog):
             "&LCWRA (limited capability for work and work-related activity)"
         )
         self.rent_edit = _amount_edit("Weekly rent and service charge", prefill.weekly_rent_pence)
-        self.rent_error = _error_label()
+        self.rent_error = error_label()
         self.weeks_spin = _spin("Charged weeks", 52, prefill.charged_weeks, minimum=1)
         self.spare_spin = _spin("Spare bedrooms", 9)
         self.non_dependants_spin = _spin("Non-dependants", 9)
         self.earnings_edit = _amount_edit("Net monthly earnings")
-        self.earnings_error = _error_label()
+        self.earnings_error = error_label()
         self.unearned_edit = _amount_edit("Unearned income a month")
-        self.unearned_error = _error_label()
+        self.unearned_error = error_label()
         self.capital_edit = _amount_edit("Capital")
-        self.capital_error = _error_label()
+        self.capital_error = error_label()
 
         self.children_layout = QVBoxLayout()
         self.children_layout.setContentsMargins(0, 0, 0, 0)
@@ -333,14 +325,14 @@ class UcHelperDialog(QDialog):
     def _deductions_page(self) -> QWidget:
         prefill = self._prefill
         self.ded_rent_edit = _amount_edit("Weekly rent for the check", prefill.weekly_rent_pence)
-        self.ded_rent_error = _error_label()
+        self.ded_rent_error = error_label()
         self.ded_weeks_spin = _spin("Charged weeks for the check", 52, prefill.charged_weeks, 1)
         self.arrears_edit = _amount_edit("Arrears", prefill.arrears_pence)
-        self.arrears_error = _error_label()
+        self.arrears_error = error_label()
         self.underpaid_spin = _spin("Months underpaid in a row", 120)
         self.allowance_label = QLabel()
         self.existing_edit = _amount_edit("Deductions already taken a month")
-        self.existing_error = _error_label()
+        self.existing_error = error_label()
         form = QFormLayout()
         form.addRow(
             "Rent + service charge", _with_error(self.ded_rent_edit, self.ded_rent_error, "a week")
