@@ -67,7 +67,8 @@ log = logging.getLogger("central.api")
 # Version 2 added arrangements and case actions to pull pages and checks; a version 1 app
 # rejects replies with fields it does not know, so it gets 426 and a message to update instead.
 # Version 3 added arrangement versions (supersedes_id, source, made_on) to arrangement rows.
-PROTOCOL_MIN = 3
+# Version 4 added finished assessments to pages and checks, and assessment_id to actions.
+PROTOCOL_MIN = 4
 PROTOCOL_MAX = PROTOCOL_VERSION
 BAD_CREDENTIALS = "Sign-in failed: the username or password is not right."
 _DUMMY_HASH: list[str] = []

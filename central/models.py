@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.models.base import NAMING
@@ -175,6 +176,31 @@ class CaseAction(CentralBase):
     officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    # The income and expenditure assessment a referral to debt advice was sent with.
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+class IncomeAssessment(CentralBase):
+    """A finished income and expenditure assessment, pushed by a device as
+    ``assessment.add@1``: append-only, a later one names the one it replaced in
+    ``supersedes_id``. ``content`` holds the figures as entered (``AssessmentContent`` of
+    ``app.sync.protocol``: household, lines with their own frequencies, debts), from which
+    ``app.domain.sfs`` works out every total; one immutable document per assessment, read and
+    written whole, so it is one JSON column rather than child tables."""
+
+    __tablename__ = "income_assessment"
+    __table_args__ = (Index("ix_income_assessment_tenancy_seq", "tenancy_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"))
+    assessed_on: Mapped[date]
+    source: Mapped[str] = mapped_column(String(12))  # "device" or "sfs-import"
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
+    finalised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class AppliedMutation(CentralBase):

@@ -1,9 +1,10 @@
 """The pull side of sync: which rows an officer's device receives, page by page.
 
 Scope: the tenancies whose ``officer_id`` is the officer, with their child rows: people,
-ledger lines, arrangements and case actions. Each kind of row is one :class:`Stream` in
-:data:`STREAMS` (its table, its wire row, the page field it fills); adding a kind of row to the
-device is one more entry there, plus its wire row in ``app.sync.protocol``.
+ledger lines, arrangements, case actions and finished income and expenditure assessments.
+Each kind of row is one :class:`Stream` in :data:`STREAMS` (its table, its wire row, the page
+field it fills); adding a kind of row to the device is one more entry there, plus its wire row
+in ``app.sync.protocol``.
 
 A page (:func:`pull_page`) is built from the streams and the officer's scope events, each read
 in ``seq`` order above the cursor and at or below ``high`` (the sequence value read at the
@@ -68,6 +69,7 @@ from app.sync.protocol import (
     MAX_PAGE_LIMIT,
     ActionRow,
     ArrangementRow,
+    AssessmentRow,
     LedgerRow,
     PersonRow,
     ScopeCheck,
@@ -80,6 +82,7 @@ from central.models import (
     Arrangement,
     CaseAction,
     CentralBase,
+    IncomeAssessment,
     LedgerEntry,
     Person,
     ScopeEvent,
@@ -129,6 +132,7 @@ CHILDREN = (
     LEDGER,
     Stream("arrangements", Arrangement, ArrangementRow),
     Stream("actions", CaseAction, ActionRow),
+    Stream("assessments", IncomeAssessment, AssessmentRow),
 )
 STREAMS = (TENANCIES, *CHILDREN)
 
@@ -442,4 +446,5 @@ def scope_check(session: Session, *, officer_id: uuid.UUID) -> ScopeCheck:
         balance_pence=balance,
         arrangements=counts["arrangements"],
         actions=counts["actions"],
+        assessments=counts["assessments"],
     )

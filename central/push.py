@@ -48,12 +48,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.domain import sfs
 from app.domain.arrangement_watch import ArrangementError, ArrangementTerms
-from app.domain.case_actions import ActionError, check_action
+from app.domain.case_actions import CITES_ASSESSMENT, ActionError, check_action
 from app.models.types import utcnow
-from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT, RECORD_CASE_ACTION
+from app.sync.intents import (
+    ADD_ASSESSMENT,
+    AGREE_ARRANGEMENT,
+    CANCEL_ARRANGEMENT,
+    RECORD_CASE_ACTION,
+)
 from app.sync.protocol import (
     INTENT_ARGS,
+    AddAssessmentArgs,
     AgreeArrangementArgs,
     CancelArrangementArgs,
     MutationIn,
@@ -64,7 +71,14 @@ from app.sync.protocol import (
     WireModel,
 )
 from central import sequence
-from central.models import AppliedMutation, Arrangement, CaseAction, ScopeEvent, Tenancy
+from central.models import (
+    AppliedMutation,
+    Arrangement,
+    CaseAction,
+    IncomeAssessment,
+    ScopeEvent,
+    Tenancy,
+)
 
 log = logging.getLogger("central.push")
 
@@ -286,17 +300,7 @@ def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionA
     than the tenancy. An action with the same id and the same content already here is applied
     again without change (its change number answers); with other content it is rejected.
     """
-    tenancy = session.get(Tenancy, args.tenancy_id)
-    if tenancy is None:
-        raise Rejected(
-            f"tenancy_id: the case {args.tenancy_id} is not known to the central store "
-            "(it may have been removed from the housing system); the action was not recorded"
-        )
-    if not _held_by(session, tenancy=tenancy, officer_id=pusher.officer_id):
-        raise Rejected(
-            f"tenancy_id: the case {tenancy.ref} is not and never was in your caseload; the "
-            "action was not recorded"
-        )
+    tenancy = _case_for(session, pusher, args.tenancy_id, "action")
     try:
         check_action(code=args.code, on=args.on, until=args.until)
     except ActionError as exc:
@@ -311,6 +315,9 @@ def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionA
             f"on: {args.on.isoformat()} is before the tenancy began "
             f"({tenancy.start_date.isoformat()})"
         )
+
+    if args.assessment_id is not None:
+        _check_cited_assessment(session, tenancy, args.code, args.assessment_id)
 
     ref = str(args.action_id)
     existing = session.get(CaseAction, args.action_id)
@@ -338,6 +345,7 @@ def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionA
             officer_id=pusher.officer_id,
             recorded_at=args.recorded_at,
             seq=seq,
+            assessment_id=args.assessment_id,
         )
     )
     session.flush()
@@ -354,7 +362,22 @@ def _same_action(row: CaseAction, args: RecordCaseActionArgs, officer_id: uuid.U
         and row.note == args.note
         and row.officer_id == officer_id
         and row.recorded_at == args.recorded_at
+        and row.assessment_id == args.assessment_id
     )
+
+
+def _check_cited_assessment(
+    session: Session, tenancy: Tenancy, code: str, assessment_id: uuid.UUID
+) -> None:
+    """An action may name an assessment only as a referral's hand-over, and only one of its
+    own case that the store holds (the device pushes the assessment before the referral)."""
+    if code not in CITES_ASSESSMENT:
+        raise Rejected(f"assessment_id: a {code} action does not carry an assessment")
+    found = session.get(IncomeAssessment, assessment_id)
+    if found is None or found.tenancy_id != tenancy.id:
+        raise Rejected(
+            f"assessment_id: the assessment {assessment_id} is not on the case {tenancy.ref}"
+        )
 
 
 def _case_for(session: Session, pusher: Pusher, tenancy_id: uuid.UUID, what: str) -> Tenancy:
@@ -516,10 +539,70 @@ def cancel_arrangement(session: Session, pusher: Pusher, args: CancelArrangement
     return _add_version(session, pusher, row, existing)
 
 
+def add_assessment(session: Session, pusher: Pusher, args: AddAssessmentArgs) -> Outcome:
+    """``assessment.add@1``: a finished income and expenditure assessment, numbered so that
+    every device holding the case pulls it. The case must be (or have been) in the officer's
+    caseload; the assessment dated no later than the store's today (a day's grace); its figures
+    must pass ``app.domain.sfs``; the one it supersedes, if named, must be on the same case.
+    Append-only: the same id with the same content answers its change number again; with other
+    content it is rejected (an assessment is never changed, a correction is a new one)."""
+    tenancy = _case_for(session, pusher, args.tenancy_id, "assessment")
+    if args.assessed_on > pusher.today + DATE_GRACE:
+        raise Rejected(
+            f"assessed_on: {args.assessed_on.isoformat()} is after today "
+            f"({pusher.today.isoformat()}) on the central store; check the laptop's date"
+        )
+    try:
+        args.content.assessment(args.assessed_on)
+    except sfs.SfsError as exc:
+        raise Rejected(f"content.{exc}") from None
+    content = args.content.model_dump(mode="json")
+    existing = session.get(IncomeAssessment, args.assessment_id)
+    if existing is not None:
+        same = (
+            existing.tenancy_id == tenancy.id
+            and existing.assessed_on == args.assessed_on
+            and existing.source == args.source
+            and existing.supersedes_id == args.supersedes_id
+            and existing.officer_id == pusher.officer_id
+            and existing.finalised_at == args.finalised_at
+            and existing.note == args.note
+            and existing.content == content
+        )
+        if same:
+            return Outcome("applied", existing.seq)
+        raise Rejected(f"assessment_id: another assessment already has the id {existing.id}")
+    if args.supersedes_id is not None:
+        old = session.get(IncomeAssessment, args.supersedes_id)
+        if old is None or old.tenancy_id != tenancy.id:
+            raise Rejected(
+                f"supersedes_id: the assessment {args.supersedes_id} is not on the case "
+                f"{tenancy.ref}"
+            )
+    seq = sequence.reserve(session, 1)
+    session.add(
+        IncomeAssessment(
+            id=args.assessment_id,
+            seq=seq,
+            tenancy_id=tenancy.id,
+            assessed_on=args.assessed_on,
+            source=args.source,
+            supersedes_id=args.supersedes_id,
+            officer_id=pusher.officer_id,
+            finalised_at=args.finalised_at,
+            note=args.note,
+            content=content,
+        )
+    )
+    session.flush()
+    return Outcome("applied", seq)
+
+
 INTENTS: dict[str, Intent] = {
     RECORD_CASE_ACTION: Intent(INTENT_ARGS[RECORD_CASE_ACTION], record_case_action),
     AGREE_ARRANGEMENT: Intent(INTENT_ARGS[AGREE_ARRANGEMENT], agree_arrangement),
     CANCEL_ARRANGEMENT: Intent(INTENT_ARGS[CANCEL_ARRANGEMENT], cancel_arrangement),
+    ADD_ASSESSMENT: Intent(INTENT_ARGS[ADD_ASSESSMENT], add_assessment),
 }
 """Every intent this server applies, by versioned name."""
 
@@ -531,6 +614,7 @@ __all__ = [
     "PushUnavailable",
     "Pusher",
     "Rejected",
+    "add_assessment",
     "agree_arrangement",
     "cancel_arrangement",
     "push_mutations",

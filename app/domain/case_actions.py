@@ -64,6 +64,9 @@ _KINDS = (
     ActionKind("benefit_claim_pending", "Benefit claim made, decision pending"),
     ActionKind("benefit_claim_decided", "Benefit claim decided"),
     ActionKind("uc_pay_day", "Universal Credit paid to the tenant on this date"),
+    # A referral to free debt advice (B2(g)); from a device it may carry the income and
+    # expenditure sent with it (CITES_ASSESSMENT), so the adviser does not start again.
+    ActionKind("debt_advice_referral", "Referred to debt advice"),
     # Warnings.
     ActionKind("vulnerability", "Vulnerability recorded"),
     ActionKind("vulnerability_ended", "Vulnerability no longer applies"),
@@ -72,6 +75,9 @@ _KINDS = (
 )
 
 ACTION_KINDS: dict[str, ActionKind] = {kind.code: kind for kind in _KINDS}
+
+CITES_ASSESSMENT = frozenset({"debt_advice_referral"})
+"""The action codes that may name an income and expenditure assessment (the hand-over)."""
 
 MAX_NOTE = 4000
 """The longest note an action may carry, in characters (the device and the central store)."""

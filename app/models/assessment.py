@@ -7,6 +7,10 @@ replaces (DESIGN.md, Data). Each line keeps what was said (amount and frequency,
 monthly figures are always worked out again by ``app.domain.sfs``, never stored, so a rule
 fix never leaves stale totals behind.
 
+A finished assessment is pushed as ``assessment.add@1`` (``pending`` until the central store
+acknowledges it; ``sync_problem`` holds its reason if refused) and pulled by the officer's other
+laptops; drafts never leave the laptop.
+
 ``tenancy_id`` is deliberately not a foreign key (as for case actions): a finished assessment
 waiting to be pushed outlives its case leaving this officer's scope.
 
@@ -53,6 +57,7 @@ class IncomeAssessment(IdMixin, TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     pending: Mapped[bool] = mapped_column(default=False)  # final, not yet acknowledged
     server_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    sync_problem: Mapped[str | None] = mapped_column(Text)  # why the central store refused it
 
 
 class AssessmentLine(IdMixin, Base):

@@ -89,3 +89,5 @@ class CaseAction(IdMixin, Base):
     server_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     # Why the central store refused this action (None unless it did); see the module.
     sync_problem: Mapped[str | None] = mapped_column(Text)
+    # The income and expenditure assessment a referral to debt advice was sent with.
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -2,7 +2,9 @@
 
 One transaction: the action row (``source`` "device", ``pending`` until the central store
 acknowledges it), the ``case_action.record@1`` mutation for the push, and an audit event
-(ids and the code only, never the note). Bad input raises :class:`ActionRefused` naming the
+(ids and the code only, never the note). A referral to debt advice may name the finished
+assessment sent with it (``assessment_id``); the assessment is pushed before the referral, as
+the outbox keeps the order things were done in. Bad input raises :class:`ActionRefused` naming the
 field, and nothing is saved.
 
 Threading: a plain function over a Session passed in; the caller owns the transaction.
@@ -16,8 +18,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.domain.case_actions import MAX_NOTE, ActionError, check_action
-from app.models import CaseAction, SyncState, Tenancy
+from app.domain.case_actions import CITES_ASSESSMENT, MAX_NOTE, ActionError, check_action
+from app.models import CaseAction, IncomeAssessment, SyncState, Tenancy
 from app.models.types import utcnow
 from app.services.audit import record_event
 from app.services.outbox import append_mutation
@@ -48,8 +50,10 @@ def record_action(
     today: date,
     until: date | None = None,
     note: str = "",
+    assessment_id: uuid.UUID | None = None,
 ) -> ActionRecorded:
-    """Record that ``code`` was done on ``on`` (not after ``today``) for the tenancy."""
+    """Record that ``code`` was done on ``on`` (not after ``today``) for the tenancy; a
+    referral may name the finished assessment sent with it."""
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
         raise ActionRefused("case: this case is no longer on the laptop")
@@ -69,6 +73,9 @@ def record_action(
     if len(note) > MAX_NOTE:
         raise ActionRefused(f"note: {len(note)} characters is too long (at most {MAX_NOTE})")
 
+    if assessment_id is not None:
+        _check_cited(session, tenancy_id=tenancy_id, code=code, assessment_id=assessment_id)
+
     state = session.get(SyncState, 1)
     officer_id = state.officer_id if state else None
     action_id = uuid.uuid4()
@@ -87,6 +94,7 @@ def record_action(
             recorded_at=recorded_at,
             pending=True,
             server_seq=0,
+            assessment_id=assessment_id,
         )
     )
     append_mutation(
@@ -100,6 +108,7 @@ def record_action(
             "until": until.isoformat() if until else None,
             "note": note,
             "recorded_at": recorded_at.isoformat(),
+            **({"assessment_id": str(assessment_id)} if assessment_id else {}),
         },
         entity_ids=[action_id, tenancy_id],
     )
@@ -110,6 +119,25 @@ def record_action(
         device_id=state.device_id if state else None,
         entity_type="tenancy",
         entity_id=tenancy_id,
-        detail={"code": code, "action_id": action_id},
+        detail={"code": code, "action_id": action_id, "assessment_id": assessment_id},
     )
     return ActionRecorded(tenancy_id=tenancy_id, action_id=action_id, code=code)
+
+
+def _check_cited(
+    session: Session, *, tenancy_id: uuid.UUID, code: str, assessment_id: uuid.UUID
+) -> None:
+    """Only a referral carries an assessment, and only a finished one of the same case that
+    the central store has not refused."""
+    if code not in CITES_ASSESSMENT:
+        raise ActionRefused(f"assessment: a {code} action does not carry an assessment")
+    found = session.get(IncomeAssessment, assessment_id)
+    if found is None or found.tenancy_id != tenancy_id:
+        raise ActionRefused("assessment: that income and expenditure is not on this case")
+    if found.status != "final":
+        raise ActionRefused("assessment: finish the income and expenditure before sending it")
+    if found.sync_problem is not None:
+        raise ActionRefused(
+            "assessment: the central store refused that income and expenditure; "
+            "send a newer one"
+        )

@@ -10,8 +10,9 @@ Rules (issue 5; DESIGN.md, Data):
 - Monthly figures are never stored: :func:`app.domain.sfs.assess` works them out from the lines
   as entered, so every total can be explained and a rule fix never leaves stale figures.
 
-Not yet: finished assessments are kept on the laptop only; sending them to the central store
-(an outbox intent with its server handler) is a later step of issue 5.
+- A finished assessment (made here, or an adviser's statement imported) is queued for the
+  central store as ``assessment.add@1`` in the same transaction (``pending`` until it is
+  acknowledged); the officer's other laptops then pull it. Drafts never leave the laptop.
 
 Threading: plain functions over a Session passed in; the caller owns the transaction.
 """
@@ -29,6 +30,8 @@ from app.domain import sfs
 from app.models import AssessmentDebt, AssessmentLine, IncomeAssessment, SyncState, Tenancy
 from app.models.types import utcnow
 from app.services.audit import record_event
+from app.services.outbox import append_mutation
+from app.sync.intents import ADD_ASSESSMENT
 
 DRAFT = "draft"
 FINAL = "final"
@@ -256,6 +259,7 @@ def finish_assessment(session: Session, *, assessment_id: uuid.UUID) -> SavedAss
         raise AssessmentRefused("lines: enter at least one income or outgoing before finishing")
     row.status = FINAL
     row.finalised_at = utcnow()
+    _queue(session, row, value)
     state = session.get(SyncState, 1)
     record_event(
         session,
@@ -320,8 +324,45 @@ def add_finished_assessment(
     session.add(row)
     session.flush()
     _write_children(session, row, assessment)
+    _queue(session, row, assessment)
     session.flush()
     return _saved(session, row)
+
+
+def _queue(session: Session, row: IncomeAssessment, value: sfs.Assessment) -> None:
+    """Queue the finished ``row`` for the central store (``assessment.add@1``), pending.
+
+    The figures are checked against the wire's bounds first, so nothing is queued that the
+    store would refuse for its shape; a refusal names the field and saves nothing.
+    """
+    from pydantic import ValidationError  # loaded on first use: keeps pydantic out of start-up
+
+    from app.sync.protocol import AssessmentContent
+
+    try:
+        content = AssessmentContent.of(value)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error.get("loc", ())) or "assessment"
+        raise AssessmentRefused(f"{where}: {error.get('msg', 'invalid')}") from None
+    assert row.finalised_at is not None
+    row.pending = True
+    row.sync_problem = None
+    append_mutation(
+        session,
+        intent=ADD_ASSESSMENT,
+        args={
+            "assessment_id": str(row.id),
+            "tenancy_id": str(row.tenancy_id),
+            "assessed_on": row.assessed_on.isoformat(),
+            "source": row.source,
+            "supersedes_id": str(row.supersedes_id) if row.supersedes_id else None,
+            "finalised_at": row.finalised_at.isoformat(),
+            "note": row.note,
+            "content": content.model_dump(mode="json"),
+        },
+        entity_ids=[row.id, row.tenancy_id, *([row.supersedes_id] if row.supersedes_id else [])],
+    )
 
 
 def discard_draft(session: Session, *, assessment_id: uuid.UUID) -> None:

@@ -30,7 +30,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import __version__
-from app.models import Arrangement, CaseAction, LedgerEntry, Person, SyncState, Tenancy
+from app.models import (
+    Arrangement,
+    CaseAction,
+    IncomeAssessment,
+    LedgerEntry,
+    Person,
+    SyncState,
+    Tenancy,
+)
 from app.services.audit import record_event
 from app.store.database import LocalStore
 from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
@@ -64,6 +72,7 @@ class SyncSummary:
     changed_tenancy_ids: frozenset[uuid.UUID]
     arrangements: int = 0
     actions: int = 0
+    assessments: int = 0
     pushed: int = 0
     rejected: int = 0
 
@@ -80,6 +89,7 @@ class _Cycle:
     ledger_lines: int = 0
     arrangements: int = 0
     actions: int = 0
+    assessments: int = 0
     removed: int = 0
     bootstrapped: bool = False
     resets: int = 0
@@ -189,6 +199,7 @@ class _Cycle:
             self.ledger_lines += applied.ledger_lines
             self.arrangements += applied.arrangements
             self.actions += applied.actions
+            self.assessments += applied.assessments
             self.removed += applied.removed
             self.changed |= applied.changed_tenancy_ids
             if self.progress is not None:
@@ -198,6 +209,7 @@ class _Cycle:
                     + self.ledger_lines
                     + self.arrangements
                     + self.actions
+                    + self.assessments
                     + self.removed
                 )
                 total = done + page.remaining if page.remaining is not None else None
@@ -218,9 +230,10 @@ class _Cycle:
     def local_check(self) -> tuple[int, ScopeCheck]:
         """The local copy's counts, comparable with the server's ``ScopeCheck``.
 
-        Actions and arrangement versions count when the server holds them (``server_seq`` set:
-        pulled, acknowledged by a push, or a pending one the server has already sent back), on
-        a case held here; not one waiting to be pushed, nor one the server rejected.
+        Actions, arrangement versions and finished assessments count when the server holds
+        them (``server_seq`` set: pulled, acknowledged by a push, or a pending one the server
+        has already sent back), on a case held here; not one waiting to be pushed, nor one the
+        server rejected.
         """
         with self.store.session() as session:
             cursor = sync_state(session).cursor
@@ -241,6 +254,12 @@ class _Cycle:
                 .join(Tenancy, Tenancy.id == CaseAction.tenancy_id)
                 .where(CaseAction.server_seq > 0)
             ).scalar_one()
+            assessments = session.execute(
+                select(func.count())
+                .select_from(IncomeAssessment)
+                .join(Tenancy, Tenancy.id == IncomeAssessment.tenancy_id)
+                .where(IncomeAssessment.server_seq > 0)
+            ).scalar_one()
         return cursor, ScopeCheck(
             cursor=cursor,
             tenancies=int(tenancies),
@@ -249,6 +268,7 @@ class _Cycle:
             balance_pence=int(balance),
             arrangements=int(arrangements),
             actions=int(actions),
+            assessments=int(assessments),
         )
 
     def _server_check(self) -> ScopeCheck:
@@ -353,6 +373,7 @@ def run_sync(
                 "ledger_lines": cycle.ledger_lines,
                 "arrangements": cycle.arrangements,
                 "actions": cycle.actions,
+                "assessments": cycle.assessments,
                 "removed": cycle.removed,
                 "cursor": cursor,
                 "bootstrapped": cycle.bootstrapped,
@@ -371,6 +392,7 @@ def run_sync(
         changed_tenancy_ids=frozenset(cycle.changed),
         arrangements=cycle.arrangements,
         actions=cycle.actions,
+        assessments=cycle.assessments,
         pushed=pushed.pushed,
         rejected=pushed.rejected,
     )

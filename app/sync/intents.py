@@ -15,5 +15,6 @@ from __future__ import annotations
 RECORD_CASE_ACTION = "case_action.record@1"
 AGREE_ARRANGEMENT = "arrangement.agree@1"
 CANCEL_ARRANGEMENT = "arrangement.cancel@1"
+ADD_ASSESSMENT = "assessment.add@1"
 
-__all__ = ["AGREE_ARRANGEMENT", "CANCEL_ARRANGEMENT", "RECORD_CASE_ACTION"]
+__all__ = ["ADD_ASSESSMENT", "AGREE_ARRANGEMENT", "CANCEL_ARRANGEMENT", "RECORD_CASE_ACTION"]

@@ -43,6 +43,12 @@ Version 3 added ``supersedes_id``, ``source`` and ``made_on`` to ``ArrangementRo
 versions agreed on a device, pushed as ``arrangement.agree@1`` / ``arrangement.cancel@1``); a
 version 2 app would reject those rows, so it gets 426 and a message to update.
 
+Version 4 added ``assessments`` to ``PullPage`` and its count to ``ScopeCheck``: finished
+income and expenditure assessments (``AssessmentRow``, the figures as entered in
+``AssessmentContent``), pushed as ``assessment.add@1``, so the officer's other laptop and the
+central store hold them; and ``assessment_id`` on ``ActionRow`` and ``case_action.record@1``
+(a referral to debt advice names the assessment sent with it). A version 3 app gets 426.
+
 Push was added within version 2: it is a new route, and no shape that an existing route
 answers changed. A server without it answers 404, which the device reports as a central store
 that needs updating, keeping its outbox. ``MutationIn.before`` (the before-values of the fields
@@ -62,10 +68,16 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from app.domain import sfs
 from app.domain.case_actions import MAX_NOTE
-from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT, RECORD_CASE_ACTION
+from app.sync.intents import (
+    ADD_ASSESSMENT,
+    AGREE_ARRANGEMENT,
+    CANCEL_ARRANGEMENT,
+    RECORD_CASE_ACTION,
+)
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 HEADER_PROTOCOL = "X-Doorstep-Protocol"
 HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
@@ -184,6 +196,167 @@ class ActionRow(WireModel):
     source: str
     officer_id: uuid.UUID | None
     recorded_at: AwareDatetime | None
+    assessment_id: uuid.UUID | None = None
+
+
+# -- income and expenditure assessments (app.domain.sfs) -------------------------------------
+
+# app.domain.sfs.Frequency's values
+SfsFrequency = Literal["weekly", "fortnightly", "four-weekly", "monthly", "quarterly", "annual"]
+_PENCE_MAX = 10**11  # £1bn: far above any household's figure, far below any integer limit
+
+
+class AssessmentHousehold(WireModel):
+    adults: int = Field(ge=1, le=99)
+    children_under_16: int = Field(ge=0, le=99)
+    children_16_18: int = Field(ge=0, le=99)
+    other_dependants: int = Field(ge=0, le=99)
+    non_dependants: int = Field(ge=0, le=99)
+    vehicles: int = Field(ge=0, le=99)
+
+
+class AssessmentLineIn(WireModel):
+    """One income or outgoing line as entered: an SFS heading, the amount and how often."""
+
+    heading: str = Field(min_length=1, max_length=60)
+    amount_pence: int = Field(ge=0, le=_PENCE_MAX)
+    frequency: SfsFrequency
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+class AssessmentDebtIn(WireModel):
+    """A priority or non-priority debt (``ccj`` only for a non-priority one); offer monthly."""
+
+    priority: bool
+    creditor: str = Field(default="", max_length=200)
+    owed_pence: int = Field(ge=0, le=_PENCE_MAX)
+    offer_pence: int = Field(ge=0, le=_PENCE_MAX)
+    ccj: bool = False
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+class AssessmentContent(WireModel):
+    """The figures of a finished assessment as entered (monthly figures are always worked
+    out again from these by ``app.domain.sfs``, never sent)."""
+
+    household: AssessmentHousehold
+    savings_pence: int = Field(ge=0, le=_PENCE_MAX)
+    admin_fee_pence: int = Field(ge=0, le=_PENCE_MAX)
+    rent_offer_pence: int | None = Field(default=None, ge=0, le=_PENCE_MAX)
+    lines: list[AssessmentLineIn] = Field(min_length=1, max_length=500)
+    debts: list[AssessmentDebtIn] = Field(default=[], max_length=200)
+
+    @classmethod
+    def of(cls, assessment: sfs.Assessment) -> AssessmentContent:
+        """The figures of ``assessment`` (raises pydantic's ValidationError outside the
+        wire's bounds)."""
+        household = assessment.household
+        debts = [
+            AssessmentDebtIn(
+                priority=True,
+                creditor=debt.creditor,
+                owed_pence=debt.owed_pence,
+                offer_pence=debt.offer_pence,
+                note=debt.note,
+            )
+            for debt in assessment.priority_debts
+        ] + [
+            AssessmentDebtIn(
+                priority=False,
+                creditor=debt.creditor,
+                owed_pence=debt.owed_pence,
+                offer_pence=debt.offer_pence,
+                ccj=debt.ccj,
+                note=debt.note,
+            )
+            for debt in assessment.non_priority_debts
+        ]
+        return cls(
+            household=AssessmentHousehold(
+                adults=household.adults,
+                children_under_16=household.children_under_16,
+                children_16_18=household.children_16_18,
+                other_dependants=household.other_dependants,
+                non_dependants=household.non_dependants,
+                vehicles=household.vehicles,
+            ),
+            savings_pence=assessment.savings_pence,
+            admin_fee_pence=assessment.admin_fee_pence,
+            rent_offer_pence=assessment.rent_offer_pence,
+            lines=[
+                AssessmentLineIn(
+                    heading=line.heading,
+                    amount_pence=line.amount_pence,
+                    frequency=line.frequency.value,  # type: ignore[arg-type]  # SfsFrequency
+                    note=line.note,
+                )
+                for line in assessment.lines
+            ],
+            debts=debts,
+        )
+
+    def assessment(self, assessed_on: date) -> sfs.Assessment:
+        """These figures as ``app.domain.sfs`` input; raises ``sfs.SfsError`` naming what it
+        refuses (a heading that is not on the SFS, a CCJ flag on a priority debt)."""
+        for position, debt in enumerate(self.debts):
+            if debt.priority and debt.ccj:
+                raise sfs.SfsError(f"debts.{position}.ccj: a priority debt has no CCJ flag")
+        lines = []
+        for position, line in enumerate(self.lines):
+            try:
+                lines.append(
+                    sfs.Line(
+                        line.heading,
+                        line.amount_pence,
+                        sfs.parse_frequency(line.frequency),
+                        line.note,
+                    )
+                )
+            except sfs.SfsError as exc:
+                raise sfs.SfsError(f"lines.{position}: {exc}") from None
+        household = self.household
+        return sfs.Assessment(
+            assessed_on=assessed_on,
+            household=sfs.Household(
+                adults=household.adults,
+                children_under_16=household.children_under_16,
+                children_16_18=household.children_16_18,
+                other_dependants=household.other_dependants,
+                non_dependants=household.non_dependants,
+                vehicles=household.vehicles,
+            ),
+            lines=tuple(lines),
+            savings_pence=self.savings_pence,
+            admin_fee_pence=self.admin_fee_pence,
+            priority_debts=tuple(
+                sfs.PriorityDebt(d.creditor, d.owed_pence, d.offer_pence, d.note)
+                for d in self.debts
+                if d.priority
+            ),
+            non_priority_debts=tuple(
+                sfs.NonPriorityDebt(d.creditor, d.owed_pence, d.offer_pence, d.ccj, d.note)
+                for d in self.debts
+                if not d.priority
+            ),
+            rent_offer_pence=self.rent_offer_pence,
+        )
+
+
+class AssessmentRow(WireModel):
+    """A finished income and expenditure assessment on a case (append-only: a later one names
+    the one it replaced in ``supersedes_id``). ``source`` is "device" (made with the tenant)
+    or "sfs-import" (a debt adviser's statement)."""
+
+    id: uuid.UUID
+    seq: int
+    tenancy_id: uuid.UUID
+    assessed_on: date
+    source: str
+    supersedes_id: uuid.UUID | None
+    officer_id: uuid.UUID | None
+    finalised_at: AwareDatetime
+    note: str
+    content: AssessmentContent
 
 
 class PullPage(WireModel):
@@ -197,6 +370,7 @@ class PullPage(WireModel):
     ledger: list[LedgerRow] = []
     arrangements: list[ArrangementRow] = []
     actions: list[ActionRow] = []
+    assessments: list[AssessmentRow] = []
     removed_tenancy_ids: list[uuid.UUID] = []
     remaining: int | None = None
 
@@ -211,6 +385,7 @@ class ScopeCheck(WireModel):
     balance_pence: int
     arrangements: int
     actions: int
+    assessments: int
 
 
 class Health(WireModel):
@@ -276,6 +451,7 @@ class RecordCaseActionArgs(WireModel):
     until: date | None
     note: str = Field(max_length=MAX_NOTE)
     recorded_at: AwareDatetime
+    assessment_id: uuid.UUID | None = None
 
 
 class AgreeArrangementArgs(WireModel):
@@ -308,9 +484,25 @@ class CancelArrangementArgs(WireModel):
     made_on: date
 
 
+class AddAssessmentArgs(WireModel):
+    """The arguments of ``assessment.add@1``: a finished assessment made on a device (or an
+    adviser's statement imported there), with the id the device gave it. ``supersedes_id``
+    names the case's assessment it replaces (None for a first one)."""
+
+    assessment_id: uuid.UUID
+    tenancy_id: uuid.UUID
+    assessed_on: date
+    source: Literal["device", "sfs-import"]
+    supersedes_id: uuid.UUID | None
+    finalised_at: AwareDatetime
+    note: str = Field(default="", max_length=MAX_NOTE)
+    content: AssessmentContent
+
+
 INTENT_ARGS: dict[str, type[WireModel]] = {
     RECORD_CASE_ACTION: RecordCaseActionArgs,
     AGREE_ARRANGEMENT: AgreeArrangementArgs,
     CANCEL_ARRANGEMENT: CancelArrangementArgs,
+    ADD_ASSESSMENT: AddAssessmentArgs,
 }
 """The arguments model of every intent this version of the protocol knows."""

@@ -6,7 +6,8 @@ Invariants:
   single transaction, so an interrupted pull resumes from the last committed page and applying
   a page twice changes nothing (rows are upserted by id);
 - parents first: tenancies are written before the rows that refer to them;
-- removed tenancies go with their people, ledger lines, arrangements and case actions;
+- removed tenancies go with their people, ledger lines, arrangements, case actions and
+  finished assessments (a draft being typed stays: it is unsent work);
 - a *pending* case action or arrangement version (made on this device, not yet acknowledged
   by the server) is
   never deleted or changed by a pull, by a case leaving scope nor by :func:`wipe_caseload`
@@ -17,6 +18,11 @@ Invariants:
   also the actions the server rejected (``sync_problem``): the server does not hold them, so
   the bootstrap could not bring them back. A rejected action does go with its case when the
   case leaves scope.
+
+Finished assessments (``page.assessments``) are few and nested (a row with its lines and
+debts), so :func:`_write_assessments` writes them through the ORM rather than the bulk
+upsert below; a pending one (finished here, not yet acknowledged) keeps its figures and only
+notes the server's change number, as for pending actions.
 
 Each page field is one entry of :data:`STREAMS` (the page's list and the local table it fills),
 mirroring ``central.pull.STREAMS``. Rows are written with one executemany per table of an
@@ -39,15 +45,18 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Table, Uuid, and_, case, delete, select
+from sqlalchemy import Column, ColumnElement, Table, Uuid, and_, case, delete, select, true
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from app.models import (
     Arrangement,
+    AssessmentDebt,
+    AssessmentLine,
     Base,
     CaseAction,
+    IncomeAssessment,
     LedgerEntry,
     Person,
     SyncState,
@@ -58,6 +67,7 @@ from app.sync.gcpause import cyclic_gc_paused
 from app.sync.protocol import (
     ActionRow,
     ArrangementRow,
+    AssessmentRow,
     LedgerRow,
     PersonRow,
     PullPage,
@@ -142,6 +152,7 @@ class AppliedPage:
     changed_tenancy_ids: frozenset[uuid.UUID]
     arrangements: int = 0
     actions: int = 0
+    assessments: int = 0
 
 
 @dataclass(frozen=True)
@@ -260,6 +271,75 @@ def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
         yield ids[start : start + _CHUNK]
 
 
+# Assessments a pull or a wipe may delete: finished and acknowledged (drafts and pending ones
+# are this laptop's unsent work); their lines and debts go with them (ON DELETE CASCADE).
+_ASSESSMENT_REMOVABLE = and_(
+    IncomeAssessment.status == "final", IncomeAssessment.pending.is_(False)
+)
+
+
+def _write_assessments(session: Session, rows: Sequence[AssessmentRow]) -> None:
+    """Insert or refresh pulled assessments with their lines and debts (see the module)."""
+    for row in rows:
+        held = session.get(IncomeAssessment, row.id)
+        if held is not None and held.pending:
+            held.server_seq = row.seq
+            continue
+        if held is None:
+            held = IncomeAssessment(id=row.id, status="final", pending=False)
+            session.add(held)
+        content = row.content
+        household = content.household
+        held.tenancy_id = row.tenancy_id
+        held.status = "final"
+        held.assessed_on = row.assessed_on
+        held.adults = household.adults
+        held.children_under_16 = household.children_under_16
+        held.children_16_18 = household.children_16_18
+        held.other_dependants = household.other_dependants
+        held.non_dependants = household.non_dependants
+        held.vehicles = household.vehicles
+        held.savings_pence = content.savings_pence
+        held.admin_fee_pence = content.admin_fee_pence
+        held.rent_offer_pence = content.rent_offer_pence
+        held.supersedes_id = row.supersedes_id
+        held.source = row.source
+        held.officer_id = row.officer_id
+        held.finalised_at = row.finalised_at
+        held.note = row.note
+        held.server_seq = row.seq
+        held.sync_problem = None
+        session.flush()
+        session.execute(delete(AssessmentLine).where(AssessmentLine.assessment_id == row.id))
+        session.execute(delete(AssessmentDebt).where(AssessmentDebt.assessment_id == row.id))
+        session.add_all(
+            AssessmentLine(
+                assessment_id=row.id,
+                position=position,
+                heading=line.heading,
+                amount_pence=line.amount_pence,
+                frequency=line.frequency,
+                note=line.note,
+            )
+            for position, line in enumerate(content.lines)
+        )
+        session.add_all(
+            AssessmentDebt(
+                assessment_id=row.id,
+                position=position,
+                priority=debt.priority,
+                creditor=debt.creditor,
+                owed_pence=debt.owed_pence,
+                offer_pence=debt.offer_pence,
+                ccj=debt.ccj,
+                note=debt.note,
+            )
+            for position, debt in enumerate(content.debts)
+        )
+    if rows:
+        session.flush()
+
+
 def delete_tenancies(session: Session, tenancy_ids: Sequence[uuid.UUID]) -> int:
     """Delete tenancies with their child rows (pending actions stay); returns how many went."""
     removed = 0
@@ -267,6 +347,11 @@ def delete_tenancies(session: Session, tenancy_ids: Sequence[uuid.UUID]) -> int:
         for stream in reversed(CHILDREN):
             table = stream.table
             session.execute(delete(table).where(table.c.tenancy_id.in_(chunk), stream.removable()))
+        session.execute(
+            delete(IncomeAssessment).where(
+                IncomeAssessment.tenancy_id.in_(chunk), _ASSESSMENT_REMOVABLE
+            )
+        )
         result = session.execute(delete(Tenancy).where(Tenancy.id.in_(chunk)))
         removed += int(getattr(result, "rowcount", 0) or 0)
     return removed
@@ -293,6 +378,7 @@ def apply_page(session: Session, page: PullPage) -> AppliedPage:
     removed = delete_tenancies(session, page.removed_tenancy_ids)
     for stream in STREAMS:  # parents first
         _write(session, stream, getattr(page, stream.field))
+    _write_assessments(session, page.assessments)
     state = sync_state(session)
     state.cursor = page.next_cursor
     state.epoch = page.epoch
@@ -301,6 +387,7 @@ def apply_page(session: Session, page: PullPage) -> AppliedPage:
     owners: set[int] = set()  # as integers: hashing a uuid.UUID is a Python call, an int's is not
     for stream in CHILDREN:
         owners.update(map(attrgetter("tenancy_id.int"), getattr(page, stream.field)))
+    owners.update(row.tenancy_id.int for row in page.assessments)
     changed.update(uuid.UUID(int=value) for value in owners)
     return AppliedPage(
         tenancies=len(page.tenancies),
@@ -310,6 +397,7 @@ def apply_page(session: Session, page: PullPage) -> AppliedPage:
         changed_tenancy_ids=frozenset(changed),
         arrangements=len(page.arrangements),
         actions=len(page.actions),
+        assessments=len(page.assessments),
     )
 
 
@@ -322,6 +410,8 @@ def wipe_caseload(
     ids = frozenset(session.execute(select(Tenancy.id)).scalars())
     for stream in reversed(CHILDREN):
         session.execute(delete(stream.table).where(stream.wipeable(everything=not keep_rejected)))
+    kept = IncomeAssessment.sync_problem.is_(None) if keep_rejected else true()
+    session.execute(delete(IncomeAssessment).where(_ASSESSMENT_REMOVABLE, kept))
     session.execute(delete(Tenancy))
     state = sync_state(session)
     state.cursor = 0

@@ -5,7 +5,8 @@ time, sends each batch (``POST /sync/push``) and applies the answers of a batch 
 transaction: every answered mutation leaves the outbox, and its intent's result handler
 (:data:`RESULT_HANDLERS`) updates what the mutation changed locally. For
 ``case_action.record@1`` (and alike for the arrangement version written by
-``arrangement.agree@1`` / ``arrangement.cancel@1``):
+``arrangement.agree@1`` / ``arrangement.cancel@1`` and the finished assessment of
+``assessment.add@1``):
 
 - ``applied`` (or ``conflict``): the action is no longer pending and notes the change number
   the server gave it (``server_seq``); if its case is no longer on this device (it left the
@@ -41,9 +42,14 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Arrangement, CaseAction, OutboxMutation, Tenancy
+from app.models import Arrangement, CaseAction, IncomeAssessment, OutboxMutation, Tenancy
 from app.sync.errors import BadReply
-from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT, RECORD_CASE_ACTION
+from app.sync.intents import (
+    ADD_ASSESSMENT,
+    AGREE_ARRANGEMENT,
+    CANCEL_ARRANGEMENT,
+    RECORD_CASE_ACTION,
+)
 from app.sync.protocol import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
 
 if TYPE_CHECKING:
@@ -246,7 +252,7 @@ def _entity_id(row: OutboxMutation, arg: str) -> uuid.UUID | None:
 
 def _acknowledged(
     session: Session,
-    target: CaseAction | Arrangement | None,
+    target: CaseAction | Arrangement | IncomeAssessment | None,
     result: MutationResult,
     refused: str,
 ) -> uuid.UUID | None:
@@ -288,10 +294,22 @@ def arrangement_result(
     )
 
 
+def assessment_result(
+    session: Session, row: OutboxMutation, result: MutationResult
+) -> uuid.UUID | None:
+    """``assessment.add@1``: the finished assessment is acknowledged."""
+    assessment_id = _entity_id(row, "assessment_id")
+    found = session.get(IncomeAssessment, assessment_id) if assessment_id is not None else None
+    return _acknowledged(
+        session, found, result, "The central store refused this income and expenditure."
+    )
+
+
 RESULT_HANDLERS: dict[str, ResultHandler] = {
     RECORD_CASE_ACTION: case_action_result,
     AGREE_ARRANGEMENT: arrangement_result,
     CANCEL_ARRANGEMENT: arrangement_result,
+    ADD_ASSESSMENT: assessment_result,
 }
 """What each intent's answer changes locally; an intent without one only leaves the outbox."""
 
@@ -301,6 +319,7 @@ __all__ = [
     "Answered",
     "PushedOutbox",
     "apply_results",
+    "assessment_result",
     "case_action_result",
     "pending_count",
     "push_outbox",

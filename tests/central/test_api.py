@@ -14,7 +14,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from app.sync.protocol import HEADER_APP, HEADER_PROTOCOL, PROTOCOL_VERSION, PullPage, ScopeCheck
+from app.models import IncomeAssessment
+from app.sync.protocol import (
+    HEADER_APP,
+    HEADER_PROTOCOL,
+    PROTOCOL_VERSION,
+    AssessmentRow,
+    PullPage,
+    ScopeCheck,
+)
 from central.api import create_app
 from central.db import open_store
 from central.devices import hash_token, revoke_device
@@ -88,12 +96,12 @@ def test_health_answers_protocol_range_and_epoch(client: TestClient) -> None:
     assert reply.status_code == 200
     body = reply.json()
     assert body["status"] == "ok"
-    assert body["protocol_min"] == 3
-    assert body["protocol_max"] == 3
+    assert body["protocol_min"] == 4
+    assert body["protocol_max"] == 4
     assert len(body["epoch"]) >= 16
 
 
-@pytest.mark.parametrize("value", [None, "1", "2", "4", "0", "one"])
+@pytest.mark.parametrize("value", [None, "1", "2", "3", "5", "0", "one"])
 def test_missing_or_unsupported_protocol_is_426_and_changes_nothing(
     client: TestClient, engine: Engine, value: str | None
 ) -> None:
@@ -354,8 +362,9 @@ def test_unexpected_error_is_a_500_error_body(client: TestClient, engine: Engine
 
 
 def test_streams_cover_every_list_of_a_page() -> None:
-    """Each row list of ``PullPage`` is one stream on the server and one on the device, and
-    every wire field is a column of the tables on both sides."""
+    """Each row list of ``PullPage`` is one stream on the server and one on the device (the
+    nested assessments are written by their own function there), and every wire field is a
+    column of the tables on both sides."""
     from typing import get_args, get_origin
 
     from app.sync import pull as device_pull
@@ -366,9 +375,14 @@ def test_streams_cover_every_list_of_a_page() -> None:
         for name, info in PullPage.model_fields.items()
         if get_origin(info.annotation) is list and name != "removed_tenancy_ids"
     }
-    assert [s.field for s in central_pull.STREAMS] == [s.field for s in device_pull.STREAMS]
+    flat = [s.field for s in device_pull.STREAMS]
+    assert [s.field for s in central_pull.STREAMS] == [*flat, "assessments"]
     assert {s.field for s in central_pull.STREAMS} == lists
-    for server, device in zip(central_pull.STREAMS, device_pull.STREAMS, strict=True):
+    held = {c.key for c in IncomeAssessment.__table__.columns}
+    assert {"server_seq" if f == "seq" else f for f in AssessmentRow.model_fields} - held == {
+        "content"  # the lines, debts and household: child rows and columns on the device
+    }
+    for server, device in zip(central_pull.STREAMS, device_pull.STREAMS, strict=False):
         (row,) = get_args(PullPage.model_fields[server.field].annotation)
         assert server.wire is device.wire is row
         assert [c.key for c in server.columns] == list(server.wire.model_fields)
