@@ -22,6 +22,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -257,9 +258,10 @@ def finish_assessment(session: Session, *, assessment_id: uuid.UUID) -> SavedAss
     value = _value(session, row)
     if not value.lines:
         raise AssessmentRefused("lines: enter at least one income or outgoing before finishing")
+    content = _content(value)  # before anything changes: a refusal leaves the draft as it was
     row.status = FINAL
     row.finalised_at = utcnow()
-    _queue(session, row, value)
+    _queue(session, row, content)
     state = session.get(SyncState, 1)
     record_event(
         session,
@@ -305,6 +307,7 @@ def add_finished_assessment(
         raise AssessmentRefused("This case is no longer in your caseload on this laptop.")
     if not assessment.lines:
         raise AssessmentRefused("lines: the statement has no income or outgoing in it")
+    content = _content(assessment)
     previous = _latest_final(session, tenancy_id)
     state = session.get(SyncState, 1)
     row = IncomeAssessment(
@@ -324,27 +327,29 @@ def add_finished_assessment(
     session.add(row)
     session.flush()
     _write_children(session, row, assessment)
-    _queue(session, row, assessment)
+    _queue(session, row, content)
     session.flush()
     return _saved(session, row)
 
 
-def _queue(session: Session, row: IncomeAssessment, value: sfs.Assessment) -> None:
-    """Queue the finished ``row`` for the central store (``assessment.add@1``), pending.
-
-    The figures are checked against the wire's bounds first, so nothing is queued that the
-    store would refuse for its shape; a refusal names the field and saves nothing.
-    """
+def _content(value: sfs.Assessment) -> dict[str, Any]:
+    """The figures as the central store takes them (JSON-ready), checked against the wire's
+    bounds first, so nothing is queued that the store would refuse for its shape; a refusal
+    names the field."""
     from pydantic import ValidationError  # loaded on first use: keeps pydantic out of start-up
 
     from app.sync.protocol import AssessmentContent
 
     try:
-        content = AssessmentContent.of(value)
+        return AssessmentContent.of(value).model_dump(mode="json")
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error.get("loc", ())) or "assessment"
         raise AssessmentRefused(f"{where}: {error.get('msg', 'invalid')}") from None
+
+
+def _queue(session: Session, row: IncomeAssessment, content: dict[str, Any]) -> None:
+    """Queue the finished ``row`` for the central store (``assessment.add@1``), pending."""
     assert row.finalised_at is not None
     row.pending = True
     row.sync_problem = None
@@ -359,7 +364,7 @@ def _queue(session: Session, row: IncomeAssessment, value: sfs.Assessment) -> No
             "supersedes_id": str(row.supersedes_id) if row.supersedes_id else None,
             "finalised_at": row.finalised_at.isoformat(),
             "note": row.note,
-            "content": content.model_dump(mode="json"),
+            "content": content,
         },
         entity_ids=[row.id, row.tenancy_id, *([row.supersedes_id] if row.supersedes_id else [])],
     )

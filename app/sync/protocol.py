@@ -248,51 +248,53 @@ class AssessmentContent(WireModel):
 
     @classmethod
     def of(cls, assessment: sfs.Assessment) -> AssessmentContent:
-        """The figures of ``assessment`` (raises pydantic's ValidationError outside the
-        wire's bounds)."""
+        """The figures of ``assessment``; raises pydantic's ValidationError, located from the
+        top (``debts.0.creditor``), for what is outside the wire's bounds."""
         household = assessment.household
-        debts = [
-            AssessmentDebtIn(
-                priority=True,
-                creditor=debt.creditor,
-                owed_pence=debt.owed_pence,
-                offer_pence=debt.offer_pence,
-                note=debt.note,
-            )
+        debts: list[dict[str, Any]] = [
+            {
+                "priority": True,
+                "creditor": debt.creditor,
+                "owed_pence": debt.owed_pence,
+                "offer_pence": debt.offer_pence,
+                "note": debt.note,
+            }
             for debt in assessment.priority_debts
         ] + [
-            AssessmentDebtIn(
-                priority=False,
-                creditor=debt.creditor,
-                owed_pence=debt.owed_pence,
-                offer_pence=debt.offer_pence,
-                ccj=debt.ccj,
-                note=debt.note,
-            )
+            {
+                "priority": False,
+                "creditor": debt.creditor,
+                "owed_pence": debt.owed_pence,
+                "offer_pence": debt.offer_pence,
+                "ccj": debt.ccj,
+                "note": debt.note,
+            }
             for debt in assessment.non_priority_debts
         ]
-        return cls(
-            household=AssessmentHousehold(
-                adults=household.adults,
-                children_under_16=household.children_under_16,
-                children_16_18=household.children_16_18,
-                other_dependants=household.other_dependants,
-                non_dependants=household.non_dependants,
-                vehicles=household.vehicles,
-            ),
-            savings_pence=assessment.savings_pence,
-            admin_fee_pence=assessment.admin_fee_pence,
-            rent_offer_pence=assessment.rent_offer_pence,
-            lines=[
-                AssessmentLineIn(
-                    heading=line.heading,
-                    amount_pence=line.amount_pence,
-                    frequency=line.frequency.value,  # type: ignore[arg-type]  # SfsFrequency
-                    note=line.note,
-                )
-                for line in assessment.lines
-            ],
-            debts=debts,
+        return cls.model_validate(
+            {
+                "household": {
+                    "adults": household.adults,
+                    "children_under_16": household.children_under_16,
+                    "children_16_18": household.children_16_18,
+                    "other_dependants": household.other_dependants,
+                    "non_dependants": household.non_dependants,
+                    "vehicles": household.vehicles,
+                },
+                "savings_pence": assessment.savings_pence,
+                "admin_fee_pence": assessment.admin_fee_pence,
+                "rent_offer_pence": assessment.rent_offer_pence,
+                "lines": [
+                    {
+                        "heading": line.heading,
+                        "amount_pence": line.amount_pence,
+                        "frequency": line.frequency.value,
+                        "note": line.note,
+                    }
+                    for line in assessment.lines
+                ],
+                "debts": debts,
+            }
         )
 
     def assessment(self, assessed_on: date) -> sfs.Assessment:

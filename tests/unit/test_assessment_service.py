@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain import sfs
-from app.models import AssessmentLine, AuditEvent, IncomeAssessment, Tenancy
+from app.models import AssessmentLine, AuditEvent, IncomeAssessment, OutboxMutation, Tenancy
 from app.paths import data_dir
 from app.services.assessments import (
     AssessmentRefused,
@@ -151,3 +151,42 @@ def test_an_empty_draft_cannot_be_finished_and_a_draft_can_be_discarded(store, t
 def test_a_case_not_on_the_laptop_is_refused(store):
     with store.session() as session, session.begin(), pytest.raises(AssessmentRefused):
         start_assessment(session, tenancy_id=uuid.uuid4(), on=date(2026, 3, 1))
+
+
+def test_finishing_queues_it_for_the_central_store_and_figures_it_would_refuse_save_nothing(
+    store, tenancy
+):
+    long_name = sfs.Assessment(
+        assessed_on=date(2026, 3, 1),
+        lines=W1_LINES,
+        non_priority_debts=(sfs.NonPriorityDebt("C" * 201, 40000, 500),),
+    )
+    with store.session() as session, session.begin():
+        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
+        save_draft(session, assessment_id=draft.id, assessment=long_name)
+    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused) as why:
+        finish_assessment(session, assessment_id=draft.id)
+    assert str(why.value).startswith("debts.0.creditor: ")
+    with store.session() as session:
+        assert load_assessment(session, assessment_id=draft.id).status == "draft"
+        assert session.scalars(select(OutboxMutation)).all() == []
+
+    with store.session() as session, session.begin():
+        save_draft(session, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
+        finish_assessment(session, assessment_id=draft.id)
+    with store.session() as session:
+        row = session.get(IncomeAssessment, draft.id)
+        [queued] = session.scalars(select(OutboxMutation)).all()
+    assert row is not None
+    assert (row.pending, row.sync_problem) == (True, None)
+    assert queued.intent == "assessment.add@1"
+    assert queued.args["assessment_id"] == str(draft.id)
+    assert len(queued.args["content"]["lines"]) == len(W1_LINES)
+    assert queued.args["content"]["debts"][2] == {
+        "priority": False,
+        "creditor": "Catalogue",
+        "owed_pence": 40000,
+        "offer_pence": 500,
+        "ccj": True,
+        "note": "",
+    }
