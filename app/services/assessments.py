@@ -55,6 +55,8 @@ class SavedAssessment:
     source: str = "device"
     officer_id: uuid.UUID | None = None
     note: str = ""
+    pending: bool = False  # finished here, waiting to reach the central store
+    sync_problem: str | None = None  # why the central store refused it
 
     @property
     def is_final(self) -> bool:
@@ -165,6 +167,8 @@ def _saved(session: Session, row: IncomeAssessment) -> SavedAssessment:
         source=row.source,
         officer_id=row.officer_id,
         note=row.note,
+        pending=row.pending,
+        sync_problem=row.sync_problem,
     )
 
 

@@ -34,7 +34,7 @@ from app.domain.rent_account import (
     UC,
     WRITE_OFF,
 )
-from app.models import CaseAction, LedgerEntry, Person, SyncState, Tenancy
+from app.models import CaseAction, IncomeAssessment, LedgerEntry, Person, SyncState, Tenancy
 from app.services.audit import record_event
 from app.services.case_facts import load_cases
 from app.services.caseload import display_name
@@ -164,6 +164,21 @@ class ActionLine:
     source: str
     pending: bool
     sync_problem: str | None = None
+    # The date of the income and expenditure a referral was sent with (None for other actions).
+    assessment_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedAssessment:
+    """The case's latest finished income and expenditure: what a referral can hand over.
+    ``pending`` while it waits to reach the central store; ``sync_problem`` says why the
+    store refused it (None unless it did)."""
+
+    id: uuid.UUID
+    assessed_on: date
+    source: str
+    pending: bool
+    sync_problem: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +201,7 @@ class CaseFile:
     statement: tuple[StatementLine, ...]
     actions: tuple[ActionLine, ...]
     arrangements: tuple[ArrangementTerms, ...]
+    assessment: FinishedAssessment | None = None
 
     @property
     def warnings(self) -> tuple[CaseWarning, ...]:
@@ -237,6 +253,14 @@ def open_case(
         balance += amount
         statement.append(StatementLine(posted_on, line_type, description or "", amount, balance))
 
+    finished = list(
+        session.scalars(
+            select(IncomeAssessment)
+            .where(IncomeAssessment.tenancy_id == tenancy_id, IncomeAssessment.status == "final")
+            .order_by(IncomeAssessment.finalised_at.desc())
+        )
+    )
+    assessed_on = {row.id: row.assessed_on for row in finished}
     actions = []
     for row in session.scalars(
         select(CaseAction)
@@ -256,8 +280,10 @@ def open_case(
                 source=row.source,
                 pending=row.pending,
                 sync_problem=row.sync_problem,
+                assessment_on=assessed_on.get(row.assessment_id) if row.assessment_id else None,
             )
         )
+    latest = finished[0] if finished else None
 
     state = session.get(SyncState, 1)
     record_event(
@@ -285,4 +311,13 @@ def open_case(
         statement=tuple(statement),
         actions=tuple(actions),
         arrangements=tuple(loaded.facts.arrangements),
+        assessment=None
+        if latest is None
+        else FinishedAssessment(
+            id=latest.id,
+            assessed_on=latest.assessed_on,
+            source=latest.source,
+            pending=latest.pending,
+            sync_problem=latest.sync_problem,
+        ),
     )

@@ -161,6 +161,15 @@ def _amount_edit(name: str) -> QLineEdit:
     return edit
 
 
+def _sync_state(saved: SavedAssessment) -> str:
+    """Where a finished assessment is: waiting on this laptop, refused, or held centrally."""
+    if saved.sync_problem:
+        return f"The central store refused it: {saved.sync_problem}"
+    if saved.pending:
+        return "Waiting to sync: it goes to the central store at the next sync."
+    return "Held by the central store."
+
+
 def _show_error(label: QLabel, text: str) -> None:
     if label.text() != text:
         label.setText(text)
@@ -994,8 +1003,10 @@ class AssessmentForm(QWidget):
         self.print_button.setVisible(final)
         if final and saved is not None:
             when = saved.finalised_at.strftime("%d %b %Y") if saved.finalised_at else ""
+            made = " (a debt adviser's statement, imported)" if saved.source == "sfs-import" else ""
             self.status_label.setText(
-                f"Finished {when}: read-only. Start a new assessment to record changes."
+                f"Finished {when}{made}: read-only. Start a new assessment to record changes."
+                f" {_sync_state(saved)}"
             )
         elif saved is not None:
             self.status_label.setText("Draft — saved as you type.")

@@ -196,13 +196,11 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
             source = WAITING_TO_SYNC if row.pending else "This laptop"
         else:
             source = "HMS" if row.source == "hms" else row.source
-        return (
-            format_day(row.on),
-            row.label,
-            until,
-            " ".join(row.note.split()),
-            source,
-        )
+        note = " ".join(row.note.split())
+        if row.assessment_on is not None:
+            sent = f"Sent with the I&E of {format_day(row.assessment_on)}."
+            note = f"{sent} {note}" if note else sent
+        return (format_day(row.on), row.label, until, note, source)
 
     def sort_key(self, row: ActionLine, column: int) -> Any:
         if column == HistoryColumn.DATE:

@@ -690,9 +690,16 @@ class CaseWindow(QWidget):
         return form
 
     def open_uc_helper(self) -> UcHelperDialog | None:
-        """Open the Universal Credit helper, prefilled from this case (non-modal)."""
+        """Open (or raise) the Universal Credit helper, prefilled from this case (non-modal)."""
         if self.case is None:
             return None
+        open_one = self.uc_helper
+        if open_one is not None:
+            with contextlib.suppress(RuntimeError):  # closed and deleted: open a new one
+                if open_one.isVisible():
+                    open_one.raise_()
+                    open_one.activateWindow()
+                    return open_one
         dialog = UcHelperDialog(
             prefill=UcPrefill.from_case(self.case), today=self.case.advice.as_of, parent=self
         )

@@ -2,7 +2,11 @@
 
 The officer picks the action, its date (today unless changed), the extra date some actions
 carry (shown only for them, under their own name: "Proceedings may start from" for a NOSP;
-required when the action needs it) and a note. Saving calls
+required when the action needs it) and a note. A referral to debt advice offers the case's
+latest finished income and expenditure as its hand-over: ticked, the referral names it (and
+the central store and the adviser's copy follow it), and "Save SFS file for the adviser…"
+writes it as the SFS data-entry JSON the adviser loads, so the tenant does not start again.
+Saving calls
 ``app.services.actions.record_action`` on the database worker; it decides what is valid. When
 it refuses, its message (which starts with the field's name) is shown under that field and
 nothing is saved; on success ``recorded(ActionRecorded)`` is emitted and the dialog closes.
@@ -13,27 +17,33 @@ Threading: GUI thread only; the save runs through ``Op`` (kind "db").
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.case_actions import ACTION_KINDS, ActionKind
+from app.domain.case_actions import ACTION_KINDS, CITES_ASSESSMENT, ActionKind
 from app.domain.recovery import NONE, format_day
 from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile
+from app.services.ie_documents import export_sfs
 from app.store.database import LocalStore
 from app.ui.field_errors import (
     error_label,
@@ -47,7 +57,7 @@ from app.ui.prompts import Prompts
 log = logging.getLogger(__name__)
 
 DATE_FORMAT = "d MMM yyyy"
-FIELDS = ("code", "date", "until", "note")
+FIELDS = ("code", "date", "until", "assessment", "note")
 FALLBACK_CODE = "contact"
 
 
@@ -141,6 +151,7 @@ class RecordActionDialog(QDialog):
         self._today = today
         self._saving = False
         self._until_shown = False
+        self._handover_shown = False
         self.setWindowTitle(f"Record an action — {case.ref}")
         self.setObjectName("RecordActionDialog")
         self.setMinimumWidth(560)
@@ -173,6 +184,8 @@ class RecordActionDialog(QDialog):
         self.until_edit = OptionalDateEdit(default=today)
         self.until_edit.setAccessibleName("Until")
 
+        self.handover = self._handover_row(case)
+
         self.note_edit = QPlainTextEdit()
         self.note_edit.setAccessibleName("Note")
         self.note_edit.setPlaceholderText("What was done or agreed (optional)")
@@ -193,6 +206,8 @@ class RecordActionDialog(QDialog):
         self.form.addRow("&Action", self._with_error(self.code_combo, "code"))
         self.form.addRow("&Date done", self._with_error(self.date_edit, "date"))
         self.form.addRow(self.until_label, self.until_field)
+        self.handover_field = self._with_error(self.handover, "assessment")
+        self.form.addRow("Hand-over", self.handover_field)
         self.form.addRow("&Note", self._with_error(self.note_edit, "note"))
 
         self.buttons = QDialogButtonBox(
@@ -243,6 +258,7 @@ class RecordActionDialog(QDialog):
         code = self.code()
         on: date = self.date_edit.date().toPython()  # type: ignore[assignment]
         until = self.until_edit.value() if self.until_shown() else None
+        assessment_id = self.handed_over()
         note = self.note_edit.toPlainText()
         store = self._store
         tenancy_id = self._case.tenancy_id
@@ -258,6 +274,7 @@ class RecordActionDialog(QDialog):
                     today=today,
                     until=until,
                     note=note,
+                    assessment_id=assessment_id,
                 )
 
         self._set_saving(True)
@@ -265,12 +282,98 @@ class RecordActionDialog(QDialog):
             self._saved
         ).failure(self._refused).run()
 
+    def handed_over(self) -> uuid.UUID | None:
+        """The assessment the referral is to name: shown, offered and ticked; else None."""
+        finished = self._case.assessment
+        if finished is None or not self._handover_shown or not self.send_check.isChecked():
+            return None
+        return finished.id
+
+    def save_sfs_file(self) -> None:
+        """Ask where to save the hand-over, then write it as SFS JSON on the database worker."""
+        finished = self._case.assessment
+        if finished is None:
+            return
+        suggested = f"SFS {self._case.ref} {finished.assessed_on.isoformat()}.json"
+        target = self._prompts.choose_save_file(
+            self, "Save the SFS file for the adviser", suggested, "SFS documents (*.json)"
+        )
+        if target is None:
+            return
+        if target.suffix.lower() != ".json":
+            target = target.with_name(target.name + ".json")
+        store, ref, assessment_id = self._store, self._case.ref, finished.id
+
+        def work(_progress: ProgressFn) -> Path:
+            with store.session() as session, session.begin():
+                text = export_sfs(session, tenancy_ref=ref, assessment_id=assessment_id)
+            target.write_text(text, encoding="utf-8")
+            return target
+
+        self.sfs_button.setEnabled(False)
+        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
+            self._sfs_saved
+        ).failure(self._sfs_failed).run()
+
     # -- internals ------------------------------------------------------------------------
+    def _handover_row(self, case: CaseFile) -> QWidget:
+        """The referral's hand-over: the latest finished I&E, ticked to send, and its file."""
+        row = QWidget()
+        layout = QVBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        finished = case.assessment
+        self.send_check = QCheckBox()
+        self.sfs_button = QPushButton("Save SFS file for the adviser…")
+        self.sfs_button.clicked.connect(self.save_sfs_file)
+        self.handover_label = QLabel()
+        self.handover_label.setWordWrap(True)
+        self.handover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if finished is None:
+            self.send_check.setChecked(False)
+            self.send_check.hide()
+            self.sfs_button.hide()
+            self.handover_label.setText(
+                "No finished income and expenditure on this case: the adviser will go "
+                "through one with the tenant. Finish one first to send it."
+            )
+        else:
+            when = format_day(finished.assessed_on)
+            self.send_check.setText(f"Send the income and expenditure of {when} with it")
+            refused = finished.sync_problem is not None
+            self.send_check.setChecked(not refused)
+            self.send_check.setEnabled(not refused)
+            self.handover_label.setText(
+                f"The central store refused that assessment ({finished.sync_problem}); "
+                "finish a new one to send it."
+                if refused
+                else "The adviser's service loads the SFS file, so the tenant does not "
+                "start again."
+            )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sfs_button)
+        buttons.addStretch(1)
+        layout.addWidget(self.send_check)
+        layout.addWidget(self.handover_label)
+        layout.addLayout(buttons)
+        return row
+
+    def _sfs_saved(self, path: Path) -> None:
+        self.sfs_button.setEnabled(True)
+        self._show_errors({})
+        self.handover_label.setText(f"SFS file saved to {path}")
+
+    def _sfs_failed(self, error: Exception) -> None:
+        self.sfs_button.setEnabled(True)
+        log.error("saving the SFS file failed", exc_info=error)
+        self._show_errors({"assessment": f"The SFS file was not saved: {error}"})
+
     def _with_error(self, field: QWidget, name: str) -> QWidget:
         return with_error_below(field, self.error_labels[name])
 
     def _code_changed(self) -> None:
         kind = self.kind()
+        self._handover_shown = kind.code in CITES_ASSESSMENT
+        self.form.setRowVisible(self.handover_field, self._handover_shown)
         shown = bool(kind.until_label) or kind.needs_until
         self._until_shown = shown
         self.form.setRowVisible(self.until_field, shown)
@@ -306,6 +409,7 @@ class RecordActionDialog(QDialog):
             "code": self.code_combo,
             "date": self.date_edit,
             "until": self.until_edit,
+            "assessment": self.send_check,
             "note": self.note_edit,
         }.get(field)
         if focus is not None:

@@ -384,6 +384,10 @@ class UcHelperDialog(QDialog):
 
         for edit in (self.ded_rent_edit, self.arrears_edit, self.existing_edit):
             edit.textChanged.connect(self.refresh)
+        # One rent on both pages: what the officer types on one shows on the other
+        # (textEdited is the user's typing only, so the two never echo each other).
+        self.rent_edit.textEdited.connect(self.ded_rent_edit.setText)
+        self.ded_rent_edit.textEdited.connect(self.rent_edit.setText)
         for spin in (self.ded_weeks_spin, self.underpaid_spin):
             spin.valueChanged.connect(self.refresh)
 

@@ -1,6 +1,7 @@
 """Grab every screen offscreen, to look at them (not a test): the worklist (unfiltered, with a
 filter on, offline, empty), a case window with its warnings, the record-action form with an
-error, the income and expenditure form, and the sign-in dialog.
+error, the income and expenditure form, a referral to debt advice with its hand-over, and the
+sign-in dialog.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.screenshots /tmp/shots
 
@@ -265,6 +266,18 @@ def _assessment_shots(app: object, case: object, store: object, out: Path) -> No
     app.processEvents()  # type: ignore[attr-defined]
     form.grab().save(str(out / "ie_finished.png"))
     form.close()
+
+    case.load()  # type: ignore[attr-defined]
+    dialog = case.record_action()  # type: ignore[attr-defined]
+    dialog.set_code("debt_advice_referral")
+    dialog.note_edit.setPlainText("Citizens Advice Testtown; appointment on Thursday")
+    app.processEvents()  # type: ignore[attr-defined]
+    dialog.grab().save(str(out / "referral.png"))
+    dialog.save()
+    app.processEvents()  # type: ignore[attr-defined]
+    case.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+    app.processEvents()  # type: ignore[attr-defined]
+    case.grab().save(str(out / "case_history_referral.png"))  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -121,6 +121,13 @@ def count(store: LocalStore, model: type) -> int:
         return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
+def queued(store: LocalStore) -> int:
+    """Arrangement changes waiting in the outbox (a finished I&E waits there too)."""
+    with store.session() as session:
+        intents = session.scalars(select(OutboxMutation.intent)).all()
+    return sum(intent.startswith("arrangement.") for intent in intents)
+
+
 def open_dialog(case: CaseWindow) -> ArrangementDialog:
     dialog = case.open_arrangement()
     assert dialog is not None
@@ -183,7 +190,7 @@ def test_agreeing_offline_adds_a_live_version_and_updates_the_header_and_worklis
     dialog.set_instalment_text("25.00")
     dialog.agree()
     assert dialog.result() == ArrangementDialog.DialogCode.Accepted
-    assert count(seeded, OutboxMutation) == 1
+    assert queued(seeded) == 1
     assert column(case, ArrangementColumn.STATUS) == ["live — waiting to sync"]
     assert column(case, ArrangementColumn.STATE) == ["kept"]
     assert column(case, ArrangementColumn.TERMS)[0].startswith("£25.00 a week, 18 May 2026 – ")
@@ -270,7 +277,7 @@ def test_cancel_asks_then_makes_a_cancelled_version(
         "superseded on 18 May 2026 — waiting to sync",
     ]
     assert not case.arrangements_panel.cancel_button.isEnabled()
-    assert count(seeded, OutboxMutation) == 2
+    assert queued(seeded) == 2
 
 
 def test_a_bad_instalment_is_refused_naming_the_field_and_saves_nothing(
@@ -296,7 +303,7 @@ def test_a_bad_instalment_is_refused_naming_the_field_and_saves_nothing(
     dialog.agree()
     assert "before today" in dialog.error_for("first_date")
     assert count(seeded, Arrangement) == before
-    assert count(seeded, OutboxMutation) == 0
+    assert queued(seeded) == 0
     dialog.reject()
 
 

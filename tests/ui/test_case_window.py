@@ -5,6 +5,7 @@ the models pass the model tester; loading on a real worker thread.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from app.models import AuditEvent, CaseAction, OutboxMutation
+from app.models import AuditEvent, CaseAction, OutboxMutation, Person
 from app.services.sync import SyncSummary
 from app.store.database import LocalStore
 from app.ui.case_models import HistoryColumn, StatementColumn
@@ -472,3 +473,73 @@ def test_an_action_the_central_store_refused_says_so_in_the_history() -> None:
         Qt.ItemDataRole.ToolTipRole
     )
     assert model.index(1, source).data() == WAITING_TO_SYNC
+
+
+def _finish_w1(store: LocalStore, tenancy_id: Any) -> Any:
+    from app.services.assessments import finish_assessment, save_draft, start_assessment
+    from tests.unit.sfs_examples import w1_assessment
+
+    with store.session() as session, session.begin():
+        draft = start_assessment(session, tenancy_id=tenancy_id, on=SEED_TODAY)
+        save_draft(
+            session, assessment_id=draft.id, assessment=w1_assessment(assessed_on=SEED_TODAY)
+        )
+        return finish_assessment(session, assessment_id=draft.id).id
+
+
+def test_a_referral_to_debt_advice_hands_over_the_latest_income_and_expenditure(
+    window: MainWindow, seeded: LocalStore, prompts: RecordingPrompts, tmp_path: Any
+) -> None:
+    from app.domain import sfs_document
+
+    case = open_ref(window, "T000001")
+    dialog = case.record_action()
+    assert dialog is not None
+    assert not dialog.form.isRowVisible(dialog.handover_field)  # only for a referral
+    dialog.set_code("debt_advice_referral")
+    assert dialog.form.isRowVisible(dialog.handover_field)
+    assert dialog.send_check.isHidden()  # nothing finished yet: said so, nothing to tick
+    assert "No finished income and expenditure" in dialog.handover_label.text()
+    assert dialog.handed_over() is None
+    dialog.reject()
+
+    assessment_id = _finish_w1(seeded, case.tenancy_id)
+    case.load()
+    dialog = case.record_action()
+    assert dialog is not None
+    dialog.set_code("debt_advice_referral")
+    assert dialog.send_check.isChecked()
+    assert dialog.send_check.text() == "Send the income and expenditure of 18 May 2026 with it"
+    assert dialog.handed_over() == assessment_id
+    target = tmp_path / "for the adviser"
+    prompts.files.append(target)
+    dialog.sfs_button.click()  # the housing system holds no date of birth: the SFS needs one
+    assert dialog.error_for("assessment").startswith("The SFS file was not saved: case T000001")
+    assert "date of birth is not held" in dialog.error_for("assessment")
+    assert not target.with_name("for the adviser.json").exists()
+    with seeded.session() as session, session.begin():
+        for person in session.scalars(select(Person).where(Person.tenancy_id == case.tenancy_id)):
+            person.date_of_birth = date(1985, 6, 1)
+    prompts.files.append(target)
+    dialog.sfs_button.click()
+    saved = target.with_name("for the adviser.json")
+    assert dialog.handover_label.text() == f"SFS file saved to {saved}"
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    assert sfs_document.validate_document(document) == []
+    dialog.note_edit.setPlainText("Citizens Advice Testtown")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+    with seeded.session() as session:
+        action = session.scalars(
+            select(CaseAction).where(CaseAction.code == "debt_advice_referral")
+        ).one()
+        queued = session.scalars(select(OutboxMutation.intent).order_by(OutboxMutation.device_seq))
+        intents = list(queued)
+    assert action.assessment_id == assessment_id
+    assert intents == ["assessment.add@1", "case_action.record@1"]  # the I&E goes first
+    history = case.history_table
+    assert texts(history, HistoryColumn.ACTION)[0] == "Referred to debt advice"
+    assert texts(history, HistoryColumn.NOTE)[0] == (
+        "Sent with the I&E of 18 May 2026. Citizens Advice Testtown"
+    )

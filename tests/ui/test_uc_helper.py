@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.store.database import LocalStore
@@ -181,4 +182,18 @@ def test_the_case_window_opens_the_helper_prefilled_from_the_case(
     arrears = max(0, case.case.advice.summary.balance_pence)
     assert dialog.arrears_edit.text() == (f"{arrears / 100:.2f}" if arrears else "")
     assert "T000001" in dialog.summary_edit.toPlainText()
+    case.uc_button.click()  # a second click raises the same window, with what was typed
+    assert case.uc_helper is dialog
+    dialog.close()
+    case.uc_button.click()  # closed: a fresh one
+    assert case.uc_helper is not dialog
     case.close()
+
+
+def test_the_rent_typed_on_one_page_is_the_rent_on_the_other(w7: UcHelperDialog) -> None:
+    w7.rent_edit.selectAll()
+    QTest.keyClicks(w7.rent_edit, "£130.50")
+    assert w7.ded_rent_edit.text() == "£130.50"
+    w7.ded_rent_edit.selectAll()
+    QTest.keyClicks(w7.ded_rent_edit, "125")
+    assert w7.rent_edit.text() == "125"
