@@ -39,6 +39,33 @@ def parse_pounds(text: str) -> int:
     return -pence if sign else pence
 
 
+_GROUPED = re.compile(r"^(-)?(\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?$")
+
+
+def parse_typed_pounds(text: str) -> int:
+    """Parse an amount an officer typed into integer pence: ``12.50``, ``£12.50``, ``1,150``
+    or ``£1,150.00``.
+
+    A leading £ and thousands separators are allowed, but only where a comma separates whole
+    groups of three digits: ``1,40`` (a decimal comma?) is refused rather than read as £140.
+    Everything :func:`parse_pounds` refuses otherwise is refused here too, naming why.
+    """
+    raw = text.strip()
+    if raw.startswith("£"):
+        raw = raw[1:].strip()
+        if not raw:
+            raise AmountError("type an amount after the £")
+    if "," in raw:
+        grouped = _GROUPED.match(raw)
+        if grouped is None:
+            raise AmountError(
+                f"{raw!r}: a comma may only separate thousands (1,150.00); "
+                "use a point for pence (12.50)"
+            )
+        raw = raw.replace(",", "")
+    return parse_pounds(raw)
+
+
 def format_pence(pence: int, *, symbol: bool = True) -> str:
     """Format pence for people: ``123456`` -> ``£1,234.56``; ``-500`` -> ``-£5.00``."""
     sign = "-" if pence < 0 else ""

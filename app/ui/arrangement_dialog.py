@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import sfs
 from app.domain.arrangement_plan import Proposal, ProposalError, propose
-from app.domain.money import format_pence, parse_pounds
+from app.domain.money import format_pence, parse_typed_pounds
 from app.domain.recovery import RecoveryPolicy, format_day
 from app.services.arrangements import (
     ArrangementAgreed,
@@ -401,9 +401,7 @@ class ArrangementDialog(QDialog):
         instalment: int | None = None
         if self._typed:
             try:
-                instalment = parse_pounds(
-                    self.instalment_edit.text().strip().removeprefix("£").replace(",", "")
-                )
+                instalment = parse_typed_pounds(self.instalment_edit.text())
             except ValueError as exc:
                 errors["instalment_pence"] = (
                     f"Type an amount in pounds, such as 12.50 or £12.50 ({exc})"

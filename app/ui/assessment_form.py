@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import sfs
 from app.domain.guidelines import GuidelineCheck, GuidelineSet, check_guidelines
-from app.domain.money import AmountError, format_pence, parse_pounds
+from app.domain.money import AmountError, format_pence, parse_typed_pounds
 from app.services.assessments import (
     AssessmentRefused,
     SavedAssessment,
@@ -115,15 +115,11 @@ TOTALS: tuple[tuple[str, str], ...] = (
 
 
 def parse_amount(text: str) -> int | None:
-    """``"12.50"`` or ``"£12.50"`` -> 1250; blank -> None; anything else AmountError (why)."""
-    raw = text.strip()
-    if not raw:
+    """``"12.50"``, ``"£12.50"`` or ``"1,150"`` -> pence; blank -> None; anything else
+    AmountError (why)."""
+    if not text.strip():
         return None
-    if raw.startswith("£"):
-        raw = raw[1:].strip()
-        if not raw:
-            raise AmountError("type an amount after the £")
-    pence = parse_pounds(raw)
+    pence = parse_typed_pounds(text)
     if pence < 0:
         raise AmountError("an amount cannot be negative")
     return pence

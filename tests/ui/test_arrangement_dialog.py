@@ -295,6 +295,9 @@ def test_a_bad_instalment_is_refused_naming_the_field_and_saves_nothing(
     dialog.set_instalment_text("ten pounds")
     dialog.agree()
     assert "pounds" in dialog.error_for("instalment_pence")
+    dialog.set_instalment_text("2,50")  # a decimal comma: refused, never read as £250
+    dialog.agree()
+    assert "a comma may only separate thousands" in dialog.error_for("instalment_pence")
     assert dialog.isVisible()
     # The first date before today is refused by the service, under the date.
     dialog.set_instalment_text("25")

@@ -211,8 +211,11 @@ def test_a_bad_amount_is_refused_beside_it_and_not_counted(
     assert "more than two decimal places" in row.error_label.text()
     assert "not counted" in row.error_label.text()
     assert form.total_labels["income"].text() == "£0.00"
-    row.amount_edit.setText("£1,000")
-    assert "thousands separator" in row.error_label.text()
+    row.amount_edit.setText("£1,00")  # a decimal comma? never read as £100
+    assert "a comma may only separate thousands" in row.error_label.text()
+    row.amount_edit.setText("£1,150")
+    assert not row.error_label.isVisibleTo(form)
+    assert form.total_labels["income"].text() == "£1,150.00"
     row.amount_edit.setText("£12.50")
     assert not row.error_label.isVisibleTo(form)
     assert form.total_labels["income"].text() == "£12.50"

@@ -80,13 +80,13 @@ def test_children_are_added_and_removed(w7: UcHelperDialog) -> None:
 
 
 def test_a_bad_amount_shows_its_message_and_no_figure(qtbot: QtBot, w7: UcHelperDialog) -> None:
-    w7.earnings_edit.setText("1,000")
+    w7.earnings_edit.setText("1,00")  # a decimal comma: refused, never read as £100
     assert w7.earnings_error.isVisibleTo(w7)
-    assert w7.earnings_error.text()
+    assert "a comma may only separate thousands" in w7.earnings_error.text()
     assert w7.estimate is None
     assert w7.uc_label.text() == ""
     assert w7.estimate_lines() == []
-    w7.earnings_edit.setText("£1000")
+    w7.earnings_edit.setText("£1,000")
     assert not w7.earnings_error.isVisibleTo(w7)
     assert w7.estimate is not None
 
