@@ -173,8 +173,8 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
     headers = ("Date", "Action", "Until", "Note", "Recorded by")
     header_tips = {
         HistoryColumn.UNTIL: "The date the action runs to (a notice's date, a hearing, a pause)",
-        HistoryColumn.SOURCE: "HMS: imported from the housing system; this laptop: recorded "
-        "here (waiting to sync until the central store has it)",
+        HistoryColumn.SOURCE: "HMS: imported from the housing system; Doorstep: recorded by an "
+        "officer in Doorstep; this laptop: recorded here and waiting to sync",
     }
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -193,7 +193,8 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
         if row.source == "device" and row.sync_problem:
             source = REFUSED
         elif row.source == "device":
-            source = WAITING_TO_SYNC if row.pending else "This laptop"
+            # Once the central store holds it, it may have come from the officer's other laptop.
+            source = WAITING_TO_SYNC if row.pending else "Doorstep"
         else:
             source = "HMS" if row.source == "hms" else row.source
         note = " ".join(row.note.split())
