@@ -1163,6 +1163,15 @@ class AssessmentForm(QWidget):
     # -- Qt overrides -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
+            bad = self.errors() if not self._read_only() else []
+            if bad and not self._prompts.ask_yes_no(
+                self,
+                "Doorstep",
+                f"{len(bad)} amount(s) marked in red are not valid, so they cannot be kept in "
+                "the draft. Close anyway and lose them?",
+            ):
+                event.ignore()  # stay open to correct them; the rest is saved already
+                return
             self.save_now()  # the last keystrokes are not lost
             self._closed = True
         super().closeEvent(event)

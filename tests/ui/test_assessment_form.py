@@ -453,3 +453,19 @@ def test_print_summary_is_built_on_a_real_worker_thread(
     form.print_button.click()
     qtbot.waitUntil(lambda: "Summary saved" in form.status_label.text(), timeout=20_000)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_closing_with_an_amount_in_red_asks_before_losing_it(
+    form: AssessmentForm, prompts: RecordingPrompts
+) -> None:
+    form.show()
+    row = form.lines(sfs.INCOME)[0]
+    row.amount_edit.setText("1,40")
+    prompts.answers = [False]
+    assert not form.close()  # kept open to correct it
+    assert form.isVisible()
+    assert prompts.shown[-1][0] == "question"
+    assert "1 amount(s) marked in red" in prompts.shown[-1][2]
+    prompts.answers = [True]
+    assert form.close()
+    assert not form.isVisible()
