@@ -490,21 +490,7 @@ def agree_arrangement(session: Session, pusher: Pusher, args: AgreeArrangementAr
     existing = session.get(Arrangement, args.arrangement_id)
     if args.supersedes_id is not None and existing is None:
         _superseded(session, tenancy, args.supersedes_id, args.arrangement_id)
-    row = Arrangement(
-        id=args.arrangement_id,
-        ref=str(args.arrangement_id),
-        tenancy_id=tenancy.id,
-        kind=args.kind,
-        start_date=args.start_date,
-        frequency=args.frequency,
-        instalment_pence=args.instalment_pence,
-        starting_balance_pence=args.starting_balance_pence,
-        status="live",
-        supersedes_id=args.supersedes_id,
-        source="device",
-        made_on=args.made_on,
-        officer_id=pusher.officer_id,
-    )
+    row = _version(pusher, tenancy, args, terms=args, status="live")
     return _add_version(session, pusher, row, existing)
 
 
@@ -521,22 +507,35 @@ def cancel_arrangement(session: Session, pusher: Pusher, args: CancelArrangement
         if found is None:
             raise Rejected(f"arrangement_id: another arrangement already has the id {existing.id}")
         old = found
-    row = Arrangement(
+    row = _version(pusher, tenancy, args, terms=old, status="cancelled")
+    return _add_version(session, pusher, row, existing)
+
+
+def _version(
+    pusher: Pusher,
+    tenancy: Tenancy,
+    args: AgreeArrangementArgs | CancelArrangementArgs,
+    *,
+    terms: AgreeArrangementArgs | Arrangement,
+    status: str,
+) -> Arrangement:
+    """The device version ``args`` makes, with the terms of ``terms`` (its own for an
+    agreement, the replaced version's for a cancellation)."""
+    return Arrangement(
         id=args.arrangement_id,
         ref=str(args.arrangement_id),
         tenancy_id=tenancy.id,
-        kind=old.kind,
-        start_date=old.start_date,
-        frequency=old.frequency,
-        instalment_pence=old.instalment_pence,
-        starting_balance_pence=old.starting_balance_pence,
-        status="cancelled",
-        supersedes_id=old.id,
+        kind=terms.kind,
+        start_date=terms.start_date,
+        frequency=terms.frequency,
+        instalment_pence=terms.instalment_pence,
+        starting_balance_pence=terms.starting_balance_pence,
+        status=status,
+        supersedes_id=args.supersedes_id,
         source="device",
         made_on=args.made_on,
         officer_id=pusher.officer_id,
     )
-    return _add_version(session, pusher, row, existing)
 
 
 def add_assessment(session: Session, pusher: Pusher, args: AddAssessmentArgs) -> Outcome:
