@@ -25,9 +25,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    delete,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.domain import sfs
 from app.models.base import Base, IdMixin, TimestampMixin
 from app.models.types import UTCDateTime
 
@@ -103,3 +113,50 @@ class GuidelineFigure(IdMixin, Base):
     amount_pence: Mapped[int]  # per month
     effective_from: Mapped[date]
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def write_figures(session: Session, row: IncomeAssessment, value: sfs.Assessment) -> None:
+    """Hold ``value``'s figures on ``row``: the household, savings, fees and offer on the row,
+    and its lines and debts as child rows in order, replacing any held before. The one place
+    an assessment's figures become rows (typed on this laptop, or pulled from the store)."""
+    household = value.household
+    row.assessed_on = value.assessed_on
+    row.adults = household.adults
+    row.children_under_16 = household.children_under_16
+    row.children_16_18 = household.children_16_18
+    row.other_dependants = household.other_dependants
+    row.non_dependants = household.non_dependants
+    row.vehicles = household.vehicles
+    row.savings_pence = value.savings_pence
+    row.admin_fee_pence = value.admin_fee_pence
+    row.rent_offer_pence = value.rent_offer_pence
+    session.flush()  # the row exists before its children refer to it
+    session.execute(delete(AssessmentLine).where(AssessmentLine.assessment_id == row.id))
+    session.execute(delete(AssessmentDebt).where(AssessmentDebt.assessment_id == row.id))
+    session.add_all(
+        AssessmentLine(
+            assessment_id=row.id,
+            position=position,
+            heading=line.heading,
+            amount_pence=line.amount_pence,
+            frequency=line.frequency.value,
+            note=line.note,
+        )
+        for position, line in enumerate(value.lines)
+    )
+    debts = [(True, d, False) for d in value.priority_debts] + [
+        (False, d, d.ccj) for d in value.non_priority_debts
+    ]
+    session.add_all(
+        AssessmentDebt(
+            assessment_id=row.id,
+            position=position,
+            priority=priority,
+            creditor=debt.creditor,
+            owed_pence=debt.owed_pence,
+            offer_pence=debt.offer_pence,
+            ccj=ccj,
+            note=debt.note,
+        )
+        for position, (priority, debt, ccj) in enumerate(debts)
+    )

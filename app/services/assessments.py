@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import sfs
 from app.models import AssessmentDebt, AssessmentLine, IncomeAssessment, SyncState, Tenancy
+from app.models.assessment import write_figures
 from app.models.types import utcnow
 from app.services.audit import record_event
 from app.services.outbox import append_mutation
@@ -68,49 +69,6 @@ def _row(session: Session, assessment_id: uuid.UUID) -> IncomeAssessment:
     if row is None:
         raise AssessmentRefused("This assessment is not on the laptop.")
     return row
-
-
-def _write_children(session: Session, row: IncomeAssessment, value: sfs.Assessment) -> None:
-    session.execute(delete(AssessmentLine).where(AssessmentLine.assessment_id == row.id))
-    session.execute(delete(AssessmentDebt).where(AssessmentDebt.assessment_id == row.id))
-    for position, line in enumerate(value.lines):
-        session.add(
-            AssessmentLine(
-                assessment_id=row.id,
-                position=position,
-                heading=line.heading,
-                amount_pence=line.amount_pence,
-                frequency=line.frequency.value,
-                note=line.note,
-            )
-        )
-    debts = [(True, d) for d in value.priority_debts] + [
-        (False, d) for d in value.non_priority_debts
-    ]
-    for position, (priority, debt) in enumerate(debts):
-        session.add(
-            AssessmentDebt(
-                assessment_id=row.id,
-                position=position,
-                priority=priority,
-                creditor=debt.creditor,
-                owed_pence=debt.owed_pence,
-                offer_pence=debt.offer_pence,
-                ccj=bool(getattr(debt, "ccj", False)),
-                note=debt.note,
-            )
-        )
-    household = value.household
-    row.assessed_on = value.assessed_on
-    row.adults = household.adults
-    row.children_under_16 = household.children_under_16
-    row.children_16_18 = household.children_16_18
-    row.other_dependants = household.other_dependants
-    row.non_dependants = household.non_dependants
-    row.vehicles = household.vehicles
-    row.savings_pence = value.savings_pence
-    row.admin_fee_pence = value.admin_fee_pence
-    row.rent_offer_pence = value.rent_offer_pence
 
 
 def _value(session: Session, row: IncomeAssessment) -> sfs.Assessment:
@@ -240,7 +198,7 @@ def start_assessment(
         if base is not None
         else sfs.Assessment(assessed_on=on)
     )
-    _write_children(session, row, value)
+    write_figures(session, row, value)
     return _saved(session, row)
 
 
@@ -251,7 +209,7 @@ def save_draft(session: Session, *, assessment_id: uuid.UUID, assessment: sfs.As
         raise AssessmentRefused(
             "This assessment is finished and cannot be changed; start a new one to correct it."
         )
-    _write_children(session, row, assessment)
+    write_figures(session, row, assessment)
 
 
 def finish_assessment(session: Session, *, assessment_id: uuid.UUID) -> SavedAssessment:
@@ -330,7 +288,7 @@ def add_finished_assessment(
     )
     session.add(row)
     session.flush()
-    _write_children(session, row, assessment)
+    write_figures(session, row, assessment)
     _queue(session, row, content)
     session.flush()
     return _saved(session, row)

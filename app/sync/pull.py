@@ -52,8 +52,6 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Arrangement,
-    AssessmentDebt,
-    AssessmentLine,
     Base,
     CaseAction,
     IncomeAssessment,
@@ -62,6 +60,7 @@ from app.models import (
     SyncState,
     Tenancy,
 )
+from app.models.assessment import write_figures
 from app.models.types import utcnow
 from app.sync.gcpause import cyclic_gc_paused
 from app.sync.protocol import (
@@ -288,20 +287,8 @@ def _write_assessments(session: Session, rows: Sequence[AssessmentRow]) -> None:
         if held is None:
             held = IncomeAssessment(id=row.id, status="final", pending=False)
             session.add(held)
-        content = row.content
-        household = content.household
         held.tenancy_id = row.tenancy_id
         held.status = "final"
-        held.assessed_on = row.assessed_on
-        held.adults = household.adults
-        held.children_under_16 = household.children_under_16
-        held.children_16_18 = household.children_16_18
-        held.other_dependants = household.other_dependants
-        held.non_dependants = household.non_dependants
-        held.vehicles = household.vehicles
-        held.savings_pence = content.savings_pence
-        held.admin_fee_pence = content.admin_fee_pence
-        held.rent_offer_pence = content.rent_offer_pence
         held.supersedes_id = row.supersedes_id
         held.source = row.source
         held.officer_id = row.officer_id
@@ -309,33 +296,7 @@ def _write_assessments(session: Session, rows: Sequence[AssessmentRow]) -> None:
         held.note = row.note
         held.server_seq = row.seq
         held.sync_problem = None
-        session.flush()
-        session.execute(delete(AssessmentLine).where(AssessmentLine.assessment_id == row.id))
-        session.execute(delete(AssessmentDebt).where(AssessmentDebt.assessment_id == row.id))
-        session.add_all(
-            AssessmentLine(
-                assessment_id=row.id,
-                position=position,
-                heading=line.heading,
-                amount_pence=line.amount_pence,
-                frequency=line.frequency,
-                note=line.note,
-            )
-            for position, line in enumerate(content.lines)
-        )
-        session.add_all(
-            AssessmentDebt(
-                assessment_id=row.id,
-                position=position,
-                priority=debt.priority,
-                creditor=debt.creditor,
-                owed_pence=debt.owed_pence,
-                offer_pence=debt.offer_pence,
-                ccj=debt.ccj,
-                note=debt.note,
-            )
-            for position, debt in enumerate(content.debts)
-        )
+        write_figures(session, held, row.content.assessment(row.assessed_on))
     if rows:
         session.flush()
 

@@ -24,7 +24,6 @@ from app.sync.protocol import (
     ScopeCheck,
 )
 from central.api import create_app
-from central.db import open_store
 from central.devices import hash_token, revoke_device
 from central.models import Device
 from tests.sync.central_seed import (
@@ -43,13 +42,6 @@ from tests.sync.central_seed import (
 
 PASSWORD = "correct horse"
 HEADERS = {HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_APP: "doorstep-tests/0"}
-
-
-@pytest.fixture
-def engine(central_url: str) -> Iterator[Engine]:
-    engine = open_store(central_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import io
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from central import sequence
-from central.db import open_store
 from central.importer import ImportRejected, ImportSummary, RowCounts, import_export
 from central.models import (
     Arrangement,
@@ -92,13 +90,6 @@ def write_export(
         data = text.replace("\n", newline).encode("utf-8")
         (folder / name).write_bytes(b"\xef\xbb\xbf" + data if bom else data)
     return folder
-
-
-@pytest.fixture
-def engine(central_url: str) -> Iterator[Engine]:
-    engine = open_store(central_url)
-    yield engine
-    engine.dispose()
 
 
 def snapshot(engine: Engine) -> dict[str, Any]:

@@ -7,7 +7,6 @@ Each test runs on SQLite and on PostgreSQL (the ``central_url`` fixture). The ex
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from app.domain.case_actions import ACTION_KINDS
 from central import sequence
-from central.db import open_store
 from central.importer import ImportRejected, RowCounts, import_export
 from central.models import (
     Arrangement,
@@ -49,13 +47,6 @@ def write(folder: Path, actions: str | None = ACTIONS) -> Path:
     if actions is not None:
         (folder / "actions.csv").write_bytes(actions.encode("utf-8"))
     return folder
-
-
-@pytest.fixture
-def engine(central_url: str) -> Iterator[Engine]:
-    engine = open_store(central_url)
-    yield engine
-    engine.dispose()
 
 
 def snapshot(engine: Engine) -> dict[str, Any]:

@@ -30,99 +30,16 @@ from app.sync.protocol import (
 )
 from central import push, sequence
 from central.api import create_app
-from central.db import open_store
 from central.devices import enrol_device
-from central.models import AppliedMutation, CaseAction, Officer
-from tests.sync.central_seed import add_case, add_officer, move_case
+from central.models import CaseAction, Officer
+from tests.central.push_world import World
+from tests.sync.central_seed import move_case
 
-TODAY = date(2025, 3, 10)
 HEADERS = {
     HEADER_PROTOCOL: str(PROTOCOL_VERSION),
     HEADER_APP: "doorstep-tests/0",
     "Content-Type": "application/json",
 }
-
-
-@pytest.fixture
-def engine(central_url: str) -> Iterator[Engine]:
-    engine = open_store(central_url)
-    yield engine
-    engine.dispose()
-
-
-class World:
-    """Two officers with a device each; alice holds one case, bob another."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        with Session(engine) as session, session.begin():
-            alice = add_officer(session, "alice")
-            bob = add_officer(session, "bob")
-            self.alice, self.bob = alice.id, bob.id
-            self.alice_case = add_case(session, officer_id=alice.id).tenancy_id
-            self.bob_case = add_case(session, officer_id=bob.id).tenancy_id
-            self.alice_device, self.bob_device = uuid.uuid4(), uuid.uuid4()
-            self.alice_token = enrol_device(session, officer=alice, device_id=self.alice_device)
-            self.bob_token = enrol_device(session, officer=bob, device_id=self.bob_device)
-        self.device_seq = 0
-
-    def args(self, case: uuid.UUID | None = None, **changes: Any) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            "action_id": str(uuid.uuid4()),
-            "tenancy_id": str(case or self.alice_case),
-            "code": "visit",
-            "on": "2025-03-07",
-            "until": None,
-            "note": "No answer; card left — Zoë's neighbour",
-            "recorded_at": "2025-03-07T09:30:12.345678+00:00",
-        }
-        values.update(changes)
-        return values
-
-    def mutation(
-        self, args: dict[str, Any], *, intent: str = RECORD_CASE_ACTION, device_seq: int = 0
-    ) -> MutationIn:
-        self.device_seq += 1
-        return MutationIn(
-            mutation_id=uuid.uuid4(),
-            device_seq=device_seq or self.device_seq,
-            intent=intent,
-            args=args,
-            entity_ids=[],
-            device_time=datetime(2025, 3, 7, 9, 30, tzinfo=UTC),
-        )
-
-    def push(self, *mutations: MutationIn, officer: str = "alice") -> PushResponse:
-        device, officer_id = (
-            (self.alice_device, self.alice) if officer == "alice" else (self.bob_device, self.bob)
-        )
-        with Session(self.engine, expire_on_commit=False) as session:
-            return push.push_mutations(
-                session,
-                device_id=device,
-                officer_id=officer_id,
-                mutations=list(mutations),
-                today=TODAY,
-            )
-
-    def actions(self) -> list[CaseAction]:
-        with Session(self.engine) as session:
-            return list(session.scalars(select(CaseAction).order_by(CaseAction.seq)))
-
-    def stored(self) -> list[AppliedMutation]:
-        with Session(self.engine) as session:
-            return list(
-                session.scalars(select(AppliedMutation).order_by(AppliedMutation.device_seq))
-            )
-
-    def counter(self) -> int:
-        with Session(self.engine) as session:
-            return sequence.current(session)
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine)
 
 
 def test_an_action_is_applied_once_numbered_and_its_result_stored(world: World) -> None:

@@ -10,32 +10,18 @@ terms with status cancelled.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
 from app.sync.protocol import MutationResult
-from central.db import open_store
 from central.models import Arrangement
-from tests.central.test_push import TODAY, World
+from tests.central.push_world import TODAY, World
 from tests.sync.central_seed import move_case
-
-
-@pytest.fixture
-def engine(central_url: str) -> Iterator[Engine]:
-    engine = open_store(central_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine)
 
 
 def agree(world: World, case: uuid.UUID | None = None, **changes: Any) -> dict[str, Any]:

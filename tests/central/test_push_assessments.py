@@ -13,33 +13,19 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import sfs
 from app.sync.intents import ADD_ASSESSMENT
 from app.sync.protocol import AssessmentContent, MutationResult, PullPage
 from central import pull
-from central.db import open_store
 from central.models import CaseAction, IncomeAssessment
-from tests.central.test_push import World
+from tests.central.push_world import World
 from tests.unit.sfs_examples import w1_assessment
-
-
-@pytest.fixture
-def engine(central_url: str) -> Iterator[Engine]:
-    engine = open_store(central_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return World(engine)
 
 
 def content(assessment: sfs.Assessment | None = None) -> dict[str, Any]:
@@ -64,8 +50,7 @@ def add(world: World, case: uuid.UUID | None = None, **changes: Any) -> dict[str
 def push_one(
     world: World, args: dict[str, Any], intent: str = ADD_ASSESSMENT, **kw: Any
 ) -> MutationResult:
-    [result] = world.push(world.mutation(args, intent=intent), **kw).results
-    return result
+    return world.push_one(args, intent, **kw)
 
 
 def stored(world: World) -> list[IncomeAssessment]:
