@@ -142,6 +142,19 @@ def _table(model: Any, name: str) -> QTableView:
     return view
 
 
+def _raised(window: QWidget | None) -> bool:
+    """Bring ``window`` to the front if it is still open (True), else False: a case keeps one
+    window of each kind, so what was typed in it is not split across two."""
+    if window is None:
+        return False
+    with contextlib.suppress(RuntimeError):  # closed and deleted: the caller opens a new one
+        if window.isVisible():
+            window.raise_()
+            window.activateWindow()
+            return True
+    return False
+
+
 class CaseWindow(QWidget):
     """One case, opened from the worklist; a top-level window. ``loaded`` is emitted each time
     the case is shown (after ``load()``), ``closed`` when the window closes.
@@ -667,13 +680,8 @@ class CaseWindow(QWidget):
         """Open (or raise) this case's income and expenditure form in its own window."""
         if self.case is None:
             return None
-        form = self.assessment_form
-        if form is not None:
-            with contextlib.suppress(RuntimeError):  # closed and deleted: open a new one
-                if form.isVisible():
-                    form.raise_()
-                    form.activateWindow()
-                    return form
+        if _raised(self.assessment_form):
+            return self.assessment_form
         form = AssessmentForm(
             tenancy_id=self.tenancy_id,
             store=self._store,
@@ -693,13 +701,8 @@ class CaseWindow(QWidget):
         """Open (or raise) the Universal Credit helper, prefilled from this case (non-modal)."""
         if self.case is None:
             return None
-        open_one = self.uc_helper
-        if open_one is not None:
-            with contextlib.suppress(RuntimeError):  # closed and deleted: open a new one
-                if open_one.isVisible():
-                    open_one.raise_()
-                    open_one.activateWindow()
-                    return open_one
+        if _raised(self.uc_helper):
+            return self.uc_helper
         dialog = UcHelperDialog(
             prefill=UcPrefill.from_case(self.case), today=self.case.advice.as_of, parent=self
         )
