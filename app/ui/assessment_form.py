@@ -682,7 +682,7 @@ class AssessmentForm(QWidget):
         row.changed.connect(self._changed)
         row.submitted.connect(lambda: self.add_line(section, after=row))
         row.removed.connect(lambda: self.remove_line(row))
-        row.set_read_only(self._read_only())
+        row.set_read_only(self.is_read_only())
         self._chain_tabs()
         if not self._filling:
             row.heading_combo.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -691,7 +691,7 @@ class AssessmentForm(QWidget):
 
     def remove_line(self, row: LineEditorRow) -> None:
         """Take a line away (a section keeps one, emptied); focus moves to a neighbour."""
-        if self._read_only():
+        if self.is_read_only():
             return
         listed = self.sections[row.section]
         position = listed.rows.index(row)
@@ -711,7 +711,7 @@ class AssessmentForm(QWidget):
 
     def remove_debt(self, row: DebtEditorRow) -> None:
         """Take a debt away; focus moves to the next one, or the "Add" button."""
-        if self._read_only():
+        if self.is_read_only():
             return
         listed = self.priority_debts if row.priority else self.non_priority_debts
         position = listed.rows.index(row)
@@ -733,7 +733,7 @@ class AssessmentForm(QWidget):
         row.changed.connect(self._changed)
         row.submitted.connect(lambda: self.add_debt(priority=priority))
         row.removed.connect(lambda: self.remove_debt(row))
-        row.set_read_only(self._read_only())
+        row.set_read_only(self.is_read_only())
         self._chain_tabs()
         if not self._filling:
             row.creditor_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -967,17 +967,18 @@ class AssessmentForm(QWidget):
         self._dirty = False
         self._fill(saved.assessment)
         self._apply_read_only()
-        if not self._read_only():  # ready to type: the first income line's amount
+        if not self.is_read_only():  # ready to type: the first income line's amount
             self.lines(sfs.INCOME)[0].amount_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.loaded.emit()
 
-    def _read_only(self) -> bool:
+    def is_read_only(self) -> bool:
+        """True unless a draft is open for typing (a finished assessment, or none loaded)."""
         return self.saved_assessment is None or self.saved_assessment.is_final
 
     def _apply_read_only(self) -> None:
-        read_only = self._read_only()
+        read_only = self.is_read_only()
         for section in sfs.SECTIONS:
             for row in self.lines(section):
                 row.set_read_only(read_only)
@@ -1163,7 +1164,7 @@ class AssessmentForm(QWidget):
     # -- Qt overrides -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
-            bad = self.errors() if not self._read_only() else []
+            bad = self.errors() if not self.is_read_only() else []
             if bad and not self._prompts.ask_yes_no(
                 self,
                 "Doorstep",

@@ -692,6 +692,7 @@ class CaseWindow(QWidget):
             parent=self,
         )
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.finished.connect(self.load)  # a referral can now hand the new I&E over
         self.assessment_form = form
         form.show()
         form.load()
@@ -749,6 +750,16 @@ class CaseWindow(QWidget):
             self.tenancy_id in changed or getattr(changes, "bootstrapped", False)
         ):
             self.load()
+            self._reload_finished_form()
+
+    def _reload_finished_form(self) -> None:
+        """After a sync touched the case, an open I&E form showing a finished assessment reads
+        it again (its sync state, or a newer one from the officer's other laptop); a draft
+        being typed is left alone."""
+        form = self.assessment_form
+        with contextlib.suppress(RuntimeError):  # closed and deleted: nothing to refresh
+            if form is not None and form.isVisible() and form.is_read_only():
+                form.load()
 
     # -- Qt overrides -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

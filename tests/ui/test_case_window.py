@@ -543,3 +543,58 @@ def test_a_referral_to_debt_advice_hands_over_the_latest_income_and_expenditure(
     assert texts(history, HistoryColumn.NOTE)[0] == (
         "Sent with the I&E of 18 May 2026. Citizens Advice Testtown"
     )
+
+
+def test_an_ie_finished_in_its_window_is_offered_to_a_referral_and_shows_its_sync_state(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    from app.domain import sfs
+    from app.models import IncomeAssessment
+
+    changed: list[Any] = []
+
+    def sync(*, store: LocalStore, progress: Any) -> SyncSummary:
+        for tenancy_id in changed:  # the central store acknowledged the pushed I&E
+            with store.session() as session, session.begin():
+                for row in session.scalars(
+                    select(IncomeAssessment).where(IncomeAssessment.tenancy_id == tenancy_id)
+                ):
+                    row.pending, row.server_seq = False, 7
+        return SyncSummary(
+            pages=1,
+            tenancies=0,
+            people=0,
+            ledger_lines=0,
+            removed=0,
+            cursor=2,
+            bootstrapped=False,
+            check_ok=True,
+            changed_tenancy_ids=frozenset(changed),
+            pushed=1,
+        )
+
+    main = MainWindow(
+        store=seeded, runner=inline_runner, prompts=prompts, sync_fn=sync, today=lambda: SEED_TODAY
+    )
+    qtbot.addWidget(main)
+    case = open_ref(main, "T000001")
+    form = case.open_assessment()
+    assert form is not None
+    row = form.lines(sfs.INCOME)[0]
+    row.set_heading("client-salary-or-wages")
+    row.amount_edit.setText("950")
+    form.finish()
+    assert form.saved_assessment is not None
+    assert form.saved_assessment.is_final
+    assert "Waiting to sync" in form.status_label.text()
+    assert case.case is not None
+    assert case.case.assessment is not None  # the case window read it again
+    dialog = case.record_action()
+    assert dialog is not None
+    dialog.set_code("debt_advice_referral")
+    assert dialog.handed_over() == form.saved_assessment.id
+    dialog.reject()
+
+    changed.append(case.tenancy_id)
+    main.sync_now()
+    assert "Held by the central store." in form.status_label.text()
