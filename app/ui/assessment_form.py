@@ -60,6 +60,7 @@ from app.services.assessments import (
     AssessmentRefused,
     SavedAssessment,
     case_assessments,
+    discard_draft,
     finish_assessment,
     save_draft,
     start_assessment,
@@ -611,9 +612,18 @@ class AssessmentForm(QWidget):
         self.finish_button.setToolTip("Make this assessment final (it can no longer be changed)")
         self.finish_button.clicked.connect(self.finish)
         self.finish_button.setEnabled(False)
+        self.discard_button = QPushButton("&Discard draft…")
+        self.discard_button.setToolTip("Throw this draft away (finished assessments are kept)")
+        self.discard_button.clicked.connect(self.discard)
+        self.discard_button.hide()
         self.new_button = QPushButton("&New assessment (copy forward)")
-        self.new_button.clicked.connect(self.start_new)
+        self.new_button.setToolTip("A new draft with this assessment's figures, to update")
+        self.new_button.clicked.connect(lambda: self.start_new())
         self.new_button.hide()
+        self.new_empty_button = QPushButton("New &empty assessment")
+        self.new_empty_button.setToolTip("A new draft with nothing filled in")
+        self.new_empty_button.clicked.connect(lambda: self.start_empty())
+        self.new_empty_button.hide()
         self.print_button = QPushButton("&Print summary…")
         self.print_button.setToolTip("Save the two-page summary the tenant keeps, as a PDF")
         self.print_button.clicked.connect(self.print_summary)
@@ -627,7 +637,9 @@ class AssessmentForm(QWidget):
         side.addWidget(QLabel("Where a total comes from:"))
         side.addWidget(self.explanation_label, 1)
         side.addWidget(self.finish_button)
+        side.addWidget(self.discard_button)
         side.addWidget(self.new_button)
+        side.addWidget(self.new_empty_button)
         side.addWidget(self.print_button)
         side.addWidget(close_button)
         side_widget = QWidget()
@@ -948,16 +960,45 @@ class AssessmentForm(QWidget):
 
         self._op(work).success(self._show_loaded).failure(self._failed).run()
 
-    def start_new(self) -> None:
-        """A new draft copied forward from the latest finished assessment, dated today."""
+    def start_new(self, *, copy_forward: bool = True) -> None:
+        """A new draft dated today: the latest finished assessment's figures copied forward,
+        or (``copy_forward`` False) empty. Either way it supersedes that one once finished."""
         store, tenancy_id, on = self._store, self.tenancy_id, self._today()
 
         def work(_progress: ProgressFn) -> tuple[SavedAssessment, GuidelineSet]:
             with store.session() as session, session.begin():
-                started = start_assessment(session, tenancy_id=tenancy_id, on=on)
+                started = start_assessment(
+                    session, tenancy_id=tenancy_id, on=on, copy_forward=copy_forward
+                )
                 return started, held_guidelines(session)
 
         self._op(work).success(self._show_loaded).failure(self._failed).run()
+
+    def discard(self) -> None:
+        """Ask, then throw the draft away and show the latest finished assessment (or, with
+        none, a fresh empty draft)."""
+        saved = self.saved_assessment
+        if saved is None or saved.is_final:
+            return
+        if not self._prompts.ask_yes_no(
+            self,
+            "Doorstep",
+            "Throw this draft away? What was typed in it is lost; finished assessments are kept.",
+        ):
+            return
+        self._save_timer.stop()
+        self._dirty = False
+        store, assessment_id = self._store, saved.id
+
+        def work(_progress: ProgressFn) -> None:
+            with store.session() as session, session.begin():
+                discard_draft(session, assessment_id=assessment_id)
+
+        self._op(work).success(lambda _none: self.load()).failure(self._failed).run()
+
+    def start_empty(self) -> None:
+        """A new empty draft dated today (see :meth:`start_new`)."""
+        self.start_new(copy_forward=False)
 
     def _show_loaded(self, loaded: tuple[SavedAssessment, GuidelineSet]) -> None:
         if self._closed:
@@ -997,6 +1038,8 @@ class AssessmentForm(QWidget):
         saved = self.saved_assessment
         final = saved is not None and saved.is_final
         self.new_button.setVisible(final)
+        self.new_empty_button.setVisible(final)
+        self.discard_button.setVisible(saved is not None and not final)
         self.print_button.setVisible(final)
         if final and saved is not None:
             when = saved.finalised_at.strftime("%d %b %Y") if saved.finalised_at else ""

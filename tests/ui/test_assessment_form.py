@@ -281,6 +281,29 @@ def test_finish_refuses_empty_then_makes_it_read_only_and_offers_copy_forward(
     assert not again.saved_assessment.is_final
     assert not again.lines(sfs.INCOME)[0].amount_edit.isReadOnly()
     assert again.total_labels["income"].text() == "£1,957.63"
+    # The copy is not wanted: discarding asks, then shows the finished one again.
+    assert again.discard_button.isVisibleTo(again)
+    prompts.answers = [False]
+    again.discard_button.click()
+    assert not again.saved_assessment.is_final  # kept: the officer said no
+    prompts.answers = [True]
+    again.discard_button.click()
+    assert again.saved_assessment.is_final
+    assert again.saved_assessment.id == form.saved_assessment.id
+    assert not again.discard_button.isVisibleTo(again)
+    with store.session() as session:
+        assert [a.status for a in case_assessments(session, tenancy_id=tenancy)] == ["final"]
+    again.close()
+    # or start empty: nothing filled in, and it still supersedes the finished one
+    empty = make_form(qtbot, store, tenancy, inline_runner, prompts)
+    assert empty.new_empty_button.isVisibleTo(empty)
+    empty.new_empty_button.click()
+    assert empty.saved_assessment is not None
+    assert not empty.saved_assessment.is_final
+    assert empty.saved_assessment.assessment.lines == ()
+    assert empty.saved_assessment.supersedes_id == form.saved_assessment.id
+    assert empty.total_labels["income"].text() == "£0.00"
+    assert empty.household_spins["adults"].value() == 1
 
 
 def test_a_negative_budget_is_shown_with_its_drivers(qtbot: QtBot, form: AssessmentForm) -> None:
