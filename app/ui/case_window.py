@@ -548,6 +548,17 @@ class CaseWindow(QWidget):
                 if state.breached_since is not None:
                     status += f" since {format_day(state.breached_since)}"
             arrangements.append(f"Arrangement {_escape(state.ref)}: {status}")
+        finished = case.assessment
+        if finished is not None:
+            where = ""
+            if finished.sync_problem:
+                where = " (refused by the central store)"
+            elif finished.pending:
+                where = " (waiting to sync)"
+            made = ", from a debt adviser" if finished.source == "sfs-import" else ""
+            arrangements.append(
+                f"Income and expenditure of {format_day(finished.assessed_on)}{made}{where}"
+            )
         self.arrangement_label.setText("<br>".join(arrangements))
         self.arrangement_label.setVisible(bool(arrangements))
 

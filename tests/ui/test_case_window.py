@@ -589,6 +589,9 @@ def test_an_ie_finished_in_its_window_is_offered_to_a_referral_and_shows_its_syn
     assert "Waiting to sync" in form.status_label.text()
     assert case.case is not None
     assert case.case.assessment is not None  # the case window read it again
+    assert "Income and expenditure of 18 May 2026 (waiting to sync)" in (
+        case.arrangement_label.text()
+    )
     dialog = case.record_action()
     assert dialog is not None
     dialog.set_code("debt_advice_referral")
@@ -598,3 +601,4 @@ def test_an_ie_finished_in_its_window_is_offered_to_a_referral_and_shows_its_syn
     changed.append(case.tenancy_id)
     main.sync_now()
     assert "Held by the central store." in form.status_label.text()
+    assert "Income and expenditure of 18 May 2026<" in case.arrangement_label.text() + "<"
