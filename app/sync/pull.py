@@ -7,7 +7,7 @@ Invariants:
   a page twice changes nothing (rows are upserted by id);
 - parents first: tenancies are written before the rows that refer to them;
 - removed tenancies go with their people, ledger lines, arrangements, case actions and
-  finished assessments (a draft being typed stays: it is unsent work);
+  assessments, drafts included (a finished one waiting to be pushed stays until it is);
 - a *pending* case action or arrangement version (made on this device, not yet acknowledged
   by the server) is
   never deleted or changed by a pull, by a case leaving scope nor by :func:`wipe_caseload`
@@ -45,7 +45,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Table, Uuid, and_, case, delete, select, true
+from sqlalchemy import Column, ColumnElement, Table, Uuid, and_, case, delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -270,10 +270,15 @@ def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
         yield ids[start : start + _CHUNK]
 
 
-# Assessments a pull or a wipe may delete: finished and acknowledged (drafts and pending ones
-# are this laptop's unsent work); their lines and debts go with them (ON DELETE CASCADE).
-_ASSESSMENT_REMOVABLE = and_(
-    IncomeAssessment.status == "final", IncomeAssessment.pending.is_(False)
+# Assessments a pull may delete with their case: all but the finished ones waiting to be
+# pushed (pending). A draft goes with its case: it can no longer be opened, and personal data
+# of a case the officer no longer holds does not stay on the laptop. A re-bootstrap (the case
+# comes back) keeps drafts. Lines and debts go with their assessment (ON DELETE CASCADE).
+_ASSESSMENT_REMOVABLE = IncomeAssessment.pending.is_(False)
+_ASSESSMENT_REFETCHABLE = and_(
+    IncomeAssessment.status == "final",
+    IncomeAssessment.pending.is_(False),
+    IncomeAssessment.sync_problem.is_(None),
 )
 
 
@@ -366,13 +371,15 @@ def wipe_caseload(
     session: Session, *, epoch: str | None = None, keep_rejected: bool = True
 ) -> frozenset[uuid.UUID]:
     """Empty the caseload tables and the cursor (the outbox and pending actions stay, and with
-    ``keep_rejected`` the actions the server rejected); returns the ids of the tenancies
-    removed. Signing in as another officer passes ``keep_rejected=False``."""
+    ``keep_rejected`` the actions the server rejected and the I&E drafts); returns the ids of
+    the tenancies removed. Signing in as another officer passes ``keep_rejected=False``."""
     ids = frozenset(session.execute(select(Tenancy.id)).scalars())
     for stream in reversed(CHILDREN):
         session.execute(delete(stream.table).where(stream.wipeable(everything=not keep_rejected)))
-    kept = IncomeAssessment.sync_problem.is_(None) if keep_rejected else true()
-    session.execute(delete(IncomeAssessment).where(_ASSESSMENT_REMOVABLE, kept))
+    # A re-bootstrap pulls the finished ones again and keeps drafts and refusals; another
+    # officer signing in keeps only what waits to be pushed.
+    goes = _ASSESSMENT_REFETCHABLE if keep_rejected else _ASSESSMENT_REMOVABLE
+    session.execute(delete(IncomeAssessment).where(goes))
     session.execute(delete(Tenancy))
     state = sync_state(session)
     state.cursor = 0

@@ -190,3 +190,44 @@ def test_finishing_queues_it_for_the_central_store_and_figures_it_would_refuse_s
         "ccj": True,
         "note": "",
     }
+
+
+def test_a_case_leaving_the_laptop_takes_its_drafts_but_not_what_waits_to_be_pushed(
+    store, tenancy
+):
+    from app.sync.protocol import PullPage
+    from app.sync.pull import apply_page, wipe_caseload
+
+    with store.session() as session, session.begin():
+        first = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
+        save_draft(session, assessment_id=first.id, assessment=w1(date(2026, 3, 1)))
+        pending = finish_assessment(session, assessment_id=first.id).id
+        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 6, 1)).id
+
+    def held() -> set[uuid.UUID]:
+        with store.session() as session:
+            return set(session.scalars(select(IncomeAssessment.id)))
+
+    with store.session() as session, session.begin():  # a re-bootstrap keeps both
+        wipe_caseload(session)
+    assert held() == {pending, draft}
+    with store.session() as session, session.begin():
+        session.add(
+            Tenancy(
+                id=tenancy,
+                ref="T-IE",
+                address="1 Budget Row",
+                postcode="IE1 1IE",
+                tenure="secure",
+                start_date=date(2020, 4, 6),
+                weekly_rent_pence=11250,
+            )
+        )
+    page = PullPage(
+        epoch="e", cursor=0, next_cursor=9, has_more=False, removed_tenancy_ids=[tenancy]
+    )
+    with store.session() as session, session.begin():
+        apply_page(session, page)
+    assert held() == {pending}  # the draft went with its case; unsent work stays
+    with store.session() as session:
+        assert session.scalars(select(AssessmentLine)).all() != []  # the pending one's lines
