@@ -451,6 +451,10 @@ class Household:
         return self.adults + self.children + self.other_dependants + self.non_dependants
 
 
+MAX_CREDITOR = 200
+"""The longest creditor name kept, in characters (the laptop and the central store)."""
+
+
 @dataclass(frozen=True)
 class PriorityDebt:
     """One of the *other* priority debts (A5): creditor, amount owed, monthly offer.

@@ -228,7 +228,7 @@ class AssessmentDebtIn(WireModel):
     """A priority or non-priority debt (``ccj`` only for a non-priority one); offer monthly."""
 
     priority: bool
-    creditor: str = Field(default="", max_length=200)
+    creditor: str = Field(default="", max_length=sfs.MAX_CREDITOR)
     owed_pence: int = Field(ge=0, le=_PENCE_MAX)
     offer_pence: int = Field(ge=0, le=_PENCE_MAX)
     ccj: bool = False

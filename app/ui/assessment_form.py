@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import sfs
+from app.domain.case_actions import MAX_NOTE
 from app.domain.guidelines import GuidelineCheck, GuidelineSet, check_guidelines
 from app.domain.money import AmountError, format_pence, parse_typed_pounds
 from app.services.assessments import (
@@ -222,6 +223,7 @@ class LineEditorRow(QWidget):
             self.frequency_combo.addItem(label, frequency.value)
         self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
         self.note_edit = QLineEdit()
+        self.note_edit.setMaxLength(MAX_NOTE)  # what the central store keeps
         self.note_edit.setPlaceholderText("note")
         self.note_edit.setAccessibleName("Note")
         self.monthly_label = QLabel()
@@ -321,6 +323,7 @@ class DebtEditorRow(QWidget):
         super().__init__(parent)
         self.priority = priority
         self.creditor_edit = QLineEdit()
+        self.creditor_edit.setMaxLength(sfs.MAX_CREDITOR)
         self.creditor_edit.setPlaceholderText("creditor")
         self.creditor_edit.setAccessibleName("Creditor")
         self.owed_edit = _amount_edit("Owed")
