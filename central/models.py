@@ -139,6 +139,7 @@ class Arrangement(CentralBase):
     source: Mapped[str] = mapped_column(String(8), default="hms")
     made_on: Mapped[date | None]
     officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
+    day_of_month: Mapped[int | None]  # monthly terms kept to a UC pay day (ArrangementTerms)
 
 
 class ScopeEvent(CentralBase):

@@ -451,6 +451,7 @@ def _add_version(
                 "status",
                 "supersedes_id",
                 "made_on",
+                "day_of_month",
             )
         ) and (existing.source, existing.officer_id) == ("device", pusher.officer_id)
         if same:
@@ -484,6 +485,7 @@ def agree_arrangement(session: Session, pusher: Pusher, args: AgreeArrangementAr
             instalment_pence=args.instalment_pence,
             starting_balance_pence=args.starting_balance_pence,
             made_on=args.made_on,
+            day_of_month=args.day_of_month,
         )
     except ArrangementError as exc:
         raise Rejected(str(exc)) from None
@@ -535,6 +537,7 @@ def _version(
         source="device",
         made_on=args.made_on,
         officer_id=pusher.officer_id,
+        day_of_month=terms.day_of_month,
     )
 
 

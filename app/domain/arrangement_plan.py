@@ -54,7 +54,9 @@ class Proposal:
 
     ``affordable_pence`` is the I&E's offer towards the arrears converted to the frequency (may
     be ≤ 0 when the budget does not balance); ``rent_pence`` is the rent per period.
-    ``aligned_to_uc`` is true when the first date was moved to the UC pay day.
+    ``aligned_to_uc`` is true when the first date was moved to the UC pay day;
+    ``day_of_month`` is then the pay day's day when the first date had to fall earlier in a
+    shorter month (a pay day of the 31st from 28 Feb), so later instalments keep to it.
     """
 
     arrears_pence: int
@@ -67,6 +69,7 @@ class Proposal:
     affordable_pence: int
     aligned_to_uc: bool
     warnings: tuple[str, ...]
+    day_of_month: int | None = None
 
     def terms(self, *, ref: str, kind: str, made_on: date | None = None) -> ArrangementTerms:
         """These terms as an :class:`ArrangementTerms` (``kind`` informal or court_order)."""
@@ -78,6 +81,7 @@ class Proposal:
             instalment_pence=self.instalment_pence,
             starting_balance_pence=self.arrears_pence,
             made_on=made_on,
+            day_of_month=self.day_of_month,
         )
 
 
@@ -162,9 +166,12 @@ def propose(
 
     start = first_date
     aligned = False
+    day_of_month = None
     if frequency == "monthly" and uc_pay_day is not None:
         start = next_uc_pay_day(uc_pay_day, first_date)
         aligned = True
+        if start.day != uc_pay_day.day:  # clamped to a shorter month: keep the pay day after
+            day_of_month = uc_pay_day.day
 
     terms = ArrangementTerms(
         ref="proposal",
@@ -173,6 +180,7 @@ def propose(
         frequency=frequency,
         instalment_pence=instalment,
         starting_balance_pence=arrears_pence,
+        day_of_month=day_of_month,
     )
     last = end_date(terms)
     rent = rent_per_period(weekly_rent_pence, frequency)
@@ -198,6 +206,7 @@ def propose(
         affordable_pence=affordable,
         aligned_to_uc=aligned,
         warnings=tuple(warnings),
+        day_of_month=day_of_month,
     )
 
 

@@ -73,8 +73,11 @@ class ArrangementTerms:
     ``start_date`` is the first due date. ``starting_balance_pence`` is the account balance when
     the arrangement was made (the arrears it repays). ``made_on``, when known, is the day it was
     agreed: before it the arrangement does not exist (so a past worklist is reproducible); when
-    None, it counts from whenever it is asked about. Invalid terms raise
-    :class:`ArrangementError` naming the field. ``four-weekly`` is accepted for ``four_weekly``.
+    None, it counts from whenever it is asked about. ``day_of_month`` (monthly terms only) is
+    the day each instalment falls when it is not the start's: a plan aligned to a UC pay day
+    of the 31st that starts on 28 Feb falls on 31 Mar, 30 Apr, ... (see :attr:`month_day`).
+    Invalid terms raise :class:`ArrangementError` naming the field. ``four-weekly`` is
+    accepted for ``four_weekly``.
     """
 
     ref: str
@@ -85,6 +88,7 @@ class ArrangementTerms:
     starting_balance_pence: int
     status: str = "live"
     made_on: date | None = None
+    day_of_month: int | None = None
 
     def __post_init__(self) -> None:
         frequency = _ALIASES.get(self.frequency, self.frequency)
@@ -108,11 +112,31 @@ class ArrangementTerms:
             raise ArrangementError("starting_balance_pence: must be a whole number of pence")
         if not isinstance(self.start_date, date) or isinstance(self.start_date, datetime):
             raise ArrangementError("start_date: must be a date")
+        if self.day_of_month is not None:
+            self._check_day_of_month(frequency)
         if self.made_on is not None and self.made_on > self.start_date:
             raise ArrangementError(
                 f"made_on: {self.made_on.isoformat()} is after the first due date "
                 f"{self.start_date.isoformat()}"
             )
+
+    def _check_day_of_month(self, frequency: str) -> None:
+        day = self.day_of_month
+        if frequency != "monthly":
+            raise ArrangementError("day_of_month: only monthly terms fall on a day of the month")
+        if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+            raise ArrangementError("day_of_month: must be a whole number from 1 to 31")
+        start = self.start_date
+        if min(day, calendar.monthrange(start.year, start.month)[1]) != start.day:
+            raise ArrangementError(
+                f"day_of_month: the first due date {start.isoformat()} is not day {day} of its "
+                "month (nor that month's last day)"
+            )
+
+    @property
+    def month_day(self) -> int:
+        """The day of the month a monthly instalment falls on (clamped to shorter months)."""
+        return self.day_of_month or self.start_date.day
 
     @property
     def live(self) -> bool:
@@ -160,12 +184,11 @@ def instalment_count(terms: ArrangementTerms) -> int:
 def due_date(terms: ArrangementTerms, number: int) -> date:
     """The due date of instalment ``number`` (0 = the first, on ``start_date``).
 
-    Monthly dates keep the start's day of the month, clamped to the month's end (31 Jan, 28 Feb,
-    31 Mar).
+    Monthly dates keep :attr:`ArrangementTerms.month_day`, clamped to the month's end (31 Jan,
+    28 Feb, 31 Mar).
     """
     if terms.frequency == "monthly":
-        start = terms.start_date
-        return add_months(start, number, anchor_day=start.day)
+        return add_months(terms.start_date, number, anchor_day=terms.month_day)
     return terms.start_date + timedelta(days=_PERIOD_DAYS[terms.frequency] * number)
 
 
@@ -192,7 +215,7 @@ def dates_due_by(terms: ArrangementTerms, day: date) -> int:
     if terms.frequency == "monthly":
         months = (day.year - start.year) * 12 + day.month - start.month
         last_day = calendar.monthrange(day.year, day.month)[1]
-        if min(start.day, last_day) > day.day:
+        if min(terms.month_day, last_day) > day.day:
             months -= 1
         return months + 1
     return (day - start).days // _PERIOD_DAYS[terms.frequency] + 1
@@ -209,12 +232,13 @@ def due_dates(terms: ArrangementTerms, until: date) -> list[date]:
         return []
     start = terms.start_date
     if terms.frequency == "monthly":
-        month_days: int | tuple[int, int] = start.day if start.day <= 28 else (start.day, -1)
+        anchor = terms.month_day
+        month_days: int | tuple[int, int] = anchor if anchor <= 28 else (anchor, -1)
         rule = rrule(
             MONTHLY,
             dtstart=datetime(start.year, start.month, start.day),  # noqa: DTZ001 (a calendar date)
             bymonthday=month_days,
-            bysetpos=None if start.day <= 28 else 1,
+            bysetpos=None if anchor <= 28 else 1,
             until=datetime(until.year, until.month, until.day),  # noqa: DTZ001
         )
         return [moment.date() for moment in rule][:count]

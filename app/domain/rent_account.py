@@ -140,7 +140,9 @@ class UcTiming:
     ``source`` is ``"landlord"`` (UC credits on the ledger: direct payments) or ``"tenant"`` (the
     case records the tenant's UC pay day). ``allowance_pence`` is the rent debited since the last
     pay day; ``technical_arrears_pence`` the part of the arrears it explains, and
-    ``actual_arrears_pence`` the rest (never below 0).
+    ``actual_arrears_pence`` the rest (never below 0). ``pay_day`` is a date on the UC pay day
+    of the month (the recorded pay day; for direct payments the last UC credit): with a pay day
+    of the 31st, after a 28 Feb payment the next is expected on 31 Mar, not 28 Mar.
     """
 
     source: str
@@ -151,6 +153,12 @@ class UcTiming:
     technical_arrears_pence: int
     actual_arrears_pence: int
     actual_weeks_in_arrears: Decimal
+    pay_day: date | None = None
+
+    @property
+    def anchor(self) -> date:
+        """A date on the UC pay day of the month (``pay_day``, else the last payment)."""
+        return self.pay_day or self.last_uc_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,13 +522,14 @@ def _uc_timing(
 ) -> UcTiming | None:
     source = "landlord"
     last = last_direct
+    pay_day = last_direct
     if uc_pay_day is not None:
         tenant_last = uc_pay_day_on_or_before(uc_pay_day, as_of)
         if last is None or tenant_last > last:
-            last, source = tenant_last, "tenant"
-    if last is None:
+            last, source, pay_day = tenant_last, "tenant", uc_pay_day
+    if last is None or pay_day is None:
         return None
-    expected = add_months(last, 1)
+    expected = add_months(last, 1, anchor_day=pay_day.day)
     overdue = source == "landlord" and as_of > expected + timedelta(days=UC_LATE_DAYS)
     allowance = 0
     if not overdue:
@@ -535,6 +544,7 @@ def _uc_timing(
         technical_arrears_pence=min(arrears, allowance),
         actual_arrears_pence=actual,
         actual_weeks_in_arrears=_weeks(actual, weekly),
+        pay_day=pay_day,
     )
 
 

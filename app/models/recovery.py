@@ -60,6 +60,7 @@ class Arrangement(IdMixin, Base):
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     source: Mapped[str] = mapped_column(String(8), default="hms")  # "hms" or "device"
     made_on: Mapped[date | None]
+    day_of_month: Mapped[int | None]  # monthly terms kept to a UC pay day (see ArrangementTerms)
     pending: Mapped[bool] = mapped_column(default=False)
     # Why the central store refused this version (None unless it did).
     sync_problem: Mapped[str | None] = mapped_column(Text)

@@ -114,6 +114,7 @@ def terms_of(row: Arrangement) -> ArrangementTerms:
         starting_balance_pence=row.starting_balance_pence,
         status=row.status,
         made_on=made_on,
+        day_of_month=row.day_of_month,
     )
 
 
@@ -163,6 +164,7 @@ def agree_arrangement(
                 frequency=terms.frequency,
                 instalment_pence=terms.instalment_pence,
                 starting_balance_pence=terms.starting_balance_pence,
+                day_of_month=terms.day_of_month,
             )
         )
     except ArrangementError as exc:
@@ -195,6 +197,7 @@ def agree_arrangement(
             source="device",
             made_on=today,
             pending=True,
+            day_of_month=checked.day_of_month,
         )
     )
     append_mutation(
@@ -210,6 +213,7 @@ def agree_arrangement(
             "instalment_pence": checked.instalment_pence,
             "starting_balance_pence": checked.starting_balance_pence,
             "made_on": today.isoformat(),
+            **({"day_of_month": checked.day_of_month} if checked.day_of_month else {}),
         },
         entity_ids=[new_id, tenancy_id, *([old.id] if old else [])],
     )

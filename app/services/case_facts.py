@@ -142,6 +142,7 @@ def load_cases(
                 # A version agreed on the device exists from the day it was made (a cancelled
                 # version made after its first due date is not live, so the day is not needed).
                 made_on=row.made_on if row.made_on and row.made_on <= row.start_date else None,
+                day_of_month=row.day_of_month,
             ),
         )
         for row in session.execute(
@@ -157,6 +158,7 @@ def load_cases(
                     Arrangement.status,
                     Arrangement.made_on,
                     Arrangement.source,
+                    Arrangement.day_of_month,
                 )
                 # Only the current version of each arrangement: a superseded one has ended.
                 # A version the central store refused (sync_problem) is shown, never monitored.

@@ -47,7 +47,9 @@ Version 4 added ``assessments`` to ``PullPage`` and its count to ``ScopeCheck``:
 income and expenditure assessments (``AssessmentRow``, the figures as entered in
 ``AssessmentContent``), pushed as ``assessment.add@1``, so the officer's other laptop and the
 central store hold them; and ``assessment_id`` on ``ActionRow`` and ``case_action.record@1``
-(a referral to debt advice names the assessment sent with it). A version 3 app gets 426.
+(a referral to debt advice names the assessment sent with it); and ``day_of_month`` on
+``ArrangementRow`` and ``arrangement.agree@1`` (monthly terms kept to a UC pay day). A version
+3 app gets 426.
 
 Push was added within version 2: it is a new route, and no shape that an existing route
 answers changed. A server without it answers 404, which the device reports as a central store
@@ -178,6 +180,7 @@ class ArrangementRow(WireModel):
     supersedes_id: uuid.UUID | None = None
     source: str = "hms"
     made_on: date | None = None
+    day_of_month: int | None = None
 
 
 class ActionRow(WireModel):
@@ -474,6 +477,7 @@ class AgreeArrangementArgs(WireModel):
     instalment_pence: int = Field(gt=0)
     starting_balance_pence: int = Field(gt=0)
     made_on: date
+    day_of_month: int | None = Field(default=None, ge=1, le=31)
 
 
 class CancelArrangementArgs(WireModel):

@@ -439,7 +439,7 @@ class ArrangementDialog(QDialog):
 
     def _uc_pay_day(self) -> date | None:
         uc = self._case.advice.summary.uc
-        return None if uc is None else uc.next_uc_expected
+        return None if uc is None else uc.anchor
 
     def _show_plan(self, proposal: Proposal | None, *, no_ie: bool) -> None:
         if proposal is None:

@@ -93,6 +93,12 @@ def test_an_agreed_version_is_added_once_numbered_as_the_officers(world: World) 
         ({"start_date": "2025-03-09"}, "made_on"),  # agreed after its first due date
         ({"made_on": "2025-03-12", "start_date": "2025-03-20"}, "made_on"),  # in the future
         ({"colour": "red"}, "colour"),
+        ({"day_of_month": 31}, "day_of_month"),  # weekly terms fall on no day of the month
+        (
+            {"frequency": "monthly", "day_of_month": 31, "start_date": "2025-03-30"},
+            "day_of_month",  # 30 Mar is not the 31st
+        ),
+        ({"frequency": "monthly", "day_of_month": 32}, "day_of_month"),
     ],
 )
 def test_bad_arguments_are_rejected_naming_the_argument(
@@ -152,3 +158,14 @@ def test_renegotiate_then_cancel_and_a_second_renegotiation_of_the_same_version_
     refused = push_one(world, elsewhere, officer="bob")
     assert refused.reason is not None
     assert refused.reason.startswith("supersedes_id: ")
+
+
+def test_monthly_terms_kept_to_a_pay_day_of_the_31st_keep_that_day(world: World) -> None:
+    args = agree(world, frequency="monthly", start_date="2025-04-30", day_of_month=31)
+    assert push_one(world, args).status == "applied"
+    [row] = versions(world)
+    assert (row.start_date, row.day_of_month) == (date(2025, 4, 30), 31)
+    assert push_one(world, args).status == "applied"  # the same again: no change
+    other = push_one(world, {**args, "day_of_month": 30})
+    assert other.reason is not None
+    assert other.reason.startswith("arrangement_id: ")

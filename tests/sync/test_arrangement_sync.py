@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -254,3 +254,53 @@ def test_a_pull_never_changes_or_deletes_a_pending_version(tmp_path: Path) -> No
     with store.session() as session:
         assert session.get(Arrangement, agreed.arrangement_id) is not None
     store.engine.dispose()
+
+
+def test_a_plan_kept_to_a_pay_day_of_the_31st_keeps_it_on_both_laptops(
+    central: RunningCentral, tmp_path: Path
+) -> None:
+    today = london_today()
+    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=1)
+    case = seeded["alice"][0]
+    laptop = _open(tmp_path, "laptop")
+    spare = _open(tmp_path, "spare")
+    for store in (laptop, spare):
+        sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+        run_sync(store=store)
+    # The next February after today: the plan starts on its last day, the pay day being the 31st.
+    february = date(today.year + 1, 2, 1)
+    proposal = propose(
+        arrears_pence=60_000,
+        affordable_monthly_pence=10_000,
+        weekly_rent_pence=10_000,
+        frequency="monthly",
+        first_date=february,
+        uc_pay_day=date(today.year, 1, 31),
+        max_weeks=104,
+    )
+    assert proposal.day_of_month == 31
+    with laptop.session() as session, session.begin():
+        agreed = agree_arrangement(
+            session, tenancy_id=case.tenancy_id, terms=proposal, kind="informal", today=today
+        )
+    assert run_sync(store=laptop).pushed == 1
+    with Session(central.engine) as session:
+        row = session.get(CentralArrangement, agreed.arrangement_id)
+        assert row is not None
+        assert row.day_of_month == 31
+    run_sync(store=spare)
+    march_31 = date(february.year, 3, 31)
+    for store in (laptop, spare):
+        [terms] = [
+            t for t in _terms(store, case.tenancy_id, today) if t.start_date == proposal.first_date
+        ]
+        assert terms.day_of_month == 31
+        (version,) = _history(store, case.tenancy_id, march_31)
+        assert version.state is not None
+        assert version.state.next_due_on == march_31  # not 28 Mar
+
+
+def _terms(store: LocalStore, tenancy_id: uuid.UUID, today):  # type: ignore[no-untyped-def]
+    with store.session() as session:
+        case = load_cases(session, today=today, tenancy_ids=[tenancy_id])[tenancy_id]
+    return list(case.facts.arrangements)

@@ -7,6 +7,13 @@ from datetime import date
 import pytest
 
 from app.domain.arrangement_plan import ProposalError, next_uc_pay_day, propose
+from app.domain.arrangement_watch import (
+    ArrangementError,
+    ArrangementTerms,
+    dates_due_by,
+    due_date,
+    due_dates,
+)
 from app.domain.recovery import load_policy
 from app.paths import resource_path
 
@@ -125,6 +132,61 @@ def test_monthly_on_uc_is_aligned_to_the_next_pay_day() -> None:
 def test_uc_pay_day_on_the_31st_clamps_to_the_month_end() -> None:
     assert next_uc_pay_day(date(2026, 1, 31), date(2026, 2, 1)) == date(2026, 2, 28)
     assert next_uc_pay_day(date(2026, 1, 31), date(2026, 3, 1)) == date(2026, 3, 31)
+
+
+def test_a_plan_on_a_pay_day_of_the_31st_keeps_to_it_after_a_short_month() -> None:
+    proposal = _propose(
+        frequency="monthly",
+        uc_pay_day=date(2026, 1, 31),
+        first_date=date(2026, 2, 10),
+        instalment_pence=10_000,
+    )
+    assert (proposal.first_date, proposal.day_of_month) == (date(2026, 2, 28), 31)
+    terms = proposal.terms(ref="p", kind="informal")
+    assert due_dates(terms, date(2026, 7, 31)) == [
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+        date(2026, 6, 30),
+        date(2026, 7, 31),
+    ]
+    assert [due_date(terms, n) for n in range(3)] == [
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+    ]
+    assert proposal.end_date == date(2026, 7, 31)  # six instalments of £100
+    # one day either side of the second due date
+    assert dates_due_by(terms, date(2026, 3, 30)) == 1
+    assert dates_due_by(terms, date(2026, 3, 31)) == 2
+    # a pay day that needs no clamping keeps no separate day
+    assert _propose(frequency="monthly", uc_pay_day=date(2026, 1, 31)).day_of_month is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"frequency": "weekly"}, "only monthly terms"),
+        ({"day_of_month": 32}, "from 1 to 31"),
+        ({"day_of_month": 0}, "from 1 to 31"),
+        ({"start_date": date(2026, 2, 27)}, "is not day 31 of its month"),
+        ({"start_date": date(2026, 3, 30)}, "is not day 31 of its month"),
+    ],
+)
+def test_a_day_of_month_must_fit_the_terms(changes: dict[str, object], message: str) -> None:
+    values: dict[str, object] = {
+        "ref": "p",
+        "kind": "informal",
+        "start_date": date(2026, 2, 28),
+        "frequency": "monthly",
+        "instalment_pence": 1_000,
+        "starting_balance_pence": 6_000,
+        "day_of_month": 31,
+    }
+    values.update(changes)
+    with pytest.raises(ArrangementError, match=rf"^day_of_month: .*{message}"):
+        ArrangementTerms(**values)  # type: ignore[arg-type]
 
 
 def test_monthly_rent_per_period_and_end() -> None:

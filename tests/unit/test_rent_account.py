@@ -377,6 +377,21 @@ def test_tenant_pay_day_recurs_monthly_from_any_recorded_pay_day():
 
 
 @pytest.mark.parametrize(
+    ("as_of", "last", "expected"),
+    [
+        (date(2026, 3, 10), date(2026, 2, 28), date(2026, 3, 31)),  # not 28 Mar
+        (date(2026, 3, 30), date(2026, 2, 28), date(2026, 3, 31)),  # the day before
+        (date(2026, 3, 31), date(2026, 3, 31), date(2026, 4, 30)),  # the day itself
+    ],
+)
+def test_a_pay_day_of_the_31st_is_expected_on_the_31st_after_february(as_of, last, expected):
+    summary = summarise_account(w8_lines(40000), TERMS, as_of, uc_pay_day=date(2026, 1, 31))
+    uc = summary.uc
+    assert uc is not None
+    assert (uc.last_uc_on, uc.next_uc_expected, uc.anchor) == (last, expected, date(2026, 1, 31))
+
+
+@pytest.mark.parametrize(
     ("pay_day", "as_of", "expected"),
     [
         (date(2026, 1, 31), date(2026, 2, 27), date(2026, 1, 31)),

@@ -8,7 +8,9 @@ Finished income and expenditure assessments pushed by devices (``central.models.
 IncomeAssessment``, ``assessment.add@1``): one row per assessment with its figures as entered
 in ``content`` (JSON), numbered from the change sequence so the officer's other devices pull
 it. ``case_action.assessment_id``: the assessment a referral to debt advice was sent with
-(None for every action held so far). Runs on PostgreSQL and SQLite alike.
+(None for every action held so far). ``arrangement.day_of_month``: the day monthly instalments
+keep to when it is not the first due date's (None for every arrangement held so far). Runs on
+PostgreSQL and SQLite alike.
 """
 from typing import Sequence, Union
 
@@ -57,10 +59,14 @@ def upgrade() -> None:
         )
     with op.batch_alter_table('case_action', schema=None) as batch_op:
         batch_op.add_column(sa.Column('assessment_id', sa.Uuid(), nullable=True))
+    with op.batch_alter_table('arrangement', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('day_of_month', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table('arrangement', schema=None) as batch_op:
+        batch_op.drop_column('day_of_month')
     with op.batch_alter_table('case_action', schema=None) as batch_op:
         batch_op.drop_column('assessment_id')
     with op.batch_alter_table('income_assessment', schema=None) as batch_op:
