@@ -453,7 +453,12 @@ class ArrangementDialog(QDialog):
         )
         if proposal.end_date is not None:
             plan += f", last {format_day(proposal.end_date)}"
-        if proposal.aligned_to_uc:
+        if proposal.day_of_month is not None:
+            plan += (
+                f" (moved to the Universal Credit pay day, day {proposal.day_of_month} of each "
+                "month or the month's last day)"
+            )
+        elif proposal.aligned_to_uc:
             plan += " (moved to the Universal Credit pay day)"
         self.plan_label.setText(plan)
         warnings = tuple(
