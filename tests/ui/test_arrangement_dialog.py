@@ -18,6 +18,7 @@ from app.domain import sfs
 from app.domain.arrangement_plan import per_frequency_from_monthly
 from app.domain.money import format_pence
 from app.models import Arrangement, LedgerEntry, OutboxMutation
+from app.services.actions import record_action
 from app.services.assessments import finish_assessment, save_draft, start_assessment
 from app.services.sync import SyncSummary
 from app.store.database import LocalStore
@@ -423,3 +424,32 @@ def test_the_case_window_uses_the_policys_maximum_term(
     dialog.set_instalment_text("50")  # 20 weeks, against the policy's 12
     [warning] = dialog.warnings()
     assert "longer than the policy's maximum of 12 weeks" in warning
+
+
+def test_a_monthly_plan_moves_to_the_uc_pay_day_and_keeps_the_31st(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    tenancy_id = tenancy_of(window, REF)
+    with seeded.session() as session, session.begin():  # UC is paid to the tenant on the 31st
+        record_action(
+            session,
+            tenancy_id=tenancy_id,
+            code="uc_pay_day",
+            on=date(2026, 1, 31),
+            today=SEED_TODAY,
+        )
+    case = open_ref(window, REF)
+    dialog = open_dialog(case)
+    dialog.set_instalment_text("50")
+    dialog.set_frequency("monthly")
+    assert dialog.proposal is not None
+    assert dialog.proposal.first_date == date(2026, 5, 31)  # from 18 May: the next pay day
+    assert "moved to the Universal Credit pay day)" in dialog.plan_label.text()
+    dialog.set_first_date(date(2026, 6, 1))
+    assert dialog.proposal.first_date == date(2026, 6, 30)  # June has no 31st
+    assert "day 31 of each month or the month's last day" in dialog.plan_label.text()
+    dialog.agree()
+    assert dialog.result() == ArrangementDialog.DialogCode.Accepted
+    with seeded.session() as session:
+        row = session.scalars(select(Arrangement).where(Arrangement.pending.is_(True))).one()
+    assert (row.start_date, row.day_of_month) == (date(2026, 6, 30), 31)
