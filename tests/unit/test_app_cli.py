@@ -34,6 +34,22 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def signin(
+    central: RunningCentral, password_file: Path, device: Path, user: str = "alice"
+) -> subprocess.CompletedProcess[str]:
+    """``python -m app signin`` on ``device`` against the running central store."""
+    return run_app(
+        "signin",
+        "--server",
+        central.url,
+        "--user",
+        user,
+        "--password-file",
+        str(password_file),
+        data_dir=device,
+    )
+
+
 def run_app(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "app"]
     if data_dir is not None:
@@ -84,18 +100,9 @@ def test_signin_sync_and_report_end_to_end(
     seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=4)
     device = tmp_path / "device"
 
-    signin = run_app(
-        "signin",
-        "--server",
-        central.url,
-        "--user",
-        "alice",
-        "--password-file",
-        str(password_file),
-        data_dir=device,
-    )
-    assert signin.returncode == 0, signin.stderr
-    assert "Signed in as Alice (alice)" in signin.stdout
+    signed = signin(central, password_file, device)
+    assert signed.returncode == 0, signed.stderr
+    assert "Signed in as Alice (alice)" in signed.stdout
 
     sync = run_app("sync", data_dir=device)
     assert sync.returncode == 0, sync.stderr
@@ -147,16 +154,7 @@ def test_bad_password_file_is_one_clear_line(central: RunningCentral, tmp_path: 
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     for path, words in ((tmp_path / "missing.txt", "does not exist"), (empty, "is empty")):
-        result = run_app(
-            "signin",
-            "--server",
-            central.url,
-            "--user",
-            "alice",
-            "--password-file",
-            str(path),
-            data_dir=tmp_path / "device",
-        )
+        result = signin(central, path, tmp_path / "device")
         assert result.returncode == 1
         assert words in result.stderr
         assert "Traceback" not in result.stderr
@@ -170,16 +168,7 @@ def test_wrong_password_and_server_down_fail_cleanly(
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the password\n", encoding="utf-8")
     device = tmp_path / "device"
-    result = run_app(
-        "signin",
-        "--server",
-        central.url,
-        "--user",
-        "alice",
-        "--password-file",
-        str(wrong),
-        data_dir=device,
-    )
+    result = signin(central, wrong, device)
     assert result.returncode == 1
     assert "username or password" in result.stderr
     assert "Traceback" not in result.stderr
@@ -204,17 +193,8 @@ def test_server_down_after_signin_says_cannot_reach(
 ) -> None:
     seed_council(central.engine, officers=["alice"], cases_per_officer=1)
     device = tmp_path / "device"
-    signin = run_app(
-        "signin",
-        "--server",
-        central.url,
-        "--user",
-        "alice",
-        "--password-file",
-        str(password_file),
-        data_dir=device,
-    )
-    assert signin.returncode == 0, signin.stderr
+    signed = signin(central, password_file, device)
+    assert signed.returncode == 0, signed.stderr
     central.stop()
     result = run_app("sync", data_dir=device)
     assert result.returncode == 1
@@ -241,17 +221,8 @@ def test_sync_pushes_an_action_recorded_offline_and_says_so(
 
     seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=2)
     device = tmp_path / "device"
-    signin = run_app(
-        "signin",
-        "--server",
-        central.url,
-        "--user",
-        "alice",
-        "--password-file",
-        str(password_file),
-        data_dir=device,
-    )
-    assert signin.returncode == 0, signin.stderr
+    signed = signin(central, password_file, device)
+    assert signed.returncode == 0, signed.stderr
     first = run_app("sync", data_dir=device)
     assert first.returncode == 0, first.stderr
     assert "pushed 0 change(s) (0 rejected)" in first.stdout
