@@ -176,7 +176,8 @@ def main(out: Path) -> None:
 
 def _arrangement_shots(app: object, case: object, out: Path) -> None:
     """The arrangement dialog with no finished I&E, an agreed arrangement in the case's
-    Arrangements tab, and a replacement refused for an instalment above the arrears."""
+    Arrangements tab, a replacement refused for an instalment above the arrears, a monthly
+    plan; and the Universal Credit helper's two pages."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from app.ui.arrangement_dialog import ArrangementDialog
@@ -206,7 +207,21 @@ def _arrangement_shots(app: object, case: object, out: Path) -> None:
     again.agree()  # more than the arrears: refused
     process()
     again.grab().save(str(out / "arrangement_replace_refused.png"))
+    again.set_instalment_text("25")
+    again.set_frequency("monthly")
+    process()
+    again.grab().save(str(out / "arrangement_monthly.png"))
     again.reject()
+
+    helper = case.open_uc_helper()
+    assert helper is not None
+    helper.resize(1000, 700)
+    process()
+    helper.grab().save(str(out / "uc_estimate.png"))
+    helper.tabs.setCurrentIndex(1)
+    process()
+    helper.grab().save(str(out / "uc_deductions.png"))
+    helper.close()
 
 
 def _assessment_shots(app: object, case: object, store: object, out: Path) -> None:
