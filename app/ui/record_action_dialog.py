@@ -41,9 +41,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.case_actions import ACTION_KINDS, CITES_ASSESSMENT, ActionKind
 from app.domain.recovery import NONE, format_day
+from app.domain.sfs_document import EMPLOYMENT_STATUSES
 from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile
-from app.services.ie_documents import export_sfs
+from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
 from app.store.database import LocalStore
 from app.ui.field_errors import (
     error_label,
@@ -303,10 +304,14 @@ class RecordActionDialog(QDialog):
         if target.suffix.lower() != ".json":
             target = target.with_name(target.name + ".json")
         store, ref, assessment_id = self._store, self._case.ref, finished.id
+        status = self.employment_combo.currentData()
+        employment = DEFAULT_EMPLOYMENT if status is None else (str(status),)
 
         def work(_progress: ProgressFn) -> Path:
             with store.session() as session, session.begin():
-                text = export_sfs(session, tenancy_ref=ref, assessment_id=assessment_id)
+                text = export_sfs(
+                    session, tenancy_ref=ref, assessment_id=assessment_id, employment=employment
+                )
             target.write_text(text, encoding="utf-8")
             return target
 
@@ -325,6 +330,12 @@ class RecordActionDialog(QDialog):
         self.send_check = QCheckBox()
         self.sfs_button = QPushButton("Save SFS file for the adviser…")
         self.sfs_button.clicked.connect(self.save_sfs_file)
+        # The SFS asks for the client's employment; Doorstep does not hold it, so ask here.
+        self.employment_combo = QComboBox()
+        self.employment_combo.setAccessibleName("Tenant's employment, for the SFS file")
+        self.employment_combo.addItem("Employment not recorded", None)
+        for status in EMPLOYMENT_STATUSES:
+            self.employment_combo.addItem(status, status)
         self.handover_label = QLabel()
         self.handover_label.setWordWrap(True)
         self.handover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -332,6 +343,7 @@ class RecordActionDialog(QDialog):
             self.send_check.setChecked(False)
             self.send_check.hide()
             self.sfs_button.hide()
+            self.employment_combo.hide()
             self.handover_label.setText(
                 "No finished income and expenditure on this case: the adviser will go "
                 "through one with the tenant. Finish one first to send it."
@@ -350,6 +362,7 @@ class RecordActionDialog(QDialog):
                 "start again."
             )
         buttons = QHBoxLayout()
+        buttons.addWidget(self.employment_combo)
         buttons.addWidget(self.sfs_button)
         buttons.addStretch(1)
         layout.addWidget(self.send_check)

@@ -521,11 +521,14 @@ def test_a_referral_to_debt_advice_hands_over_the_latest_income_and_expenditure(
         for person in session.scalars(select(Person).where(Person.tenancy_id == case.tenancy_id)):
             person.date_of_birth = date(1985, 6, 1)
     prompts.files.append(target)
+    dialog.employment_combo.setCurrentIndex(dialog.employment_combo.findData("Part-time"))
     dialog.sfs_button.click()
     saved = target.with_name("for the adviser.json")
     assert dialog.handover_label.text() == f"SFS file saved to {saved}"
     document = json.loads(saved.read_text(encoding="utf-8"))
     assert sfs_document.validate_document(document) == []
+    assert document["client-employment-status"] == ["Part-time"]
+    assert "client-employment-status-other" not in document
     dialog.note_edit.setPlainText("Citizens Advice Testtown")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
