@@ -231,6 +231,7 @@ def _sync(args: argparse.Namespace) -> int:
         f"pulled {summary.pages} page(s), {summary.tenancies} tenancies, "
         f"{summary.people} people, {summary.ledger_lines} ledger lines, "
         f"{summary.arrangements} arrangements, {summary.actions} case actions, "
+        f"{summary.assessments} I&E assessments, "
         f"{summary.removed} removed; cursor {summary.cursor}; check {check}."
     )
     return EXIT_OK if summary.check_ok is not False else EXIT_FAILED
