@@ -107,6 +107,7 @@ def test_signin_sync_and_report_end_to_end(
     sync = run_app("sync", data_dir=device)
     assert sync.returncode == 0, sync.stderr
     assert "check ok" in sync.stdout
+    assert "0 I&E assessments" in sync.stdout
     assert len(sync.stdout.strip().splitlines()) == 1
 
     report = run_app("report", "balances", "--format", "csv", data_dir=device)
