@@ -39,7 +39,7 @@ from app.store.database import LocalStore, open_local_store
 from app.sync.protocol import AssessmentContent
 from central.models import CaseAction as CentralAction
 from central.models import IncomeAssessment as CentralAssessment
-from tests.sync.central_seed import seed_council
+from tests.sync.central_seed import move_case, officer_id, seed_council
 from tests.sync.server import RunningCentral, running_central
 from tests.unit.sfs_examples import w1_assessment
 
@@ -52,9 +52,11 @@ def central(tmp_path: Path) -> Iterator[RunningCentral]:
         yield server
 
 
-def _laptop(tmp_path: Path, name: str, central: RunningCentral) -> LocalStore:
+def _laptop(
+    tmp_path: Path, name: str, central: RunningCentral, user: str = "alice"
+) -> LocalStore:
     store = open_local_store(data_dir(tmp_path / name))
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+    sign_in(store=store, server_url=central.url, username=user, password=PASSWORD)
     run_sync(store=store)
     return store
 
@@ -198,3 +200,31 @@ def test_a_refused_assessment_stays_visible_and_cannot_be_sent_with_a_referral(
     assert str(refused.value).startswith("assessment: the central store refused")
     with Session(central.engine) as session:
         assert session.scalars(select(CentralAssessment)).all() == []
+
+
+def test_a_case_reassigned_brings_its_assessments_and_takes_them_away(
+    central: RunningCentral, tmp_path: Path
+) -> None:
+    today = london_today()
+    seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=1)
+    bobs_case = seeded["bob"][0].tenancy_id
+    bobs = _laptop(tmp_path, "bob", central, user="bob")
+    alices = _laptop(tmp_path, "alice", central)
+    made = _finish(bobs, bobs_case, w1_assessment(assessed_on=today))
+    with bobs.session() as session, session.begin():
+        start_assessment(session, tenancy_id=bobs_case, on=today)  # a draft left open
+    assert run_sync(store=bobs).pushed == 1
+
+    with Session(central.engine) as session, session.begin():
+        move_case(session, tenancy_id=bobs_case, to_officer_id=officer_id(central.engine, "alice"))
+    arrived = run_sync(store=alices)
+    assert arrived.check_ok is True
+    with alices.session() as session:
+        there = latest_finished(session, tenancy_id=bobs_case)
+    assert there is not None
+    assert (there.id, there.assessment) == (made, w1_assessment(assessed_on=today))
+
+    left = run_sync(store=bobs)
+    assert left.check_ok is True
+    with bobs.session() as session:  # gone with the case, the draft too
+        assert session.scalars(select(IncomeAssessment)).all() == []
