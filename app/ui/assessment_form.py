@@ -33,10 +33,8 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDateEdit,
     QFormLayout,
     QFrame,
@@ -54,9 +52,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import sfs
-from app.domain.case_actions import MAX_NOTE
 from app.domain.guidelines import GuidelineCheck, GuidelineSet, check_guidelines
-from app.domain.money import AmountError, format_pence, parse_typed_pounds
+from app.domain.money import format_pence
 from app.services.assessments import (
     AssessmentRefused,
     SavedAssessment,
@@ -69,6 +66,12 @@ from app.services.assessments import (
 from app.services.guidelines import held_guidelines
 from app.services.ie_documents import summary_pdf
 from app.store.database import LocalStore
+from app.ui.assessment_rows import (
+    DebtEditorRow,
+    LineEditorRow,
+    amount_edit,
+    read_amount,
+)
 from app.ui.field_errors import ERROR_STYLE, error_label
 from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
@@ -87,14 +90,6 @@ SHORTFALL_STYLE = (
     " border-radius: 4px; padding: 6px 10px; }"
 )
 NO_TABLE_WARNING = "No spending guidelines loaded for this date"
-FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (
-    (sfs.Frequency.WEEKLY, "weekly"),
-    (sfs.Frequency.FORTNIGHTLY, "fortnightly"),
-    (sfs.Frequency.FOUR_WEEKLY, "four-weekly"),
-    (sfs.Frequency.MONTHLY, "monthly"),
-    (sfs.Frequency.QUARTERLY, "quarterly"),
-    (sfs.Frequency.ANNUAL, "annual"),
-)
 HOUSEHOLD_FIELDS: tuple[tuple[str, str, int], ...] = (
     ("adults", "&Adults (client and partner)", 1),
     ("children_under_16", "Children &under 16", 0),
@@ -114,17 +109,6 @@ TOTALS: tuple[tuple[str, str], ...] = (
     ("max_rent_offer", "Largest rent-arrears offer"),
     ("available_for_non_priority", "Available for non-priority debts"),
 )
-
-
-def parse_amount(text: str) -> int | None:
-    """``"12.50"``, ``"£12.50"`` or ``"1,150"`` -> pence; blank -> None; anything else
-    AmountError (why)."""
-    if not text.strip():
-        return None
-    pence = parse_typed_pounds(text)
-    if pence < 0:
-        raise AmountError("an amount cannot be negative")
-    return pence
 
 
 def explain(explained: sfs.Explained) -> str:
@@ -150,15 +134,6 @@ def _comment(budget: sfs.Budget, group: str) -> str:
     return "; ".join(c.line.note for c in budget.group(group).lines if c.line.note)
 
 
-def _amount_edit(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText("0.00")
-    edit.setAccessibleName(name)
-    edit.setFixedWidth(100)
-    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return edit
-
-
 def _sync_state(saved: SavedAssessment) -> str:
     """Where a finished assessment is: waiting on this laptop, refused, or held centrally."""
     if saved.sync_problem:
@@ -166,235 +141,6 @@ def _sync_state(saved: SavedAssessment) -> str:
     if saved.pending:
         return "Waiting to sync: it goes to the central store at the next sync."
     return "Held by the central store."
-
-
-def _show_error(label: QLabel, text: str) -> None:
-    if label.text() != text:
-        label.setText(text)
-    label.setVisible(bool(text))
-
-
-def _read_amount(edit: QLineEdit, error: QLabel) -> int | None:
-    """The amount typed (None when blank or bad); shows or clears the message beside it."""
-    try:
-        pence = parse_amount(edit.text())
-    except AmountError as exc:
-        _show_error(error, f"{exc}; not counted")
-        return None
-    _show_error(error, "")
-    return pence
-
-
-class LineEditorRow(QWidget):
-    """One SFS line: heading (the section's headings, grouped), amount, frequency, note.
-
-    ``submitted`` is emitted on Enter in the amount or the note (the form adds a line).
-    """
-
-    changed = Signal()
-    submitted = Signal()
-    removed = Signal()
-
-    def __init__(self, section: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.section = section
-        self.heading_combo = QComboBox()
-        self.heading_combo.setAccessibleName("Heading")
-        self.heading_combo.setFixedWidth(290)  # every row's columns line up
-        model = QStandardItemModel(self.heading_combo)
-        self.heading_combo.setModel(model)
-        for group in sfs.GROUPS:
-            if group.section != section:
-                continue
-            self.heading_combo.addItem(group.label.upper(), None)
-            title = model.item(model.rowCount() - 1)
-            title.setFlags(Qt.ItemFlag.NoItemFlags)
-            font = title.font()
-            font.setBold(True)
-            title.setFont(font)
-            for item in group.headings:
-                self.heading_combo.addItem(item.label, item.key)
-        self.heading_combo.setCurrentIndex(1)
-        self.amount_edit = _amount_edit("Amount")
-        self.frequency_combo = QComboBox()
-        self.frequency_combo.setAccessibleName("Frequency")
-        self.frequency_combo.setFixedWidth(120)
-        for frequency, label in FREQUENCY_LABELS:
-            self.frequency_combo.addItem(label, frequency.value)
-        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
-        self.note_edit = QLineEdit()
-        self.note_edit.setMaxLength(MAX_NOTE)  # what the central store keeps
-        self.note_edit.setPlaceholderText("note")
-        self.note_edit.setAccessibleName("Note")
-        self.monthly_label = QLabel()
-        self.monthly_label.setMinimumWidth(150)
-        self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.error_label = error_label()
-
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(1)
-        grid.addWidget(self.heading_combo, 0, 0)
-        grid.addWidget(self.amount_edit, 0, 1)
-        grid.addWidget(self.frequency_combo, 0, 2)
-        grid.addWidget(self.note_edit, 0, 3)
-        grid.addWidget(self.monthly_label, 0, 4)
-        self.remove_button = QToolButton()
-        self.remove_button.setText("×")
-        self.remove_button.setToolTip("Remove this line (Ctrl+Delete)")
-        self.remove_button.setAccessibleName("Remove line")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays on the fields
-        self.remove_button.clicked.connect(self.removed)
-        grid.addWidget(self.remove_button, 0, 5)
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
-        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        grid.addWidget(self.error_label, 1, 0, 1, 6)
-        grid.setColumnStretch(3, 1)
-        self.setFocusProxy(self.heading_combo)
-
-        self.heading_combo.currentIndexChanged.connect(self.changed)
-        self.frequency_combo.currentIndexChanged.connect(self.changed)
-        self.amount_edit.textChanged.connect(self.changed)
-        self.note_edit.textChanged.connect(self.changed)
-        self.amount_edit.returnPressed.connect(self.submitted)
-        self.note_edit.returnPressed.connect(self.submitted)
-
-    # -- widget methods for tests and for filling ---------------------------------------------
-    def set_heading(self, key: str) -> None:
-        index = self.heading_combo.findData(key)
-        if index < 0:
-            raise ValueError(f"{key!r} is not a heading of {self.section}")
-        self.heading_combo.setCurrentIndex(index)
-
-    def set_frequency(self, frequency: str) -> None:
-        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData(frequency))
-
-    def focus_chain(self) -> list[QWidget]:
-        return [self.heading_combo, self.amount_edit, self.frequency_combo, self.note_edit]
-
-    def fill(self, line: sfs.Line) -> None:
-        self.set_heading(line.heading)
-        self.amount_edit.setText(format_pence(line.amount_pence, symbol=False).replace(",", ""))
-        self.set_frequency(line.frequency.value)
-        self.note_edit.setText(line.note)
-
-    def read(self) -> sfs.Line | None:
-        """The line as entered, or None when its amount is blank or bad (not counted)."""
-        pence = _read_amount(self.amount_edit, self.error_label)
-        key = self.heading_combo.currentData()
-        if pence is None or key is None:
-            return None
-        return sfs.Line(
-            key,
-            pence,
-            sfs.parse_frequency(self.frequency_combo.currentData()),
-            self.note_edit.text().strip(),
-        )
-
-    def show_monthly(self, line: sfs.Line | None) -> None:
-        text = (
-            ""
-            if line is None or line.frequency is sfs.Frequency.MONTHLY
-            else (f"= {format_pence(line.monthly_pence)} a month")
-        )
-        if self.monthly_label.text() != text:
-            self.monthly_label.setText(text)
-            self.monthly_label.setToolTip(
-                sfs.conversion_text(line.amount_pence, line.frequency) if line else ""
-            )
-
-    def set_read_only(self, read_only: bool) -> None:
-        for widget in (self.heading_combo, self.frequency_combo):
-            widget.setEnabled(not read_only)
-        self.remove_button.setVisible(not read_only)
-        for edit in (self.amount_edit, self.note_edit):
-            edit.setReadOnly(read_only)
-
-
-class DebtEditorRow(QWidget):
-    """One debt: creditor, owed, monthly offer (and the CCJ flag for a non-priority debt)."""
-
-    changed = Signal()
-    submitted = Signal()
-    removed = Signal()
-
-    def __init__(self, *, priority: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.priority = priority
-        self.creditor_edit = QLineEdit()
-        self.creditor_edit.setMaxLength(sfs.MAX_CREDITOR)
-        self.creditor_edit.setPlaceholderText("creditor")
-        self.creditor_edit.setAccessibleName("Creditor")
-        self.owed_edit = _amount_edit("Owed")
-        self.owed_edit.setPlaceholderText("owed")
-        self.offer_edit = _amount_edit("Offer a month")
-        self.offer_edit.setPlaceholderText("offer/month")
-        self.ccj_check = QCheckBox("CCJ")
-        self.ccj_check.setToolTip("A county court judgment is registered for this debt")
-        self.error_label = error_label()
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(1)
-        grid.addWidget(self.creditor_edit, 0, 0)
-        grid.addWidget(self.owed_edit, 0, 1)
-        grid.addWidget(self.offer_edit, 0, 2)
-        if not priority:
-            grid.addWidget(self.ccj_check, 0, 3)
-        else:
-            self.ccj_check.hide()
-        self.remove_button = QToolButton()
-        self.remove_button.setText("×")
-        self.remove_button.setToolTip("Remove this debt (Ctrl+Delete)")
-        self.remove_button.setAccessibleName("Remove debt")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.remove_button.clicked.connect(self.removed)
-        grid.addWidget(self.remove_button, 0, 4)
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
-        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        grid.addWidget(self.error_label, 1, 0, 1, 5)
-        grid.setColumnStretch(0, 1)
-        self.setFocusProxy(self.creditor_edit)
-        for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
-            edit.textChanged.connect(self.changed)
-            edit.returnPressed.connect(self.submitted)
-        self.ccj_check.toggled.connect(self.changed)
-
-    def focus_chain(self) -> list[QWidget]:
-        chain: list[QWidget] = [self.creditor_edit, self.owed_edit, self.offer_edit]
-        return chain if self.priority else [*chain, self.ccj_check]
-
-    def fill(self, debt: sfs.PriorityDebt | sfs.NonPriorityDebt) -> None:
-        self.creditor_edit.setText(debt.creditor)
-        self.owed_edit.setText(format_pence(debt.owed_pence, symbol=False).replace(",", ""))
-        self.offer_edit.setText(format_pence(debt.offer_pence, symbol=False).replace(",", ""))
-        if isinstance(debt, sfs.NonPriorityDebt):
-            self.ccj_check.setChecked(debt.ccj)
-
-    def read(self) -> sfs.PriorityDebt | sfs.NonPriorityDebt | None:
-        """The debt as entered, or None when it is blank or an amount is bad (not counted)."""
-        messages = []
-        amounts = []
-        for name, edit in (("owed", self.owed_edit), ("offer", self.offer_edit)):
-            try:
-                amounts.append(parse_amount(edit.text()) or 0)
-            except AmountError as exc:
-                messages.append(f"{name}: {exc}")
-        _show_error(self.error_label, "; ".join(messages) + ("; not counted" if messages else ""))
-        creditor = self.creditor_edit.text().strip()
-        if messages or (not creditor and not any(amounts)):
-            return None
-        owed, offer = amounts
-        if self.priority:
-            return sfs.PriorityDebt(creditor, owed, offer)
-        return sfs.NonPriorityDebt(creditor, owed, offer, self.ccj_check.isChecked())
-
-    def set_read_only(self, read_only: bool) -> None:
-        for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
-            edit.setReadOnly(read_only)
-        self.ccj_check.setEnabled(not read_only)
-        self.remove_button.setVisible(not read_only)
 
 
 @dataclass
@@ -519,9 +265,9 @@ class AssessmentForm(QWidget):
             section_boxes.append(listed.box)
 
         # -- savings, fee, rent offer ---------------------------------------------------------
-        self.savings_edit = _amount_edit("Savings contribution a month")
-        self.admin_fee_edit = _amount_edit("Debt admin fee a month")
-        self.rent_offer_edit = _amount_edit("Agreed rent-arrears offer a month")
+        self.savings_edit = amount_edit("Savings contribution a month")
+        self.admin_fee_edit = amount_edit("Debt admin fee a month")
+        self.rent_offer_edit = amount_edit("Agreed rent-arrears offer a month")
         self.rent_offer_edit.setPlaceholderText("none agreed")
         self.amount_errors: dict[QLineEdit, QLabel] = {}
         deductions = QGroupBox("Savings, fees and the rent-arrears offer (monthly)")
@@ -819,9 +565,9 @@ class AssessmentForm(QWidget):
                 row.show_monthly(line)
                 if line is not None:
                     lines.append(line)
-        savings = _read_amount(self.savings_edit, self.amount_errors[self.savings_edit])
-        fee = _read_amount(self.admin_fee_edit, self.amount_errors[self.admin_fee_edit])
-        rent_offer = _read_amount(self.rent_offer_edit, self.amount_errors[self.rent_offer_edit])
+        savings = read_amount(self.savings_edit, self.amount_errors[self.savings_edit])
+        fee = read_amount(self.admin_fee_edit, self.amount_errors[self.admin_fee_edit])
+        rent_offer = read_amount(self.rent_offer_edit, self.amount_errors[self.rent_offer_edit])
         priority = [d.read() for d in self.debts(priority=True)]
         non_priority = [d.read() for d in self.debts(priority=False)]
         household = sfs.Household(

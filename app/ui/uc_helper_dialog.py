@@ -62,7 +62,7 @@ from app.domain.universal_credit import (
 from app.services.case_file import CaseFile
 from app.services.caseload import single_line_address
 from app.services.uc_rates import load_uc_rates
-from app.ui.assessment_form import parse_amount
+from app.ui.assessment_rows import parse_amount
 from app.ui.field_errors import ERROR_STYLE, error_label
 
 ESTIMATE_LABEL = "Estimate only — not a benefit decision"

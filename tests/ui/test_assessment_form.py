@@ -19,7 +19,8 @@ from app.models import Tenancy
 from app.services.assessments import case_assessments
 from app.services.guidelines import import_guidelines
 from app.store.database import LocalStore
-from app.ui.assessment_form import NO_TABLE_WARNING, AssessmentForm, LineEditorRow
+from app.ui.assessment_form import NO_TABLE_WARNING, AssessmentForm
+from app.ui.assessment_rows import LineEditorRow
 from app.ui.ops import InlineRunner, ThreadRunner
 from tests.ui.fakes import RecordingPrompts
 from tests.unit.sfs_examples import W1_DATE, W1_LINES, W2_CSV

@@ -1,0 +1,286 @@
+"""The rows of the income and expenditure form: one SFS line (heading, amount, frequency,
+note) and one debt (creditor, owed, offer, CCJ), and how a typed amount is read.
+
+Amounts are typed as ``12.50``, ``£12.50`` or ``1,150`` (``app.domain.money.
+parse_typed_pounds``); anything else shows its reason beside the field and is not counted.
+The rows only read and show what was typed; every figure is worked out by ``app.domain.sfs``
+in :mod:`app.ui.assessment_form`.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
+
+from app.domain import sfs
+from app.domain.case_actions import MAX_NOTE
+from app.domain.money import AmountError, format_pence, parse_typed_pounds
+from app.ui.field_errors import error_label
+
+FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (
+    (sfs.Frequency.WEEKLY, "weekly"),
+    (sfs.Frequency.FORTNIGHTLY, "fortnightly"),
+    (sfs.Frequency.FOUR_WEEKLY, "four-weekly"),
+    (sfs.Frequency.MONTHLY, "monthly"),
+    (sfs.Frequency.QUARTERLY, "quarterly"),
+    (sfs.Frequency.ANNUAL, "annual"),
+)
+def parse_amount(text: str) -> int | None:
+    """``"12.50"``, ``"£12.50"`` or ``"1,150"`` -> pence; blank -> None; anything else
+    AmountError (why)."""
+    if not text.strip():
+        return None
+    pence = parse_typed_pounds(text)
+    if pence < 0:
+        raise AmountError("an amount cannot be negative")
+    return pence
+
+
+def amount_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText("0.00")
+    edit.setAccessibleName(name)
+    edit.setFixedWidth(100)
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def show_field_error(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+    label.setVisible(bool(text))
+
+
+def read_amount(edit: QLineEdit, error: QLabel) -> int | None:
+    """The amount typed (None when blank or bad); shows or clears the message beside it."""
+    try:
+        pence = parse_amount(edit.text())
+    except AmountError as exc:
+        show_field_error(error, f"{exc}; not counted")
+        return None
+    show_field_error(error, "")
+    return pence
+
+
+class LineEditorRow(QWidget):
+    """One SFS line: heading (the section's headings, grouped), amount, frequency, note.
+
+    ``submitted`` is emitted on Enter in the amount or the note (the form adds a line).
+    """
+
+    changed = Signal()
+    submitted = Signal()
+    removed = Signal()
+
+    def __init__(self, section: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.heading_combo = QComboBox()
+        self.heading_combo.setAccessibleName("Heading")
+        self.heading_combo.setFixedWidth(290)  # every row's columns line up
+        model = QStandardItemModel(self.heading_combo)
+        self.heading_combo.setModel(model)
+        for group in sfs.GROUPS:
+            if group.section != section:
+                continue
+            self.heading_combo.addItem(group.label.upper(), None)
+            title = model.item(model.rowCount() - 1)
+            title.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            for item in group.headings:
+                self.heading_combo.addItem(item.label, item.key)
+        self.heading_combo.setCurrentIndex(1)
+        self.amount_edit = amount_edit("Amount")
+        self.frequency_combo = QComboBox()
+        self.frequency_combo.setAccessibleName("Frequency")
+        self.frequency_combo.setFixedWidth(120)
+        for frequency, label in FREQUENCY_LABELS:
+            self.frequency_combo.addItem(label, frequency.value)
+        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
+        self.note_edit = QLineEdit()
+        self.note_edit.setMaxLength(MAX_NOTE)  # what the central store keeps
+        self.note_edit.setPlaceholderText("note")
+        self.note_edit.setAccessibleName("Note")
+        self.monthly_label = QLabel()
+        self.monthly_label.setMinimumWidth(150)
+        self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.error_label = error_label()
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        grid.addWidget(self.heading_combo, 0, 0)
+        grid.addWidget(self.amount_edit, 0, 1)
+        grid.addWidget(self.frequency_combo, 0, 2)
+        grid.addWidget(self.note_edit, 0, 3)
+        grid.addWidget(self.monthly_label, 0, 4)
+        self.remove_button = QToolButton()
+        self.remove_button.setText("×")
+        self.remove_button.setToolTip("Remove this line (Ctrl+Delete)")
+        self.remove_button.setAccessibleName("Remove line")
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays on the fields
+        self.remove_button.clicked.connect(self.removed)
+        grid.addWidget(self.remove_button, 0, 5)
+        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
+        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        grid.addWidget(self.error_label, 1, 0, 1, 6)
+        grid.setColumnStretch(3, 1)
+        self.setFocusProxy(self.heading_combo)
+
+        self.heading_combo.currentIndexChanged.connect(self.changed)
+        self.frequency_combo.currentIndexChanged.connect(self.changed)
+        self.amount_edit.textChanged.connect(self.changed)
+        self.note_edit.textChanged.connect(self.changed)
+        self.amount_edit.returnPressed.connect(self.submitted)
+        self.note_edit.returnPressed.connect(self.submitted)
+
+    # -- widget methods for tests and for filling ---------------------------------------------
+    def set_heading(self, key: str) -> None:
+        index = self.heading_combo.findData(key)
+        if index < 0:
+            raise ValueError(f"{key!r} is not a heading of {self.section}")
+        self.heading_combo.setCurrentIndex(index)
+
+    def set_frequency(self, frequency: str) -> None:
+        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData(frequency))
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self.heading_combo, self.amount_edit, self.frequency_combo, self.note_edit]
+
+    def fill(self, line: sfs.Line) -> None:
+        self.set_heading(line.heading)
+        self.amount_edit.setText(format_pence(line.amount_pence, symbol=False).replace(",", ""))
+        self.set_frequency(line.frequency.value)
+        self.note_edit.setText(line.note)
+
+    def read(self) -> sfs.Line | None:
+        """The line as entered, or None when its amount is blank or bad (not counted)."""
+        pence = read_amount(self.amount_edit, self.error_label)
+        key = self.heading_combo.currentData()
+        if pence is None or key is None:
+            return None
+        return sfs.Line(
+            key,
+            pence,
+            sfs.parse_frequency(self.frequency_combo.currentData()),
+            self.note_edit.text().strip(),
+        )
+
+    def show_monthly(self, line: sfs.Line | None) -> None:
+        text = (
+            ""
+            if line is None or line.frequency is sfs.Frequency.MONTHLY
+            else (f"= {format_pence(line.monthly_pence)} a month")
+        )
+        if self.monthly_label.text() != text:
+            self.monthly_label.setText(text)
+            self.monthly_label.setToolTip(
+                sfs.conversion_text(line.amount_pence, line.frequency) if line else ""
+            )
+
+    def set_read_only(self, read_only: bool) -> None:
+        for widget in (self.heading_combo, self.frequency_combo):
+            widget.setEnabled(not read_only)
+        self.remove_button.setVisible(not read_only)
+        for edit in (self.amount_edit, self.note_edit):
+            edit.setReadOnly(read_only)
+
+
+class DebtEditorRow(QWidget):
+    """One debt: creditor, owed, monthly offer (and the CCJ flag for a non-priority debt)."""
+
+    changed = Signal()
+    submitted = Signal()
+    removed = Signal()
+
+    def __init__(self, *, priority: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.priority = priority
+        self.creditor_edit = QLineEdit()
+        self.creditor_edit.setMaxLength(sfs.MAX_CREDITOR)
+        self.creditor_edit.setPlaceholderText("creditor")
+        self.creditor_edit.setAccessibleName("Creditor")
+        self.owed_edit = amount_edit("Owed")
+        self.owed_edit.setPlaceholderText("owed")
+        self.offer_edit = amount_edit("Offer a month")
+        self.offer_edit.setPlaceholderText("offer/month")
+        self.ccj_check = QCheckBox("CCJ")
+        self.ccj_check.setToolTip("A county court judgment is registered for this debt")
+        self.error_label = error_label()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        grid.addWidget(self.creditor_edit, 0, 0)
+        grid.addWidget(self.owed_edit, 0, 1)
+        grid.addWidget(self.offer_edit, 0, 2)
+        if not priority:
+            grid.addWidget(self.ccj_check, 0, 3)
+        else:
+            self.ccj_check.hide()
+        self.remove_button = QToolButton()
+        self.remove_button.setText("×")
+        self.remove_button.setToolTip("Remove this debt (Ctrl+Delete)")
+        self.remove_button.setAccessibleName("Remove debt")
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove_button.clicked.connect(self.removed)
+        grid.addWidget(self.remove_button, 0, 4)
+        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
+        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        grid.addWidget(self.error_label, 1, 0, 1, 5)
+        grid.setColumnStretch(0, 1)
+        self.setFocusProxy(self.creditor_edit)
+        for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
+            edit.textChanged.connect(self.changed)
+            edit.returnPressed.connect(self.submitted)
+        self.ccj_check.toggled.connect(self.changed)
+
+    def focus_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = [self.creditor_edit, self.owed_edit, self.offer_edit]
+        return chain if self.priority else [*chain, self.ccj_check]
+
+    def fill(self, debt: sfs.PriorityDebt | sfs.NonPriorityDebt) -> None:
+        self.creditor_edit.setText(debt.creditor)
+        self.owed_edit.setText(format_pence(debt.owed_pence, symbol=False).replace(",", ""))
+        self.offer_edit.setText(format_pence(debt.offer_pence, symbol=False).replace(",", ""))
+        if isinstance(debt, sfs.NonPriorityDebt):
+            self.ccj_check.setChecked(debt.ccj)
+
+    def read(self) -> sfs.PriorityDebt | sfs.NonPriorityDebt | None:
+        """The debt as entered, or None when it is blank or an amount is bad (not counted)."""
+        messages = []
+        amounts = []
+        for name, edit in (("owed", self.owed_edit), ("offer", self.offer_edit)):
+            try:
+                amounts.append(parse_amount(edit.text()) or 0)
+            except AmountError as exc:
+                messages.append(f"{name}: {exc}")
+        counted = "; not counted" if messages else ""
+        show_field_error(self.error_label, "; ".join(messages) + counted)
+        creditor = self.creditor_edit.text().strip()
+        if messages or (not creditor and not any(amounts)):
+            return None
+        owed, offer = amounts
+        if self.priority:
+            return sfs.PriorityDebt(creditor, owed, offer)
+        return sfs.NonPriorityDebt(creditor, owed, offer, self.ccj_check.isChecked())
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in (self.creditor_edit, self.owed_edit, self.offer_edit):
+            edit.setReadOnly(read_only)
+        self.ccj_check.setEnabled(not read_only)
+        self.remove_button.setVisible(not read_only)
