@@ -15,6 +15,7 @@ from app.paths import data_dir
 from app.store.database import LocalStore, open_local_store
 from app.ui import ops
 from tests.ui.fakes import RecordingPrompts
+from tests.ui.seed import seed_caseload, seed_officer
 
 # The offscreen platform (QT_QPA_PLATFORM=offscreen) warns about features it lacks; those
 # messages say nothing about the app, every other Qt warning still fails a test.
@@ -80,3 +81,11 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
     opened = open_local_store(data_dir(tmp_path / "data"))
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def seeded(store: LocalStore) -> LocalStore:
+    """The store with the seed's named cases and 26 more, and its officer signed in."""
+    seed_caseload(store, extra=26)
+    seed_officer(store)
+    return store

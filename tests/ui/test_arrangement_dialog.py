@@ -28,14 +28,11 @@ from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.worklist_model import WorklistColumn
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
+from tests.ui.seed import SEED_TODAY
+from tests.ui.windows import make_window, open_ref, tenancy_of, worklist_cell
 from tests.unit.sfs_examples import w1_assessment
 
 REF = "T000001"  # arrears £1,000.00, no arrangement
-
-
-def no_sync(**kwargs: Any) -> SyncSummary:
-    raise AssertionError("agreeing an arrangement must not need the network")
 
 
 class Clock:
@@ -44,13 +41,6 @@ class Clock:
 
     def __call__(self) -> date:
         return self.day
-
-
-@pytest.fixture
-def seeded(store: LocalStore) -> LocalStore:
-    seed_caseload(store, extra=26)
-    seed_officer(store)
-    return store
 
 
 @pytest.fixture
@@ -66,29 +56,7 @@ def window(
     prompts: RecordingPrompts,
     clock: Clock,
 ) -> MainWindow:
-    main = MainWindow(
-        store=seeded, runner=inline_runner, prompts=prompts, sync_fn=no_sync, today=clock
-    )
-    qtbot.addWidget(main)
-    main.show()
-    return main
-
-
-def tenancy_of(window: MainWindow, ref: str) -> uuid.UUID:
-    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.row_at(r).ref == ref)
-    return window.proxy.row_at(row).tenancy_id
-
-
-def open_ref(window: MainWindow, ref: str) -> CaseWindow:
-    case = window.open_case(tenancy_of(window, ref))
-    assert case is not None
-    assert case.case is not None
-    return case
-
-
-def worklist_cell(window: MainWindow, ref: str, column: WorklistColumn) -> str:
-    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.row_at(r).ref == ref)
-    return str(window.proxy.index(row, column).data())
+    return make_window(qtbot, seeded, inline_runner, prompts, today=clock)
 
 
 def finish_w1(store: LocalStore, tenancy_id: uuid.UUID) -> int:

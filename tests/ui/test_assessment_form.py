@@ -335,27 +335,12 @@ def test_a_keystroke_updates_every_total_within_16_ms(qtbot: QtBot, form: Assess
 def test_the_case_window_opens_the_form_for_its_case(
     qtbot: QtBot, store: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
 ) -> None:
-    from app.ui.main_window import MainWindow
     from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
+    from tests.ui.windows import make_window, open_ref
 
     seed_caseload(store, extra=0)
     seed_officer(store)
-
-    def no_sync(**kwargs: object) -> object:
-        raise AssertionError("the form must not need the network")
-
-    main = MainWindow(
-        store=store,
-        runner=inline_runner,
-        prompts=prompts,
-        sync_fn=no_sync,
-        today=lambda: SEED_TODAY,
-    )
-    qtbot.addWidget(main)
-    main.show()
-    row = next(r for r in range(main.proxy.rowCount()) if main.proxy.row_at(r).ref == "T000001")
-    case = main.open_case(main.proxy.row_at(row).tenancy_id)
-    assert case is not None
+    case = open_ref(make_window(qtbot, store, inline_runner, prompts), "T000001")
     assert case.assessment_button.isEnabled()
     case.assessment_button.click()
     form = case.assessment_form

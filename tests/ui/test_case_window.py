@@ -18,53 +18,20 @@ from app.models import AuditEvent, CaseAction, OutboxMutation, Person
 from app.services.sync import SyncSummary
 from app.store.database import LocalStore
 from app.ui.case_models import HistoryColumn, StatementColumn
-from app.ui.case_window import CaseWindow
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.table_model import SortRole
 from app.ui.worklist_model import WorkFlag, WorklistColumn
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
-
-
-def no_sync(**kwargs: Any) -> SyncSummary:
-    raise AssertionError("recording an action must not need the network")
-
-
-@pytest.fixture
-def seeded(store: LocalStore) -> LocalStore:
-    seed_caseload(store, extra=26)
-    seed_officer(store)
-    return store
+from tests.ui.seed import SEED_TODAY, seed_officer
+from tests.ui.windows import make_window, open_ref, worklist_cell
 
 
 @pytest.fixture
 def window(
     qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
 ) -> MainWindow:
-    main = MainWindow(
-        store=seeded,
-        runner=inline_runner,
-        prompts=prompts,
-        sync_fn=no_sync,
-        today=lambda: SEED_TODAY,
-    )
-    qtbot.addWidget(main)
-    main.show()
-    return main
-
-
-def open_ref(window: MainWindow, ref: str) -> CaseWindow:
-    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.row_at(r).ref == ref)
-    case = window.open_case(window.proxy.row_at(row).tenancy_id)
-    assert case is not None
-    assert case.case is not None
-    return case
-
-
-def worklist_cell(window: MainWindow, ref: str, column: WorklistColumn) -> str:
-    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.row_at(r).ref == ref)
-    return str(window.proxy.index(row, column).data())
+    return make_window(qtbot, seeded, inline_runner, prompts)
 
 
 def count(store: LocalStore, model: type) -> int:
@@ -331,10 +298,7 @@ def test_a_sync_that_touched_the_case_reloads_its_window(
             changed_tenancy_ids=frozenset(changed),
         )
 
-    main = MainWindow(
-        store=seeded, runner=inline_runner, prompts=prompts, sync_fn=sync, today=lambda: SEED_TODAY
-    )
-    qtbot.addWidget(main)
+    main = make_window(qtbot, seeded, inline_runner, prompts, sync_fn=sync)
     one, two = open_ref(main, "T000001"), open_ref(main, "T000002")
     changed.append(one.tenancy_id)
     with qtbot.waitSignals([one.loaded]), qtbot.assertNotEmitted(two.loaded):
@@ -427,15 +391,7 @@ def test_a_uc_case_shows_the_next_uc_payment_and_the_timing_part(
             )
         session.commit()
     seed_officer(store)
-    main = MainWindow(
-        store=store,
-        runner=inline_runner,
-        prompts=prompts,
-        sync_fn=no_sync,
-        today=lambda: SEED_TODAY,
-    )
-    qtbot.addWidget(main)
-    main.show()
+    main = make_window(qtbot, store, inline_runner, prompts)
     case = open_ref(main, "T000900")
     text = case.account_label.text()
     assert f"Universal Credit paid to us on {uc_day.day} " in text
@@ -576,10 +532,7 @@ def test_an_ie_finished_in_its_window_is_offered_to_a_referral_and_shows_its_syn
             pushed=1,
         )
 
-    main = MainWindow(
-        store=seeded, runner=inline_runner, prompts=prompts, sync_fn=sync, today=lambda: SEED_TODAY
-    )
-    qtbot.addWidget(main)
+    main = make_window(qtbot, seeded, inline_runner, prompts, sync_fn=sync)
     case = open_ref(main, "T000001")
     form = case.open_assessment()
     assert form is not None

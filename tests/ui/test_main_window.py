@@ -4,7 +4,6 @@ the keyboard, opening a case, empty states, loading on a real worker, and sync."
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.table_model import SortRole
 from app.ui.worklist_model import WorkFlag, WorklistColumn
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.seed import SEED_TODAY, add_case, seed_caseload, seed_officer
+from tests.ui.seed import SEED_TODAY, add_case
+from tests.ui.windows import make_window
 
 
 def summary() -> SyncSummary:
@@ -38,32 +38,6 @@ def summary() -> SyncSummary:
         check_ok=True,
         changed_tenancy_ids=(),
     )
-
-
-def no_sync(**kwargs: Any) -> SyncSummary:
-    raise AssertionError("this test does not sync")
-
-
-@pytest.fixture
-def seeded(store: LocalStore) -> LocalStore:
-    seed_caseload(store, extra=26)
-    seed_officer(store)
-    return store
-
-
-def make_window(
-    qtbot: QtBot,
-    store: LocalStore,
-    runner: InlineRunner | ThreadRunner,
-    prompts: RecordingPrompts,
-    sync_fn: Callable[..., SyncSummary] = no_sync,
-) -> MainWindow:
-    window = MainWindow(
-        store=store, runner=runner, prompts=prompts, sync_fn=sync_fn, today=lambda: SEED_TODAY
-    )
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def column(

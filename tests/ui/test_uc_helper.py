@@ -14,11 +14,11 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.store.database import LocalStore
-from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner
 from app.ui.uc_helper_dialog import ESTIMATE_LABEL, UcHelperDialog, UcPrefill
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
+from tests.ui.seed import seed_caseload, seed_officer
+from tests.ui.windows import make_window, open_ref
 
 TODAY = date(2026, 11, 23)
 
@@ -156,23 +156,7 @@ def test_the_case_window_opens_the_helper_prefilled_from_the_case(
 ) -> None:
     seed_caseload(store, extra=0)
     seed_officer(store)
-
-    def no_sync(**kwargs: object) -> object:
-        raise AssertionError("the helper must not need the network")
-
-    main = MainWindow(
-        store=store,
-        runner=inline_runner,
-        prompts=prompts,
-        sync_fn=no_sync,
-        today=lambda: SEED_TODAY,
-    )
-    qtbot.addWidget(main)
-    main.show()
-    row = next(r for r in range(main.proxy.rowCount()) if main.proxy.row_at(r).ref == "T000001")
-    case = main.open_case(main.proxy.row_at(row).tenancy_id)
-    assert case is not None
-    assert case.case is not None
+    case = open_ref(make_window(qtbot, store, inline_runner, prompts), "T000001")
     assert case.uc_button.isEnabled()
     case.uc_button.click()
     dialog = case.uc_helper

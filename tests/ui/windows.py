@@ -1,0 +1,60 @@
+"""The main window over a seeded store, offline, and finding a case in it by its ref: the
+set-up most UI tests share."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from app.store.database import LocalStore
+from app.ui.case_window import CaseWindow
+from app.ui.main_window import MainWindow
+from app.ui.ops import InlineRunner, ThreadRunner
+from app.ui.worklist_model import WorklistColumn
+from tests.ui.fakes import RecordingPrompts
+from tests.ui.seed import SEED_TODAY
+
+
+def no_sync(**kwargs: Any) -> Any:
+    """A sync function for tests that must work with no network at all."""
+    raise AssertionError("this test must not need the network")
+
+
+def make_window(
+    qtbot: QtBot,
+    store: LocalStore,
+    runner: InlineRunner | ThreadRunner,
+    prompts: RecordingPrompts,
+    sync_fn: Callable[..., Any] = no_sync,
+    today: Callable[[], date] = lambda: SEED_TODAY,
+) -> MainWindow:
+    """The worklist window on ``store``, shown; it is closed with the test."""
+    window = MainWindow(store=store, runner=runner, prompts=prompts, sync_fn=sync_fn, today=today)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def row_of(window: MainWindow, ref: str) -> int:
+    """The worklist row (in the filtered, sorted view) of the case ``ref``."""
+    return next(r for r in range(window.proxy.rowCount()) if window.proxy.row_at(r).ref == ref)
+
+
+def tenancy_of(window: MainWindow, ref: str) -> uuid.UUID:
+    return window.proxy.row_at(row_of(window, ref)).tenancy_id
+
+
+def open_ref(window: MainWindow, ref: str) -> CaseWindow:
+    """Open the case ``ref`` from the worklist, loaded."""
+    case = window.open_case(tenancy_of(window, ref))
+    assert case is not None
+    assert case.case is not None
+    return case
+
+
+def worklist_cell(window: MainWindow, ref: str, column: WorklistColumn) -> str:
+    return str(window.proxy.index(row_of(window, ref), column).data())
