@@ -35,6 +35,7 @@ from app.sync.push import push_outbox
 from central.models import AppliedMutation, Meta
 from central.models import CaseAction as CentralAction
 from tests.sync.central_seed import (
+    SeededCase,
     action_fields,
     move_case,
     officer_id,
@@ -44,6 +45,16 @@ from tests.sync.server import RunningCentral, running_central
 
 PASSWORD = "correct horse"
 ON = date(2025, 2, 3)
+
+
+def alice_signed_in(
+    central: RunningCentral, store: LocalStore, *, officers: list[str], cases: int
+) -> dict[str, list[SeededCase]]:
+    """Seed the council, sign ``store`` in as alice and pull her caseload; the seeded cases."""
+    seeded = seed_council(central.engine, officers=officers, cases_per_officer=cases)
+    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(store=store)
+    return seeded
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -173,9 +184,7 @@ def test_a_lost_reply_is_sent_again_and_applied_once(
     sqlite_central: RunningCentral, store: LocalStore
 ) -> None:
     central = sqlite_central
-    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=2)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    seeded = alice_signed_in(central, store, officers=["alice"], cases=2)
     ids = [record(store, seeded["alice"][k % 2].tenancy_id, note=f"visit {k}") for k in range(3)]
     queued = outbox(store)
 
@@ -221,9 +230,7 @@ def test_a_lost_reply_is_sent_again_and_applied_once(
 
 def test_order_is_kept_across_batches(sqlite_central: RunningCentral, store: LocalStore) -> None:
     central = sqlite_central
-    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=3)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    seeded = alice_signed_in(central, store, officers=["alice"], cases=3)
     ids = [record(store, seeded["alice"][k % 3].tenancy_id, note=f"n{k}") for k in range(5)]
     sent: list[int] = []
     with SyncClient(central.url, token=store.secrets.device_token(), app_version="t") as client:
@@ -242,9 +249,7 @@ def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
     sqlite_central: RunningCentral, store: LocalStore
 ) -> None:
     central = sqlite_central
-    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=3)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    seeded = alice_signed_in(central, store, officers=["alice"], cases=3)
     cases = [case.tenancy_id for case in seeded["alice"]]
     first = record(store, cases[0], note="fine")
     bad_code = record(store, cases[1], note="tampered with")
@@ -316,9 +321,7 @@ def test_server_down_keeps_the_outbox_intact(
     sqlite_central: RunningCentral, store: LocalStore
 ) -> None:
     central = sqlite_central
-    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=2)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    seeded = alice_signed_in(central, store, officers=["alice"], cases=2)
     ids = [record(store, seeded["alice"][0].tenancy_id, note=f"n{k}") for k in range(2)]
     queued = outbox(store)
     central.stop()
@@ -390,9 +393,7 @@ def test_an_old_server_or_a_garbled_answer_leaves_the_outbox_alone(
     sqlite_central: RunningCentral, store: LocalStore
 ) -> None:
     central = sqlite_central
-    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=1)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    seeded = alice_signed_in(central, store, officers=["alice"], cases=1)
     action_id = record(store, seeded["alice"][0].tenancy_id)
     queued = outbox(store)
     token = store.secrets.device_token()
@@ -430,9 +431,7 @@ def test_another_officer_may_sign_in_once_the_work_is_pushed(
     sqlite_central: RunningCentral, store: LocalStore
 ) -> None:
     central = sqlite_central
-    seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=2)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    seeded = alice_signed_in(central, store, officers=["alice", "bob"], cases=2)
     pushed = record(store, seeded["alice"][0].tenancy_id)
     refused = record(store, seeded["alice"][1].tenancy_id)
     with store.session() as session, session.begin():
