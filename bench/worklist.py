@@ -25,6 +25,7 @@ from pathlib import Path
 
 import keyring
 
+from app.domain.months import add_months
 from app.store.memory_keyring import MemoryKeyring
 
 AS_OF = date(2026, 11, 23)
@@ -126,11 +127,12 @@ def _generate(store, *, cases: int, years: int, seed: int) -> int:  # type: igno
             day += timedelta(weeks=1)
             week += 1
         if pattern == "uc":
+            # a pay day of the 28th at the latest, as the bench has always had (same data)
             pay = first_monday.replace(day=min(first_monday.day, 28))
             while pay <= AS_OF:
                 if rng.random() < reliability:
                     lines.append((tenancy_id, pay, "UC", -(weekly * 52 // 12)))
-                pay = (pay.replace(day=1) + timedelta(days=32)).replace(day=pay.day)
+                pay = add_months(pay, 1)
         if n % 7 == 0:
             arrangements.append(
                 {

@@ -26,9 +26,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
+from app.domain.money import round_half_up_pence
 from central.demo_actions import DemoArrangement, DemoCase, action_rows
 
 DEMO_AS_OF = date(2026, 11, 22)  # a Sunday: the export was taken at the end of a rent week
@@ -279,7 +280,7 @@ def _back_date(current: int, year: int, now_year: int) -> int:
     value = Decimal(current)  # exact; rounded to whole pence once, at the end
     for y in range(now_year, year, -1):
         value /= 1 + Decimal(str(RENT_RISES.get(y, 0.03)))
-    return int(value.to_integral_value(ROUND_HALF_UP))
+    return round_half_up_pence(value)
 
 
 @dataclass

@@ -38,14 +38,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from itertools import accumulate
 
 from app.domain.case_actions import check_action
+from app.domain.months import add_months
 
 WEEK = timedelta(days=7)
 GRACE = timedelta(days=5)  # an arrangement instalment is late after 5 days (DOMAIN F3)
 NOSP_DAYS = 28
-NOSP_IN_FORCE = timedelta(days=365)
+NOSP_IN_FORCE_MONTHS = 12  # a NOSP stays in force 12 months from its date (DOMAIN B5)
 BREATHING_SPACE_DAYS = 60
 
 # The ladder: (code, weeks of arrears that trigger it, days since the previous step)
@@ -138,14 +140,14 @@ class _Plan:
     actions: list[tuple[date, str, date | None, str]] = field(default_factory=list)
 
 
-def _add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    return date(day.year + month0 // 12, month0 % 12 + 1, min(day.day, 28))
+@cache  # asked every week of every walk, of a few hundred dates
+def _nosp_expiry(nosp_until: date) -> date:
+    return add_months(nosp_until, NOSP_IN_FORCE_MONTHS)
 
 
-def _next_due(due: date, frequency: str) -> date:
-    if frequency == "monthly":
-        return _add_months(due, 1)
+def _next_due(due: date, frequency: str, day_of_month: int) -> date:
+    if frequency == "monthly":  # on the start's day, clamped to shorter months (F3)
+        return add_months(due, 1, anchor_day=day_of_month)
     return due + WEEK * {"weekly": 1, "fortnightly": 2, "four_weekly": 4}[frequency]
 
 
@@ -170,7 +172,7 @@ def arrangement_shortfall(case: DemoCase, on: date) -> int:
     due = arr.start
     while due <= cut:
         required += arr.instalment
-        due = _next_due(due, arr.frequency)
+        due = _next_due(due, arr.frequency, arr.start.day)
     return max(0, required - credits)
 
 
@@ -317,7 +319,7 @@ class _History:
             p.technical = "PAYMENT"
             note = self.note("uc_pay_day")
             for back in (2, 1, 0):
-                p.actions.append((_add_months(last, -back), "uc_pay_day", None, note))
+                p.actions.append((add_months(last, -back), "uc_pay_day", None, note))
 
         # warnings
         for n, c in enumerate(self.pick(homes, 0.03, 3)):
@@ -382,7 +384,7 @@ class _History:
                     since_credit = 0
                 i += 1
             arrears = balance - (since_credit if p.technical else 0)
-            nosp_live = nosp_until is not None and day <= nosp_until + NOSP_IN_FORCE
+            nosp_live = nosp_until is not None and day <= _nosp_expiry(nosp_until)
             if NOSP <= stage < COURT and not nosp_live:
                 stage = LETTER_2  # the NOSP lapsed: a new one is needed before court
 
@@ -406,7 +408,7 @@ class _History:
             if court_on is not None and day >= court_on - 7 * WEEK:
                 # the path to a claim: a NOSP, a court warning once it expired, the claim
                 if court_on - 7 * WEEK >= self.history_start:
-                    if nosp_until is None or court_on > nosp_until + NOSP_IN_FORCE:
+                    if nosp_until is None or court_on > _nosp_expiry(nosp_until):
                         # a NOSP that is still in force on the day the claim is issued
                         nosp_until = day + timedelta(days=NOSP_DAYS)
                         act(day, "nosp", nosp_until)

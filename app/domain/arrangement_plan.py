@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from app.domain.arrangement_watch import (
     FREQUENCIES,
@@ -37,8 +38,8 @@ from app.domain.arrangement_watch import (
     end_date,
     instalment_count,
 )
-from app.domain.money import format_pence
-from app.domain.rent_account import add_months
+from app.domain.money import format_pence, round_half_up_pence
+from app.domain.months import add_months, whole_months_between
 
 _ALIASES = {"four-weekly": "four_weekly"}
 _WEEKS = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}
@@ -97,18 +98,16 @@ def per_frequency_from_monthly(monthly_pence: int, frequency: str) -> int:
 def rent_per_period(weekly_rent_pence: int, frequency: str) -> int:
     """The weekly rent per ``frequency`` (monthly: × 52 ÷ 12, half a penny up; D2)."""
     if frequency == "monthly":
-        return (weekly_rent_pence * 52 * 2 + 12) // 24
+        return round_half_up_pence(Fraction(weekly_rent_pence * 52, 12))
     return weekly_rent_pence * _WEEKS[frequency]
 
 
 def next_uc_pay_day(uc_pay_day: date, on_or_after: date) -> date:
     """The first monthly recurrence of ``uc_pay_day`` (its day of the month, clamped to the
     month's end) on or after ``on_or_after``."""
-    months = (on_or_after.year - uc_pay_day.year) * 12 + on_or_after.month - uc_pay_day.month
-    candidate = add_months(uc_pay_day, months, anchor_day=uc_pay_day.day)
-    if candidate < on_or_after:
-        candidate = add_months(uc_pay_day, months + 1, anchor_day=uc_pay_day.day)
-    return candidate
+    months = whole_months_between(uc_pay_day, on_or_after)
+    latest = add_months(uc_pay_day, months)
+    return latest if latest == on_or_after else add_months(uc_pay_day, months + 1)
 
 
 def _whole(value: object, field: str) -> int:

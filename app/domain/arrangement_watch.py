@@ -30,14 +30,12 @@ Decisions where F3 is silent:
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
-from dateutil.rrule import MONTHLY, rrule
-
+from app.domain.months import add_months, whole_months_between
 from app.domain.rent_account import (
     ADJUSTMENT,
     PAYMENT_TYPES,
@@ -45,7 +43,6 @@ from app.domain.rent_account import (
     WEEKLY_CHARGE_TYPES,
     Ledger,
     LedgerLine,
-    add_months,
     count_up_to,
     ordered,
 )
@@ -127,7 +124,7 @@ class ArrangementTerms:
         if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
             raise ArrangementError("day_of_month: must be a whole number from 1 to 31")
         start = self.start_date
-        if min(day, calendar.monthrange(start.year, start.month)[1]) != start.day:
+        if add_months(start, 0, anchor_day=day) != start:
             raise ArrangementError(
                 f"day_of_month: the first due date {start.isoformat()} is not day {day} of its "
                 "month (nor that month's last day)"
@@ -213,37 +210,18 @@ def dates_due_by(terms: ArrangementTerms, day: date) -> int:
     if day < start:
         return 0
     if terms.frequency == "monthly":
-        months = (day.year - start.year) * 12 + day.month - start.month
-        last_day = calendar.monthrange(day.year, day.month)[1]
-        if min(terms.month_day, last_day) > day.day:
-            months -= 1
-        return months + 1
+        return whole_months_between(start, day, anchor_day=terms.month_day) + 1
     return (day - start).days // _PERIOD_DAYS[terms.frequency] + 1
 
 
 def due_dates(terms: ArrangementTerms, until: date) -> list[date]:
     """Every due date from the start up to ``until`` (inclusive), stopping at the last instalment.
 
-    Monthly dates come from a dateutil ``rrule`` on the start's day of the month, clamped to the
-    month's end; the others are a fixed number of days apart.
+    Monthly dates keep :attr:`ArrangementTerms.month_day`, clamped to the month's end; the
+    others are a fixed number of days apart (see :func:`due_date`).
     """
     count = instalment_count(terms)
-    if count == 0 or until < terms.start_date:
-        return []
-    start = terms.start_date
-    if terms.frequency == "monthly":
-        anchor = terms.month_day
-        month_days: int | tuple[int, int] = anchor if anchor <= 28 else (anchor, -1)
-        rule = rrule(
-            MONTHLY,
-            dtstart=datetime(start.year, start.month, start.day),  # noqa: DTZ001 (a calendar date)
-            bymonthday=month_days,
-            bysetpos=None if anchor <= 28 else 1,
-            until=datetime(until.year, until.month, until.day),  # noqa: DTZ001
-        )
-        return [moment.date() for moment in rule][:count]
-    step = timedelta(days=_PERIOD_DAYS[terms.frequency])
-    return [start + step * number for number in range(min(count, dates_due_by(terms, until)))]
+    return [due_date(terms, number) for number in range(min(count, dates_due_by(terms, until)))]
 
 
 def check_arrangement(

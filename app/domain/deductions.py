@@ -36,12 +36,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from app.domain.money import format_pence
+from app.domain.money import format_pence, round_half_up_pence
 from app.domain.universal_credit import (
     DeductionRules,
     UcInputError,
     monthly_rent_exact,
-    round_half_up,
     share_pence,
 )
 
@@ -80,7 +79,7 @@ class DeductionCheck:
 
 def months_of_rent_pence(monthly_exact: Fraction, months: int) -> int:
     """``months`` months of rent, rounded half up once (W5: 2 x £95/week -> £823.33)."""
-    return round_half_up(monthly_exact * months)
+    return round_half_up_pence(monthly_exact * months)
 
 
 def check_deductions(
@@ -141,7 +140,7 @@ def check_deductions(
         months_underpaid=months_underpaid,
         standard_allowance_pence=standard_allowance_pence,
         existing_deductions_pence=existing_deductions_pence,
-        month_of_rent_pence=round_half_up(exact),
+        month_of_rent_pence=round_half_up_pence(exact),
         apa_threshold_pence=apa_threshold,
         apa_underpayment_threshold_pence=underpayment_threshold,
         tpd_threshold_pence=tpd_threshold,

@@ -1,13 +1,17 @@
-"""Money as integer pence: parsing pounds written by people and by the HMS, and formatting.
+"""Money as integer pence: parsing pounds written by people and by the HMS, formatting, and
+the one rounding rule for an exact amount that falls between two pennies.
 
 Invariant: no float ever holds money. Parsing is exact (string arithmetic), and anything that
-is not an amount of pounds with at most two decimal places is refused with a reason.
+is not an amount of pounds with at most two decimal places is refused with a reason. A figure
+worked out exactly (a weekly rent as a month, a share of an amount) is rounded to the penny
+only by :func:`round_half_up_pence`. Pure functions; safe on any thread.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 _POUNDS = re.compile(r"^(-)?(\d+)(?:\.(\d{1,2}))?$")
 
@@ -71,6 +75,31 @@ def format_pence(pence: int, *, symbol: bool = True) -> str:
     sign = "-" if pence < 0 else ""
     pounds, rest = divmod(abs(pence), 100)
     return f"{sign}{'£' if symbol else ''}{pounds:,}.{rest:02d}"
+
+
+def round_half_up_pence(amount: Fraction | Decimal | int) -> int:
+    """An exact amount of pence rounded to a whole penny, half up (DOMAIN.md: "each line is
+    converted ..., then rounded half-up to the penny").
+
+    The rule: half a penny or more rounds away from zero, less than half towards it, so a
+    credit rounds as the debit it mirrors: 2.5p -> 3p, 2.49p -> 2p, -2.5p -> -3p, -2.49p -> -2p
+    (Decimal's ``ROUND_HALF_UP``). Write the exact figure as a Fraction, e.g.
+    ``round_half_up_pence(Fraction(weekly_pence * 52, 12))``.
+
+    Refuses a float or a bool (TypeError: a float has already lost the half penny) and a NaN or
+    infinite Decimal (ValueError).
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int | Fraction | Decimal):
+        raise TypeError(f"{amount!r} is not an exact amount of pence (int, Fraction or Decimal)")
+    if isinstance(amount, int):
+        return amount
+    if isinstance(amount, Decimal) and not amount.is_finite():
+        raise ValueError(f"{amount} is not a finite amount of pence")
+    numerator, denominator = amount.as_integer_ratio()  # denominator > 0
+    pennies, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        pennies += 1
+    return -pennies if numerator < 0 else pennies
 
 
 def weeks_of_charge(balance_pence: int, weekly_charge_pence: int) -> Decimal | None:

@@ -81,11 +81,11 @@ from typing import Any
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms, check_arrangement
 from app.domain.case_actions import ACTION_KINDS
 from app.domain.money import AmountError, format_pence, parse_pounds, weeks_of_charge
+from app.domain.months import add_months
 from app.domain.rent_account import (
     AccountSummary,
     LedgerLine,
     RentTerms,
-    add_months,
     balance_before,
     balance_on,
     ordered,

@@ -48,18 +48,19 @@ Decisions where DOMAIN.md is silent (documented here because other layers rely o
 
 from __future__ import annotations
 
-import calendar
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from itertools import accumulate, compress, count, islice
 from operator import attrgetter, le
 from typing import overload
 
-from app.domain.money import weeks_of_charge
+from app.domain.money import round_half_up_pence, weeks_of_charge
+from app.domain.months import add_months, whole_months_between
 
 # Ledger line types (HMS format). Charges are positive and credits negative by sign; the type
 # says what the line is.
@@ -130,7 +131,7 @@ class RentTerms:
     @property
     def daily_rate_pence(self) -> int:
         """Weekly charge ÷ 7, half up: the daily rate for the court (E4; W11: £100 -> £14.29)."""
-        return div_half_up(self.weekly_charge_pence, 7)
+        return round_half_up_pence(Fraction(self.weekly_charge_pence, 7))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,41 +199,19 @@ class AccountSummary:
 # --- conversions (W3) --------------------------------------------------------------------
 
 
-def div_half_up(numerator: int, denominator: int) -> int:
-    """Integer division rounded half away from zero (money's "half up"); denominator > 0."""
-    if denominator <= 0:
-        raise ValueError("denominator must be > 0")
-    quotient, remainder = divmod(abs(numerator), denominator)
-    if 2 * remainder >= denominator:
-        quotient += 1
-    return -quotient if numerator < 0 else quotient
-
-
 def monthly_from_weekly(weekly_pence: int, charged_weeks: int = 52) -> int:
     """Weekly × charged weeks ÷ 12, half up (A4, D2, E4). W3: £100 over 48 weeks -> £400.00."""
-    return div_half_up(weekly_pence * charged_weeks, 12)
+    return round_half_up_pence(Fraction(weekly_pence * charged_weeks, 12))
 
 
 def weekly_from_monthly(monthly_pence: int) -> int:
     """Monthly × 12 ÷ 52, half up (A4). W3: £450/month -> £103.85."""
-    return div_half_up(monthly_pence * 12, 52)
+    return round_half_up_pence(Fraction(monthly_pence * 12, 52))
 
 
 def daily_rate_from_monthly(monthly_pence: int) -> int:
     """Monthly × 12 ÷ 365, half up: the court's daily rate for monthly rent (E4, W11)."""
-    return div_half_up(monthly_pence * 12, 365)
-
-
-def add_months(day: date, months: int, *, anchor_day: int | None = None) -> date:
-    """The same day ``months`` later (or earlier), clamped to the month's end.
-
-    ``anchor_day`` keeps a schedule on its own day: a pay day of the 31st falls on 28 Feb, then
-    31 Mar again.
-    """
-    target = day.month - 1 + months
-    year, month = day.year + target // 12, target % 12 + 1
-    wanted = anchor_day if anchor_day is not None else day.day
-    return date(year, month, min(wanted, calendar.monthrange(year, month)[1]))
+    return round_half_up_pence(Fraction(monthly_pence * 12, 365))
 
 
 # --- ledger order and balances -------------------------------------------------------------
@@ -355,11 +334,7 @@ def balance_on(lines: Iterable[LedgerLine], day: date) -> int:
 
 def uc_pay_day_on_or_before(pay_day: date, as_of: date) -> date:
     """The latest monthly recurrence of ``pay_day`` (same day of the month) on or before as_of."""
-    months = (as_of.year - pay_day.year) * 12 + as_of.month - pay_day.month
-    candidate = add_months(pay_day, months, anchor_day=pay_day.day)
-    if candidate > as_of:
-        candidate = add_months(pay_day, months - 1, anchor_day=pay_day.day)
-    return candidate
+    return add_months(pay_day, whole_months_between(pay_day, as_of))
 
 
 def _rate(paid: int, charged: int) -> Decimal | None:

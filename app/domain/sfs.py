@@ -32,9 +32,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from fractions import Fraction
 
-from app.domain.money import format_pence
-from app.domain.rent_account import div_half_up
+from app.domain.money import format_pence, round_half_up_pence
 
 INCOME = "income"
 FIXED = "fixed"
@@ -102,12 +102,12 @@ def to_monthly_pence(amount_pence: int, frequency: Frequency) -> int:
     £112.50 weekly -> £487.50; £173.20 four-weekly -> £187.63; £174.50 a year -> £14.54.
     """
     numerator, denominator = _TO_MONTHLY[frequency]
-    return div_half_up(amount_pence * numerator, denominator)
+    return round_half_up_pence(Fraction(amount_pence * numerator, denominator))
 
 
 def monthly_to_weekly_pence(monthly_pence: int) -> int:
     """Monthly × 12 / 52, half up (A4): £190.93 a month -> £44.06 a week (W1)."""
-    return div_half_up(monthly_pence * 12, 52)
+    return round_half_up_pence(Fraction(monthly_pence * 12, 52))
 
 
 def conversion_text(amount_pence: int, frequency: Frequency) -> str:

@@ -53,8 +53,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from app.domain.money import AmountError, parse_pounds
-from app.domain.rent_account import div_half_up
+from app.domain.money import AmountError, parse_pounds, round_half_up_pence
 
 CLAIMANT_TYPES = ("single_under_25", "single_25_plus", "couple_under_25", "couple_25_plus")
 #: Rent frequencies (formats/calc.md; DOMAIN.md A4).
@@ -434,14 +433,9 @@ def _text(value: object, key: str) -> str:
 # --- arithmetic -----------------------------------------------------------------------------
 
 
-def round_half_up(amount: Fraction) -> int:
-    """An exact amount of pence rounded half up (away from zero) to a whole penny."""
-    return div_half_up(amount.numerator, amount.denominator)
-
-
 def share_pence(amount_pence: int, rate: Decimal) -> int:
     """``rate`` of an amount, rounded half up: 15% of £424.90 -> £63.74 (W6)."""
-    return round_half_up(amount_pence * Fraction(rate))
+    return round_half_up_pence(amount_pence * Fraction(rate))
 
 
 def monthly_rent_exact(rent_pence: int, frequency: str, charged_weeks: int = 52) -> Fraction:
@@ -473,7 +467,7 @@ def monthly_rent_exact(rent_pence: int, frequency: str, charged_weeks: int = 52)
 
 def monthly_rent_pence(rent_pence: int, frequency: str, charged_weeks: int = 52) -> int:
     """A month of rent, half up (D2, D3): £95/week over 52 weeks -> £411.67; 48 weeks -> £380."""
-    return round_half_up(monthly_rent_exact(rent_pence, frequency, charged_weeks))
+    return round_half_up_pence(monthly_rent_exact(rent_pence, frequency, charged_weeks))
 
 
 #: Periods a year of each frequency, for a weekly figure (A4: monthly -> weekly is x 12 / 52).
@@ -493,7 +487,7 @@ def weekly_rent_pence(rent_pence: int, frequency: str) -> int:
         raise UcInputError(
             "rent_frequency", f"{frequency!r} is not one of {', '.join(RENT_FREQUENCIES)}"
         )
-    return div_half_up(rent_pence * _PERIODS_A_YEAR[frequency], 52)
+    return round_half_up_pence(Fraction(rent_pence * _PERIODS_A_YEAR[frequency], 52))
 
 
 def _check_int(value: object, name: str, *, minimum: int) -> None:
@@ -583,9 +577,9 @@ def housing_costs(household: Household, rates: UcYearRates) -> HousingCosts:
     exact = monthly_rent_exact(
         household.rent_pence, household.rent_frequency, household.charged_weeks
     )
-    monthly = round_half_up(exact)
+    monthly = round_half_up_pence(exact)
     rate = rates.under_occupancy_rate(household.spare_bedrooms)
-    reduced = round_half_up(exact * (1 - Fraction(rate)))
+    reduced = round_half_up_pence(exact * (1 - Fraction(rate)))
     non_dependants = household.non_dependants * rates.non_dependant_deduction_pence
     return HousingCosts(
         monthly_rent_pence=monthly,

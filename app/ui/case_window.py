@@ -45,8 +45,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_pence
+from app.domain.months import add_months
 from app.domain.recovery import NONE, RecoveryPolicy, format_day
-from app.domain.rent_account import add_months
 from app.services.actions import ActionRecorded
 from app.services.arrangements import ArrangementAgreed, ArrangementCancelled
 from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case

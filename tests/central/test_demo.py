@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.case_actions import ACTION_KINDS, check_action
 from app.domain.money import parse_pounds
+from app.domain.months import add_months
 from central.db import open_store
 from central.demo import demo_command, write_demo
 from central.importer import import_export
@@ -257,8 +258,7 @@ def shortfall(arrangement: dict[str, str], lines: list[tuple[date, int]], on: da
     while due <= cut:
         count += 1
         if arrangement["frequency"] == "monthly":
-            month = due.month % 12 + 1
-            due = date(due.year + (due.month == 12), month, min(due.day, 28))
+            due = add_months(due, 1, anchor_day=start.day)
         else:
             weeks = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}[arrangement["frequency"]]
             due += timedelta(weeks=weeks)

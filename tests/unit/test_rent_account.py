@@ -15,11 +15,9 @@ from app.domain.rent_account import (
     Ledger,
     LedgerLine,
     RentTerms,
-    add_months,
     balance_before,
     balance_on,
     daily_rate_from_monthly,
-    div_half_up,
     monthly_from_weekly,
     running_balance,
     summarise_account,
@@ -77,20 +75,6 @@ def test_weekly_charge_is_rent_plus_service_charge():
 def test_w11_daily_rates():
     assert RentTerms(10000).daily_rate_pence == 1429
     assert daily_rate_from_monthly(45000) == 1479
-
-
-@pytest.mark.parametrize(
-    ("numerator", "denominator", "expected"),
-    [(5, 2, 3), (-5, 2, -3), (4, 3, 1), (-4, 3, -1), (7, 7, 1), (0, 9, 0), (149, 100, 1),
-     (150, 100, 2)],
-)
-def test_half_up_rounds_half_away_from_zero(numerator, denominator, expected):
-    assert div_half_up(numerator, denominator) == expected
-
-
-def test_half_up_refuses_a_zero_denominator():
-    with pytest.raises(ValueError, match="denominator"):
-        div_half_up(1, 0)
 
 
 def test_weeks_are_zero_in_credit_and_with_no_charge():
@@ -403,13 +387,6 @@ def test_a_pay_day_of_the_31st_is_expected_on_the_31st_after_february(as_of, las
 )
 def test_uc_pay_day_on_or_before_clamps_to_the_month_end(pay_day, as_of, expected):
     assert uc_pay_day_on_or_before(pay_day, as_of) == expected
-
-
-def test_add_months_keeps_the_anchor_day():
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2026, 2, 28), 1, anchor_day=31) == date(2026, 3, 31)
-    assert add_months(date(2026, 1, 15), -2) == date(2025, 11, 15)
-    assert add_months(date(2024, 1, 29), 1) == date(2024, 2, 29)
 
 
 def direct_uc(last_uc: date) -> list[LedgerLine]:
