@@ -7,6 +7,7 @@ protocol, the domain rules and this one small package, never the client's models
 - ``app.sqlkit.utc``: the timezone-aware UTC instant column type and ``utcnow``.
 - ``app.sqlkit.naming``: the constraint naming convention both metadatas use.
 - ``app.sqlkit.gcpause``: the cyclic garbage-collector pause for bulk row work.
+- ``app.sqlkit.balances``: the balance of every tenancy, over the tables the caller names.
 
 This ``__init__`` imports nothing, so a module that needs only the GC pause loads no SQLAlchemy.
 """
