@@ -25,7 +25,7 @@ from pathlib import Path
 
 import keyring
 
-from app.store.memory_keyring import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 
 AS_OF = date(2026, 11, 23)
 _FIRST = ["Alex", "Sam", "Priya", "Tomasz", "Aisha", "Wei", "Olu", "Siobhan", "Jamal", "Zoë"]

@@ -24,9 +24,9 @@ from app.services.reports import balances_csv
 from app.services.sync import run_sync
 from app.sqlkit.utc import utcnow
 from app.store.database import LocalStore, open_local_store
-from app.store.memory_keyring import MemoryKeyring
 from app.sync.client import AuthRejected, BadReply, NotSignedIn, Offline, SyncClient
 from central.models import Meta
+from tests.memory_keyring import MemoryKeyring
 from tests.sync.central_seed import (
     SURNAMES,
     add_ledger_line,
