@@ -1,4 +1,4 @@
-"""The arrows of DESIGN.md hold.
+"""The arrows of DESIGN.md hold, and the code type-checks.
 
 - the import-linter contracts in pyproject.toml are kept (layers, a pure domain, Qt only in the
   UI, what the central store may take from the app);
@@ -6,7 +6,8 @@
   ``ast``, so an import inside a function counts too);
 - the central store imports of ``app`` only the domain, the wire protocol and sqlkit (whatever
   subpackages ``app`` grows later);
-- the shared packages' ``__init__`` modules load neither pydantic nor SQLAlchemy.
+- the shared packages' ``__init__`` modules load neither pydantic nor SQLAlchemy;
+- mypy finds no error in ``app`` and ``central`` (configured in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN_MAY_IMPORT = frozenset(sys.stdlib_module_names) | {"dateutil"}
@@ -98,3 +101,10 @@ def test_the_shared_packages_load_no_pydantic_nor_sqlalchemy_on_import():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_mypy_finds_no_error():
+    result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Success"), result.stdout
