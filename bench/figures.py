@@ -17,7 +17,7 @@ from pathlib import Path
 
 import keyring
 
-from app.store.memory_keyring import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 
 
 def _line(label: str, value: str) -> None:

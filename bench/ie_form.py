@@ -30,7 +30,7 @@ TYPED = "1234.56" * 6
 def main() -> None:
     import keyring
 
-    from app.store.memory_keyring import MemoryKeyring
+    from tests.memory_keyring import MemoryKeyring
 
     keyring.set_keyring(MemoryKeyring())
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import keyring
 
 from app.domain.months import add_months
-from app.store.memory_keyring import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 
 AS_OF = date(2026, 11, 23)
 _FIRST = ["Alex", "Sam", "Priya", "Tomasz", "Aisha", "Wei", "Olu", "Siobhan", "Jamal", "Zoë"]

@@ -1,6 +1,6 @@
 """The central sync service: FastAPI routes over the central store.
 
-Routes (wire format: ``app.sync.protocol``):
+Routes (wire format: ``app.protocol.messages``):
 
 - ``GET /health`` -> ``Health`` (no token needed);
 - ``POST /auth/signin`` ``SignInRequest`` -> ``SignInResponse``: checks the officer's password
@@ -46,8 +46,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.models.types import utcnow
-from app.sync.protocol import (
+from app.protocol.messages import (
     HEADER_PROTOCOL,
     PROTOCOL_VERSION,
     ErrorBody,
@@ -57,6 +56,7 @@ from app.sync.protocol import (
     SignInRequest,
     SignInResponse,
 )
+from app.sqlkit.utc import utcnow
 from central import devices, pull, push
 from central.db import epoch as store_epoch
 from central.models import Device, Officer

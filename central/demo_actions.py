@@ -313,8 +313,8 @@ class _History:
         if not own_uc:
             own_uc = [c for c in homes if c.benefit == "none"]
         for c in self.pick(own_uc, 0.6, 1):
-            paid = [d for d, kind, _, _ in c.lines if kind == "PAYMENT" and d <= as_of]
-            last = (paid[-1] if paid else as_of) - timedelta(days=r.randint(0, 2))
+            paid_on = [d for d, kind, _, _ in c.lines if kind == "PAYMENT" and d <= as_of]
+            last = (paid_on[-1] if paid_on else as_of) - timedelta(days=r.randint(0, 2))
             p = plans[c.ref]
             p.technical = "PAYMENT"
             note = self.note("uc_pay_day")

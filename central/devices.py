@@ -24,7 +24,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.types import utcnow
+from app.sqlkit.utc import utcnow
 from central.models import Device, Officer
 
 

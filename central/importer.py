@@ -58,7 +58,7 @@ from sqlalchemy.orm import Session
 from app.domain import arrangement_watch, recovery, rent_account
 from app.domain.case_actions import ActionError, check_action
 from app.domain.money import AmountError, parse_pounds
-from app.sync.gcpause import cyclic_gc_paused
+from app.sqlkit.gcpause import cyclic_gc_paused
 from central import sequence
 from central.models import (
     Arrangement,

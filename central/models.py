@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.models.base import NAMING
-from app.models.types import UTCDateTime, utcnow
+from app.sqlkit.naming import NAMING
+from app.sqlkit.utc import UTCDateTime, utcnow
 
 
 class CentralBase(DeclarativeBase):
@@ -185,7 +185,7 @@ class IncomeAssessment(CentralBase):
     """A finished income and expenditure assessment, pushed by a device as
     ``assessment.add@1``: append-only, a later one names the one it replaced in
     ``supersedes_id``. ``content`` holds the figures as entered (``AssessmentContent`` of
-    ``app.sync.protocol``: household, lines with their own frequencies, debts), from which
+    ``app.protocol.messages``: household, lines with their own frequencies, debts), from which
     ``app.domain.sfs`` works out every total; one immutable document per assessment, read and
     written whole, so it is one JSON column rather than child tables."""
 

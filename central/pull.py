@@ -4,7 +4,7 @@ Scope: the tenancies whose ``officer_id`` is the officer, with their child rows:
 ledger lines, arrangements, case actions and finished income and expenditure assessments.
 Each kind of row is one :class:`Stream` in :data:`STREAMS` (its table, its wire row, the page
 field it fills); adding a kind of row to the device is one more entry there, plus its wire row
-in ``app.sync.protocol``.
+in ``app.protocol.messages``.
 
 A page (:func:`pull_page`) is built from the streams and the officer's scope events, each read
 in ``seq`` order above the cursor and at or below ``high`` (the sequence value read at the
@@ -63,8 +63,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.sync.gcpause import cyclic_gc_paused
-from app.sync.protocol import (
+from app.protocol.messages import (
     DEFAULT_PAGE_LIMIT,
     MAX_PAGE_LIMIT,
     ActionRow,
@@ -76,6 +75,7 @@ from app.sync.protocol import (
     TenancyRow,
     WireModel,
 )
+from app.sqlkit.gcpause import cyclic_gc_paused
 from central import sequence
 from central.db import epoch as store_epoch
 from central.models import (

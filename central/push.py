@@ -8,7 +8,7 @@ transaction (``shared/DESIGN.md``, Sync: Push):
    again);
 2. **dispatch** on the versioned intent (:data:`INTENTS`); an intent this server does not know
    is rejected with a reason that says to update the server;
-3. **validate** the arguments against the intent's model (``app.sync.protocol.INTENT_ARGS``),
+3. **validate** the arguments against the intent's model (``app.protocol.messages.INTENT_ARGS``),
    strictly (unknown keys refused); a problem is a rejection naming the argument;
 4. **authorise and apply** with the intent's handler, which numbers what it writes from
    ``central.sequence`` (so other devices pull it) and answers ``applied`` (or ``conflict``),
@@ -22,8 +22,8 @@ queue never wedges. A temporary failure (the database unavailable or busy) raise
 the same order; mutations handled before the failure are committed and answer their stored
 results then.
 
-Adding an intent: its arguments model in ``app.sync.protocol`` (``INTENT_ARGS``), its name in
-``app.sync.intents``, and a handler here in :data:`INTENTS`.
+Adding an intent: its arguments model in ``app.protocol.messages`` (``INTENT_ARGS``), its name in
+``app.protocol.intents``, and a handler here in :data:`INTENTS`.
 
 Two pushes of the same mutation at once (a retry racing the original): both may find no stored
 result; the later one to write hits the primary key of ``applied_mutation`` or of the row it
@@ -51,14 +51,13 @@ from sqlalchemy.orm import Session
 from app.domain import sfs
 from app.domain.arrangement_watch import ArrangementError, ArrangementTerms
 from app.domain.case_actions import CITES_ASSESSMENT, ActionError, check_action
-from app.models.types import utcnow
-from app.sync.intents import (
+from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
 )
-from app.sync.protocol import (
+from app.protocol.messages import (
     INTENT_ARGS,
     AddAssessmentArgs,
     AgreeArrangementArgs,
@@ -70,6 +69,7 @@ from app.sync.protocol import (
     RecordCaseActionArgs,
     WireModel,
 )
+from app.sqlkit.utc import utcnow
 from central import sequence
 from central.models import (
     AppliedMutation,

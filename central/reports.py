@@ -12,27 +12,22 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain import reports as shapes
+from app.sqlkit.balances import tenancy_balances
 from central.models import LedgerEntry, Tenancy
 
 
 def balances(*, session: Session) -> list[tuple[str, int]]:
     """(tenancy_ref, balance in pence) for every tenancy, sorted by tenancy_ref."""
-    sums = (
-        select(LedgerEntry.tenancy_id, func.sum(LedgerEntry.amount_pence).label("total"))
-        .group_by(LedgerEntry.tenancy_id)
-        .subquery()
+    return tenancy_balances(
+        session=session,
+        tenancy_id=Tenancy.id,
+        tenancy_ref=Tenancy.ref,
+        ledger_tenancy_id=LedgerEntry.tenancy_id,
+        ledger_amount_pence=LedgerEntry.amount_pence,
     )
-    rows = session.execute(
-        select(Tenancy.ref, func.coalesce(sums.c.total, 0)).outerjoin(
-            sums, sums.c.tenancy_id == Tenancy.id
-        )
-    ).all()
-    # PostgreSQL sums integers as numeric (Decimal); every total is whole pence
-    return sorted((ref, int(total)) for ref, total in rows)
 
 
 def balances_csv(*, session: Session) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 from platformdirs import user_data_path
 
-from app.sync.protocol import HEADER_PROTOCOL, PROTOCOL_VERSION
+from app.protocol.messages import HEADER_PROTOCOL, PROTOCOL_VERSION
 
 DEMO_OFFICER = "officer1"
 TENANCIES = 1500

@@ -16,7 +16,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from app.store.memory_keyring import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -91,8 +91,8 @@ UC_DIRECT_HORIZON_DAYS = 62
 #: How late a direct UC payment may be before the technical allowance is withdrawn.
 UC_LATE_DAYS = 7
 
-_POSTED = attrgetter("posted_on")
-_AMOUNT = attrgetter("amount_pence")
+_POSTED: Callable[[LedgerLine], date] = attrgetter("posted_on")
+_AMOUNT: Callable[[LedgerLine], int] = attrgetter("amount_pence")
 _NOT_POSITIVE = (0).__ge__
 _PCT = Decimal("0.1")
 _ZERO_WEEKS = Decimal("0.00")

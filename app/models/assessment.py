@@ -39,7 +39,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.domain import sfs
 from app.models.base import Base, IdMixin, TimestampMixin
-from app.models.types import UTCDateTime
+from app.sqlkit.utc import UTCDateTime
 
 
 class IncomeAssessment(IdMixin, TimestampMixin, Base):

@@ -13,7 +13,7 @@ from sqlalchemy import JSON, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin
-from app.models.types import UTCDateTime, utcnow
+from app.sqlkit.utc import UTCDateTime, utcnow
 
 
 class AuditEvent(IdMixin, Base):

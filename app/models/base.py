@@ -13,16 +13,8 @@ from datetime import datetime
 from sqlalchemy import MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.models.types import UTCDateTime, utcnow
-
-# Named constraints so that Alembic batch migrations on SQLite can find and alter them.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from app.sqlkit.naming import NAMING
+from app.sqlkit.utc import UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):

@@ -1,7 +1,7 @@
 """Recovery on the laptop: payment arrangements and case actions, as pulled from the central store.
 
 Both arrive by pull (``app.sync.pull``) with the columns of their wire rows
-(``app.sync.protocol.ArrangementRow`` / ``ActionRow``); ``server_seq`` is the change number the
+(``app.protocol.messages.ArrangementRow`` / ``ActionRow``); ``server_seq`` is the change number the
 central store gave the row's current version (0 for a row the server has not sent yet).
 
 Invariants:
@@ -38,7 +38,7 @@ from sqlalchemy import BigInteger, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin
-from app.models.types import UTCDateTime
+from app.sqlkit.utc import UTCDateTime
 
 
 class Arrangement(IdMixin, Base):

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, BigInteger, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin, TimestampMixin
-from app.models.types import UTCDateTime
+from app.sqlkit.utc import UTCDateTime
 
 
 class OutboxMutation(IdMixin, TimestampMixin, Base):

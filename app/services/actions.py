@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from app.domain.case_actions import CITES_ASSESSMENT, MAX_NOTE, ActionError, check_action
 from app.models import CaseAction, IncomeAssessment, SyncState, Tenancy
-from app.models.types import utcnow
+from app.protocol.intents import RECORD_CASE_ACTION
 from app.services.audit import record_event
 from app.services.outbox import append_mutation
-from app.sync.intents import RECORD_CASE_ACTION
+from app.sqlkit.utc import utcnow
 
 INTENT = RECORD_CASE_ACTION
 

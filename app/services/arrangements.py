@@ -14,7 +14,7 @@ Nothing is overwritten (shared/DESIGN.md, Sync: "new terms make a new version"):
 
 Each writes, in one transaction (the caller's), the version, its outbox mutation
 (``arrangement.agree@1`` / ``arrangement.cancel@1``, arguments as in
-``app.sync.protocol.AgreeArrangementArgs`` / ``CancelArrangementArgs``) and an audit event (ids
+``app.protocol.messages.AgreeArrangementArgs`` / ``CancelArrangementArgs``) and an audit event (ids
 and figures only). Bad input raises :class:`ArrangementRefused` naming the field; nothing is
 saved then.
 
@@ -47,9 +47,9 @@ from app.domain.arrangement_watch import (
 )
 from app.domain.rent_account import Ledger, LedgerLine
 from app.models import Arrangement, LedgerEntry, SyncState, Tenancy
+from app.protocol.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
 from app.services.audit import record_event
 from app.services.outbox import append_mutation
-from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
 
 
 class ArrangementRefused(ValueError):

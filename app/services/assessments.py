@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 from app.domain import sfs
 from app.models import AssessmentDebt, AssessmentLine, IncomeAssessment, SyncState, Tenancy
 from app.models.assessment import write_figures
-from app.models.types import utcnow
+from app.protocol.intents import ADD_ASSESSMENT
 from app.services.audit import record_event
 from app.services.outbox import append_mutation
-from app.sync.intents import ADD_ASSESSMENT
+from app.sqlkit.utc import utcnow
 
 DRAFT = "draft"
 FINAL = "final"
@@ -300,7 +300,7 @@ def _content(value: sfs.Assessment) -> dict[str, Any]:
     names the field."""
     from pydantic import ValidationError  # loaded on first use: keeps pydantic out of start-up
 
-    from app.sync.protocol import AssessmentContent
+    from app.protocol.messages import AssessmentContent
 
     try:
         return AssessmentContent.of(value).model_dump(mode="json")

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.guidelines import GuidelineRow, GuidelineSet, guideline_set, parse_guideline_csv
 from app.models import GuidelineFigure, SyncState
-from app.models.types import utcnow
 from app.services.audit import record_event
+from app.sqlkit.utc import utcnow
 
 
 @dataclass(frozen=True, slots=True)

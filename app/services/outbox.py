@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMutation, SyncState
-from app.models.types import utcnow
+from app.sqlkit.utc import utcnow
 
 
 def append_mutation(

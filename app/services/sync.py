@@ -39,10 +39,10 @@ from app.models import (
     SyncState,
     Tenancy,
 )
+from app.protocol.messages import PullPage, ScopeCheck
 from app.services.audit import record_event
 from app.store.database import LocalStore
 from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
-from app.sync.protocol import PullPage, ScopeCheck
 from app.sync.pull import apply_page, sync_state, wipe_caseload
 from app.sync.push import Answered, PushedOutbox, push_outbox
 

@@ -1,4 +1,4 @@
-"""The HTTP client of the sync protocol (``app.sync.protocol``), over httpx.
+"""The HTTP client of the sync protocol (``app.protocol.messages``), over httpx.
 
 Every request carries the protocol headers; every reply is validated against the protocol
 before anyone sees it. Failures raise a :class:`SyncError` subclass whose ``str()`` is a
@@ -27,17 +27,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from app.sync.errors import (
-    AuthRejected,
-    BadReply,
-    NotSignedIn,
-    Offline,
-    ProtocolMismatch,
-    ServerError,
-    SyncError,
-)
-from app.sync.gcpause import cyclic_gc_paused
-from app.sync.protocol import (
+from app.protocol.messages import (
     HEADER_APP,
     HEADER_PROTOCOL,
     PROTOCOL_VERSION,
@@ -49,6 +39,16 @@ from app.sync.protocol import (
     ScopeCheck,
     SignInRequest,
     SignInResponse,
+)
+from app.sqlkit.gcpause import cyclic_gc_paused
+from app.sync.errors import (
+    AuthRejected,
+    BadReply,
+    NotSignedIn,
+    Offline,
+    ProtocolMismatch,
+    ServerError,
+    SyncError,
 )
 
 __all__ = [

@@ -61,9 +61,7 @@ from app.models import (
     Tenancy,
 )
 from app.models.assessment import write_figures
-from app.models.types import utcnow
-from app.sync.gcpause import cyclic_gc_paused
-from app.sync.protocol import (
+from app.protocol.messages import (
     ActionRow,
     ArrangementRow,
     AssessmentRow,
@@ -73,6 +71,8 @@ from app.sync.protocol import (
     TenancyRow,
     WireModel,
 )
+from app.sqlkit.gcpause import cyclic_gc_paused
+from app.sqlkit.utc import utcnow
 
 _CHUNK = 500
 

@@ -43,14 +43,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Arrangement, CaseAction, IncomeAssessment, OutboxMutation, Tenancy
-from app.sync.errors import BadReply
-from app.sync.intents import (
+from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
 )
-from app.sync.protocol import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
+from app.protocol.messages import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
+from app.sync.errors import BadReply
 
 if TYPE_CHECKING:
     from app.store.database import LocalStore

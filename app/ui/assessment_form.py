@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -77,6 +78,8 @@ from app.ui.ops import Op, OpRunner, ProgressFn
 from app.ui.prompts import Prompts
 
 log = logging.getLogger(__name__)
+
+_R = TypeVar("_R")  # what a background operation of the form returns
 
 SAVE_DELAY_MS = 500
 DATE_FORMAT = "d MMM yyyy"
@@ -281,10 +284,10 @@ class AssessmentForm(QWidget):
             self.amount_errors[edit] = error
             edit.textChanged.connect(self._changed)
             holder = QWidget()
-            row = QHBoxLayout(holder)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(edit)
-            row.addWidget(error, 1)
+            amount_row = QHBoxLayout(holder)
+            amount_row.setContentsMargins(0, 0, 0, 0)
+            amount_row.addWidget(edit)
+            amount_row.addWidget(error, 1)
             holder.setFocusProxy(edit)
             deductions_form.addRow(text, holder)
 
@@ -322,8 +325,8 @@ class AssessmentForm(QWidget):
         self.total_labels: dict[str, QLabel] = {}
         self.explain_buttons: dict[str, QToolButton] = {}
         for row_index, (key, text) in enumerate(TOTALS):
-            name = QLabel(text)
-            name.setWordWrap(True)
+            name_label = QLabel(text)
+            name_label.setWordWrap(True)
             value = QLabel()
             value.setWordWrap(True)
             value.setObjectName(f"total_{key}")
@@ -333,12 +336,12 @@ class AssessmentForm(QWidget):
                 font = value.font()
                 font.setBold(True)
                 value.setFont(font)
-                name.setFont(font)
+                name_label.setFont(font)
             button = QToolButton()
             button.setText("?")
             button.setAccessibleName(f"Explain {text.lower()}")
             button.clicked.connect(lambda _=False, k=key: self.show_explanation(k))
-            totals_grid.addWidget(name, row_index, 0)
+            totals_grid.addWidget(name_label, row_index, 0)
             totals_grid.addWidget(value, row_index, 1)
             totals_grid.addWidget(button, row_index, 2)
             self.total_labels[key] = value
@@ -411,8 +414,10 @@ class AssessmentForm(QWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _list_section(
-        self, title: str, add_text: str, add: Callable[[bool], object]
+        self, title: str, add_text: str, add: Callable[..., object]
     ) -> _ListSection:
+        # ``add`` takes the button's ``checked`` (and the callers' lambdas bind their section
+        # or debt kind by default argument, which mypy cannot infer against a fixed signature)
         box = QGroupBox(title)
         outer = QVBoxLayout(box)
         rows_layout = QVBoxLayout()
@@ -574,7 +579,7 @@ class AssessmentForm(QWidget):
             **{name: spin.value() for name, spin in self.household_spins.items()}
         )
         return sfs.Assessment(
-            assessed_on=self.date_edit.date().toPython(),
+            assessed_on=cast("date", self.date_edit.date().toPython()),  # typed object in PySide6
             household=household,
             lines=tuple(lines),
             savings_pence=savings or 0,
@@ -950,7 +955,7 @@ class AssessmentForm(QWidget):
         )
         self._prompts.show_error(self, "Doorstep", f"The assessment could not be saved: {error}")
 
-    def _op(self, work: Callable[[ProgressFn], object]) -> Op[object]:
+    def _op(self, work: Callable[[ProgressFn], _R]) -> Op[_R]:
         return Op(self, work, kind="db", runner=self._runner, prompts=self._prompts)
 
     # -- Qt overrides -----------------------------------------------------------------------

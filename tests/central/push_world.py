@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.sync.intents import RECORD_CASE_ACTION
-from app.sync.protocol import MutationIn, MutationResult, PushResponse
+from app.protocol.intents import RECORD_CASE_ACTION
+from app.protocol.messages import MutationIn, MutationResult, PushResponse
 from central import push, sequence
 from central.devices import enrol_device
 from central.models import AppliedMutation, CaseAction

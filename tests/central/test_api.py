@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from app.models import IncomeAssessment
-from app.sync.protocol import (
+from app.protocol.messages import (
     HEADER_APP,
     HEADER_PROTOCOL,
     PROTOCOL_VERSION,

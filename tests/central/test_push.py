@@ -2,7 +2,7 @@
 through FastAPI's TestClient.
 
 The store is seeded with ``tests.sync.central_seed``; mutations are built as a device sends
-them (``app.sync.protocol.MutationIn``).
+them (``app.protocol.messages.MutationIn``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.sync.intents import RECORD_CASE_ACTION
-from app.sync.protocol import (
+from app.protocol.intents import RECORD_CASE_ACTION
+from app.protocol.messages import (
     HEADER_APP,
     HEADER_PROTOCOL,
     MAX_PUSH_BATCH,

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
-from app.sync.protocol import MutationResult
+from app.protocol.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
+from app.protocol.messages import MutationResult
 from central.models import Arrangement
 from tests.central.push_world import TODAY, World
 from tests.sync.central_seed import move_case

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import sfs
-from app.sync.intents import ADD_ASSESSMENT
-from app.sync.protocol import AssessmentContent, MutationResult, PullPage
+from app.protocol.intents import ADD_ASSESSMENT
+from app.protocol.messages import AssessmentContent, MutationResult, PullPage
 from central import pull
 from central.models import CaseAction, IncomeAssessment
 from tests.central.push_world import World

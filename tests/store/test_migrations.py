@@ -76,7 +76,7 @@ def test_upgrade_from_0001_keeps_the_data_and_pulls_the_scope_again(tmp_path):
     from sqlalchemy import inspect, select, text
 
     from app.models import LedgerEntry, OutboxMutation, SyncState, Tenancy
-    from app.models.types import utcnow
+    from app.sqlkit.utc import utcnow
 
     store = open_local_store(tmp_path)
     with store.engine.begin() as connection:
@@ -163,7 +163,7 @@ def test_upgrade_from_0002_keeps_actions_the_outbox_and_its_numbering(tmp_path):
     from sqlalchemy import inspect, select
 
     from app.models import CaseAction, OutboxMutation, SyncState
-    from app.models.types import utcnow
+    from app.sqlkit.utc import utcnow
 
     store = open_local_store(tmp_path)
     with store.engine.begin() as connection:

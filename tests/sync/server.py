@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Engine
 
-from app.sync.protocol import HEADER_APP, HEADER_PROTOCOL, PROTOCOL_VERSION
+from app.protocol.messages import HEADER_APP, HEADER_PROTOCOL, PROTOCOL_VERSION
 from central.db import open_store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 from app.domain.arrangement_plan import propose
 from app.models import Arrangement, OutboxMutation
 from app.paths import data_dir, london_today
+from app.protocol.messages import ArrangementRow, PullPage, TenancyRow
 from app.services.arrangements import agree_arrangement, arrangement_history
 from app.services.case_facts import load_cases
 from app.services.enrolment import sign_in
 from app.services.sync import run_sync
 from app.store.database import LocalStore, open_local_store
-from app.sync.protocol import ArrangementRow, PullPage, TenancyRow
 from app.sync.pull import apply_page, wipe_caseload
 from central.models import Arrangement as CentralArrangement
 from tests.sync.central_seed import add_ledger_line, officer_id, seed_council

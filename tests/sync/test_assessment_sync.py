@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.domain import sfs
 from app.models import CaseAction, IncomeAssessment, OutboxMutation
 from app.paths import data_dir, london_today
+from app.protocol.messages import AssessmentContent
 from app.services.actions import ActionRefused, record_action
 from app.services.assessments import (
     add_finished_assessment,
@@ -36,7 +37,6 @@ from app.services.assessments import (
 from app.services.enrolment import sign_in
 from app.services.sync import run_sync
 from app.store.database import LocalStore, open_local_store
-from app.sync.protocol import AssessmentContent
 from central.models import CaseAction as CentralAction
 from central.models import IncomeAssessment as CentralAssessment
 from tests.sync.central_seed import move_case, officer_id, seed_council

@@ -20,10 +20,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Arrangement, CaseAction, LedgerEntry, SyncState
-from app.models.types import utcnow
 from app.paths import data_dir
 from app.services.enrolment import sign_in
 from app.services.sync import run_sync
+from app.sqlkit.utc import utcnow
 from app.store.database import LocalStore, open_local_store
 from app.sync.client import BadReply, SyncClient
 from app.sync.pull import apply_page

@@ -17,16 +17,16 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, LedgerEntry, OutboxMutation, Person, SyncState, Tenancy
-from app.models.types import utcnow
 from app.paths import data_dir
+from app.protocol.messages import HEADER_PROTOCOL, PROTOCOL_VERSION
 from app.services.enrolment import SignInRefused, current_officer, is_enrolled, sign_in
 from app.services.reports import balances_csv
 from app.services.sync import run_sync
+from app.sqlkit.utc import utcnow
 from app.store.database import LocalStore, open_local_store
-from app.store.memory_keyring import MemoryKeyring
 from app.sync.client import AuthRejected, BadReply, NotSignedIn, Offline, SyncClient
-from app.sync.protocol import HEADER_PROTOCOL, PROTOCOL_VERSION
 from central.models import Meta
+from tests.memory_keyring import MemoryKeyring
 from tests.sync.central_seed import (
     SURNAMES,
     add_ledger_line,

@@ -21,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(out: Path) -> None:
     import keyring
 
-    from app.store.memory_keyring import MemoryKeyring
+    from tests.memory_keyring import MemoryKeyring
 
     keyring.set_keyring(MemoryKeyring())
 

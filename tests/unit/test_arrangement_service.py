@@ -18,6 +18,8 @@ from app.domain.arrangement_plan import propose
 from app.domain.arrangement_watch import ArrangementTerms
 from app.models import Arrangement, AuditEvent, LedgerEntry, OutboxMutation, Tenancy
 from app.paths import data_dir, resource_path
+from app.protocol.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
+from app.protocol.messages import INTENT_ARGS
 from app.services.arrangements import (
     ArrangementRefused,
     agree_arrangement,
@@ -27,8 +29,6 @@ from app.services.arrangements import (
 from app.services.case_facts import load_cases
 from app.services.worklist import build_worklist, load_recovery_policy
 from app.store.database import LocalStore, open_local_store
-from app.sync.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
-from app.sync.protocol import INTENT_ARGS
 
 MON_2_MAR = date(2026, 3, 2)
 SAT_21_MAR = date(2026, 3, 21)

@@ -195,7 +195,7 @@ def test_finishing_queues_it_for_the_central_store_and_figures_it_would_refuse_s
 def test_a_case_leaving_the_laptop_takes_its_drafts_but_not_what_waits_to_be_pushed(
     store, tenancy
 ):
-    from app.sync.protocol import PullPage
+    from app.protocol.messages import PullPage
     from app.sync.pull import apply_page, wipe_caseload
 
     with store.session() as session, session.begin():

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import app.models.types
+import app.sqlkit.utc
 
 
 # revision identifiers, used by Alembic.
@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('username', sa.String(length=80), nullable=False),
     sa.Column('display_name', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_officer')),
     sa.UniqueConstraint('username', name=op.f('uq_officer_username'))
     )
@@ -47,9 +47,9 @@ def upgrade() -> None:
     sa.Column('officer_id', sa.Uuid(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('enrolled_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('enrolled_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_device_officer_id_officer')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_device')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_device_token_hash'))

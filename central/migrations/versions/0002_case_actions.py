@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import app.models.types
+import app.sqlkit.utc
 
 
 # revision identifiers, used by Alembic.
@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('source', sa.String(length=8), nullable=False),
     sa.Column('officer_id', sa.Uuid(), nullable=True),
-    sa.Column('recorded_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recorded_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=True),
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_case_action_officer_id_officer')),
     sa.ForeignKeyConstraint(['tenancy_id'], ['tenancy.id'], name=op.f('fk_case_action_tenancy_id_tenancy')),

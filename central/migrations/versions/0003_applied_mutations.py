@@ -13,7 +13,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import app.models.types
+import app.sqlkit.utc
 
 
 # revision identifiers, used by Alembic.
@@ -33,7 +33,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('seq', sa.BigInteger(), nullable=True),
-    sa.Column('applied_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('applied_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['device_id'], ['device.id'], name=op.f('fk_applied_mutation_device_id_device')),
     sa.PrimaryKeyConstraint('device_id', 'mutation_id', name=op.f('pk_applied_mutation'))
     )

@@ -17,7 +17,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-from app.models.types import UTCDateTime
+from app.sqlkit.utc import UTCDateTime
 
 
 # revision identifiers, used by Alembic.

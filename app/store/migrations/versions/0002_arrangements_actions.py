@@ -15,7 +15,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import app.models.types
+import app.sqlkit.utc
 
 
 # revision identifiers, used by Alembic.
@@ -54,7 +54,7 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('source', sa.String(length=8), nullable=False),
     sa.Column('officer_id', sa.Uuid(), nullable=True),
-    sa.Column('recorded_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recorded_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=True),
     sa.Column('pending', sa.Boolean(), nullable=False),
     sa.Column('server_seq', sa.BigInteger(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),

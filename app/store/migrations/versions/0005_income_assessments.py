@@ -13,7 +13,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import app.models.types
+import app.sqlkit.utc
 
 
 # revision identifiers, used by Alembic.
@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.Column('household_key', sa.String(length=60), nullable=False),
     sa.Column('amount_pence', sa.Integer(), nullable=False),
     sa.Column('effective_from', sa.Date(), nullable=False),
-    sa.Column('imported_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_guideline_figure')),
     sa.UniqueConstraint('category', 'household_key', 'effective_from', name=op.f('uq_guideline_figure_category'))
@@ -51,13 +51,13 @@ def upgrade() -> None:
     sa.Column('supersedes_id', sa.Uuid(), nullable=True),
     sa.Column('source', sa.String(length=12), nullable=False),
     sa.Column('officer_id', sa.Uuid(), nullable=True),
-    sa.Column('finalised_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finalised_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('pending', sa.Boolean(), nullable=False),
     sa.Column('server_seq', sa.BigInteger(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_income_assessment'))
     )
     op.create_index('ix_income_assessment_tenancy_on', 'income_assessment', ['tenancy_id', 'assessed_on'], unique=False)

@@ -1,4 +1,4 @@
-"""Column types shared by the client and the central store.
+"""The UTC instant column type and ``utcnow``, shared by the client and the central store.
 
 ``UTCDateTime`` keeps instants timezone-aware UTC on every backend: SQLite has no time zone
 type, so values are normalised to UTC on the way in and marked UTC on the way out.
@@ -31,9 +31,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        instant: datetime = value  # the DateTime impl has already read the stored value
+        if instant.tzinfo is None:
+            return instant.replace(tzinfo=UTC)
+        return instant.astimezone(UTC)
 
 
 def utcnow() -> datetime:

@@ -4,9 +4,9 @@ One name per intent and version (``noun.verb@N``): the service that queues a mut
 client's push (``app.sync.push``) and the central store (``central.push``) all use these
 constants. A change to an intent's arguments is a new version with a new name, handled beside
 the old one for as long as devices may still hold the old one in their outbox. The arguments
-of each intent are a pydantic model in ``app.sync.protocol``.
+of each intent are a pydantic model in ``app.protocol.messages``.
 
-Kept apart from ``app.sync.protocol`` so that services which queue mutations load no pydantic
+Kept apart from ``app.protocol.messages`` so that services which queue mutations load no pydantic
 at start-up.
 """
 

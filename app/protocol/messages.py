@@ -72,7 +72,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.domain import sfs
 from app.domain.case_actions import MAX_NOTE
-from app.sync.intents import (
+from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
     CANCEL_ARRANGEMENT,
@@ -408,7 +408,7 @@ MutationStatus = Literal["applied", "conflict", "rejected"]
 class MutationIn(WireModel):
     """One outbox mutation as the device sends it (``app.models.OutboxMutation``).
 
-    ``intent`` is a versioned name (``app.sync.intents``); ``args`` are checked by the server
+    ``intent`` is a versioned name (``app.protocol.intents``); ``args`` are checked by the server
     against that intent's model, so the envelope accepts any JSON object. The device clock
     (``device_time``) is for people and never orders anything: ``device_seq`` does.
     """

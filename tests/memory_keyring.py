@@ -1,7 +1,9 @@
 """A keyring held in a dict, for tests and benchmarks that must never touch a real keyring.
 
 Never installed by the app itself: a real device keeps its key in the OS keyring (see
-``app.store.keys``). One instance per test or bench run; not thread-safe beyond the GIL.
+``app.store.keys``). It lives under ``tests/`` so that it never ships: the frozen build
+collects only ``app`` and setuptools packages no ``tests``; the benches import it from here.
+One instance per test or bench run; not thread-safe beyond the GIL.
 """
 
 from __future__ import annotations
