@@ -26,7 +26,12 @@ from sqlalchemy.orm import Session
 
 from app.domain import reports as shapes
 from app.domain.case_actions import ACTION_KINDS
-from app.domain.recovery import NONE, Recommendation, RecoveryPolicy, recommend
+from app.domain.recovery import (
+    NONE,
+    Recommendation,
+    RecoveryPolicy,
+    recommend,
+)
 from app.models import SyncState
 from app.paths import policy_override, resource_path
 from app.services.audit import record_event
