@@ -48,11 +48,13 @@ class Broken(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem: where (``at``), pydantic's error ``kind`` and what is wrong (``words``)."""
+    """One problem: where (``at``), pydantic's error ``kind``, what is wrong (``words``) and the
+    value found there (``value``)."""
 
     at: KeyPath
     kind: str
     words: str
+    value: object = None
 
 
 def problems_of(error: ValidationError) -> list[Problem]:
@@ -67,10 +69,9 @@ def problems_of(error: ValidationError) -> list[Problem]:
         cause = (item.get("ctx") or {}).get("error")
         if isinstance(cause, Broken):
             found += [Problem(at + below, "broken", words) for below, words in cause.found]
-        elif isinstance(cause, ValueError):
-            found.append(Problem(at, item["type"], str(cause)))
         else:
-            found.append(Problem(at, item["type"], item["msg"]))
+            words = str(cause) if isinstance(cause, ValueError) else item["msg"]
+            found.append(Problem(at, item["type"], words, item.get("input")))
     return found
 
 

@@ -148,7 +148,8 @@ def test_a_good_policy_parses():
         ("earliest_proceedings_days = 28", "", "stage 2 (nosp) earliest_proceedings_days: missing"),
         (
             'code = "court_applied"\nlabel = "Apply"\nkind = "court"',
-            'code = "court_applied"\nlabel = "Apply"\nkind = "notice"\nearliest_proceedings_days = 1',
+            'code = "court_applied"\nlabel = "Apply"\nkind = "notice"\n'
+            "earliest_proceedings_days = 1",
             "stage 3 (court_applied) kind: only one notice stage is allowed (stage 2)",
         ),
         (
