@@ -25,7 +25,8 @@ KeyPath = tuple[str | int, ...]
 
 
 class StrictModel(BaseModel):
-    """Base of every table and object read: unknown keys refused, nothing coerced, frozen."""
+    """Base of every table and object read: unknown keys refused, frozen. (The field types
+    check their values themselves and convert nothing silently: ``"5"`` is not a number.)"""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

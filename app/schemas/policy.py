@@ -118,8 +118,10 @@ def _check_one_spelling(table: StrictModel, key: str) -> None:
 
 
 def _amount(table: StrictModel, key: str) -> int | None:
-    pounds = getattr(table, key)
-    return pounds if pounds is not None else getattr(table, f"{key}_pence")
+    """The amount under ``key`` (pounds), else under its older spelling ``key_pence``."""
+    pounds: int | None = getattr(table, key)
+    older: int | None = getattr(table, f"{key}_pence")
+    return pounds if pounds is not None else older
 
 
 class ArrangementsTable(StrictModel):
