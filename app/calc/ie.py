@@ -354,7 +354,9 @@ def input_from_document(document: object, *, assessed_on: dt.date) -> dict[str, 
 
     Raises :class:`app.domain.sfs_document.SfsDocumentError` when the document is not valid.
     """
-    st = doc.import_document(document, assessed_on=assessed_on)
+    from app.schemas.sfs_document import import_document  # builds the document's models
+
+    st = import_document(document, assessed_on=assessed_on)
     a, c = st.assessment, st.client
     h = a.household
     out: dict[str, Any] = {

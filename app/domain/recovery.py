@@ -1,9 +1,10 @@
 """The recovery policy and the next recommended action for a case, with its reason in words.
 
-Pure: a :class:`RecoveryPolicy` (versioned data, parsed from TOML by :func:`load_policy`) and a
-case's :class:`CaseFacts` in, a :class:`Recommendation` out. No state is kept; a loaded policy
-is immutable and may be shared between threads (its per-tenure stage lists are cached inside it,
-which is safe: the cache only ever gains equal values).
+Pure: a :class:`RecoveryPolicy` (versioned data, read from TOML by
+:func:`app.schemas.policy.parse_policy`) and a case's :class:`CaseFacts` in, a
+:class:`Recommendation` out. No state is kept; a loaded policy is immutable and may be shared
+between threads (its per-tenure stage lists are cached inside it, which is safe: the cache only
+ever gains equal values).
 
 How a case moves (DOMAIN.md B2, C, E5, F1-F4; every rule is tested at its boundary):
 
@@ -70,17 +71,15 @@ due later (soonest first), then blocked actions, then cases with nothing due.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, timedelta
+from decimal import Decimal
 from operator import attrgetter
-from typing import Any
 
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms, check_arrangement
 from app.domain.case_actions import ACTION_KINDS
-from app.domain.money import AmountError, format_pence, parse_pounds, weeks_of_charge
+from app.domain.money import format_pence, weeks_of_charge
 from app.domain.months import add_months
 from app.domain.rent_account import (
     AccountSummary,
@@ -116,10 +115,6 @@ OFFICER_CODES = STAGE_CODES | {BROKEN_ARRANGEMENT_CONTACT}
 ARREARS_BANDS = ("credit/clear", "under 2 weeks", "2–4 weeks", "4–8 weeks", "8+ weeks")
 
 _ON = attrgetter("on")
-
-
-class PolicyError(ValueError):
-    """A recovery policy that cannot be used; the message names the key (and stage) and why."""
 
 
 # --- the policy ------------------------------------------------------------------------------
@@ -182,8 +177,9 @@ class Stage:
 class RecoveryPolicy:
     """A dated version of a council's recovery policy: the ladder and the rules' settings.
 
-    Build it with :func:`load_policy`. ``grace_days`` and ``tolerance_pence`` feed the
-    arrangement breach rule (F3); the Breathing Space settings follow C1/C2/C5.
+    Read from a council's file by :func:`app.schemas.policy.parse_policy`. ``grace_days`` and
+    ``tolerance_pence`` feed the arrangement breach rule (F3); the Breathing Space settings
+    follow C1/C2/C5.
     """
 
     version: str
@@ -230,279 +226,6 @@ class RecoveryPolicy:
     def stage(self, code: str) -> Stage | None:
         """The stage with this code, if the policy has one."""
         return next((s for s in self.stages if s.code == code), None)
-
-
-# --- parsing ---------------------------------------------------------------------------------
-
-_TOP_KEYS = frozenset(
-    {"version", "effective_from", "name", "description", "arrangements", "breathing_space",
-     "vulnerability", "stages"}
-)
-_ARRANGEMENT_KEYS = frozenset(
-    {
-        "grace_days",
-        "tolerance",
-        "tolerance_pence",
-        "broken_contact_wait_days",
-        "max_arrangement_weeks",
-    }
-)
-_BREATHING_KEYS = frozenset(
-    {"standard_days", "mental_health_extra_days", "review_days", "reminder_every_days"}
-)
-_VULNERABILITY_KEYS = frozenset({"holds"})
-_STAGE_KEYS = frozenset(
-    {"code", "label", "kind", "min_arrears", "min_arrears_pence", "min_weeks", "threshold",
-     "wait_days", "escalates", "satisfied_by", "requires_notice", "requires_breached_court_order",
-     "despite_kept_arrangement", "tenures", "earliest_proceedings_days", "valid_months"}
-)
-_NOTICE_ONLY = frozenset({"earliest_proceedings_days", "valid_months"})
-
-
-def _fail(where: str, key: str, problem: str) -> PolicyError:
-    return PolicyError(f"{where}{key}: {problem}")
-
-
-def _check_keys(table: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
-    for key in table:
-        if key not in allowed:
-            raise _fail(where, key, f"unknown key (expected one of {', '.join(sorted(allowed))})")
-
-
-def _table(data: Mapping[str, Any], key: str, allowed: frozenset[str]) -> Mapping[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise _fail("", key, "must be a table ([" + key + "])")
-    _check_keys(value, allowed, key + ".")
-    return value
-
-
-def _whole(
-    table: Mapping[str, Any], key: str, where: str, default: int, *, minimum: int = 0
-) -> int:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(where, key, f"must be a whole number, got {value!r}")
-    if value < minimum:
-        raise _fail(where, key, f"must be {minimum} or more, got {value}")
-    return value
-
-
-def _flag(table: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
-    value = table.get(key, default)
-    if not isinstance(value, bool):
-        raise _fail(where, key, f"must be true or false, got {value!r}")
-    return value
-
-
-def _text(table: Mapping[str, Any], key: str, where: str, *, required: bool) -> str:
-    value = table.get(key)
-    if value is None:
-        if required:
-            raise _fail(where, key, "missing")
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise _fail(where, key, f"must be a non-empty string, got {value!r}")
-    return value.strip()
-
-
-def _money(
-    table: Mapping[str, Any], pounds_key: str, pence_key: str, where: str
-) -> int | None:
-    """Pounds as a string ("250.00") under ``pounds_key`` or integer pence under ``pence_key``."""
-    if pounds_key in table and pence_key in table:
-        raise _fail(where, pounds_key, f"give either {pounds_key} or {pence_key}, not both")
-    if pence_key in table:
-        pence = table[pence_key]
-        if isinstance(pence, bool) or not isinstance(pence, int):
-            raise _fail(where, pence_key, f"must be a whole number of pence, got {pence!r}")
-        if pence < 0:
-            raise _fail(where, pence_key, f"must be 0 or more, got {pence}")
-        return pence
-    if pounds_key not in table:
-        return None
-    pounds = table[pounds_key]
-    if not isinstance(pounds, str):
-        raise _fail(
-            where, pounds_key, f'write pounds as a string such as "250.00", got {pounds!r}'
-        )
-    try:
-        pence = parse_pounds(pounds)
-    except AmountError as error:
-        raise _fail(where, pounds_key, str(error)) from None
-    if pence < 0:
-        raise _fail(where, pounds_key, f"must be 0 or more, got {pounds!r}")
-    return pence
-
-
-def _weeks(table: Mapping[str, Any], key: str, where: str) -> Decimal | None:
-    if key not in table:
-        return None
-    value = table[key]
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _fail(where, key, f"must be a number of weeks, got {value!r}")
-    try:
-        weeks = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise _fail(where, key, f"must be a number of weeks, got {value!r}") from None
-    if not weeks.is_finite() or weeks < 0:
-        raise _fail(where, key, f"must be 0 or more weeks, got {value!r}")
-    return weeks
-
-
-def _codes(value: Any, where: str, key: str, allowed: Iterable[str], what: str) -> frozenset[str]:
-    allowed = tuple(allowed)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _fail(where, key, f"must be a list of {what}, got {value!r}")
-    for item in value:
-        if item not in allowed:
-            raise _fail(where, key, f"{item!r} is not one of {', '.join(allowed)}")
-    return frozenset(value)
-
-
-def _date(value: Any, key: str) -> date:
-    if isinstance(value, datetime):
-        raise _fail("", key, f"must be a date without a time, got {value.isoformat()}")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise _fail("", key, f"must be a date (YYYY-MM-DD), got {value!r}")
-
-
-def _stage(number: int, raw: Any) -> Stage:
-    if not isinstance(raw, dict):
-        raise _fail(f"stage {number}", "", "must be a table ([[stages]])")
-    code = raw.get("code")
-    where = f"stage {number} ({code}) " if isinstance(code, str) else f"stage {number} "
-    _check_keys(raw, _STAGE_KEYS, where)
-    if not isinstance(code, str) or not code:
-        raise _fail(where, "code", "missing (an action code such as letter_1 or nosp)")
-    if code not in STAGE_CODES:
-        known = code in ACTION_KINDS
-        raise _fail(
-            where,
-            "code",
-            f"{code!r} is "
-            + ("an action code that cannot be a recovery stage" if known else "not an action code")
-            + f" (one of {', '.join(sorted(STAGE_CODES))})",
-        )
-    kind = raw.get("kind")
-    if kind not in STAGE_KINDS:
-        raise _fail(where, "kind", f"{kind!r} is not one of {', '.join(STAGE_KINDS)}")
-    threshold = raw.get("threshold", "all")
-    if threshold not in ("all", "any"):
-        raise _fail(where, "threshold", f"{threshold!r} is not 'all' or 'any'")
-    if kind != "notice":
-        for key in _NOTICE_ONLY:
-            if key in raw:
-                raise _fail(where, key, "only a notice stage (kind = \"notice\") has this")
-    elif "earliest_proceedings_days" not in raw:
-        raise _fail(where, "earliest_proceedings_days", "missing (a notice stage needs it)")
-    satisfied = {code}
-    if "satisfied_by" in raw:
-        satisfied |= _codes(raw["satisfied_by"], where, "satisfied_by", sorted(STAGE_CODES),
-                            "stage codes")
-    tenures: frozenset[str] = frozenset()
-    if "tenures" in raw:
-        tenures = _codes(raw["tenures"], where, "tenures", TENURES, "tenures")
-    return Stage(
-        code=code,
-        label=_text(raw, "label", where, required=True),
-        kind=kind,
-        min_arrears_pence=_money(raw, "min_arrears", "min_arrears_pence", where),
-        min_weeks=_weeks(raw, "min_weeks", where),
-        threshold=threshold,
-        wait_days=_whole(raw, "wait_days", where, 0),
-        escalates=_flag(raw, "escalates", where, True),
-        satisfied_by=frozenset(satisfied),
-        requires_notice=_flag(raw, "requires_notice", where, False),
-        requires_breached_court_order=_flag(raw, "requires_breached_court_order", where, False),
-        despite_kept_arrangement=_flag(raw, "despite_kept_arrangement", where, False),
-        tenures=tenures,
-        earliest_proceedings_days=_whole(raw, "earliest_proceedings_days", where, 0),
-        valid_months=_whole(raw, "valid_months", where, 12, minimum=1),
-    )
-
-
-def load_policy(toml_text: str) -> RecoveryPolicy:
-    """Parse a recovery policy from TOML text (the schema is in ``resources/recovery-policy.toml``).
-
-    Raises :class:`PolicyError` naming the key - and the stage, as ``stage N (code)`` - and
-    what is wrong: invalid TOML, a missing or unknown key, a wrong type, an unknown action code,
-    a repeated code, money written as a float, a court stage needing a notice that no earlier
-    stage serves.
-    """
-    try:
-        data = tomllib.loads(toml_text)
-    except tomllib.TOMLDecodeError as error:
-        raise PolicyError(f"recovery policy: not valid TOML ({error})") from None
-    _check_keys(data, _TOP_KEYS, "")
-    version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool):
-        version = str(version)
-    if not isinstance(version, str) or not version.strip():
-        raise _fail("", "version", f'missing or empty (a string such as "2026-1"), got {version!r}')
-    if "effective_from" not in data:
-        raise _fail("", "effective_from", "missing (the date this version takes effect)")
-    effective_from = _date(data["effective_from"], "effective_from")
-    name = data.get("name", "")
-    if not isinstance(name, str):
-        raise _fail("", "name", f"must be a string, got {name!r}")
-
-    arrangements = _table(data, "arrangements", _ARRANGEMENT_KEYS)
-    breathing = _table(data, "breathing_space", _BREATHING_KEYS)
-    vulnerability = _table(data, "vulnerability", _VULNERABILITY_KEYS)
-
-    raw_stages = data.get("stages")
-    if not isinstance(raw_stages, list) or not raw_stages:
-        raise _fail("", "stages", "at least one [[stages]] table is needed")
-    stages = tuple(_stage(number, raw) for number, raw in enumerate(raw_stages, start=1))
-    seen: dict[str, int] = {}
-    notice_at: int | None = None
-    for number, stage in enumerate(stages, start=1):
-        where = f"stage {number} ({stage.code}) "
-        for code in sorted(stage.satisfied_by):
-            if code in seen:
-                key = "code" if code == stage.code else "satisfied_by"
-                raise _fail(where, key, f"{code!r} is already used by stage {seen[code]}")
-            seen[code] = number
-        if stage.kind == "notice":
-            if notice_at is not None:
-                raise _fail(where, "kind", f"only one notice stage is allowed (stage {notice_at})")
-            notice_at = number
-        if stage.requires_notice and notice_at is None:
-            raise _fail(where, "requires_notice", "no earlier stage serves a notice")
-
-    tolerance = _money(arrangements, "tolerance", "tolerance_pence", "arrangements.")
-    return RecoveryPolicy(
-        version=version.strip(),
-        effective_from=effective_from,
-        name=name.strip(),
-        stages=stages,
-        grace_days=_whole(arrangements, "grace_days", "arrangements.", 5),
-        tolerance_pence=0 if tolerance is None else tolerance,
-        broken_contact_wait_days=_whole(
-            arrangements, "broken_contact_wait_days", "arrangements.", 7
-        ),
-        max_arrangement_weeks=_whole(
-            arrangements, "max_arrangement_weeks", "arrangements.", 104, minimum=1
-        ),
-        breathing_space_days=_whole(breathing, "standard_days", "breathing_space.", 60, minimum=1),
-        mental_health_extra_days=_whole(
-            breathing, "mental_health_extra_days", "breathing_space.", 30
-        ),
-        review_days=_whole(breathing, "review_days", "breathing_space.", 20, minimum=1),
-        reminder_every_days=_whole(
-            breathing, "reminder_every_days", "breathing_space.", 28, minimum=1
-        ),
-        vulnerability_holds=_codes(
-            vulnerability.get("holds", []), "vulnerability.", "holds", STAGE_KINDS, "stage kinds"
-        ),
-    )
 
 
 # --- the case --------------------------------------------------------------------------------

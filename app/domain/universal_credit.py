@@ -4,9 +4,10 @@ Pure functions over frozen values (DOMAIN.md D2, D5, D6; W3, W7). Money is integ
 are ``Decimal``; intermediate sums are exact fractions, so the only rounding is where a rule
 rounds: each element to the penny, half up. Nothing here keeps state: safe on any thread.
 
-The figures are dated data, never code: :func:`parse_uc_rates` reads them from TOML text (the
-schema is at the top of ``resources/uc-rates.toml``; ``app.services.uc_rates`` loads the shipped
-file). A new benefit year is a new table in that file.
+The figures are dated data, never code: :func:`app.schemas.uc_rates.parse_uc_rates` reads them
+from TOML text (the schema is at the top of ``resources/uc-rates.toml``;
+``app.services.uc_rates`` loads the shipped file). A new benefit year is a new table in that
+file.
 
 The estimate (D6)::
 
@@ -43,17 +44,13 @@ Decisions where DOMAIN.md is silent (each one is a reading of the UC Regulations
 
 from __future__ import annotations
 
-import re
-import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
-from typing import Any
 
-from app.domain.money import AmountError, parse_pounds, round_half_up_pence
+from app.domain.money import round_half_up_pence
 
 CLAIMANT_TYPES = ("single_under_25", "single_25_plus", "couple_under_25", "couple_25_plus")
 #: Rent frequencies (formats/calc.md; DOMAIN.md A4).
@@ -75,11 +72,6 @@ IGNORED = (
 _WEEKS_PER_PERIOD = {"weekly": 1, "fortnightly": 2, "four-weekly": 4}
 # Periods in a month (as a divisor) for the others.
 _MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "annual": 12}
-_YEAR_NAME = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-class UcRatesError(ValueError):
-    """A rates file that cannot be used; the message names the key and what is wrong."""
 
 
 class UcInputError(ValueError):
@@ -182,252 +174,6 @@ class UcRateTable:
     def latest_deduction_rules(self) -> DeductionRules:
         """The newest version of the deduction rules in the file."""
         return self.deductions[-1]
-
-
-_TOP_KEYS = frozenset({"schema", "years", "deductions"})
-_YEAR_KEYS = frozenset(
-    {
-        "effective_from",
-        "source",
-        "taper",
-        "child_limit",
-        "standard_allowance",
-        "elements",
-        "work_allowance",
-        "housing",
-        "capital",
-    }
-)
-_ELEMENT_KEYS = ("child", "child_first_born_before_2017", "carer", "lcwra")
-_WORK_ALLOWANCE_KEYS = ("with_housing", "without_housing")
-_HOUSING_KEYS = (
-    "non_dependant_deduction",
-    "under_occupancy_one_bedroom",
-    "under_occupancy_two_or_more",
-)
-_CAPITAL_KEYS = ("lower_limit", "upper_limit", "tariff_step", "tariff_per_step")
-_DEDUCTION_KEYS = (
-    "effective_from",
-    "source",
-    "cap",
-    "tpd_min",
-    "tpd_max",
-    "tpd_arrears_months",
-    "apa_arrears_months",
-    "apa_underpayment_arrears_months",
-    "apa_underpaid_more_than_months",
-)
-
-
-def parse_uc_rates(toml_text: str) -> UcRateTable:
-    """The UC rate table from TOML text (schema: the top of ``resources/uc-rates.toml``).
-
-    Raises :class:`UcRatesError` naming the key as written in the file (``years."2026/27".
-    elements.child``, ``deductions[0].cap``) and what is wrong: invalid TOML, a missing or
-    unknown key, a wrong type, money written as a number rather than a string of pounds, a rate
-    outside 0-1, a year whose name and dates disagree.
-    """
-    try:
-        data = tomllib.loads(toml_text)
-    except tomllib.TOMLDecodeError as error:
-        raise UcRatesError(f"UC rates: not valid TOML ({error})") from None
-    _check_keys(data, _TOP_KEYS, "", required=_TOP_KEYS)
-    schema = data["schema"]
-    if schema != 1 or isinstance(schema, bool):
-        raise UcRatesError(
-            f"schema: must be 1 (this version of Doorstep reads schema 1), got {schema!r}"
-        )
-    years_table = _table(data, "years", "")
-    if not years_table:
-        raise UcRatesError("years: no benefit year given")
-    years = {name: _parse_year(name, value) for name, value in years_table.items()}
-    raw_rules = data["deductions"]
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise UcRatesError("deductions: must be one or more [[deductions]] tables")
-    rules = sorted(
-        (_parse_deductions(index, value) for index, value in enumerate(raw_rules)),
-        key=lambda version: version.effective_from,
-    )
-    for earlier_rules, later_rules in zip(rules, rules[1:], strict=False):
-        if earlier_rules.effective_from == later_rules.effective_from:
-            raise UcRatesError(
-                f"deductions: two versions take effect on {later_rules.effective_from.isoformat()}"
-            )
-    return UcRateTable(years=MappingProxyType(dict(sorted(years.items()))), deductions=tuple(rules))
-
-
-def _parse_year(name: str, value: object) -> UcYearRates:
-    where = f'years."{name}"'
-    match = _YEAR_NAME.match(name)
-    if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise UcRatesError(
-            f'{where}: a benefit year is written "2026/27" (the second part is the first plus one)'
-        )
-    if not isinstance(value, dict):
-        raise UcRatesError(f"{where}: must be a table")
-    _check_keys(value, _YEAR_KEYS, where, required=_YEAR_KEYS)
-    effective_from = _date(value["effective_from"], f"{where}.effective_from")
-    if effective_from.year != int(match.group(1)):
-        raise UcRatesError(
-            f"{where}.effective_from: {effective_from.isoformat()} is not in {match.group(1)}"
-        )
-    child_limit = value["child_limit"]
-    if child_limit == "none":
-        limit: int | None = None
-    elif isinstance(child_limit, int) and not isinstance(child_limit, bool) and child_limit >= 1:
-        limit = child_limit
-    else:
-        raise UcRatesError(
-            f'{where}.child_limit: must be a whole number >= 1 or "none", got {child_limit!r}'
-        )
-
-    allowance = _table(value, "standard_allowance", where)
-    _check_keys(
-        allowance, frozenset(CLAIMANT_TYPES), f"{where}.standard_allowance", required=CLAIMANT_TYPES
-    )
-    elements = _table(value, "elements", where)
-    _check_keys(elements, frozenset(_ELEMENT_KEYS), f"{where}.elements", required=_ELEMENT_KEYS)
-    work = _table(value, "work_allowance", where)
-    _check_keys(
-        work,
-        frozenset(_WORK_ALLOWANCE_KEYS),
-        f"{where}.work_allowance",
-        required=_WORK_ALLOWANCE_KEYS,
-    )
-    housing = _table(value, "housing", where)
-    _check_keys(housing, frozenset(_HOUSING_KEYS), f"{where}.housing", required=_HOUSING_KEYS)
-    capital = _table(value, "capital", where)
-    _check_keys(capital, frozenset(_CAPITAL_KEYS), f"{where}.capital", required=_CAPITAL_KEYS)
-
-    def money(table: Mapping[str, Any], key: str, section: str) -> int:
-        return _money(table[key], f"{where}.{section}.{key}")
-
-    lower = money(capital, "lower_limit", "capital")
-    upper = money(capital, "upper_limit", "capital")
-    if upper <= lower:
-        raise UcRatesError(f"{where}.capital.upper_limit: must be above lower_limit")
-    step = money(capital, "tariff_step", "capital")
-    if step <= 0:
-        raise UcRatesError(f"{where}.capital.tariff_step: must be above 0.00")
-    return UcYearRates(
-        year=name,
-        effective_from=effective_from,
-        source=_text(value["source"], f"{where}.source"),
-        taper_rate=_rate(value["taper"], f"{where}.taper"),
-        child_limit=limit,
-        standard_allowance_pence=MappingProxyType(
-            {kind: money(allowance, kind, "standard_allowance") for kind in CLAIMANT_TYPES}
-        ),
-        child_pence=money(elements, "child", "elements"),
-        child_first_born_before_2017_pence=money(
-            elements, "child_first_born_before_2017", "elements"
-        ),
-        carer_pence=money(elements, "carer", "elements"),
-        lcwra_pence=money(elements, "lcwra", "elements"),
-        work_allowance_with_housing_pence=money(work, "with_housing", "work_allowance"),
-        work_allowance_without_housing_pence=money(work, "without_housing", "work_allowance"),
-        non_dependant_deduction_pence=money(housing, "non_dependant_deduction", "housing"),
-        under_occupancy_one_bedroom=_rate(
-            housing["under_occupancy_one_bedroom"], f"{where}.housing.under_occupancy_one_bedroom"
-        ),
-        under_occupancy_two_or_more=_rate(
-            housing["under_occupancy_two_or_more"], f"{where}.housing.under_occupancy_two_or_more"
-        ),
-        capital_lower_pence=lower,
-        capital_upper_pence=upper,
-        tariff_step_pence=step,
-        tariff_per_step_pence=money(capital, "tariff_per_step", "capital"),
-    )
-
-
-def _parse_deductions(index: int, value: object) -> DeductionRules:
-    where = f"deductions[{index}]"
-    if not isinstance(value, dict):
-        raise UcRatesError(f"{where}: must be a table")
-    _check_keys(value, frozenset(_DEDUCTION_KEYS), where, required=_DEDUCTION_KEYS)
-    tpd_min = _rate(value["tpd_min"], f"{where}.tpd_min")
-    tpd_max = _rate(value["tpd_max"], f"{where}.tpd_max")
-    if tpd_max < tpd_min:
-        raise UcRatesError(f"{where}.tpd_max: must not be below tpd_min")
-    return DeductionRules(
-        effective_from=_date(value["effective_from"], f"{where}.effective_from"),
-        source=_text(value["source"], f"{where}.source"),
-        cap_rate=_rate(value["cap"], f"{where}.cap"),
-        tpd_min_rate=tpd_min,
-        tpd_max_rate=tpd_max,
-        tpd_arrears_months=_months(value["tpd_arrears_months"], f"{where}.tpd_arrears_months"),
-        apa_arrears_months=_months(value["apa_arrears_months"], f"{where}.apa_arrears_months"),
-        apa_underpayment_arrears_months=_months(
-            value["apa_underpayment_arrears_months"], f"{where}.apa_underpayment_arrears_months"
-        ),
-        apa_underpaid_more_than_months=_months(
-            value["apa_underpaid_more_than_months"], f"{where}.apa_underpaid_more_than_months"
-        ),
-    )
-
-
-def _check_keys(
-    table: Mapping[str, Any], allowed: frozenset[str], where: str, *, required: Iterable[str]
-) -> None:
-    prefix = f"{where}." if where else ""
-    for key in table:
-        if key not in allowed:
-            raise UcRatesError(
-                f"{prefix}{key}: unknown key (expected one of {', '.join(sorted(allowed))})"
-            )
-    for key in required:
-        if key not in table:
-            raise UcRatesError(f"{prefix}{key}: missing")
-
-
-def _table(parent: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    value = parent[key]
-    if not isinstance(value, dict):
-        name = f"{where}.{key}" if where else key
-        raise UcRatesError(f"{name}: must be a table, got {value!r}")
-    return value
-
-
-def _money(value: object, key: str) -> int:
-    if not isinstance(value, str):
-        raise UcRatesError(f'{key}: write pounds as a string such as "424.90", got {value!r}')
-    try:
-        pence = parse_pounds(value)
-    except AmountError as error:
-        raise UcRatesError(f"{key}: {error}") from None
-    if pence < 0:
-        raise UcRatesError(f"{key}: must not be negative, got {value!r}")
-    return pence
-
-
-def _rate(value: object, key: str) -> Decimal:
-    if not isinstance(value, str):
-        raise UcRatesError(f'{key}: write a rate as a string such as "0.55", got {value!r}')
-    try:
-        rate = Decimal(value)
-    except InvalidOperation:
-        raise UcRatesError(f"{key}: {value!r} is not a number") from None
-    if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(1):
-        raise UcRatesError(f"{key}: must be between 0 and 1, got {value!r}")
-    return rate
-
-
-def _months(value: object, key: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise UcRatesError(f"{key}: must be a whole number of months, 0 or more, got {value!r}")
-    return value
-
-
-def _date(value: object, key: str) -> date:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise UcRatesError(f"{key}: must be a date such as 2026-04-06, got {value!r}")
-    return value
-
-
-def _text(value: object, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise UcRatesError(f"{key}: must be a non-empty string")
-    return value
 
 
 # --- arithmetic -----------------------------------------------------------------------------

@@ -5,7 +5,8 @@
   requires a date of birth: without one the export is refused naming the field. Tenure is
   ``Tenant - social`` (every tenancy here is a council or housing-association one);
   employment is not held on the laptop, so the caller says it (default ``Other``, "not
-  recorded"). The document is checked with ``validate_document`` before it is returned.
+  recorded"). The document is checked with ``validate_document`` (:mod:`app.schemas.sfs_document`)
+  before it is returned.
 - :func:`import_sfs`: an adviser's SFS document becomes a NEW finished assessment (source
   ``sfs-import``) that supersedes the latest finished one, every monthly figure kept. A bad
   document is refused with every problem listed and nothing is saved.
@@ -205,7 +206,9 @@ def export_sfs(
         document = sd.export_document(statement)
     except sd.SfsDocumentError as exc:
         raise IeDocumentError("; ".join(exc.problems)) from None
-    problems = sd.validate_document(document)
+    from app.schemas.sfs_document import validate_document  # pydantic: loaded on first use
+
+    problems = validate_document(document)
     if problems:  # a bug, never the officer's doing: refuse rather than hand over a bad file
         raise IeDocumentError("the export does not validate: " + "; ".join(problems))
     state = _state(session)
@@ -243,7 +246,9 @@ def import_sfs(
     """
     tenancy = _case(session, tenancy_ref)
     document = _parse_json(document_text)
-    statement = sd.import_document(document, assessed_on=assessed_on)  # validates first
+    from app.schemas.sfs_document import import_document  # pydantic: loaded on first use
+
+    statement = import_document(document, assessed_on=assessed_on)  # validates first
     if has_open_draft(session, tenancy_id=tenancy.id):
         raise IeDocumentError(
             f"case {tenancy.ref}: an I&E draft is open; finish or discard it before importing"

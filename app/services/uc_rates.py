@@ -1,8 +1,9 @@
 """The Universal Credit rates shipped in ``resources/uc-rates.toml``, read once and parsed.
 
-The figures are dated data (a new benefit year is a new table in the file, not new code); the
-parsing and every rule live in :mod:`app.domain.universal_credit`. The shipped table is cached
-after the first read: it is immutable, so it may be shared between threads.
+The figures are dated data (a new benefit year is a new table in the file, not new code); they
+are read by :mod:`app.schemas.uc_rates` and every rule lives in
+:mod:`app.domain.universal_credit`. The shipped table is cached after the first read: it is
+immutable, so it may be shared between threads.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from app.domain.universal_credit import UcRatesError, UcRateTable, parse_uc_rates
+from app.domain.universal_credit import UcRateTable
 from app.paths import resource_path
 
 UC_RATES_FILE = "uc-rates.toml"
@@ -37,6 +38,8 @@ def _read(path: Path) -> UcRateTable:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UcRatesFileError(f"Cannot read the UC rates {path}: {exc.strerror}.") from exc
+    from app.schemas.uc_rates import UcRatesError, parse_uc_rates  # pydantic: loaded when read
+
     try:
         return parse_uc_rates(text)
     except UcRatesError as exc:

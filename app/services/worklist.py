@@ -28,10 +28,8 @@ from app.domain import reports as shapes
 from app.domain.case_actions import ACTION_KINDS
 from app.domain.recovery import (
     NONE,
-    PolicyError,
     Recommendation,
     RecoveryPolicy,
-    load_policy,
     recommend,
 )
 from app.models import SyncState
@@ -58,8 +56,10 @@ def load_recovery_policy(
         text = chosen.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyFileError(f"Cannot read the recovery policy {chosen}: {exc.strerror}.") from exc
+    from app.schemas.policy import PolicyError, parse_policy  # pydantic: loaded when first read
+
     try:
-        return load_policy(text)
+        return parse_policy(text)
     except PolicyError as exc:
         raise PolicyFileError(f"The recovery policy {chosen} cannot be used: {exc}") from exc
 

@@ -446,7 +446,7 @@ def _finish_w1(store: LocalStore, tenancy_id: Any) -> Any:
 def test_a_referral_to_debt_advice_hands_over_the_latest_income_and_expenditure(
     window: MainWindow, seeded: LocalStore, prompts: RecordingPrompts, tmp_path: Any
 ) -> None:
-    from app.domain import sfs_document
+    from app.schemas import sfs_document
 
     case = open_ref(window, "T000001")
     dialog = case.record_action()

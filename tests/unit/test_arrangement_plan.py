@@ -14,8 +14,8 @@ from app.domain.arrangement_watch import (
     due_date,
     due_dates,
 )
-from app.domain.recovery import load_policy
 from app.paths import resource_path
+from app.schemas.policy import parse_policy
 
 W4_START = date(2026, 3, 2)
 
@@ -198,4 +198,4 @@ def test_monthly_rent_per_period_and_end() -> None:
 
 def test_the_shipped_policy_sets_a_maximum_term() -> None:
     text = resource_path("recovery-policy.toml").read_text(encoding="utf-8")
-    assert load_policy(text).max_arrangement_weeks == 104
+    assert parse_policy(text).max_arrangement_weeks == 104

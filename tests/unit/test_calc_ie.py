@@ -20,7 +20,7 @@ import pytest
 
 from app.calc.ie import input_from_document
 from app.cli import main
-from app.domain.sfs_document import validate_document
+from app.schemas.sfs_document import validate_document
 from tests.unit.sfs_examples import W1_CLIENT, W1_DATE, W2_CSV, w1_input
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,9 @@ from app.domain.deductions import (
     check_deductions,
     request_summary,
 )
-from app.domain.universal_credit import UcInputError, parse_uc_rates
+from app.domain.universal_credit import UcInputError
 from app.paths import resource_path
+from app.schemas.uc_rates import parse_uc_rates
 
 RULES = parse_uc_rates(
     resource_path("uc-rates.toml").read_text(encoding="utf-8")

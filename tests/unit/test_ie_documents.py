@@ -20,9 +20,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain import sfs
-from app.domain.sfs_document import SfsDocumentError, validate_document
+from app.domain.sfs_document import SfsDocumentError
 from app.models import AuditEvent, IncomeAssessment, Person, Tenancy
 from app.paths import data_dir
+from app.schemas.sfs_document import validate_document
 from app.services.assessments import (
     case_assessments,
     finish_assessment,

@@ -1,5 +1,6 @@
-"""The recovery policy and the next action: W8, W9, W12, every rule and block at its boundary,
-and every way a policy file can be wrong."""
+"""The recovery policy and the next action: W8, W9, W12, every rule and block at its boundary.
+
+How a policy file is read, and every way it can be wrong: tests/unit/test_policy_schema.py."""
 
 from __future__ import annotations
 
@@ -18,20 +19,19 @@ from app.domain.recovery import (
     NONE,
     CaseAction,
     CaseFacts,
-    PolicyError,
     Recommendation,
     RecoveryPolicy,
     arrears_band,
     breathing_space_state,
-    load_policy,
     recommend,
     worklist,
 )
 from app.domain.rent_account import Ledger, LedgerLine, RentTerms
+from app.schemas.policy import parse_policy
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT = load_policy((ROOT / "resources" / "recovery-policy.toml").read_text(encoding="utf-8"))
-UTTLESFORD = load_policy(
+DEFAULT = parse_policy((ROOT / "resources" / "recovery-policy.toml").read_text(encoding="utf-8"))
+UTTLESFORD = parse_policy(
     (Path(__file__).parent / "fixtures" / "uttlesford-policy.toml").read_text(encoding="utf-8")
 )
 TERMS = RentTerms(weekly_rent_pence=10000, weekly_service_charge_pence=0, rent_weeks=52)
@@ -81,7 +81,7 @@ def rec(
 
 
 def policy_with(stages: str, extra: str = "") -> RecoveryPolicy:
-    return load_policy(f'version = "t"\neffective_from = 2025-01-01\n{extra}\n{stages}')
+    return parse_policy(f'version = "t"\neffective_from = 2025-01-01\n{extra}\n{stages}')
 
 
 # --- W12: escalation on a fixture modelled on Uttlesford ----------------------------------------
@@ -771,7 +771,7 @@ def test_vulnerability_and_safety_are_warnings_and_flags():
 
 def test_a_policy_may_hold_stages_for_vulnerability():
     text = (ROOT / "resources" / "recovery-policy.toml").read_text(encoding="utf-8")
-    policy = load_policy(text.replace("holds = []", 'holds = ["notice"]'))
+    policy = parse_policy(text.replace("holds = []", 'holds = ["notice"]'))
     assert policy.vulnerability_holds == frozenset({"notice"})
     actions = [*READY, act("vulnerability", date(2026, 2, 1))]
     held = rec(READY_LINES, date(2026, 3, 2), actions, policy=policy)
@@ -942,129 +942,6 @@ def test_the_default_policy_follows_domain_f1():
             nosp_stage.valid_months) == (Decimal(4), 28, 12)
     assert DEFAULT.stage("letter_1") is not None
     assert DEFAULT.stage("visit") is None
-
-
-GOOD = '''version = "v1"
-effective_from = 2026-04-06
-[arrangements]
-grace_days = 5
-tolerance = "1.50"
-[[stages]]
-code = "letter_1"
-label = "Send letter 1"
-kind = "demand"
-min_weeks = 2
-wait_days = 7
-[[stages]]
-code = "nosp"
-label = "Serve NOSP"
-kind = "notice"
-earliest_proceedings_days = 28
-[[stages]]
-code = "court_applied"
-label = "Apply"
-kind = "court"
-requires_notice = true
-'''
-
-
-def test_a_good_policy_parses():
-    policy = load_policy(GOOD)
-    assert policy.tolerance_pence == 150
-    assert policy.stages[0].min_weeks == Decimal(2)
-    assert policy.stages[0].satisfied_by == frozenset({"letter_1"})
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        ('version = "v1"', 'version = "v1', "not valid TOML"),
-        ('version = "v1"', "", "version: missing"),
-        ('version = "v1"', 'version = ""', "version: missing or empty"),
-        ("effective_from = 2026-04-06", "", "effective_from: missing"),
-        ("effective_from = 2026-04-06", 'effective_from = "soon"',
-         "effective_from: must be a date"),
-        ("effective_from = 2026-04-06", "effective_from = 2026-04-06T09:00:00",
-         "effective_from: must be a date without a time"),
-        ('version = "v1"', 'version = "v1"\ncolour = "red"', "colour: unknown key"),
-        ("grace_days = 5", "grace_days = -1", "arrangements.grace_days: must be 0 or more"),
-        ("grace_days = 5", "grace_days = true", "arrangements.grace_days: must be a whole number"),
-        ("grace_days = 5", "grace = 5", "arrangements.grace: unknown key"),
-        ('tolerance = "1.50"', "tolerance = 1.5",
-         'arrangements.tolerance: write pounds as a string such as "250.00"'),
-        ('tolerance = "1.50"', 'tolerance = "1.505"',
-         "arrangements.tolerance: '1.505' has more than two decimal places"),
-        ('tolerance = "1.50"', 'tolerance = "1.50"\ntolerance_pence = 150',
-         "arrangements.tolerance: give either tolerance or tolerance_pence"),
-        ('code = "letter_1"', 'code = "letter_one"',
-         "stage 1 (letter_one) code: 'letter_one' is not an action code"),
-        ('code = "letter_1"', 'code = "pause"',
-         "stage 1 (pause) code: 'pause' is an action code that cannot be a recovery stage"),
-        ('code = "letter_1"', "", "stage 1 code: missing"),
-        ('code = "court_applied"', 'code = "letter_1"',
-         "stage 3 (letter_1) code: 'letter_1' is already used by stage 1"),
-        ('kind = "demand"', 'kind = "letter"', "stage 1 (letter_1) kind: 'letter' is not one of"),
-        ('label = "Send letter 1"', "", "stage 1 (letter_1) label: missing"),
-        ("min_weeks = 2", "min_weeks = -2", "stage 1 (letter_1) min_weeks: must be 0 or more"),
-        ("min_weeks = 2", 'min_weeks = "two"', "stage 1 (letter_1) min_weeks: must be a number"),
-        ("min_weeks = 2", "min_arrears = 250.0",
-         'stage 1 (letter_1) min_arrears: write pounds as a string such as "250.00"'),
-        ("min_weeks = 2", 'min_arrears = "£250"',
-         "stage 1 (letter_1) min_arrears: '£250' is not a"),
-        ("min_weeks = 2", "min_arrears_pence = -1",
-         "stage 1 (letter_1) min_arrears_pence: must be 0 or more"),
-        ("min_weeks = 2", 'threshold = "most"', "stage 1 (letter_1) threshold: 'most' is not"),
-        ("wait_days = 7", "wait_days = -7", "stage 1 (letter_1) wait_days: must be 0 or more"),
-        ("wait_days = 7", "wait_days = 1.5",
-         "stage 1 (letter_1) wait_days: must be a whole number"),
-        ("wait_days = 7", "wiat_days = 7", "stage 1 (letter_1) wiat_days: unknown key"),
-        ("wait_days = 7", 'satisfied_by = "visit"',
-         "stage 1 (letter_1) satisfied_by: must be a list of stage codes"),
-        ("wait_days = 7", 'satisfied_by = ["nosp"]',
-         "stage 2 (nosp) code: 'nosp' is already used by stage 1"),
-        ("wait_days = 7", 'tenures = ["castle"]',
-         "stage 1 (letter_1) tenures: 'castle' is not one of"),
-        ("wait_days = 7", "escalates = 1", "stage 1 (letter_1) escalates: must be true or false"),
-        ("wait_days = 7", "earliest_proceedings_days = 28",
-         "stage 1 (letter_1) earliest_proceedings_days: only a notice stage"),
-        ("earliest_proceedings_days = 28", "",
-         "stage 2 (nosp) earliest_proceedings_days: missing"),
-        ('code = "court_applied"\nlabel = "Apply"\nkind = "court"',
-         'code = "court_applied"\nlabel = "Apply"\nkind = "notice"\nearliest_proceedings_days = 1',
-         "stage 3 (court_applied) kind: only one notice stage is allowed (stage 2)"),
-        ('code = "nosp"\nlabel = "Serve NOSP"\nkind = "notice"',
-         'code = "nosp"\nlabel = "Serve NOSP"\nkind = "demand"',
-         "stage 2 (nosp) earliest_proceedings_days: only a notice stage"),
-        ('[arrangements]\ngrace_days = 5\ntolerance = "1.50"', "arrangements = 5",
-         "arrangements: must be a table"),
-    ],
-)
-def test_bad_policies_are_refused_naming_the_key(old, new, message):
-    assert old in GOOD
-    with pytest.raises(PolicyError) as error:
-        load_policy(GOOD.replace(old, new, 1))
-    assert message in str(error.value)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ('version = "v"\neffective_from = 2026-04-06\n', "stages: at least one"),
-        ('version = "v"\neffective_from = 2026-04-06\nstages = [1]\n', "stage 1: must be a table"),
-        ('version = "v"\neffective_from = 2026-04-06\n[breathing_space]\nstandard_days = 0\n'
-         '[[stages]]\ncode = "reminder"\nlabel = "R"\nkind = "reminder"\n',
-         "breathing_space.standard_days: must be 1 or more"),
-        ('version = "v"\neffective_from = 2026-04-06\n[vulnerability]\nholds = ["all"]\n'
-         '[[stages]]\ncode = "reminder"\nlabel = "R"\nkind = "reminder"\n',
-         "vulnerability.holds: 'all' is not one of reminder, demand, notice, court"),
-        ('version = "v"\neffective_from = 2026-04-06\n[[stages]]\ncode = "court_applied"\n'
-         'label = "A"\nkind = "court"\nrequires_notice = true\n',
-         "stage 1 (court_applied) requires_notice: no earlier stage serves a notice"),
-    ],
-)
-def test_more_bad_policies(text, message):
-    with pytest.raises(PolicyError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        load_policy(text)
 
 
 # --- properties --------------------------------------------------------------------------------

@@ -23,10 +23,9 @@ from app.domain.sfs_document import (
     SfsStatement,
     dumps_document,
     export_document,
-    import_document,
     pounds,
-    validate_document,
 )
+from app.schemas.sfs_document import import_document, validate_document
 from tests.unit.sfs_examples import W1_DATE, w1_assessment
 
 CLIENT = Client(

@@ -17,7 +17,6 @@ from app.domain.universal_credit import (
     RENT_FREQUENCIES,
     Household,
     UcInputError,
-    UcRatesError,
     UcRateTable,
     UcYearRates,
     child_elements,
@@ -25,12 +24,12 @@ from app.domain.universal_credit import (
     housing_costs,
     monthly_rent_exact,
     monthly_rent_pence,
-    parse_uc_rates,
     share_pence,
     tariff_income_pence,
     weekly_rent_pence,
 )
 from app.paths import resource_path
+from app.schemas.uc_rates import parse_uc_rates
 from app.services.uc_rates import UcRatesFileError, load_uc_rates
 
 RATES_TEXT = resource_path("uc-rates.toml").read_text(encoding="utf-8")
@@ -165,106 +164,6 @@ def test_the_loader_names_the_file_and_the_key(tmp_path: Path) -> None:
     assert 'years."2026/27".elements.carer: write pounds as a string' in str(caught.value)
     with pytest.raises(UcRatesFileError, match="Cannot read the UC rates"):
         load_uc_rates(path=tmp_path / "missing.toml")
-
-
-# --- rates file errors name the key -----------------------------------------------------------
-
-
-def _edit(old: str, new: str, count: int = 1) -> str:
-    """The shipped text with ``old`` replaced in its data (the comments at the top untouched)."""
-    head, marker, body = RATES_TEXT.partition("\nschema = 1\n")
-    assert old in marker + body, old
-    return head + (marker + body).replace(old, new, count)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("schema = ", "UC rates: not valid TOML"),
-        (_edit("schema = 1", "schema = 2"), "schema: must be 1"),
-        (_edit("\nschema = 1\n", "\n"), "schema: missing"),
-        (_edit("schema = 1", "schema = 1\nrates = 3"), "rates: unknown key"),
-        (_edit('child = "303.94"\n', ""), 'years."2026/27".elements.child: missing'),
-        (
-            _edit('child = "303.94"', 'child = "303.94"\nchildren = "1.00"'),
-            'years."2026/27".elements.children: unknown key',
-        ),
-        (
-            _edit('single_25_plus = "424.90"', "single_25_plus = 424.90"),
-            'years."2026/27".standard_allowance.single_25_plus: write pounds as a string such as',
-        ),
-        (
-            _edit('single_25_plus = "424.90"', 'single_25_plus = "424.905"'),
-            "years.\"2026/27\".standard_allowance.single_25_plus: '424.905' has more than two",
-        ),
-        (
-            _edit('with_housing = "427.00"', 'with_housing = "-427.00"'),
-            'years."2026/27".work_allowance.with_housing: must not be negative',
-        ),
-        (
-            _edit('taper = "0.55"', "taper = 0.55"),
-            'years."2025/26".taper: write a rate as a string',
-        ),
-        (_edit('taper = "0.55"', 'taper = "55"'), 'years."2025/26".taper: must be between 0 and 1'),
-        (
-            _edit('taper = "0.55"', 'taper = "half"'),
-            "years.\"2025/26\".taper: 'half' is not a number",
-        ),
-        (
-            _edit('under_occupancy_one_bedroom = "0.14"', 'under_occupancy_one_bedroom = "-0.14"'),
-            'years."2025/26".housing.under_occupancy_one_bedroom: must be between 0 and 1',
-        ),
-        (
-            _edit("child_limit = 2 ", 'child_limit = "two" '),
-            'years."2025/26".child_limit: must be a whole number >= 1 or "none"',
-        ),
-        (
-            _edit("child_limit = 2 ", "child_limit = 0 "),
-            'years."2025/26".child_limit: must be a whole number >= 1 or "none"',
-        ),
-        (
-            _edit('[years."2026/27"]', '[years."2026/28"]'),
-            'years."2026/28": a benefit year is written "2026/27"',
-        ),
-        (
-            _edit("effective_from = 2026-04-06", "effective_from = 2025-04-06"),
-            'years."2026/27".effective_from: 2025-04-06 is not in 2026',
-        ),
-        (
-            _edit("effective_from = 2026-04-06", 'effective_from = "2026-04-06"'),
-            'years."2026/27".effective_from: must be a date',
-        ),
-        (
-            _edit('upper_limit = "16000.00"', 'upper_limit = "6000.00"'),
-            'years."2025/26".capital.upper_limit: must be above lower_limit',
-        ),
-        (
-            _edit('tariff_step = "250.00"', 'tariff_step = "0.00"'),
-            'years."2025/26".capital.tariff_step: must be above 0.00',
-        ),
-        (_edit('source = "gov.uk Benefit', 'source = "" #'), 'years."2025/26".source: must be'),
-        (_edit('cap = "0.15"', 'cap = "1.5"'), "deductions[0].cap: must be between 0 and 1"),
-        (_edit("tpd_arrears_months = 2\n", ""), "deductions[0].tpd_arrears_months: missing"),
-        (
-            _edit("tpd_arrears_months = 2", "tpd_arrears_months = -1"),
-            "deductions[0].tpd_arrears_months: must be a whole number of months",
-        ),
-        (_edit('tpd_max = "0.20"', 'tpd_max = "0.05"'), "deductions[0].tpd_max: must not be below"),
-        (
-            _edit('cap = "0.15"', 'cap = "0.15"\nfloor = "0.01"'),
-            "deductions[0].floor: unknown key",
-        ),
-        (RATES_TEXT[: RATES_TEXT.rindex("[[deductions]]")], "deductions: missing"),
-        (
-            RATES_TEXT + RATES_TEXT[RATES_TEXT.rindex("[[deductions]]") :],
-            "deductions: two versions take effect on 2025-04-30",
-        ),
-    ],
-)
-def test_a_rates_error_names_the_key(text: str, message: str) -> None:
-    with pytest.raises(UcRatesError) as caught:
-        parse_uc_rates(text)
-    assert str(caught.value).startswith(message)
 
 
 def test_a_new_year_is_a_data_change() -> None:
