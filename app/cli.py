@@ -41,7 +41,7 @@ from app import __version__
 from app.calc import add_arguments as add_calc_arguments
 
 if TYPE_CHECKING:
-    from app.store.database import LocalStore
+    from app.services.workspace import Workspace
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -183,31 +183,31 @@ def _read_password(path: str | None) -> str:
     return password
 
 
-def _open_store(args: argparse.Namespace) -> LocalStore:
+def _open_workspace(args: argparse.Namespace) -> Workspace:
     from app.paths import data_dir
-    from app.store.database import open_local_store
+    from app.services.workspace import open_workspace
 
-    return open_local_store(data_dir(args.data_dir), allow_demo_files=args.allow_demo_key_file)
+    return open_workspace(data_dir(args.data_dir), allow_demo_files=args.allow_demo_key_file)
 
 
 def _signin(args: argparse.Namespace) -> int:
     from app.services.enrolment import server_url, sign_in
 
     password = _read_password(args.password_file)
-    store = _open_store(args)
+    workspace = _open_workspace(args)
     try:
-        url = args.signin_server or args.server or server_url(store)
+        url = args.signin_server or args.server or server_url(workspace)
         if not url:
             raise UsageError("say which central store to sign in to: signin --server URL")
         officer = sign_in(
-            store=store,
+            workspace,
             server_url=url,
             username=args.user,
             password=password,
             device_name=args.device_name,
         )
     finally:
-        store.close()
+        workspace.close()
     name = officer.display_name or officer.username
     print(f"Signed in as {name} ({officer.username}) at {url.rstrip('/')}.")
     return EXIT_OK
@@ -217,13 +217,13 @@ def _sync(args: argparse.Namespace) -> int:
     from app.services.enrolment import set_server_url
     from app.services.sync import run_sync
 
-    store = _open_store(args)
+    workspace = _open_workspace(args)
     try:
         if args.server:
-            set_server_url(store=store, server_url=args.server)
-        summary = run_sync(store=store, page_limit=args.page_limit)
+            set_server_url(workspace, server_url=args.server)
+        summary = run_sync(workspace, page_limit=args.page_limit)
     finally:
-        store.close()
+        workspace.close()
     check = {True: "ok", False: "MISMATCH", None: "skipped"}[summary.check_ok]
     kind = "bootstrap" if summary.bootstrapped else "update"
     print(
@@ -242,30 +242,31 @@ def _report(args: argparse.Namespace) -> int:
         return _report_worklist(args)
     from app.services.reports import balances_csv
 
-    store = _open_store(args)
+    workspace = _open_workspace(args)
     try:
-        with store.session() as session, session.begin():
-            text = balances_csv(session=session)
+        text = balances_csv(workspace)
     finally:
-        store.close()
+        workspace.close()
     sys.stdout.write(text)
     sys.stdout.flush()
     return EXIT_OK
 
 
 def _report_worklist(args: argparse.Namespace) -> int:
-    from app.paths import data_dir, london_today
+    from app.paths import data_dir
     from app.services.worklist import load_recovery_policy, worklist_report
 
     policy = load_recovery_policy(data_dir(args.data_dir), path=args.policy)
-    store = _open_store(args)
+    workspace = _open_workspace(args)
     try:
-        with store.session() as session, session.begin():
-            text = worklist_report(
-                session, policy=policy, as_of=args.as_of or london_today(), fmt=args.format
-            )
+        text = worklist_report(
+            workspace,
+            policy=policy,
+            as_of=args.as_of or workspace.clock.today(),
+            fmt=args.format,
+        )
     finally:
-        store.close()
+        workspace.close()
     sys.stdout.write(text)
     sys.stdout.flush()
     return EXIT_OK
@@ -279,15 +280,13 @@ def _guidelines(args: argparse.Namespace) -> int:
         text = args.file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise GuidelineError(f"{args.file} is not UTF-8 text") from None
-    store = _open_store(args)
+    workspace = _open_workspace(args)
     try:
-        with store.session() as session, session.begin():
-            try:
-                done = import_guidelines(session, csv_text=text)
-            except GuidelineError as exc:
-                raise GuidelineError(f"{args.file}: {exc}; nothing was imported") from None
+        done = import_guidelines(workspace, csv_text=text)
+    except GuidelineError as exc:
+        raise GuidelineError(f"{args.file}: {exc}; nothing was imported") from None
     finally:
-        store.close()
+        workspace.close()
     dates = ", ".join(day.isoformat() for day in done.tables)
     print(
         f"Guidelines imported from {args.file.name}: {done.added} added, {done.changed} changed, "
@@ -311,38 +310,32 @@ def _ie(args: argparse.Namespace) -> int:
             text = args.file.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise docs.IeDocumentError(f"{args.file} is not UTF-8 text") from None
-    store = _open_store(args)
+    workspace = _open_workspace(args)
     try:
-        with store.session() as session, session.begin():
-            if args.ie == "export":
-                out = docs.export_sfs(
-                    session,
-                    tenancy_ref=args.case,
-                    assessment_id=args.assessment,
-                    employment=tuple(args.employment or docs.DEFAULT_EMPLOYMENT),
+        if args.ie == "export":
+            out = docs.export_sfs(
+                workspace,
+                tenancy_ref=args.case,
+                assessment_id=args.assessment,
+                employment=tuple(args.employment or docs.DEFAULT_EMPLOYMENT),
+            )
+        elif args.ie == "import":
+            try:
+                saved = docs.import_sfs(
+                    workspace, tenancy_ref=args.case, document_text=text, assessed_on=args.date
                 )
-            elif args.ie == "import":
-                from app.paths import london_today
-
-                try:
-                    saved = docs.import_sfs(
-                        session,
-                        tenancy_ref=args.case,
-                        document_text=text,
-                        assessed_on=args.date or london_today(),
-                    )
-                except SfsDocumentError as exc:
-                    problems = "; ".join(exc.problems)
-                    raise docs.IeDocumentError(
-                        f"{args.file}: not a valid SFS document ({len(exc.problems)} "
-                        f"problem(s)): {problems}; nothing was imported"
-                    ) from None
-            else:
-                pdf = docs.case_summary_pdf(
-                    session, tenancy_ref=args.case, assessment_id=args.assessment
-                )
+            except SfsDocumentError as exc:
+                problems = "; ".join(exc.problems)
+                raise docs.IeDocumentError(
+                    f"{args.file}: not a valid SFS document ({len(exc.problems)} "
+                    f"problem(s)): {problems}; nothing was imported"
+                ) from None
+        else:
+            pdf = docs.case_summary_pdf(
+                workspace, tenancy_ref=args.case, assessment_id=args.assessment
+            )
     finally:
-        store.close()
+        workspace.close()
     if args.ie == "export":
         if args.out is None:
             sys.stdout.write(out)
@@ -396,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.domain.guidelines import GuidelineError
     from app.services.ie_documents import IeDocumentError
     from app.services.worklist import PolicyFileError
-    from app.store.errors import StoreError
+    from app.services.workspace import StoreError
     from app.sync.errors import SyncError
 
     try:

@@ -209,7 +209,7 @@ def bench_bootstrap(*, tenancies: int, officers: int, seed: int, runs: int = 3) 
     context, compiled statements)."""
     from app.services.enrolment import sign_in
     from app.services.sync import run_sync
-    from app.store.database import open_local_store
+    from app.services.workspace import open_workspace
 
     keyring.set_keyring(MemoryKeyring())
     print(f"bootstrap: empty device to a usable caseload (officer1 of {officers} officers)")
@@ -223,10 +223,10 @@ def bench_bootstrap(*, tenancies: int, officers: int, seed: int, runs: int = 3) 
                 client = tmp / f"client{run}"
                 client.mkdir()
                 started = time.perf_counter()
-                store = open_local_store(client)
-                sign_in(store=store, server_url=server, username="officer1", password=password)
-                summary = run_sync(store=store)
-                store.close()
+                workspace = open_workspace(client)
+                sign_in(workspace, server_url=server, username="officer1", password=password)
+                summary = run_sync(workspace)
+                workspace.close()
                 times.append(time.perf_counter() - started)
         finally:
             service.terminate()

@@ -38,18 +38,21 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.domain import sfs
+    from app.domain.clock import SetClock
     from app.models import Tenancy
     from app.paths import data_dir
     from app.services.guidelines import import_guidelines
+    from app.services.workspace import Workspace
     from app.store.database import open_local_store
     from app.ui.assessment_form import AssessmentForm
+    from app.ui.context import UiContext
     from app.ui.ops import InlineRunner
-    from app.ui.prompts import Prompts
     from tests.unit.sfs_examples import W1_DATE, W2_CSV, w1_assessment
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         store = open_local_store(data_dir(Path(tmp) / "data"))
+        workspace = Workspace(store, SetClock.on(W1_DATE))
         tenancy_id = uuid.uuid4()
         with store.session() as session, session.begin():
             session.add(
@@ -63,14 +66,8 @@ def main() -> None:
                     weekly_rent_pence=11250,
                 )
             )
-            import_guidelines(session, csv_text=W2_CSV.read_text(encoding="utf-8"))
-        form = AssessmentForm(
-            tenancy_id=tenancy_id,
-            store=store,
-            runner=InlineRunner(),
-            prompts=Prompts(),
-            today=lambda: W1_DATE,
-        )
+        import_guidelines(workspace, csv_text=W2_CSV.read_text(encoding="utf-8"))
+        form = AssessmentForm(UiContext(workspace, InlineRunner()), tenancy_id=tenancy_id)
         form.resize(1366, 900)
         form.show()
         form.load()

@@ -18,16 +18,17 @@ def main() -> int:
     keyring.set_keyring(fail.Keyring())  # the bench's data dir uses the demo key file
     from PySide6.QtWidgets import QApplication
 
-    from app.store.database import open_local_store
+    from app.services.workspace import open_workspace
     from app.ui.app import configure_application
+    from app.ui.context import UiContext
     from app.ui.main_window import MainWindow
     from app.ui.ops import ThreadRunner
 
     app = QApplication(sys.argv[:1])
     configure_application(app)
-    store = open_local_store(Path(sys.argv[1]), allow_demo_files=True)
+    workspace = open_workspace(Path(sys.argv[1]), allow_demo_files=True)
     runner = ThreadRunner()
-    window = MainWindow(store=store, runner=runner, sync_fn=lambda **kw: None)  # type: ignore[arg-type]
+    window = MainWindow(UiContext(workspace, runner), sync_fn=lambda *a, **kw: None)  # type: ignore[arg-type]
     window.show()
     while window.proxy.rowCount() == 0:
         app.processEvents()
@@ -36,7 +37,7 @@ def main() -> int:
     rows = window.proxy.rowCount()
     window.close()
     runner.shutdown()
-    store.close()
+    workspace.close()
     print(f"rows {rows}")
     return 0
 

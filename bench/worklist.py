@@ -187,10 +187,12 @@ def bench_worklist(*, cases: int, years: int, seed: int) -> None:
     """Print the worklist figures for ``cases`` cases with ``years`` of weekly ledger."""
     keyring.set_keyring(MemoryKeyring())
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.domain.clock import SetClock
     from app.paths import resource_path
-    from app.services.case_facts import load_cases
     from app.services.case_file import open_case
+    from app.services.caseload import load_cases
     from app.services.worklist import build_worklist, load_recovery_policy
+    from app.services.workspace import Workspace
     from app.store.database import open_local_store
 
     print(f"worklist: {cases:,} cases with {years} years of weekly ledger")
@@ -198,6 +200,7 @@ def bench_worklist(*, cases: int, years: int, seed: int) -> None:
         folder = Path(tmp) / "data"
         folder.mkdir()
         store = open_local_store(folder)
+        workspace = Workspace(store, SetClock.on(AS_OF))
         try:
             started = time.perf_counter()
             line_count = _generate(store, cases=cases, years=years, seed=seed)
@@ -208,8 +211,7 @@ def bench_worklist(*, cases: int, years: int, seed: int) -> None:
             policy = load_recovery_policy(path=resource_path("recovery-policy.toml"))
 
             started = time.perf_counter()
-            with store.session() as session:
-                loaded = load_cases(session, today=AS_OF)
+            loaded = load_cases(workspace, as_of=AS_OF)
             _line(
                 "load the caseload into facts (once per sync)",
                 f"{(time.perf_counter() - started) * 1000:,.0f} ms",
@@ -232,12 +234,11 @@ def bench_worklist(*, cases: int, years: int, seed: int) -> None:
 
             def open_each() -> None:
                 for tenancy_id in sample:
-                    with store.session() as session, session.begin():
-                        open_case(session, tenancy_id=tenancy_id, policy=policy, as_of=AS_OF)
+                    open_case(workspace, tenancy_id=tenancy_id, policy=policy, as_of=AS_OF)
 
             per_case = [t / len(sample) for t in _timed(open_each, 3)]
             _line("open a case: case file service (mean of 25)", f"{min(per_case):.0f} ms")
-            _ui_figures(store, items, sample, policy)
+            _ui_figures(workspace, items, sample, policy)
         finally:
             store.close()
 
@@ -290,12 +291,12 @@ def _arrangement_figures(loaded, policy) -> None:  # type: ignore[no-untyped-def
     )
 
 
-def _ui_figures(store, items, sample, policy) -> None:  # type: ignore[no-untyped-def]
+def _ui_figures(workspace, items, sample, policy) -> None:  # type: ignore[no-untyped-def]
     """The screen side: a filter keystroke and a case window with its statement and chart."""
     try:
         from bench.worklist_ui import measure
     except ImportError as exc:  # PySide6 missing: the headless figures above still stand
         _line("screen figures skipped", f"({exc})")
         return
-    for label, value in measure(store=store, items=items, sample=sample, policy=policy):
+    for label, value in measure(workspace=workspace, items=items, sample=sample, policy=policy):
         _line(label, value)

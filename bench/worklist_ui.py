@@ -15,10 +15,10 @@ from collections.abc import Iterator
 
 from PySide6.QtWidgets import QApplication, QTableView
 
+from app.ui.context import UiContext
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner
 from app.ui.worklist_model import WorklistFilterProxy, WorklistTableModel, worklist_rows
-from bench.worklist import AS_OF
 
 
 def _words(items) -> list[str]:  # type: ignore[no-untyped-def]
@@ -40,7 +40,7 @@ def _keystrokes(words: list[str]) -> Iterator[str]:
         yield ""  # the officer clears the box before the next search
 
 
-def measure(*, store, items, sample, policy) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def measure(*, workspace, items, sample, policy) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     app = QApplication.instance() or QApplication(sys.argv[:1])
     figures: list[tuple[str, str]] = []
 
@@ -68,7 +68,7 @@ def measure(*, store, items, sample, policy) -> list[tuple[str, str]]:  # type: 
     )
     view.close()
 
-    window = MainWindow(store=store, runner=InlineRunner(), today=lambda: AS_OF)
+    window = MainWindow(UiContext(workspace, InlineRunner()))
     window.show()
     app.processEvents()
     opened = []

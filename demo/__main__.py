@@ -102,17 +102,17 @@ def start_service(url: str, port: int) -> subprocess.Popen[bytes]:
 
 def sign_in_client(client_dir: Path, server: str, password: str) -> None:
     from app.services.enrolment import is_enrolled, set_server_url, sign_in
-    from app.store.database import open_local_store
+    from app.services.workspace import open_workspace
 
-    store = open_local_store(client_dir, allow_demo_files=True)
+    workspace = open_workspace(client_dir, allow_demo_files=True)
     try:
-        if is_enrolled(store):
-            set_server_url(store=store, server_url=server)
+        if is_enrolled(workspace):
+            set_server_url(workspace, server_url=server)
         else:
-            sign_in(store=store, server_url=server, username=DEMO_OFFICER, password=password,
+            sign_in(workspace, server_url=server, username=DEMO_OFFICER, password=password,
                     device_name="demo laptop")
     finally:
-        store.close()
+        workspace.close()
 
 
 def main() -> int:

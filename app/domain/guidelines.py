@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain.money import AmountError, format_pence, parse_pounds
-from app.domain.sfs import GROUPS_BY_KEY, Household
+from app.domain.sfs import GROUPS_BY_KEY, Budget, Household
 
 CATEGORIES: tuple[str, ...] = ("communications-leisure", "food-housekeeping", "personal")
 BASE_1_ADULT = "base_1_adult"
@@ -295,3 +295,15 @@ def check_guidelines(
 def guideline_set(rows: Iterable[GuidelineRow]) -> GuidelineSet:
     """A :class:`GuidelineSet` from rows (GuidelineError when one is given twice)."""
     return GuidelineSet(tuple(rows))
+
+
+def flag_comment(budget: Budget, category: str) -> str:
+    """What the household says about a group's spending: the notes on its lines, joined (the
+    comment a flag above the guideline needs, as the printed summary shows it)."""
+    return "; ".join(c.line.note for c in budget.group(category).lines if c.line.note)
+
+
+def uncommented_flags(check: GuidelineCheck, budget: Budget) -> tuple[GuidelineFlag, ...]:
+    """The flags with no comment: spending above a guideline must say why before the
+    assessment is finished (creditors accept it then, A6)."""
+    return tuple(flag for flag in check.flags if not flag_comment(budget, flag.category))

@@ -7,23 +7,24 @@ assessment sent with it (``assessment_id``); the assessment is pushed before the
 the outbox keeps the order things were done in. Bad input raises :class:`ActionRefused` naming the
 field, and nothing is saved.
 
-Threading: a plain function over a Session passed in; the caller owns the transaction.
+Threading: blocking (one local transaction of its own); call it off the GUI thread.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from app.domain.case_actions import CITES_ASSESSMENT, MAX_NOTE, ActionError, check_action
+from app.domain.clock import council_day
 from app.models import CaseAction, IncomeAssessment, SyncState, Tenancy
 from app.protocol.intents import RECORD_CASE_ACTION
-from app.services.audit import record_event
-from app.services.outbox import append_mutation
-from app.sqlkit.utc import utcnow
+from app.services.workspace import Workspace
+from app.store.audit import record_event
+from app.sync.outbox import append_mutation
 
 INTENT = RECORD_CASE_ACTION
 
@@ -42,18 +43,42 @@ class ActionRecorded:
 
 
 def record_action(
+    workspace: Workspace,
+    *,
+    tenancy_id: uuid.UUID,
+    code: str,
+    on: date,
+    until: date | None = None,
+    note: str = "",
+    assessment_id: uuid.UUID | None = None,
+) -> ActionRecorded:
+    """Record that ``code`` was done on ``on`` (not after today) for the tenancy; a
+    referral may name the finished assessment sent with it."""
+    with workspace.store.transaction() as session:
+        return _record(
+            session,
+            tenancy_id=tenancy_id,
+            code=code,
+            on=on,
+            until=until,
+            note=note,
+            assessment_id=assessment_id,
+            recorded_at=workspace.clock.now(),
+        )
+
+
+def _record(
     session: Session,
     *,
     tenancy_id: uuid.UUID,
     code: str,
     on: date,
-    today: date,
-    until: date | None = None,
-    note: str = "",
-    assessment_id: uuid.UUID | None = None,
+    until: date | None,
+    note: str,
+    assessment_id: uuid.UUID | None,
+    recorded_at: datetime,
 ) -> ActionRecorded:
-    """Record that ``code`` was done on ``on`` (not after ``today``) for the tenancy; a
-    referral may name the finished assessment sent with it."""
+    today = council_day(recorded_at)
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
         raise ActionRefused("case: this case is no longer on the laptop")
@@ -79,7 +104,6 @@ def record_action(
     state = session.get(SyncState, 1)
     officer_id = state.officer_id if state else None
     action_id = uuid.uuid4()
-    recorded_at = utcnow()
     session.add(
         CaseAction(
             id=action_id,

@@ -12,7 +12,7 @@ Nothing is overwritten (shared/DESIGN.md, Sync: "new terms make a new version"):
 - :func:`cancel_arrangement` writes a new version with the same terms and status cancelled,
   superseding the current one.
 
-Each writes, in one transaction (the caller's), the version, its outbox mutation
+Each writes, in one transaction of its own, the version, its outbox mutation
 (``arrangement.agree@1`` / ``arrangement.cancel@1``, arguments as in
 ``app.protocol.messages.AgreeArrangementArgs`` / ``CancelArrangementArgs``) and an audit event (ids
 and figures only). Bad input raises :class:`ArrangementRefused` naming the field; nothing is
@@ -24,7 +24,11 @@ version as of the day asked; a superseded one as of the day before its successor
 it stood when it ended); a cancelled version, or one the central store refused
 (``sync_problem``, shown with its reason), has no state.
 
-Threading: plain functions over a Session passed in; the caller owns the transaction.
+:func:`arrangement_context` gives what the arrangement dialog needs: the latest finished I&E's
+affordable offer and the current live version.
+
+Threading: blocking (each call is one local transaction of its own); call them off the GUI
+thread.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain import sfs
 from app.domain.arrangement_plan import Proposal
 from app.domain.arrangement_watch import (
     ArrangementError,
@@ -45,11 +50,14 @@ from app.domain.arrangement_watch import (
     end_date,
     instalment_count,
 )
+from app.domain.recovery import RecoveryPolicy
 from app.domain.rent_account import Ledger, LedgerLine
-from app.models import Arrangement, LedgerEntry, SyncState, Tenancy
+from app.models import Arrangement, LedgerEntry, Tenancy
 from app.protocol.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
-from app.services.audit import record_event
-from app.services.outbox import append_mutation
+from app.services._ie_rows import read_latest_finished
+from app.services.workspace import Workspace
+from app.store.audit import record_device_event
+from app.sync.outbox import append_mutation
 
 
 class ArrangementRefused(ValueError):
@@ -101,8 +109,24 @@ class ArrangementVersion:
     superseded_on: date | None
     state: ArrangementState | None
 
+    @property
+    def is_live(self) -> bool:
+        """The version in force: current, live, and not refused by the central store."""
+        return self.current and self.status == "live" and self.sync_problem is None
 
-def terms_of(row: Arrangement) -> ArrangementTerms:
+
+@dataclass(frozen=True, slots=True)
+class ArrangementContext:
+    """What agreeing an arrangement starts from: the latest finished I&E's affordable offer a
+    month (None: no finished I&E) and the day it was made, and the current live version (None:
+    none)."""
+
+    affordable_monthly_pence: int | None
+    assessed_on: date | None
+    live: ArrangementVersion | None
+
+
+def _terms_of(row: Arrangement) -> ArrangementTerms:
     """The row's terms for the F3 rule (``made_on`` kept only where the domain allows it)."""
     made_on = row.made_on if row.made_on is not None and row.made_on <= row.start_date else None
     return ArrangementTerms(
@@ -136,12 +160,21 @@ def _current(versions: list[Arrangement]) -> list[Arrangement]:
     return [row for row in accepted if row.id not in superseded]
 
 
-def _officer_and_device(session: Session) -> tuple[uuid.UUID | None, uuid.UUID | None]:
-    state = session.get(SyncState, 1)
-    return (state.officer_id, state.device_id) if state else (None, None)
-
-
 def agree_arrangement(
+    workspace: Workspace,
+    *,
+    tenancy_id: uuid.UUID,
+    terms: Proposal | ArrangementTerms,
+    kind: str,
+) -> ArrangementAgreed:
+    """Save ``terms`` as the case's current arrangement, made today (see the module)."""
+    with workspace.store.transaction() as session:
+        return _agree(
+            session, tenancy_id=tenancy_id, terms=terms, kind=kind, today=workspace.clock.today()
+        )
+
+
+def _agree(
     session: Session,
     *,
     tenancy_id: uuid.UUID,
@@ -149,7 +182,6 @@ def agree_arrangement(
     kind: str,
     today: date,
 ) -> ArrangementAgreed:
-    """Save ``terms`` as the case's current arrangement, made today (see the module)."""
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
         raise ArrangementRefused("case: this case is no longer on the laptop")
@@ -179,7 +211,6 @@ def agree_arrangement(
 
     live = [row for row in _current(_versions(session, tenancy_id)) if row.status == "live"]
     old = live[-1] if live else None
-    officer_id, device_id = _officer_and_device(session)
     new_id = uuid.uuid4()
     session.add(
         Arrangement(
@@ -217,11 +248,9 @@ def agree_arrangement(
         },
         entity_ids=[new_id, tenancy_id, *([old.id] if old else [])],
     )
-    record_event(
+    record_device_event(
         session,
         event="arrangement.agreed",
-        officer_id=officer_id,
-        device_id=device_id,
         entity_type="tenancy",
         entity_id=tenancy_id,
         detail={
@@ -235,10 +264,13 @@ def agree_arrangement(
     return ArrangementAgreed(tenancy_id, new_id, old.id if old else None)
 
 
-def cancel_arrangement(
-    session: Session, *, arrangement_id: uuid.UUID, today: date
-) -> ArrangementCancelled:
+def cancel_arrangement(workspace: Workspace, *, arrangement_id: uuid.UUID) -> ArrangementCancelled:
     """End the current live version ``arrangement_id`` with a cancelled version made today."""
+    with workspace.store.transaction() as session:
+        return _cancel(session, arrangement_id=arrangement_id, today=workspace.clock.today())
+
+
+def _cancel(session: Session, *, arrangement_id: uuid.UUID, today: date) -> ArrangementCancelled:
     old = session.get(Arrangement, arrangement_id)
     if old is None or session.get(Tenancy, old.tenancy_id) is None:
         raise ArrangementRefused("arrangement: this arrangement is no longer on the laptop")
@@ -246,7 +278,6 @@ def cancel_arrangement(
         raise ArrangementRefused("arrangement: this arrangement is already cancelled")
     if old not in _current(_versions(session, old.tenancy_id)):
         raise ArrangementRefused("arrangement: newer terms replaced this version; cancel those")
-    officer_id, device_id = _officer_and_device(session)
     new_id = uuid.uuid4()
     session.add(
         Arrangement(
@@ -277,11 +308,9 @@ def cancel_arrangement(
         },
         entity_ids=[new_id, old.tenancy_id, old.id],
     )
-    record_event(
+    record_device_event(
         session,
         event="arrangement.cancelled",
-        officer_id=officer_id,
-        device_id=device_id,
         entity_type="tenancy",
         entity_id=old.tenancy_id,
         detail={"arrangement_id": new_id, "supersedes_id": old.id},
@@ -290,7 +319,7 @@ def cancel_arrangement(
     return ArrangementCancelled(old.tenancy_id, new_id, old.id)
 
 
-def ledger_of(session: Session, tenancy_id: uuid.UUID) -> Ledger:
+def _ledger_of(session: Session, tenancy_id: uuid.UUID) -> Ledger:
     """The case's ledger lines, in date order."""
     rows = session.execute(
         select(LedgerEntry.posted_on, LedgerEntry.type, LedgerEntry.amount_pence).where(
@@ -301,31 +330,54 @@ def ledger_of(session: Session, tenancy_id: uuid.UUID) -> Ledger:
 
 
 def arrangement_history(
-    session: Session,
-    *,
-    tenancy_id: uuid.UUID,
-    as_of: date,
-    grace_days: int,
-    tolerance_pence: int,
+    workspace: Workspace, *, tenancy_id: uuid.UUID, as_of: date, policy: RecoveryPolicy
 ) -> list[ArrangementVersion]:
-    """Every version of the case's arrangements, newest first (see the module)."""
+    """Every version of the case's arrangements, newest first (see the module), each judged
+    with the policy's grace days and tolerance."""
+    with workspace.store.transaction() as session:
+        return _history(session, tenancy_id=tenancy_id, as_of=as_of, policy=policy)
+
+
+def arrangement_context(
+    workspace: Workspace, *, tenancy_id: uuid.UUID, as_of: date, policy: RecoveryPolicy
+) -> ArrangementContext:
+    """The latest finished I&E's offer and the live arrangement, for agreeing a new one."""
+    with workspace.store.transaction() as session:
+        finished = read_latest_finished(session, tenancy_id)
+        versions = _history(session, tenancy_id=tenancy_id, as_of=as_of, policy=policy)
+    live = next((v for v in versions if v.is_live), None)
+    if finished is None:
+        return ArrangementContext(None, None, live)
+    budget = sfs.assess(finished.assessment)
+    return ArrangementContext(
+        budget.max_rent_offer_monthly.pence, finished.assessment.assessed_on, live
+    )
+
+
+def _history(
+    session: Session, *, tenancy_id: uuid.UUID, as_of: date, policy: RecoveryPolicy
+) -> list[ArrangementVersion]:
     versions = _versions(session, tenancy_id)
     successor = {
         row.supersedes_id: row
         for row in versions
         if row.supersedes_id is not None and row.sync_problem is None
     }
-    ledger = ledger_of(session, tenancy_id) if versions else None
+    ledger = _ledger_of(session, tenancy_id) if versions else None
     out: list[ArrangementVersion] = []
     for row in versions:
-        terms = terms_of(row)
+        terms = _terms_of(row)
         after = successor.get(row.id)
         superseded_on = (after.made_on or as_of) if after is not None else None
         state = None
         if row.status == "live" and row.sync_problem is None and ledger is not None:
             day = as_of if superseded_on is None else min(as_of, superseded_on - timedelta(days=1))
             state = check_arrangement(
-                terms, ledger, day, grace_days=grace_days, tolerance_pence=tolerance_pence
+                terms,
+                ledger,
+                day,
+                grace_days=policy.grace_days,
+                tolerance_pence=policy.tolerance_pence,
             )
         out.append(
             ArrangementVersion(
@@ -371,11 +423,11 @@ def arrangement_history(
 __all__ = [
     "ArrangementAgreed",
     "ArrangementCancelled",
+    "ArrangementContext",
     "ArrangementRefused",
     "ArrangementVersion",
     "agree_arrangement",
+    "arrangement_context",
     "arrangement_history",
     "cancel_arrangement",
-    "ledger_of",
-    "terms_of",
 ]

@@ -1,174 +1,233 @@
-"""Income and expenditure assessments on the laptop: start, save as you type, finish, supersede.
+"""Income and expenditure assessments on the laptop: open, save as you type, finish, supersede.
 
 Rules (issue 5; DESIGN.md, Data):
 
 - An assessment starts as a ``draft``, copied forward from the case's latest finished one (or
   empty), and is saved as the officer types (:func:`save_draft` replaces the draft's lines and
   debts in one transaction, so a crash loses at most the last keystroke, never half a form).
-- :func:`finish_assessment` makes it ``final``: append-only from then on. A correction is a new
-  assessment that supersedes it (``supersedes_id``); nothing is overwritten.
+- :func:`finish_assessment` saves the figures typed and makes the draft ``final`` in one
+  transaction: append-only from then on, or, if refused, nothing changed. A correction is a
+  new assessment that supersedes it (``supersedes_id``); nothing is overwritten.
 - Monthly figures are never stored: :func:`app.domain.sfs.assess` works them out from the lines
   as entered, so every total can be explained and a rule fix never leaves stale figures.
-
 - A finished assessment (made here, or an adviser's statement imported) is queued for the
   central store as ``assessment.add@1`` in the same transaction (``pending`` until it is
   acknowledged); the officer's other laptops then pull it. Drafts never leave the laptop.
 
-Threading: plain functions over a Session passed in; the caller owns the transaction.
+Threading: blocking (each call is one local transaction of its own); call them off the GUI
+thread.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import sfs
-from app.models import AssessmentDebt, AssessmentLine, IncomeAssessment, SyncState, Tenancy
+from app.domain.guidelines import GuidelineSet, check_guidelines, uncommented_flags
+from app.domain.money import format_pence
+from app.models import IncomeAssessment, SyncState, Tenancy
 from app.models.assessment import write_figures
-from app.protocol.intents import ADD_ASSESSMENT
-from app.services.audit import record_event
-from app.services.outbox import append_mutation
-from app.sqlkit.utc import utcnow
-
-DRAFT = "draft"
-FINAL = "final"
-
-
-class AssessmentRefused(ValueError):
-    """The assessment cannot be changed or saved; the message says why."""
+from app.services._ie_rows import (
+    DRAFT,
+    FINAL,
+    AssessmentRefused,
+    SavedAssessment,
+    assessment_row,
+    figures_of,
+    latest_final_row,
+    open_draft_row,
+    queue_for_central,
+    read_guidelines,
+    read_latest_finished,
+    saved_of,
+    wire_content,
+)
+from app.services.workspace import Workspace
+from app.store.audit import record_device_event
 
 
 @dataclass(frozen=True, slots=True)
-class SavedAssessment:
-    """An assessment as held: its identity and status, and the domain's input value."""
+class AssessmentOpened:
+    """The assessment the form shows, and the spending guidelines held to check it against."""
 
-    id: uuid.UUID
-    tenancy_id: uuid.UUID
-    status: str
-    supersedes_id: uuid.UUID | None
-    finalised_at: datetime | None
-    assessment: sfs.Assessment
-    source: str = "device"
-    officer_id: uuid.UUID | None = None
-    note: str = ""
-    pending: bool = False  # finished here, waiting to reach the central store
-    sync_problem: str | None = None  # why the central store refused it
-
-    @property
-    def is_final(self) -> bool:
-        return self.status == FINAL
+    saved: SavedAssessment
+    guidelines: GuidelineSet
 
 
-def _row(session: Session, assessment_id: uuid.UUID) -> IncomeAssessment:
-    row = session.get(IncomeAssessment, assessment_id)
-    if row is None:
-        raise AssessmentRefused("This assessment is not on the laptop.")
-    return row
-
-
-def _value(session: Session, row: IncomeAssessment) -> sfs.Assessment:
-    lines = tuple(
-        sfs.Line(line.heading, line.amount_pence, sfs.parse_frequency(line.frequency), line.note)
-        for line in session.scalars(
-            select(AssessmentLine)
-            .where(AssessmentLine.assessment_id == row.id)
-            .order_by(AssessmentLine.position)
-        )
-    )
-    debts = list(
-        session.scalars(
-            select(AssessmentDebt)
-            .where(AssessmentDebt.assessment_id == row.id)
-            .order_by(AssessmentDebt.position)
-        )
-    )
-    return sfs.Assessment(
-        assessed_on=row.assessed_on,
-        household=sfs.Household(
-            adults=row.adults,
-            children_under_16=row.children_under_16,
-            children_16_18=row.children_16_18,
-            other_dependants=row.other_dependants,
-            non_dependants=row.non_dependants,
-            vehicles=row.vehicles,
-        ),
-        lines=lines,
-        savings_pence=row.savings_pence,
-        admin_fee_pence=row.admin_fee_pence,
-        priority_debts=tuple(
-            sfs.PriorityDebt(d.creditor, d.owed_pence, d.offer_pence, d.note)
-            for d in debts
-            if d.priority
-        ),
-        non_priority_debts=tuple(
-            sfs.NonPriorityDebt(d.creditor, d.owed_pence, d.offer_pence, d.ccj, d.note)
-            for d in debts
-            if not d.priority
-        ),
-        rent_offer_pence=row.rent_offer_pence,
-    )
-
-
-def _saved(session: Session, row: IncomeAssessment) -> SavedAssessment:
-    return SavedAssessment(
-        id=row.id,
-        tenancy_id=row.tenancy_id,
-        status=row.status,
-        supersedes_id=row.supersedes_id,
-        finalised_at=row.finalised_at,
-        assessment=_value(session, row),
-        source=row.source,
-        officer_id=row.officer_id,
-        note=row.note,
-        pending=row.pending,
-        sync_problem=row.sync_problem,
-    )
-
-
-def load_assessment(session: Session, *, assessment_id: uuid.UUID) -> SavedAssessment:
+def load_assessment(workspace: Workspace, *, assessment_id: uuid.UUID) -> SavedAssessment:
     """One assessment as held (draft or final)."""
-    return _saved(session, _row(session, assessment_id))
+    with workspace.store.transaction() as session:
+        return saved_of(session, assessment_row(session, assessment_id))
 
 
-def case_assessments(session: Session, *, tenancy_id: uuid.UUID) -> list[SavedAssessment]:
+def case_assessments(workspace: Workspace, *, tenancy_id: uuid.UUID) -> list[SavedAssessment]:
     """The case's assessments, newest first (drafts included)."""
-    rows = session.scalars(
-        select(IncomeAssessment)
-        .where(IncomeAssessment.tenancy_id == tenancy_id)
-        .order_by(IncomeAssessment.assessed_on.desc(), IncomeAssessment.created_at.desc())
-    )
-    return [_saved(session, row) for row in rows]
+    with workspace.store.transaction() as session:
+        rows = session.scalars(
+            select(IncomeAssessment)
+            .where(IncomeAssessment.tenancy_id == tenancy_id)
+            .order_by(IncomeAssessment.assessed_on.desc(), IncomeAssessment.created_at.desc())
+        )
+        return [saved_of(session, row) for row in rows]
 
 
-def _latest_final(session: Session, tenancy_id: uuid.UUID) -> IncomeAssessment | None:
-    return session.scalars(
-        select(IncomeAssessment)
-        .where(IncomeAssessment.tenancy_id == tenancy_id, IncomeAssessment.status == FINAL)
-        .order_by(IncomeAssessment.finalised_at.desc())
-        .limit(1)
-    ).first()
+def latest_finished(workspace: Workspace, *, tenancy_id: uuid.UUID) -> SavedAssessment | None:
+    """The case's latest finished assessment (the one in force), or None."""
+    with workspace.store.transaction() as session:
+        return read_latest_finished(session, tenancy_id)
+
+
+def open_assessment(
+    workspace: Workspace, *, tenancy_id: uuid.UUID, new: bool = False, copy_forward: bool = True
+) -> AssessmentOpened:
+    """What the I&E form opens on, with the guidelines held.
+
+    By default: the case's draft, else its latest finished assessment (read-only), else a new
+    draft. With ``new``: a new draft dated today (:func:`start_assessment`'s rules).
+    """
+    with workspace.store.transaction() as session:
+        if new:
+            chosen = _start(
+                session,
+                tenancy_id=tenancy_id,
+                on=workspace.clock.today(),
+                copy_forward=copy_forward,
+            )
+        else:
+            chosen = _open_or_start(session, tenancy_id=tenancy_id, on=workspace.clock.today())
+        return AssessmentOpened(chosen, read_guidelines(session))
 
 
 def start_assessment(
-    session: Session, *, tenancy_id: uuid.UUID, on: date, copy_forward: bool = True
+    workspace: Workspace,
+    *,
+    tenancy_id: uuid.UUID,
+    on: date | None = None,
+    copy_forward: bool = True,
 ) -> SavedAssessment:
-    """A new draft for the case on ``on``: the latest finished assessment's figures copied
-    forward (it will supersede that one), or empty. An open draft is returned as it is."""
+    """A new draft for the case on ``on`` (default today): the latest finished assessment's
+    figures copied forward (it will supersede that one), or empty. An open draft is returned
+    as it is."""
+    with workspace.store.transaction() as session:
+        return _start(
+            session,
+            tenancy_id=tenancy_id,
+            on=on or workspace.clock.today(),
+            copy_forward=copy_forward,
+        )
+
+
+def save_draft(
+    workspace: Workspace, *, assessment_id: uuid.UUID, assessment: sfs.Assessment
+) -> None:
+    """Replace a draft's figures with ``assessment`` (refused once it is final)."""
+    with workspace.store.transaction() as session:
+        row = _draft_row(session, assessment_id)
+        write_figures(session, row, assessment)
+
+
+def finish_assessment(
+    workspace: Workspace,
+    *,
+    assessment_id: uuid.UUID,
+    assessment: sfs.Assessment | None = None,
+) -> SavedAssessment:
+    """Save ``assessment`` (when given) into the draft and make it final, in one transaction:
+    append-only from now on, superseding the one it copied. Refused (nothing changed) when it
+    has no lines, when spending above a guideline has no comment, or when it holds figures the
+    central store would refuse."""
+    with workspace.store.transaction() as session:
+        row = _draft_row(session, assessment_id, finished="This assessment is already finished.")
+        if assessment is not None:
+            write_figures(session, row, assessment)
+        value = figures_of(session, row)
+        if not value.lines:
+            raise AssessmentRefused(
+                "lines: enter at least one income or outgoing before finishing"
+            )
+        _refuse_uncommented(session, value)
+        content = wire_content(value)  # refused for its shape: the transaction rolls back
+        row.status = FINAL
+        row.finalised_at = workspace.clock.now()
+        queue_for_central(session, row, content)
+        record_device_event(
+            session,
+            event="assessment.finished",
+            entity_type="tenancy",
+            entity_id=row.tenancy_id,
+            detail={"assessment_id": row.id, "lines": len(value.lines)},
+        )
+        return saved_of(session, row)
+
+
+def discard_draft(workspace: Workspace, *, assessment_id: uuid.UUID) -> None:
+    """Throw a draft away (a finished assessment can never be deleted)."""
+    with workspace.store.transaction() as session:
+        row = _draft_row(
+            session,
+            assessment_id,
+            finished="A finished assessment is kept; start a new one to correct it.",
+        )
+        session.delete(row)
+
+
+def _refuse_uncommented(session: Session, value: sfs.Assessment) -> None:
+    """Spending above a guideline in force must say why before the assessment is finished."""
+    budget = sfs.assess(value)
+    check = check_guidelines(
+        totals=budget.group_totals(),
+        household=value.household,
+        table=read_guidelines(session).in_force(value.assessed_on),
+    )
+    missing = uncommented_flags(check, budget)
+    if missing:
+        listed = ", ".join(
+            f"{flag.label} ({format_pence(flag.over_pence)} above guideline)" for flag in missing
+        )
+        raise AssessmentRefused(
+            f"comments: a comment is required for {listed}. Add a note on one of its lines "
+            "saying why."
+        )
+
+
+def _draft_row(
+    session: Session,
+    assessment_id: uuid.UUID,
+    *,
+    finished: str = (
+        "This assessment is finished and cannot be changed; start a new one to correct it."
+    ),
+) -> IncomeAssessment:
+    row = assessment_row(session, assessment_id)
+    if row.status != DRAFT:
+        raise AssessmentRefused(finished)
+    return row
+
+
+def _open_or_start(session: Session, *, tenancy_id: uuid.UUID, on: date) -> SavedAssessment:
+    draft = open_draft_row(session, tenancy_id)
+    if draft is not None:
+        return saved_of(session, draft)
+    latest = latest_final_row(session, tenancy_id)
+    if latest is not None:
+        return saved_of(session, latest)
+    return _start(session, tenancy_id=tenancy_id, on=on, copy_forward=True)
+
+
+def _start(
+    session: Session, *, tenancy_id: uuid.UUID, on: date, copy_forward: bool
+) -> SavedAssessment:
     if session.get(Tenancy, tenancy_id) is None:
         raise AssessmentRefused("This case is no longer in your caseload on this laptop.")
-    open_draft = session.scalars(
-        select(IncomeAssessment).where(
-            IncomeAssessment.tenancy_id == tenancy_id, IncomeAssessment.status == DRAFT
-        )
-    ).first()
+    open_draft = open_draft_row(session, tenancy_id)
     if open_draft is not None:
-        return _saved(session, open_draft)
-    previous = _latest_final(session, tenancy_id)
+        return saved_of(session, open_draft)
+    previous = latest_final_row(session, tenancy_id)
     state = session.get(SyncState, 1)
     row = IncomeAssessment(
         id=uuid.uuid4(),
@@ -184,7 +243,7 @@ def start_assessment(
     )
     session.add(row)
     session.flush()
-    base = _value(session, previous) if previous is not None and copy_forward else None
+    base = figures_of(session, previous) if previous is not None and copy_forward else None
     value = (
         sfs.Assessment(
             assessed_on=on,
@@ -199,142 +258,21 @@ def start_assessment(
         else sfs.Assessment(assessed_on=on)
     )
     write_figures(session, row, value)
-    return _saved(session, row)
+    return saved_of(session, row)
 
 
-def save_draft(session: Session, *, assessment_id: uuid.UUID, assessment: sfs.Assessment) -> None:
-    """Replace a draft's figures with ``assessment`` (refused once it is final)."""
-    row = _row(session, assessment_id)
-    if row.status != DRAFT:
-        raise AssessmentRefused(
-            "This assessment is finished and cannot be changed; start a new one to correct it."
-        )
-    write_figures(session, row, assessment)
-
-
-def finish_assessment(session: Session, *, assessment_id: uuid.UUID) -> SavedAssessment:
-    """Make the draft final (append-only from now on); it supersedes the one it copied."""
-    row = _row(session, assessment_id)
-    if row.status != DRAFT:
-        raise AssessmentRefused("This assessment is already finished.")
-    value = _value(session, row)
-    if not value.lines:
-        raise AssessmentRefused("lines: enter at least one income or outgoing before finishing")
-    content = _content(value)  # before anything changes: a refusal leaves the draft as it was
-    row.status = FINAL
-    row.finalised_at = utcnow()
-    _queue(session, row, content)
-    state = session.get(SyncState, 1)
-    record_event(
-        session,
-        event="assessment.finished",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
-        entity_type="tenancy",
-        entity_id=row.tenancy_id,
-        detail={"assessment_id": row.id, "lines": len(value.lines)},
-    )
-    return _saved(session, row)
-
-
-def latest_finished(session: Session, *, tenancy_id: uuid.UUID) -> SavedAssessment | None:
-    """The case's latest finished assessment (the one in force), or None."""
-    row = _latest_final(session, tenancy_id)
-    return None if row is None else _saved(session, row)
-
-
-def has_open_draft(session: Session, *, tenancy_id: uuid.UUID) -> bool:
-    """True while the case has a draft being typed."""
-    return (
-        session.scalars(
-            select(IncomeAssessment.id).where(
-                IncomeAssessment.tenancy_id == tenancy_id, IncomeAssessment.status == DRAFT
-            )
-        ).first()
-        is not None
-    )
-
-
-def add_finished_assessment(
-    session: Session,
-    *,
-    tenancy_id: uuid.UUID,
-    assessment: sfs.Assessment,
-    source: str,
-    note: str = "",
-) -> SavedAssessment:
-    """A finished assessment made elsewhere (``source`` ``"sfs-import"``: a debt adviser's
-    statement), kept exactly as given; it supersedes the case's latest finished one."""
-    if session.get(Tenancy, tenancy_id) is None:
-        raise AssessmentRefused("This case is no longer in your caseload on this laptop.")
-    if not assessment.lines:
-        raise AssessmentRefused("lines: the statement has no income or outgoing in it")
-    content = _content(assessment)
-    previous = _latest_final(session, tenancy_id)
-    state = session.get(SyncState, 1)
-    row = IncomeAssessment(
-        id=uuid.uuid4(),
-        tenancy_id=tenancy_id,
-        status=FINAL,
-        assessed_on=assessment.assessed_on,
-        supersedes_id=previous.id if previous is not None else None,
-        source=source,
-        officer_id=state.officer_id if state else None,
-        note=note,
-        pending=False,
-        server_seq=0,
-        rent_offer_pence=None,
-        finalised_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    write_figures(session, row, assessment)
-    _queue(session, row, content)
-    session.flush()
-    return _saved(session, row)
-
-
-def _content(value: sfs.Assessment) -> dict[str, Any]:
-    """The figures as the central store takes them (JSON-ready), checked against the wire's
-    bounds first, so nothing is queued that the store would refuse for its shape; a refusal
-    names the field."""
-    from pydantic import ValidationError  # loaded on first use: keeps pydantic out of start-up
-
-    from app.protocol.messages import AssessmentContent
-
-    try:
-        return AssessmentContent.of(value).model_dump(mode="json")
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error.get("loc", ())) or "assessment"
-        raise AssessmentRefused(f"{where}: {error.get('msg', 'invalid')}") from None
-
-
-def _queue(session: Session, row: IncomeAssessment, content: dict[str, Any]) -> None:
-    """Queue the finished ``row`` for the central store (``assessment.add@1``), pending."""
-    assert row.finalised_at is not None
-    row.pending = True
-    row.sync_problem = None
-    append_mutation(
-        session,
-        intent=ADD_ASSESSMENT,
-        args={
-            "assessment_id": str(row.id),
-            "tenancy_id": str(row.tenancy_id),
-            "assessed_on": row.assessed_on.isoformat(),
-            "source": row.source,
-            "supersedes_id": str(row.supersedes_id) if row.supersedes_id else None,
-            "finalised_at": row.finalised_at.isoformat(),
-            "note": row.note,
-            "content": content,
-        },
-        entity_ids=[row.id, row.tenancy_id, *([row.supersedes_id] if row.supersedes_id else [])],
-    )
-
-
-def discard_draft(session: Session, *, assessment_id: uuid.UUID) -> None:
-    """Throw a draft away (a finished assessment can never be deleted)."""
-    row = _row(session, assessment_id)
-    if row.status != DRAFT:
-        raise AssessmentRefused("A finished assessment is kept; start a new one to correct it.")
-    session.delete(row)
+__all__ = [
+    "DRAFT",
+    "FINAL",
+    "AssessmentOpened",
+    "AssessmentRefused",
+    "SavedAssessment",
+    "case_assessments",
+    "discard_draft",
+    "finish_assessment",
+    "latest_finished",
+    "load_assessment",
+    "open_assessment",
+    "save_draft",
+    "start_assessment",
+]

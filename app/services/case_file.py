@@ -5,8 +5,8 @@ indexed statements), runs the recovery rules for ``as_of``, and records a ``case
 event (every read of a case is audited, DESIGN.md Security). Everything returned is immutable
 plain values, money in integer pence.
 
-Threading: a plain function over a Session passed in; the caller owns the transaction (the
-audit event is added to it).
+Threading: blocking (one local transaction, which also holds the audit event); call it off the
+GUI thread.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from app.domain.rent_account import (
     UC,
     WRITE_OFF,
 )
-from app.models import CaseAction, IncomeAssessment, LedgerEntry, Person, SyncState, Tenancy
-from app.services.audit import record_event
-from app.services.case_facts import load_cases
-from app.services.caseload import display_name
+from app.models import CaseAction, IncomeAssessment, LedgerEntry, Person, Tenancy
+from app.services._caseload_rows import display_name, load_cases
+from app.services.workspace import Workspace
+from app.store.audit import record_device_event
 
 
 class CaseNotFound(LookupError):
@@ -215,9 +215,16 @@ class CaseFile:
 
 
 def open_case(
-    session: Session, *, tenancy_id: uuid.UUID, policy: RecoveryPolicy, as_of: date
+    workspace: Workspace, *, tenancy_id: uuid.UUID, policy: RecoveryPolicy, as_of: date
 ) -> CaseFile:
     """The case in full on ``as_of``; raises :class:`CaseNotFound` when it is not held here."""
+    with workspace.store.transaction() as session:
+        return _open(session, tenancy_id=tenancy_id, policy=policy, as_of=as_of)
+
+
+def _open(
+    session: Session, *, tenancy_id: uuid.UUID, policy: RecoveryPolicy, as_of: date
+) -> CaseFile:
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
         raise CaseNotFound("This case is no longer in your caseload on this laptop.")
@@ -285,14 +292,8 @@ def open_case(
         )
     latest = finished[0] if finished else None
 
-    state = session.get(SyncState, 1)
-    record_event(
-        session,
-        event="case.viewed",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
-        entity_type="tenancy",
-        entity_id=tenancy_id,
+    record_device_event(
+        session, event="case.viewed", entity_type="tenancy", entity_id=tenancy_id
     )
     return CaseFile(
         tenancy_id=tenancy_id,

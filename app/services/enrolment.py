@@ -13,14 +13,13 @@ Invariants:
 - a failed sign-in changes nothing on the device.
 
 Threading: blocking functions (network, then one local transaction); call them off the GUI
-thread. They use their own Sessions from ``store``.
+thread. Each opens its own transactions on the workspace's store.
 """
 
 from __future__ import annotations
 
 import socket
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -28,21 +27,13 @@ from sqlalchemy import delete, func, select
 
 from app import __version__
 from app.models import Officer, OutboxMutation, SyncState
-from app.services.audit import record_event
-from app.store.database import LocalStore
+from app.services._device_rows import OfficerInfo, device_state, signed_in_officer
+from app.services.workspace import Workspace
+from app.store.audit import record_event
 from app.sync.errors import SyncError
 
 if TYPE_CHECKING:
     from app.sync.client import SyncClient
-
-
-@dataclass(frozen=True)
-class OfficerInfo:
-    """The signed-in officer, as the central store names them."""
-
-    id: uuid.UUID
-    username: str
-    display_name: str
 
 
 class SignInRefused(SyncError):
@@ -65,40 +56,32 @@ def normalise_server_url(server_url: str) -> str:
     return url
 
 
-def _state(store: LocalStore) -> tuple[SyncState | None, Officer | None, int]:
-    with store.session() as session:
-        state = session.get(SyncState, 1)
-        officer = session.get(Officer, state.officer_id) if state and state.officer_id else None
-        pending = session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one()
-        return state, officer, int(pending)
-
-
-def is_enrolled(store: LocalStore) -> bool:
+def is_enrolled(workspace: Workspace) -> bool:
     """True when an officer is signed in on this device and its token is in the keyring."""
-    state, officer, _ = _state(store)
-    if state is None or officer is None or not state.server_url:
-        return False
-    return bool(store.secrets.device_token())
+    with workspace.store.transaction() as session:
+        state, officer, _ = device_state(session)
+        if state is None or officer is None or not state.server_url:
+            return False
+    return bool(workspace.store.secrets.device_token())
 
 
-def current_officer(store: LocalStore) -> OfficerInfo | None:
+def current_officer(workspace: Workspace) -> OfficerInfo | None:
     """The officer whose caseload is on this device, or None."""
-    _, officer, _ = _state(store)
-    if officer is None:
-        return None
-    return OfficerInfo(officer.id, officer.username, officer.display_name)
+    with workspace.store.transaction() as session:
+        return signed_in_officer(session)
 
 
-def server_url(store: LocalStore) -> str | None:
+def server_url(workspace: Workspace) -> str | None:
     """The central store this device syncs with, or None before it is set."""
-    state, _, _ = _state(store)
-    return state.server_url if state else None
+    with workspace.store.transaction() as session:
+        state = session.get(SyncState, 1)
+        return state.server_url if state else None
 
 
-def set_server_url(*, store: LocalStore, server_url: str) -> None:
+def set_server_url(workspace: Workspace, *, server_url: str) -> None:
     """Remember the central store's address (the device id is made here if there is none)."""
     url = normalise_server_url(server_url)
-    with store.session() as session, session.begin():
+    with workspace.store.transaction() as session:
         state = session.get(SyncState, 1)
         if state is None:
             session.add(SyncState(id=1, device_id=uuid.uuid4(), server_url=url, cursor=0))
@@ -115,8 +98,8 @@ def _pending_message(officer: Officer, pending: int) -> str:
 
 
 def sign_in(
+    workspace: Workspace,
     *,
-    store: LocalStore,
     server_url: str,
     username: str,
     password: str,
@@ -130,7 +113,9 @@ def sign_in(
     """
     url = normalise_server_url(server_url)
     username = username.strip()
-    state, officer, pending = _state(store)
+    store = workspace.store
+    with store.transaction() as session:
+        state, officer, pending = device_state(session)
     switching = officer is not None and officer.username.casefold() != username.casefold()
     if switching and pending and officer is not None:
         raise SignInRefused(_pending_message(officer, pending))
@@ -154,7 +139,7 @@ def sign_in(
             http.close()
 
     new_officer = reply.officer
-    with store.session() as session, session.begin():
+    with store.transaction() as session:
         row = session.get(SyncState, 1)
         old = session.get(Officer, row.officer_id) if row and row.officer_id else None
         if old is not None and old.id != new_officer.id:
@@ -189,3 +174,16 @@ def sign_in(
         # Last, inside the transaction: if the keyring refuses, nothing above is committed.
         store.secrets.save_device_token(reply.token)
     return OfficerInfo(new_officer.id, new_officer.username, new_officer.display_name)
+
+
+__all__ = [
+    "BadServerUrl",
+    "OfficerInfo",
+    "SignInRefused",
+    "current_officer",
+    "is_enrolled",
+    "normalise_server_url",
+    "server_url",
+    "set_server_url",
+    "sign_in",
+]

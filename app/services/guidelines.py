@@ -8,22 +8,23 @@ key, effective_from): importing the same table again changes nothing; a correcte
 date replaces the old one; a new year's table sits beside the older ones, and each assessment
 uses the table in force on its date.
 
-Threading: plain functions over a Session passed in; the caller owns the transaction.
+Threading: blocking (each call is one local transaction of its own).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.guidelines import GuidelineRow, GuidelineSet, guideline_set, parse_guideline_csv
-from app.models import GuidelineFigure, SyncState
-from app.services.audit import record_event
-from app.sqlkit.utc import utcnow
+from app.domain.guidelines import GuidelineSet, parse_guideline_csv
+from app.models import GuidelineFigure
+from app.services._ie_rows import read_guidelines
+from app.services.workspace import Workspace
+from app.store.audit import record_device_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +37,25 @@ class GuidelinesImported:
     tables: tuple[date, ...]
 
 
-def import_guidelines(session: Session, *, csv_text: str) -> GuidelinesImported:
+def import_guidelines(workspace: Workspace, *, csv_text: str) -> GuidelinesImported:
     """Store the table(s) in ``csv_text``; raises ``GuidelineError`` (nothing stored) if bad."""
+    with workspace.store.transaction() as session:
+        return _import(session, csv_text=csv_text, now=workspace.clock.now())
+
+
+def held_guidelines(workspace: Workspace) -> GuidelineSet:
+    """Every imported figure as the domain's set (empty when none: checks then warn)."""
+    with workspace.store.transaction() as session:
+        return read_guidelines(session)
+
+
+def _import(session: Session, *, csv_text: str, now: datetime) -> GuidelinesImported:
     parsed = parse_guideline_csv(csv_text)
     held = {
         (row.category, row.household_key, row.effective_from): row
         for row in session.scalars(select(GuidelineFigure))
     }
     added = changed = unchanged = 0
-    now = utcnow()
     for row in parsed.rows:
         key = (row.category, row.household_key, row.effective_from)
         existing = held.get(key)
@@ -66,12 +77,9 @@ def import_guidelines(session: Session, *, csv_text: str) -> GuidelinesImported:
             changed += 1
         else:
             unchanged += 1
-    state = session.get(SyncState, 1)
-    record_event(
+    record_device_event(
         session,
         event="guidelines.imported",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
         detail={"added": added, "changed": changed, "unchanged": unchanged},
     )
     return GuidelinesImported(
@@ -81,14 +89,3 @@ def import_guidelines(session: Session, *, csv_text: str) -> GuidelinesImported:
         tables=tuple(table.effective_from for table in parsed.tables),
     )
 
-
-def held_guidelines(session: Session) -> GuidelineSet:
-    """Every imported figure as the domain's set (empty when none: checks then warn)."""
-    return guideline_set(
-        GuidelineRow(f.category, f.household_key, f.amount_pence, f.effective_from)
-        for f in session.scalars(
-            select(GuidelineFigure).order_by(
-                GuidelineFigure.effective_from, GuidelineFigure.category
-            )
-        )
-    )

@@ -14,8 +14,8 @@
 
 Audit events hold ids and counts only, never names or amounts. Nothing here logs.
 
-Threading: plain functions over a Session passed in; the caller owns the transaction. PDF
-building is slow: the UI runs it off the GUI thread (its Op runner).
+Threading: blocking (each call is one local transaction of its own). PDF building is slow: the
+UI runs it off the GUI thread (its Op runner).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,17 +31,19 @@ from sqlalchemy.orm import Session
 from app.domain import sfs
 from app.domain import sfs_document as sd
 from app.domain.guidelines import check_guidelines
-from app.models import LedgerEntry, Officer, Person, SyncState, Tenancy
-from app.services.assessments import (
+from app.models import LedgerEntry, Officer, Person, Tenancy
+from app.services._ie_rows import (
     AssessmentRefused,
     SavedAssessment,
-    add_finished_assessment,
-    has_open_draft,
-    latest_finished,
-    load_assessment,
+    add_finished,
+    assessment_row,
+    open_draft_row,
+    read_guidelines,
+    read_latest_finished,
+    saved_of,
 )
-from app.services.audit import record_event
-from app.services.guidelines import held_guidelines
+from app.services.workspace import Workspace
+from app.store.audit import record_device_event
 
 SOCIAL_TENURE = "Tenant - social"
 DEFAULT_EMPLOYMENT: tuple[str, ...] = ("Other",)
@@ -113,14 +115,11 @@ def _finished(
     session: Session, tenancy: Tenancy, assessment_id: uuid.UUID | None
 ) -> SavedAssessment:
     if assessment_id is None:
-        held = latest_finished(session, tenancy_id=tenancy.id)
+        held = read_latest_finished(session, tenancy.id)
         if held is None:
             raise IeDocumentError(f"case {tenancy.ref}: no finished I&E assessment to export")
         return held
-    try:
-        held = load_assessment(session, assessment_id=assessment_id)
-    except AssessmentRefused:
-        raise IeDocumentError(f"assessment {assessment_id}: not on this laptop") from None
+    held = _held(session, assessment_id)
     if held.tenancy_id != tenancy.id:
         raise IeDocumentError(f"assessment {assessment_id}: belongs to another case")
     if not held.is_final:
@@ -130,11 +129,14 @@ def _finished(
     return held
 
 
-def _state(session: Session) -> SyncState | None:
-    return session.get(SyncState, 1)
+def _held(session: Session, assessment_id: uuid.UUID) -> SavedAssessment:
+    try:
+        return saved_of(session, assessment_row(session, assessment_id))
+    except AssessmentRefused:
+        raise IeDocumentError(f"assessment {assessment_id}: not on this laptop") from None
 
 
-def statement_for(
+def _statement_for(
     session: Session,
     *,
     tenancy: Tenancy,
@@ -185,7 +187,7 @@ def statement_for(
 
 
 def export_sfs(
-    session: Session,
+    workspace: Workspace,
     *,
     tenancy_ref: str,
     assessment_id: uuid.UUID | None = None,
@@ -193,9 +195,27 @@ def export_sfs(
     employment_other: str | None = None,
 ) -> str:
     """The case's latest finished assessment (or ``assessment_id``) as SFS v1.1 JSON text."""
+    with workspace.store.transaction() as session:
+        return _export(
+            session,
+            tenancy_ref=tenancy_ref,
+            assessment_id=assessment_id,
+            employment=employment,
+            employment_other=employment_other,
+        )
+
+
+def _export(
+    session: Session,
+    *,
+    tenancy_ref: str,
+    assessment_id: uuid.UUID | None,
+    employment: tuple[str, ...],
+    employment_other: str | None,
+) -> str:
     tenancy = _case(session, tenancy_ref)
     held = _finished(session, tenancy, assessment_id)
-    statement = statement_for(
+    statement = _statement_for(
         session,
         tenancy=tenancy,
         held=held,
@@ -211,12 +231,9 @@ def export_sfs(
     problems = validate_document(document)
     if problems:  # a bug, never the officer's doing: refuse rather than hand over a bad file
         raise IeDocumentError("the export does not validate: " + "; ".join(problems))
-    state = _state(session)
-    record_event(
+    record_device_event(
         session,
         event="assessment.sfs_exported",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
         entity_type="tenancy",
         entity_id=tenancy.id,
         detail={"assessment_id": held.id, "lines": len(held.assessment.lines)},
@@ -236,39 +253,53 @@ def _parse_json(text: str) -> object:
 
 
 def import_sfs(
-    session: Session, *, tenancy_ref: str, document_text: str, assessed_on: date
+    workspace: Workspace,
+    *,
+    tenancy_ref: str,
+    document_text: str,
+    assessed_on: date | None = None,
 ) -> SavedAssessment:
     """An adviser's SFS document as a new finished assessment of the case (source
-    ``sfs-import``), superseding the latest finished one, every monthly figure kept.
+    ``sfs-import``) made on ``assessed_on`` (default today), superseding the latest finished
+    one, every monthly figure kept.
 
     Raises :class:`~app.domain.sfs_document.SfsDocumentError` listing every problem of a bad
     document, and :class:`IeDocumentError` when the case cannot take it; nothing is saved then.
     """
-    tenancy = _case(session, tenancy_ref)
-    document = _parse_json(document_text)
     from app.schemas.sfs_document import import_document  # pydantic: loaded on first use
 
-    statement = import_document(document, assessed_on=assessed_on)  # validates first
-    if has_open_draft(session, tenancy_id=tenancy.id):
+    document = _parse_json(document_text)
+    statement = import_document(  # validates first
+        document, assessed_on=assessed_on or workspace.clock.today()
+    )
+    with workspace.store.transaction() as session:
+        return _import(
+            session, tenancy_ref=tenancy_ref, statement=statement, now=workspace.clock.now()
+        )
+
+
+def _import(
+    session: Session, *, tenancy_ref: str, statement: sd.SfsStatement, now: datetime
+) -> SavedAssessment:
+    tenancy = _case(session, tenancy_ref)
+    if open_draft_row(session, tenancy.id) is not None:
         raise IeDocumentError(
             f"case {tenancy.ref}: an I&E draft is open; finish or discard it before importing"
         )
     try:
-        saved = add_finished_assessment(
+        saved = add_finished(
             session,
             tenancy_id=tenancy.id,
             assessment=statement.assessment,
             source="sfs-import",
             note="\n".join(statement.notes),
+            finalised_at=now,
         )
     except AssessmentRefused as exc:
         raise IeDocumentError(f"case {tenancy.ref}: {exc}") from None
-    state = _state(session)
-    record_event(
+    record_device_event(
         session,
         event="assessment.sfs_imported",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
         entity_type="tenancy",
         entity_id=tenancy.id,
         detail={
@@ -282,7 +313,7 @@ def import_sfs(
     return saved
 
 
-def summary_data(session: Session, *, held: SavedAssessment) -> SummaryData:
+def _summary_data(session: Session, *, held: SavedAssessment) -> SummaryData:
     """Who, where, when and by whom, for the tenant's summary."""
     tenancy = session.get(Tenancy, held.tenancy_id)
     if tenancy is None:
@@ -303,19 +334,30 @@ def summary_data(session: Session, *, held: SavedAssessment) -> SummaryData:
     )
 
 
-def summary_pdf(session: Session, *, assessment_id: uuid.UUID) -> bytes:
+def summary_pdf(workspace: Workspace, *, assessment_id: uuid.UUID) -> bytes:
     """The two-page summary of a finished assessment the tenant keeps (PDF bytes)."""
+    with workspace.store.transaction() as session:
+        return _summary_pdf(session, _held(session, assessment_id))
+
+
+def case_summary_pdf(
+    workspace: Workspace, *, tenancy_ref: str, assessment_id: uuid.UUID | None = None
+) -> bytes:
+    """:func:`summary_pdf` of the case's latest finished assessment (or ``assessment_id``)."""
+    with workspace.store.transaction() as session:
+        tenancy = _case(session, tenancy_ref)
+        return _summary_pdf(session, _finished(session, tenancy, assessment_id))
+
+
+def _summary_pdf(session: Session, held: SavedAssessment) -> bytes:
     from app.reports.ie_summary import build_ie_summary
 
-    try:
-        held = load_assessment(session, assessment_id=assessment_id)
-    except AssessmentRefused:
-        raise IeDocumentError(f"assessment {assessment_id}: not on this laptop") from None
+    assessment_id = held.id
     if not held.is_final:
         raise IeDocumentError(f"assessment {assessment_id}: still a draft; finish it first")
-    data = summary_data(session, held=held)
+    data = _summary_data(session, held=held)
     budget = sfs.assess(held.assessment)
-    table = held_guidelines(session).in_force(held.assessment.assessed_on)
+    table = read_guidelines(session).in_force(held.assessment.assessed_on)
     check = check_guidelines(
         totals=budget.group_totals(), household=held.assessment.household, table=table
     )
@@ -329,23 +371,12 @@ def summary_pdf(session: Session, *, assessment_id: uuid.UUID) -> bytes:
         budget=budget,
         guidelines=check,
     )
-    state = _state(session)
-    record_event(
+    record_device_event(
         session,
         event="assessment.summary_printed",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
         entity_type="tenancy",
         entity_id=held.tenancy_id,
         detail={"assessment_id": held.id},
     )
     return pdf
 
-
-def case_summary_pdf(
-    session: Session, *, tenancy_ref: str, assessment_id: uuid.UUID | None = None
-) -> bytes:
-    """:func:`summary_pdf` of the case's latest finished assessment (or ``assessment_id``)."""
-    tenancy = _case(session, tenancy_ref)
-    held = _finished(session, tenancy, assessment_id)
-    return summary_pdf(session, assessment_id=held.id)

@@ -5,8 +5,7 @@ header ``tenancy_ref,balance_pence``, one row per tenancy held on the device (cu
 zero balance), sorted by ref in code-point order, the sum of its ledger in integer pence, so
 the two can be compared line for line. No names or addresses appear.
 
-Threading: plain functions over a Session passed in; the caller owns the transaction (running a
-report appends an audit event to it).
+Threading: blocking (one local transaction, which also holds the report's audit event).
 """
 
 from __future__ import annotations
@@ -14,12 +13,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.domain import reports as shapes
-from app.models import LedgerEntry, SyncState, Tenancy
-from app.services.audit import record_event
+from app.models import LedgerEntry, Tenancy
+from app.services.workspace import Workspace
 from app.sqlkit.balances import tenancy_balances
+from app.store.audit import record_device_event
 
 
-def balances(*, session: Session) -> list[tuple[str, int]]:
+def _balances(session: Session) -> list[tuple[str, int]]:
     """(tenancy_ref, balance in pence) for every tenancy on the device, sorted by ref."""
     return tenancy_balances(
         session=session,
@@ -30,16 +30,11 @@ def balances(*, session: Session) -> list[tuple[str, int]]:
     )
 
 
-def balances_csv(*, session: Session) -> str:
+def balances_csv(workspace: Workspace) -> str:
     """The balances report as CSV text; records ``report.balances`` in the audit log."""
-    rows = balances(session=session)
-    text = shapes.balances_csv(rows)
-    state = session.get(SyncState, 1)
-    record_event(
-        session,
-        event="report.balances",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
-        detail={"rows": len(rows), "format": "csv"},
-    )
-    return text
+    with workspace.store.transaction() as session:
+        rows = _balances(session)
+        record_device_event(
+            session, event="report.balances", detail={"rows": len(rows), "format": "csv"}
+        )
+    return shapes.balances_csv(rows)

@@ -22,7 +22,7 @@ stays).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -40,13 +40,12 @@ from app.models import (
     Tenancy,
 )
 from app.protocol.messages import PullPage, ScopeCheck
-from app.services.audit import record_event
+from app.services.workspace import Progress, Workspace
+from app.store.audit import record_event
 from app.store.database import LocalStore
 from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
 from app.sync.pull import apply_page, sync_state, wipe_caseload
 from app.sync.push import Answered, PushedOutbox, push_outbox
-
-Progress = Callable[[int, "int | None", str], None]
 
 MAX_RESETS = 2
 FIRST_PAGE_LIMIT = 2_000
@@ -105,7 +104,7 @@ class _Cycle:
                 "The central store keeps asking this device to start again; sync stopped. "
                 "Try again later or ask IT. Your unsent work is kept."
             )
-        with self.store.session() as session, session.begin():
+        with self.store.transaction() as session:
             self.changed |= wipe_caseload(session, epoch=epoch)
         self.bootstrapped = True
 
@@ -158,7 +157,7 @@ class _Cycle:
     def _pull_pages(self, pool: ThreadPoolExecutor) -> int:
         ahead: tuple[int, str | None, Future[PullPage]] | None = None
         while True:
-            with self.store.session() as session:
+            with self.store.transaction() as session:
                 state = sync_state(session)
                 cursor, epoch = state.cursor, state.epoch
             if cursor == 0:
@@ -189,7 +188,7 @@ class _Cycle:
                 ahead = (page.next_cursor, page.epoch, future)
             else:
                 self.check_ahead = pool.submit(self.client.check)
-            with self.store.session() as session, session.begin():
+            with self.store.transaction() as session:
                 applied = apply_page(session, page)
                 if not page.has_more:
                     sync_state(session).bootstrapped = True
@@ -235,7 +234,7 @@ class _Cycle:
         has already sent back), on a case held here; not one waiting to be pushed, nor one the
         server rejected.
         """
-        with self.store.session() as session:
+        with self.store.transaction() as session:
             cursor = sync_state(session).cursor
             tenancies = session.execute(select(func.count()).select_from(Tenancy)).scalar_one()
             people = session.execute(select(func.count()).select_from(Person)).scalar_one()
@@ -293,7 +292,7 @@ class _Cycle:
                 return True
             if rebootstrapped:
                 return False
-            with self.store.session() as session:
+            with self.store.transaction() as session:
                 epoch = sync_state(session).epoch
             self._reset(epoch)
             self.pull_all()
@@ -302,15 +301,16 @@ class _Cycle:
 
 
 def run_sync(
+    workspace: Workspace,
     *,
-    store: LocalStore,
     progress: Progress | None = None,
     client: SyncClient | None = None,
     page_limit: int | None = None,
 ) -> SyncSummary:
     """One cycle: push, pull and the check. Raises ``SyncError`` subclasses with messages for
     people (what was committed before the error stays: pushed batches, pulled pages)."""
-    with store.session() as session:
+    store = workspace.store
+    with store.transaction() as session:
         state = session.get(SyncState, 1)
         officer_id = state.officer_id if state else None
         device_id = state.device_id if state else None
@@ -328,7 +328,7 @@ def run_sync(
         cycle.pull_all()
         check_ok = cycle.verify()
     except SyncError as exc:
-        with store.session() as session, session.begin():
+        with store.transaction() as session:
             record_event(
                 session,
                 event="sync.failed",
@@ -345,7 +345,7 @@ def run_sync(
         if own_client:
             http.close()
     pushed = cycle.pushed
-    with store.session() as session, session.begin():
+    with store.transaction() as session:
         cursor = sync_state(session).cursor
         if pushed.pushed:
             record_event(

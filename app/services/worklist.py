@@ -2,15 +2,16 @@
 
 Recomputed on the laptop from its own data (after every sync, after an action is recorded, for
 another day), never taken from a list the HMS made on Monday. Two steps, so that recomputing is
-cheap: :func:`app.services.case_facts.load_cases` reads the store once into immutable facts;
-:func:`build_worklist` runs the recovery rules over them (pure, any thread).
+cheap: :func:`read_worklist` reads the store once into immutable facts (and works the list out);
+:func:`build_worklist` runs the recovery rules over them again (pure, any thread) for another day
+or after :func:`app.services.caseload.load_cases` read one case again.
 
 The policy is the shipped ``resources/recovery-policy.toml`` unless the council installed its
 own (:func:`app.paths.policy_override`); :func:`load_recovery_policy` names the file and the bad
 key when it cannot be used.
 
-Threading: :func:`worklist_report` and the loaders take a Session and run on its thread;
-:func:`build_worklist` and the :class:`WorkItem` values are pure and immutable.
+Threading: :func:`read_worklist` and :func:`worklist_report` are blocking (one local transaction
+each); :func:`build_worklist` and the :class:`WorkItem` values are pure and immutable.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy.orm import Session
 
 from app.domain import reports as shapes
 from app.domain.case_actions import ACTION_KINDS
@@ -32,11 +31,11 @@ from app.domain.recovery import (
     RecoveryPolicy,
     recommend,
 )
-from app.models import SyncState
 from app.paths import policy_override, resource_path
-from app.services.audit import record_event
-from app.services.case_facts import LoadedCase, load_cases
-from app.services.caseload import CaseRow
+from app.services._caseload_rows import CaseRow, LoadedCase, last_synced_at, load_cases
+from app.services._device_rows import OfficerInfo, signed_in_officer
+from app.services.workspace import Progress, Workspace, no_progress
+from app.store.audit import record_device_event
 
 DEFAULT_POLICY = "recovery-policy.toml"
 NO_STAGE_LABEL = "No recovery stage"
@@ -126,32 +125,71 @@ def _two_places(weeks: Decimal) -> str:
     return str(weeks.quantize(Decimal("0.01")))
 
 
-def worklist_report(session: Session, *, policy: RecoveryPolicy, as_of: date, fmt: str) -> str:
+@dataclass(frozen=True)
+class LoadedWorklist:
+    """The worklist window's data, read in one go (immutable values): every case loaded (to
+    rebuild the list without reading again), the list worked out, the policy and the day it was
+    worked out for, when the laptop last synced and who is signed in."""
+
+    cases: dict[uuid.UUID, LoadedCase]
+    items: list[WorkItem]
+    policy: RecoveryPolicy
+    as_of: date
+    last_synced: datetime | None
+    officer: OfficerInfo | None
+
+
+def read_worklist(
+    workspace: Workspace,
+    *,
+    as_of: date,
+    record_view: bool,
+    progress: Progress = no_progress,
+) -> LoadedWorklist:
+    """Read every case and work out the worklist for ``as_of`` (and, when ``record_view``,
+    audit that the caseload was viewed). The policy is the one in force for the workspace."""
+    progress(0, 3, "Reading your caseload…")
+    policy = load_recovery_policy(workspace.data_dir)
+    with workspace.store.transaction() as session:
+        cases = load_cases(session, today=as_of)
+        synced = last_synced_at(session)
+        officer = signed_in_officer(session)
+        if record_view:
+            record_device_event(session, event="caseload.viewed", detail={"cases": len(cases)})
+    progress(2, 3, "Working out next actions…")
+    items = build_worklist(cases.values(), policy=policy, as_of=as_of)
+    return LoadedWorklist(cases, items, policy, as_of, synced, officer)
+
+
+def worklist_report(
+    workspace: Workspace, *, policy: RecoveryPolicy, as_of: date, fmt: str
+) -> str:
     """``python -m app report worklist``: one row per case, by ref, as ``json`` or ``csv``.
 
     Computed from the device's data alone; appends a ``report.worklist`` audit event.
     """
-    cases = load_cases(session, today=as_of)
-    items = build_worklist(cases.values(), policy=policy, as_of=as_of)
-    rows = sorted((report_row(item) for item in items), key=lambda row: str(row["tenancy_ref"]))
-    text = shapes.worklist_json(rows) if fmt == "json" else shapes.worklist_csv(rows)
-    state = session.get(SyncState, 1)
-    record_event(
-        session,
-        event="report.worklist",
-        officer_id=state.officer_id if state else None,
-        device_id=state.device_id if state else None,
-        detail={"rows": len(rows), "format": fmt, "due": sum(i.action_due for i in items)},
-    )
-    return text
+    with workspace.store.transaction() as session:
+        cases = load_cases(session, today=as_of)
+        items = build_worklist(cases.values(), policy=policy, as_of=as_of)
+        rows = sorted(
+            (report_row(item) for item in items), key=lambda row: str(row["tenancy_ref"])
+        )
+        record_device_event(
+            session,
+            event="report.worklist",
+            detail={"rows": len(rows), "format": fmt, "due": sum(i.action_due for i in items)},
+        )
+    return shapes.worklist_json(rows) if fmt == "json" else shapes.worklist_csv(rows)
 
 
 __all__ = [
     "NONE",
+    "LoadedWorklist",
     "PolicyFileError",
     "WorkItem",
     "build_worklist",
     "load_recovery_policy",
+    "read_worklist",
     "report_row",
     "stage_options",
     "worklist_report",

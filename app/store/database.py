@@ -10,6 +10,8 @@ Threading: the engine may be used from any thread; a Session belongs to one thre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,8 @@ PAGE_SIZE = 4096  # SQLCipher 4's default page size
 
 @dataclass
 class LocalStore:
-    """An open encrypted database; ``session()`` starts a unit of work."""
+    """An open encrypted database. ``transaction()`` is one unit of work (a use case's);
+    ``session()`` is a bare Session for the sync module's own paging."""
 
     path: Path
     engine: Engine
@@ -46,6 +49,13 @@ class LocalStore:
 
     def session(self) -> Session:
         return self._sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A Session in one transaction: committed when the block ends, rolled back (nothing
+        half-saved) if it raises. Every use case in ``app.services`` runs in one of these."""
+        with self._sessions() as session, session.begin():
+            yield session
 
     def close(self) -> None:
         """Fold the WAL back into the file and release every connection."""

@@ -1,8 +1,8 @@
 """Starting the desktop app: open the encrypted store, sign in if needed, show the caseload.
 
 ``run_gui`` is what ``app.cli`` calls. ``launch`` does everything but the event loop, so
-tests drive it with ``qtbot``: a store that cannot be opened is a clear message and exit code
-1 (never a traceback); an enrolled laptop shows its caseload at once from the local copy,
+tests drive it with ``qtbot``: a caseload that cannot be opened is a clear message and exit
+code 1 (never a traceback); an enrolled laptop shows its caseload at once from the local copy,
 with no connection needed, and syncs in the background if asked; a new laptop asks the officer
 to sign in, then downloads the caseload with a progress dialog while the window shows.
 
@@ -19,11 +19,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog
 
+from app.domain.clock import SYSTEM_CLOCK, Clock
 from app.services.enrolment import is_enrolled, set_server_url, sign_in
 from app.services.enrolment import server_url as known_server_url
-from app.store.database import open_local_store
-from app.store.errors import StoreError
+from app.services.workspace import StoreError, open_workspace
 from app.sync.errors import SyncError
+from app.ui.context import UiContext
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner, ThreadRunner
 from app.ui.prompts import Prompts
@@ -59,11 +60,12 @@ def launch(
     prompts: Prompts | None = None,
     sign_in_fn: Callable[..., object] = sign_in,
     sync_fn: Callable[..., object] | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Launched:
-    """Open the store and show the main window (signing in first on a new laptop)."""
+    """Open the caseload and show the main window (signing in first on a new laptop)."""
     prompts = prompts or Prompts()
     try:
-        store = open_local_store(data_dir, allow_demo_files=allow_demo_files)
+        workspace = open_workspace(data_dir, allow_demo_files=allow_demo_files, clock=clock)
     except StoreError as exc:
         log.error("local store refused: %s", type(exc).__name__)
         prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
@@ -71,31 +73,30 @@ def launch(
 
     try:
         if server_url:
-            set_server_url(store=store, server_url=server_url)
-        enrolled = is_enrolled(store)
+            set_server_url(workspace, server_url=server_url)
+        enrolled = is_enrolled(workspace)
         if not server_url:
-            server_url = known_server_url(store)
+            server_url = known_server_url(workspace)
     except (StoreError, SyncError) as exc:  # SyncError: an address that is not http(s)
-        store.close()
+        workspace.close()
         prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
         return Launched(None, 1)
 
+    context = UiContext(workspace, runner, prompts)
     if not enrolled:
         dialog = SignInDialog(
-            store=store,
+            context,
             server_url=server_url,
-            runner=runner,
-            prompts=prompts,
             sign_in_fn=sign_in_fn,  # type: ignore[arg-type]
         )
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         if not accepted:
             runner.wait_for_done(30_000)
-            store.close()
+            workspace.close()
             return Launched(None, 0)
 
-    window = MainWindow(store=store, runner=runner, prompts=prompts, sync_fn=sync_fn)  # type: ignore[arg-type]
+    window = MainWindow(context, sync_fn=sync_fn)  # type: ignore[arg-type]
     window.show()
     if not enrolled:
         window.sync_now(with_dialog=True)
@@ -127,7 +128,7 @@ def run_gui(
         if launched.window is None:
             return launched.exit_code
         code = app.exec()
-        launched.window.close()  # closes the store if the loop ended some other way
+        launched.window.close()  # closes the workspace if the loop ended some other way
         launched.window.deleteLater()
         return code
     finally:

@@ -1,8 +1,9 @@
 """Agree (or renegotiate) a payment arrangement on a case, offline, from its latest I&E.
 
 The dialog reads, on the database worker, the case's latest finished income and expenditure
-assessment (``app.services.assessments.latest_finished``, assessed with ``app.domain.sfs``) and
-its current live arrangement. It proposes with ``app.domain.arrangement_plan.propose``: the
+assessment's offer and its current live arrangement
+(``app.services.arrangements.arrangement_context``). It proposes with
+``app.domain.arrangement_plan.propose``: the
 instalment defaults to the largest affordable offer for the chosen frequency until the officer
 types one; with no finished I&E the officer types the instalment and a note says so. The end
 date, the number of instalments and the proposal's warnings follow every change. "Agree" saves
@@ -21,8 +22,6 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -52,30 +51,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import sfs
 from app.domain.arrangement_plan import Proposal, ProposalError, propose
 from app.domain.money import format_pence, parse_typed_pounds
-from app.domain.recovery import RecoveryPolicy, format_day
+from app.domain.recovery import RecoveryPolicy
 from app.services.arrangements import (
     ArrangementAgreed,
     ArrangementCancelled,
+    ArrangementContext,
     ArrangementRefused,
     ArrangementVersion,
     agree_arrangement,
+    arrangement_context,
     arrangement_history,
     cancel_arrangement,
 )
-from app.services.assessments import latest_finished
 from app.services.case_file import CaseFile
-from app.store.database import LocalStore
+from app.ui.context import UiContext
 from app.ui.field_errors import (
     error_label,
     show_errors,
     split_field_message,
     with_error_below,
 )
-from app.ui.ops import Op, OpRunner, ProgressFn
-from app.ui.prompts import Prompts
+from app.ui.ops import ProgressFn
+from app.ui.text.arrangement import (
+    FREQUENCIES,
+    arrears_text,
+    cancel_question,
+    live_summary,
+    made_on_text,
+    plan_text,
+    plan_warnings,
+    replaces_text,
+    source_text,
+    version_paid,
+    version_state,
+    version_status,
+    version_terms,
+    version_tooltip,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,70 +98,14 @@ WARNING_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
     " border-radius: 4px; padding: 6px 10px; }"
 )
-FREQUENCIES = (
-    ("weekly", "Weekly"),
-    ("fortnightly", "Fortnightly"),
-    ("four_weekly", "Four-weekly"),
-    ("monthly", "Monthly"),
-)
 KINDS = (("informal", "Informal arrangement"), ("court_order", "Court order on terms"))
 FIELDS = ("instalment_pence", "frequency", "first_date", "kind")
 # Messages from propose()/agree_arrangement() name these; shown under our field.
 FIELD_ALIASES = {"start_date": "first_date", "instalment": "instalment_pence"}
-EACH = {
-    "weekly": "a week",
-    "fortnightly": "a fortnight",
-    "four_weekly": "every four weeks",
-    "monthly": "a month",
-}
-
-
-def frequency_words(frequency: str) -> str:
-    return dict(FREQUENCIES).get(frequency, frequency.replace("_", "-")).lower()
-
-
-def terms_words(instalment_pence: int, frequency: str) -> str:
-    """``"£25.00 a week"``."""
-    return f"{format_pence(instalment_pence)} {EACH.get(frequency, frequency)}"
 
 
 def _field_message(message: str) -> tuple[str, str]:
     return split_field_message(message, FIELDS, FIELD_ALIASES)
-
-
-@dataclass(frozen=True, slots=True)
-class ArrangementContext:
-    """What the dialog needs from the store: the latest finished I&E's offer (None: no finished
-    I&E) and the day it was made, and the current live version (None: none)."""
-
-    affordable_monthly_pence: int | None
-    assessed_on: date | None
-    live: ArrangementVersion | None
-
-
-def load_context(
-    store: LocalStore, *, tenancy_id: uuid.UUID, policy: RecoveryPolicy, as_of: date
-) -> ArrangementContext:
-    """Read the context on the database worker (touches no widget)."""
-    with store.session() as session:
-        finished = latest_finished(session, tenancy_id=tenancy_id)
-        versions = arrangement_history(
-            session,
-            tenancy_id=tenancy_id,
-            as_of=as_of,
-            grace_days=policy.grace_days,
-            tolerance_pence=policy.tolerance_pence,
-        )
-    live = next(
-        (v for v in versions if v.current and v.status == "live" and v.sync_problem is None),
-        None,
-    )
-    if finished is None:
-        return ArrangementContext(None, None, live)
-    budget = sfs.assess(finished.assessment)
-    return ArrangementContext(
-        budget.max_rent_offer_monthly.pence, finished.assessment.assessed_on, live
-    )
 
 
 class ArrangementDialog(QDialog):
@@ -162,38 +120,30 @@ class ArrangementDialog(QDialog):
 
     def __init__(
         self,
+        context: UiContext,
         *,
         case: CaseFile,
-        store: LocalStore,
-        runner: OpRunner,
-        prompts: Prompts,
         policy: RecoveryPolicy,
-        today: date,
         max_weeks: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.context = context
         self._case = case
-        self._store = store
-        self._runner = runner
-        self._prompts = prompts
         self._policy = policy
-        self._today = today
+        self._today = today = context.today()
         # The policy's longest term unless a caller (a test) names another.
         self._max_weeks = max_weeks if max_weeks is not None else policy.max_arrangement_weeks
         self._saving = False
         self._typed = False  # the officer typed an instalment (else: the affordable default)
         self._setting = False
-        self.context: ArrangementContext | None = None
+        self.starting_point: ArrangementContext | None = None
         self.proposal: Proposal | None = None
         self.setWindowTitle(f"Arrangement — {case.ref}")
         self.setObjectName("ArrangementDialog")
         self.setMinimumWidth(580)
 
-        arrears = case.advice.summary.balance_pence
-        self.arrears_label = QLabel(
-            f"Arrears {format_pence(arrears)}" if arrears > 0 else "No arrears to repay"
-        )
+        self.arrears_label = QLabel(arrears_text(case.advice.summary.balance_pence))
         bold = self.arrears_label.font()
         bold.setBold(True)
         self.arrears_label.setFont(bold)
@@ -270,42 +220,26 @@ class ArrangementDialog(QDialog):
     # -- loading ------------------------------------------------------------------------------
     def load(self) -> None:
         """Read the latest finished I&E and the live arrangement, then propose."""
-        store, tenancy_id, policy, today = (
-            self._store,
+        workspace, tenancy_id, policy, today = (
+            self.context.workspace,
             self._case.tenancy_id,
             self._policy,
             self._today,
         )
 
         def work(_progress: ProgressFn) -> ArrangementContext:
-            return load_context(store, tenancy_id=tenancy_id, policy=policy, as_of=today)
+            return arrangement_context(
+                workspace, tenancy_id=tenancy_id, as_of=today, policy=policy
+            )
 
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self._loaded
-        ).failure(self._load_failed).run()
+        self.context.op(self, work).success(self._loaded).failure(self._load_failed).run()
 
     def _loaded(self, context: ArrangementContext) -> None:
-        self.context = context
-        if context.affordable_monthly_pence is None:
-            self.source_label.setText(
-                "There is no finished income and expenditure for this case: type the "
-                "instalment agreed."
-            )
-        else:
-            on = f" of {format_day(context.assessed_on)}" if context.assessed_on else ""
-            self.source_label.setText(
-                f"From the income and expenditure{on}: the household can afford "
-                f"{format_pence(max(context.affordable_monthly_pence, 0))} a month towards the "
-                "arrears."
-            )
+        self.starting_point = context
+        self.source_label.setText(source_text(context))
         live = context.live
         if live is not None:
-            made = f" made on {format_day(live.made_on)}" if live.made_on else ""
-            self.replaces_label.setText(
-                "This replaces the arrangement of "
-                f"{terms_words(live.instalment_pence, live.frequency)}"
-                f" from {format_day(live.start_date)}{made}; that one ends when you agree."
-            )
+            self.replaces_label.setText(replaces_text(live))
             self.replaces_label.show()
             kind_index = self.kind_combo.findData(live.kind)
             if kind_index >= 0:
@@ -317,7 +251,7 @@ class ArrangementDialog(QDialog):
     def _load_failed(self, error: Exception) -> None:
         log.error("could not read the I&E for an arrangement", exc_info=error)
         self.source_label.setText(f"The income and expenditure could not be read: {error}")
-        self.context = ArrangementContext(None, None, None)
+        self.starting_point = ArrangementContext(None, None, None)
         self.agree_button.setEnabled(True)
         self._recompute()
         self.ready.emit()
@@ -359,28 +293,18 @@ class ArrangementDialog(QDialog):
 
     def agree(self) -> None:
         """Save the proposal on the database worker (nothing is saved if it is refused)."""
-        if self._saving or self.context is None:
+        if self._saving or self.starting_point is None:
             return
         proposal = self._recompute()
         if proposal is None:
             return
-        store, tenancy_id, kind, today = (
-            self._store,
-            self._case.tenancy_id,
-            self.kind(),
-            self._today,
-        )
+        workspace, tenancy_id, kind = self.context.workspace, self._case.tenancy_id, self.kind()
 
         def work(_progress: ProgressFn) -> ArrangementAgreed:
-            with store.session() as session, session.begin():
-                return agree_arrangement(
-                    session, tenancy_id=tenancy_id, terms=proposal, kind=kind, today=today
-                )
+            return agree_arrangement(workspace, tenancy_id=tenancy_id, terms=proposal, kind=kind)
 
         self._set_saving(True)
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self._saved
-        ).failure(self._refused).run()
+        self.context.op(self, work).success(self._saved).failure(self._refused).run()
 
     # -- internals ----------------------------------------------------------------------------
     def _with_error(self, field: QWidget, name: str) -> QWidget:
@@ -395,7 +319,8 @@ class ArrangementDialog(QDialog):
         """Propose from the fields; show the plan, the warnings and any refusal."""
         self.proposal = None
         self._warnings = ()
-        if self.context is None:
+        start = self.starting_point
+        if start is None:
             return None
         errors: dict[str, str] = {}
         instalment: int | None = None
@@ -406,7 +331,7 @@ class ArrangementDialog(QDialog):
                 errors["instalment_pence"] = (
                     f"Type an amount in pounds, such as 12.50 or £12.50 ({exc})"
                 )
-        no_ie = self.context.affordable_monthly_pence is None
+        no_ie = start.affordable_monthly_pence is None
         if not errors and instalment is None and no_ie:
             errors["instalment_pence"] = "Type the instalment agreed (there is no finished I&E)"
         proposal: Proposal | None = None
@@ -414,7 +339,7 @@ class ArrangementDialog(QDialog):
             try:
                 proposal = propose(
                     arrears_pence=self._case.advice.summary.balance_pence,
-                    affordable_monthly_pence=self.context.affordable_monthly_pence or 0,
+                    affordable_monthly_pence=start.affordable_monthly_pence or 0,
                     weekly_rent_pence=self._case.weekly_rent_pence
                     + self._case.weekly_service_charge_pence,
                     frequency=self.frequency(),
@@ -446,24 +371,8 @@ class ArrangementDialog(QDialog):
             self.plan_label.setText("—")
             self.warnings_label.hide()
             return
-        plan = (
-            f"{proposal.instalment_count} instalments of "
-            f"{terms_words(proposal.instalment_pence, proposal.frequency)}, "
-            f"first {format_day(proposal.first_date)}"
-        )
-        if proposal.end_date is not None:
-            plan += f", last {format_day(proposal.end_date)}"
-        if proposal.day_of_month is not None:
-            plan += (
-                f" (moved to the Universal Credit pay day, day {proposal.day_of_month} of each "
-                "month or the month's last day)"
-            )
-        elif proposal.aligned_to_uc:
-            plan += " (moved to the Universal Credit pay day)"
-        self.plan_label.setText(plan)
-        warnings = tuple(
-            w for w in proposal.warnings if not (no_ie and w.startswith("Rent plus instalment"))
-        )
+        self.plan_label.setText(plan_text(proposal))
+        warnings = plan_warnings(proposal, has_ie=not no_ie)
         self._warnings = warnings
         self.warnings_label.setText("<br>".join(f"⚠ {w}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
@@ -508,45 +417,6 @@ HEADERS = {
     ArrangementColumn.PAID: "Paid / required",
 }
 VersionRole = Qt.ItemDataRole.UserRole + 1
-
-
-def version_status(version: ArrangementVersion) -> str:
-    if version.sync_problem is not None:
-        return f"refused: {version.sync_problem}"
-    if version.status == "cancelled":
-        status = "cancelled"
-    elif not version.current:
-        status = "superseded"
-        if version.superseded_on is not None:
-            status += f" on {format_day(version.superseded_on)}"
-    else:
-        status = "live"
-    if version.pending:
-        status += " — waiting to sync"
-    return status
-
-
-def version_terms(version: ArrangementVersion) -> str:
-    kind = "Court order: " if version.kind == "court_order" else ""
-    text = (
-        f"{kind}{terms_words(version.instalment_pence, version.frequency)}, "
-        f"{format_day(version.start_date)}"
-    )
-    if version.end_date is not None:
-        text += f" – {format_day(version.end_date)}"
-    return text + f", {version.instalment_count} payments"
-
-
-def version_state(version: ArrangementVersion) -> str:
-    state = version.state
-    if state is None:
-        return ""
-    if state.kept:
-        return "kept"
-    text = f"breached by {format_pence(state.breached_by_pence)}"
-    if state.breached_since is not None:
-        text += f" since {format_day(state.breached_since)}"
-    return text
 
 
 class ArrangementHistoryModel(QAbstractTableModel):
@@ -597,20 +467,14 @@ class ArrangementHistoryModel(QAbstractTableModel):
             if column == ArrangementColumn.TERMS:
                 return version_terms(version)
             if column == ArrangementColumn.MADE_ON:
-                return format_day(version.made_on) if version.made_on else "—"
+                return made_on_text(version)
             if column == ArrangementColumn.STATUS:
                 return version_status(version)
             if column == ArrangementColumn.STATE:
                 return version_state(version)
-            state = version.state
-            if state is None:
-                return ""
-            return f"{format_pence(state.credits_pence)} of {format_pence(state.required_pence)}"
+            return version_paid(version)
         if role == Qt.ItemDataRole.ToolTipRole and column == ArrangementColumn.TERMS:
-            return (
-                f"{version_terms(version)} off arrears of "
-                f"{format_pence(version.starting_balance_pence)}"
-            )
+            return version_tooltip(version)
         if role == Qt.ItemDataRole.ForegroundRole and column == ArrangementColumn.STATE:
             state = version.state
             if state is not None and not state.kept:
@@ -632,22 +496,16 @@ class ArrangementsPanel(QWidget):
 
     def __init__(
         self,
+        context: UiContext,
         *,
         tenancy_id: uuid.UUID,
-        store: LocalStore,
-        runner: OpRunner,
-        prompts: Prompts,
         policy: RecoveryPolicy,
-        today: Callable[[], date],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.context = context
         self._tenancy_id = tenancy_id
-        self._store = store
-        self._runner = runner
-        self._prompts = prompts
         self._policy = policy
-        self._today = today
         self.model = ArrangementHistoryModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -678,53 +536,29 @@ class ArrangementsPanel(QWidget):
         layout.addWidget(self.table, 1)
 
     def live(self) -> ArrangementVersion | None:
-        return next(
-            (
-                self.model.row_at(r)
-                for r in range(self.model.rowCount())
-                if self.model.row_at(r).current
-                and self.model.row_at(r).status == "live"
-                and self.model.row_at(r).sync_problem is None
-            ),
-            None,
-        )
+        rows = (self.model.row_at(r) for r in range(self.model.rowCount()))
+        return next((version for version in rows if version.is_live), None)
 
     def load(self) -> None:
-        store, tenancy_id, policy, as_of = (
-            self._store,
+        workspace, tenancy_id, policy, as_of = (
+            self.context.workspace,
             self._tenancy_id,
             self._policy,
-            self._today(),
+            self.context.today(),
         )
 
         def work(_progress: ProgressFn) -> list[ArrangementVersion]:
-            with store.session() as session:
-                return arrangement_history(
-                    session,
-                    tenancy_id=tenancy_id,
-                    as_of=as_of,
-                    grace_days=policy.grace_days,
-                    tolerance_pence=policy.tolerance_pence,
-                )
+            return arrangement_history(
+                workspace, tenancy_id=tenancy_id, as_of=as_of, policy=policy
+            )
 
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self._show
-        ).failure(self._failed).run()
+        self.context.op(self, work).success(self._show).failure(self._failed).run()
 
     def _show(self, versions: list[ArrangementVersion]) -> None:
         self.model.set_rows(versions)
         live = self.live()
         self.cancel_button.setEnabled(live is not None)
-        if live is None:
-            self.summary_label.setText(
-                "No live arrangement" if versions else "No arrangement on this case"
-            )
-        else:
-            state = version_state(live)
-            self.summary_label.setText(
-                f"Live: {terms_words(live.instalment_pence, live.frequency)}"
-                + (f" — {state}" if state else "")
-            )
+        self.summary_label.setText(live_summary(versions, live))
         self.loaded.emit()
 
     def _failed(self, error: Exception) -> None:
@@ -736,24 +570,22 @@ class ArrangementsPanel(QWidget):
         live = self.live()
         if live is None:
             return
-        if not self._prompts.ask_yes_no(
-            self,
-            "Cancel the arrangement",
-            f"Cancel the arrangement of {terms_words(live.instalment_pence, live.frequency)} "
-            f"from {format_day(live.start_date)}? It stays in the history as cancelled.",
+        if not self.context.prompts.ask_yes_no(
+            self, "Cancel the arrangement", cancel_question(live)
         ):
             return
-        store, arrangement_id, today = self._store, live.id, self._today()
+        workspace, arrangement_id = self.context.workspace, live.id
 
         def work(_progress: ProgressFn) -> ArrangementCancelled:
-            with store.session() as session, session.begin():
-                return cancel_arrangement(session, arrangement_id=arrangement_id, today=today)
+            return cancel_arrangement(workspace, arrangement_id=arrangement_id)
 
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self.changed.emit
-        ).failure(self._cancel_failed).run()
+        self.context.op(self, work).success(self.changed.emit).failure(
+            self._cancel_failed
+        ).run()
 
     def _cancel_failed(self, error: Exception) -> None:
         if not isinstance(error, ArrangementRefused):
             log.error("cancelling an arrangement failed", exc_info=error)
-        self._prompts.show_error(self, "Doorstep", f"The arrangement was not cancelled: {error}")
+        self.context.prompts.show_error(
+            self, "Doorstep", f"The arrangement was not cancelled: {error}"
+        )

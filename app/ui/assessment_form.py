@@ -14,7 +14,8 @@ else shows its reason beside the field and is not counted.
 
 Saving: the open draft is saved ~500 ms after the last change (a single-shot ``QTimer``) with
 ``save_draft`` on the database worker (``Op`` kind "db"; the worker runs jobs in order, so the
-last save wins). "Finish" saves and makes it final (refused when empty); a finished assessment
+last save wins). "Finish" saves and makes it final in one step (``finish_assessment``; refused
+when empty, and then the figures typed stay in the draft); a finished assessment
 is read-only and offers "New assessment (copy forward)" and "Print summary…" (the two-page PDF
 the tenant keeps: asks where through ``Prompts``, then builds and writes it on the database
 worker, never the GUI thread).
@@ -56,29 +57,26 @@ from app.domain import sfs
 from app.domain.guidelines import GuidelineCheck, GuidelineSet, check_guidelines
 from app.domain.money import format_pence
 from app.services.assessments import (
+    AssessmentOpened,
     AssessmentRefused,
     SavedAssessment,
-    case_assessments,
     discard_draft,
     finish_assessment,
+    open_assessment,
     save_draft,
-    start_assessment,
 )
-from app.services.guidelines import held_guidelines
 from app.services.ie_documents import summary_pdf
-from app.store.database import LocalStore
 from app.ui.assessment_rows import (
     DebtEditorRow,
     LineEditorRow,
     amount_edit,
     read_amount,
 )
+from app.ui.context import UiContext
 from app.ui.field_errors import ERROR_STYLE, error_label
-from app.ui.ops import Op, OpRunner, ProgressFn
-from app.ui.prompts import Prompts
+from app.ui.ops import Op, ProgressFn
 
 log = logging.getLogger(__name__)
-
 _R = TypeVar("_R")  # what a background operation of the form returns
 
 SAVE_DELAY_MS = 500
@@ -170,21 +168,15 @@ class AssessmentForm(QWidget):
 
     def __init__(
         self,
+        context: UiContext,
         *,
         tenancy_id: uuid.UUID,
-        store: LocalStore,
-        runner: OpRunner,
-        prompts: Prompts,
-        today: Callable[[], date],
         title: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        self.context = context
         self.tenancy_id = tenancy_id
-        self._store = store
-        self._runner = runner
-        self._prompts = prompts
-        self._today = today
         self._closed = False
         self._filling = False
         self._dirty = False
@@ -697,34 +689,22 @@ class AssessmentForm(QWidget):
     # -- loading, saving, finishing ---------------------------------------------------------
     def load(self) -> None:
         """Open the case's draft, else its latest finished assessment, else a new draft."""
-        store, tenancy_id, on = self._store, self.tenancy_id, self._today()
+        workspace, tenancy_id = self.context.workspace, self.tenancy_id
 
-        def work(_progress: ProgressFn) -> tuple[SavedAssessment, GuidelineSet]:
-            with store.session() as session, session.begin():
-                held = case_assessments(session, tenancy_id=tenancy_id)
-                draft = next((a for a in held if not a.is_final), None)
-                finals = [a for a in held if a.is_final]
-                if draft is not None:
-                    chosen = draft
-                elif finals:
-                    chosen = max(finals, key=lambda a: a.finalised_at or a.assessment.assessed_on)
-                else:
-                    chosen = start_assessment(session, tenancy_id=tenancy_id, on=on)
-                return chosen, held_guidelines(session)
+        def work(_progress: ProgressFn) -> AssessmentOpened:
+            return open_assessment(workspace, tenancy_id=tenancy_id)
 
         self._op(work).success(self._show_loaded).failure(self._failed).run()
 
     def start_new(self, *, copy_forward: bool = True) -> None:
         """A new draft dated today: the latest finished assessment's figures copied forward,
         or (``copy_forward`` False) empty. Either way it supersedes that one once finished."""
-        store, tenancy_id, on = self._store, self.tenancy_id, self._today()
+        workspace, tenancy_id = self.context.workspace, self.tenancy_id
 
-        def work(_progress: ProgressFn) -> tuple[SavedAssessment, GuidelineSet]:
-            with store.session() as session, session.begin():
-                started = start_assessment(
-                    session, tenancy_id=tenancy_id, on=on, copy_forward=copy_forward
-                )
-                return started, held_guidelines(session)
+        def work(_progress: ProgressFn) -> AssessmentOpened:
+            return open_assessment(
+                workspace, tenancy_id=tenancy_id, new=True, copy_forward=copy_forward
+            )
 
         self._op(work).success(self._show_loaded).failure(self._failed).run()
 
@@ -734,7 +714,7 @@ class AssessmentForm(QWidget):
         saved = self.saved_assessment
         if saved is None or saved.is_final:
             return
-        if not self._prompts.ask_yes_no(
+        if not self.context.prompts.ask_yes_no(
             self,
             "Doorstep",
             "Throw this draft away? What was typed in it is lost; finished assessments are kept.",
@@ -742,11 +722,10 @@ class AssessmentForm(QWidget):
             return
         self._save_timer.stop()
         self._dirty = False
-        store, assessment_id = self._store, saved.id
+        workspace, assessment_id = self.context.workspace, saved.id
 
         def work(_progress: ProgressFn) -> None:
-            with store.session() as session, session.begin():
-                discard_draft(session, assessment_id=assessment_id)
+            discard_draft(workspace, assessment_id=assessment_id)
 
         self._op(work).success(lambda _none: self.load()).failure(self._failed).run()
 
@@ -754,10 +733,10 @@ class AssessmentForm(QWidget):
         """A new empty draft dated today (see :meth:`start_new`)."""
         self.start_new(copy_forward=False)
 
-    def _show_loaded(self, loaded: tuple[SavedAssessment, GuidelineSet]) -> None:
+    def _show_loaded(self, loaded: AssessmentOpened) -> None:
         if self._closed:
             return
-        saved, self.guidelines = loaded
+        saved, self.guidelines = loaded.saved, loaded.guidelines
         self.saved_assessment = saved
         self._dirty = False
         self._fill(saved.assessment)
@@ -821,11 +800,10 @@ class AssessmentForm(QWidget):
         if saved is None or saved.is_final or not self._dirty:
             return
         self._dirty = False
-        store, assessment_id, value = self._store, saved.id, self.current()
+        workspace, assessment_id, value = self.context.workspace, saved.id, self.current()
 
         def work(_progress: ProgressFn) -> None:
-            with store.session() as session, session.begin():
-                save_draft(session, assessment_id=assessment_id, assessment=value)
+            save_draft(workspace, assessment_id=assessment_id, assessment=value)
 
         self._op(work).success(self._draft_saved).failure(self._failed).run()
 
@@ -873,13 +851,10 @@ class AssessmentForm(QWidget):
             return
         self._save_timer.stop()
         self._dirty = False
-        store, assessment_id, value = self._store, saved.id, self.current()
+        workspace, assessment_id, value = self.context.workspace, saved.id, self.current()
 
         def work(_progress: ProgressFn) -> SavedAssessment:
-            with store.session() as session, session.begin():
-                save_draft(session, assessment_id=assessment_id, assessment=value)
-            with store.session() as session, session.begin():
-                return finish_assessment(session, assessment_id=assessment_id)
+            return finish_assessment(workspace, assessment_id=assessment_id, assessment=value)
 
         self.finish_button.setEnabled(False)
         self._op(work).success(self._finished).failure(self._finish_failed).run()
@@ -895,12 +870,14 @@ class AssessmentForm(QWidget):
         if self._closed:
             return
         self.finish_button.setEnabled(True)
+        self._dirty = True  # nothing was finished: keep what was typed as the draft
+        self.save_now()
         if isinstance(error, AssessmentRefused):
             text = str(error)
             if text.startswith("lines:"):
                 text = "Enter at least one income or outgoing before finishing."
             self.status_label.setText(f"<span style='{ERROR_STYLE}'>Not finished: {text}</span>")
-            self._prompts.show_error(self, "Doorstep", f"Not finished: {text}")
+            self.context.prompts.show_error(self, "Doorstep", f"Not finished: {text}")
         else:
             self._failed(error)
 
@@ -911,19 +888,17 @@ class AssessmentForm(QWidget):
         if saved is None or not saved.is_final:
             return
         suggested = f"I&E summary {saved.assessment.assessed_on.isoformat()}.pdf"
-        target = self._prompts.choose_save_file(
+        target = self.context.prompts.choose_save_file(
             self, "Save the I&E summary", suggested, "PDF documents (*.pdf)"
         )
         if target is None:
             return
         if target.suffix.lower() != ".pdf":
             target = target.with_name(target.name + ".pdf")
-        store, assessment_id = self._store, saved.id
+        workspace, assessment_id = self.context.workspace, saved.id
 
         def work(_progress: ProgressFn) -> Path:
-            with store.session() as session, session.begin():
-                pdf = summary_pdf(session, assessment_id=assessment_id)
-            target.write_bytes(pdf)
+            target.write_bytes(summary_pdf(workspace, assessment_id=assessment_id))
             return target
 
         self.print_button.setEnabled(False)
@@ -944,7 +919,7 @@ class AssessmentForm(QWidget):
         self.status_label.setText(
             f"<span style='{ERROR_STYLE}'>The summary was not saved: {error}</span>"
         )
-        self._prompts.show_error(self, "Doorstep", f"The summary was not saved: {error}")
+        self.context.prompts.show_error(self, "Doorstep", f"The summary was not saved: {error}")
 
     def _failed(self, error: Exception) -> None:
         if self._closed:
@@ -953,16 +928,18 @@ class AssessmentForm(QWidget):
         self.status_label.setText(
             f"<span style='{ERROR_STYLE}'>Could not save on this laptop: {error}</span>"
         )
-        self._prompts.show_error(self, "Doorstep", f"The assessment could not be saved: {error}")
+        self.context.prompts.show_error(
+            self, "Doorstep", f"The assessment could not be saved: {error}"
+        )
 
     def _op(self, work: Callable[[ProgressFn], _R]) -> Op[_R]:
-        return Op(self, work, kind="db", runner=self._runner, prompts=self._prompts)
+        return self.context.op(self, work)
 
     # -- Qt overrides -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             bad = self.errors() if not self.is_read_only() else []
-            if bad and not self._prompts.ask_yes_no(
+            if bad and not self.context.prompts.ask_yes_no(
                 self,
                 "Doorstep",
                 f"{len(bad)} amount(s) marked in red are not valid, so they cannot be kept in "

@@ -3,8 +3,8 @@ statement, the balance over time and the action history; "Record action" offline
 
 Opened from the worklist (non-modal, one window per case, so two cases can sit side by side;
 Esc closes). ``load()`` reads the case with ``app.services.case_file.open_case`` on the
-database worker (which audits the view) and fills the window; everything shown is formatted
-from the ``CaseFile`` values, never computed here.
+database worker (which audits the view) and fills the window; everything shown is worded by
+``app.ui.text.case`` from the ``CaseFile`` values, never computed here.
 
 The statement can be narrowed by dates (presets or two date boxes) and by type; the chart
 follows the same dates. "Record action" opens a ``RecordActionDialog``; when it saves, the
@@ -19,9 +19,9 @@ window closed are dropped.
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -44,14 +44,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.money import format_pence
 from app.domain.months import add_months
-from app.domain.recovery import NONE, RecoveryPolicy, format_day
+from app.domain.recovery import RecoveryPolicy
 from app.services.actions import ActionRecorded
 from app.services.arrangements import ArrangementAgreed, ArrangementCancelled
 from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case
-from app.services.caseload import single_line_address
-from app.store.database import LocalStore
 from app.ui.arrangement_dialog import ArrangementDialog, ArrangementsPanel
 from app.ui.assessment_form import AssessmentForm
 from app.ui.balance_chart import BalanceChartView
@@ -62,10 +59,10 @@ from app.ui.case_models import (
     StatementFilterProxy,
     StatementTableModel,
 )
-from app.ui.changes import ChangeHub
-from app.ui.ops import Op, OpRunner, ProgressFn
-from app.ui.prompts import Prompts
+from app.ui.context import UiContext
+from app.ui.ops import ProgressFn
 from app.ui.record_action_dialog import RecordActionDialog
+from app.ui.text.case import case_header, history_tab_title
 from app.ui.uc_helper_dialog import UcHelperDialog, UcPrefill
 
 log = logging.getLogger(__name__)
@@ -90,13 +87,6 @@ PRESETS = (
 DEFAULT_PRESET = "last_12_months"
 
 
-def tenure_words(tenure: str) -> str:
-    """``"assured_shorthold"`` -> ``"Assured shorthold tenancy"``; licences and garages as such."""
-    if tenure in ("licence", "garage"):
-        return tenure.capitalize()
-    return tenure.replace("_", " ").capitalize() + " tenancy"
-
-
 def preset_range(preset: str, *, today: date) -> tuple[date | None, date | None]:
     """The dates a statement preset shows (None: open-ended)."""
     if preset == "last_13_weeks":
@@ -108,7 +98,7 @@ def preset_range(preset: str, *, today: date) -> tuple[date | None, date | None]
 
 def _banner(kind: str, text: str) -> QLabel:
     background, colour, border, heading = BANNERS.get(kind, BANNERS["other"])
-    label = QLabel(f"<b>{heading}</b> — {_escape(text)}")
+    label = QLabel(f"<b>{heading}</b> — {html.escape(text, quote=False)}")
     label.setObjectName(f"banner_{kind}")
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
@@ -119,10 +109,6 @@ def _banner(kind: str, text: str) -> QLabel:
     )
     label.setAccessibleName(f"{heading}: {text}")
     return label
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _table(model: Any, name: str) -> QTableView:
@@ -167,24 +153,16 @@ class CaseWindow(QWidget):
 
     def __init__(
         self,
+        context: UiContext,
         *,
         tenancy_id: uuid.UUID,
-        store: LocalStore,
-        runner: OpRunner,
-        prompts: Prompts,
         policy: RecoveryPolicy,
-        today: Callable[[], date],
-        changes: ChangeHub,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        self.context = context
         self.tenancy_id = tenancy_id
-        self._store = store
-        self._runner = runner
-        self._prompts = prompts
         self._policy = policy
-        self._today = today
-        self._changes = changes
         self._closed = False
         self.case: CaseFile | None = None
         self.record_dialog: RecordActionDialog | None = None
@@ -351,14 +329,7 @@ class CaseWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(statement_page, "Rent statement")
         self.tabs.addTab(history_page, "Action history")
-        self.arrangements_panel = ArrangementsPanel(
-            tenancy_id=tenancy_id,
-            store=store,
-            runner=runner,
-            prompts=prompts,
-            policy=policy,
-            today=today,
-        )
+        self.arrangements_panel = ArrangementsPanel(context, tenancy_id=tenancy_id, policy=policy)
         self.arrangements_panel.changed.connect(self._arrangement_changed)
         self.tabs.addTab(self.arrangements_panel, "Arrangements")
 
@@ -383,7 +354,7 @@ class CaseWindow(QWidget):
         close.setContext(Qt.ShortcutContext.WindowShortcut)
         close.activated.connect(self.close)
 
-        changes.operation_did_execute.connect(self._operation_did_execute)
+        context.changes.operation_did_execute.connect(self._operation_did_execute)
         self._set_preset(DEFAULT_PRESET)
 
     @staticmethod
@@ -423,18 +394,15 @@ class CaseWindow(QWidget):
     # -- loading ----------------------------------------------------------------------------
     def load(self) -> None:
         """Read the case (auditing the view) on the database worker and show it."""
-        store = self._store
+        workspace = self.context.workspace
         tenancy_id = self.tenancy_id
         policy = self._policy
-        as_of = self._today()
+        as_of = self.context.today()
 
         def work(_progress: ProgressFn) -> CaseFile:
-            with store.session() as session, session.begin():
-                return open_case(session, tenancy_id=tenancy_id, policy=policy, as_of=as_of)
+            return open_case(workspace, tenancy_id=tenancy_id, policy=policy, as_of=as_of)
 
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self._show_case
-        ).failure(self._load_failed).run()
+        self.context.op(self, work).success(self._show_case).failure(self._load_failed).run()
 
     def _show_case(self, case: CaseFile) -> None:
         if self._closed:
@@ -447,11 +415,7 @@ class CaseWindow(QWidget):
         self.chart.set_statement(case.statement, today=today)
         self._set_preset(self.preset_combo.currentData() or DEFAULT_PRESET)
         self.history_model.set_rows(case.actions)
-        pending = sum(1 for action in case.actions if action.pending)
-        history = f"Action history ({len(case.actions)})"
-        if pending:
-            history += f" — {pending} waiting to sync"
-        self.tabs.setTabText(1, history)
+        self.tabs.setTabText(1, history_tab_title(case.actions))
         self.record_button.setEnabled(True)
         self.assessment_button.setEnabled(True)
         self.arrangement_button.setEnabled(True)
@@ -468,123 +432,27 @@ class CaseWindow(QWidget):
         else:
             log.error("could not open a case", exc_info=error)
             self.name_label.setText("This case could not be read from this laptop.")
-            self._prompts.show_error(self, "Doorstep", f"The case could not be opened: {error}")
+            self.context.prompts.show_error(
+                self, "Doorstep", f"The case could not be opened: {error}"
+            )
 
     # -- header ---------------------------------------------------------------------------
     def _show_header(self, case: CaseFile) -> None:
-        advice = case.advice
-        summary = advice.summary
-        lead = case.lead_name or "No tenant named"
-        self.setWindowTitle(f"{case.ref} — {lead} — Doorstep")
-        self.name_label.setText(lead)
-        self.ref_label.setText(case.ref)
-        leads = [p for p in case.people if p.is_lead] or list(case.people[:1])
-        others = [p.name for p in case.people if not leads or p is not leads[0]]
-        self.household_label.setText(
-            "Also in the household: " + ", ".join(others)
-            if others
-            else "No one else in the household on record"
-        )
-        address = single_line_address(case.address)
-        self.address_label.setText(f"{address}, {case.postcode}" if case.postcode else address)
-        weekly = case.weekly_rent_pence + case.weekly_service_charge_pence
-        charge = f"rent {format_pence(case.weekly_rent_pence)}"
-        if case.weekly_service_charge_pence:
-            charge += f" + service {format_pence(case.weekly_service_charge_pence)}"
-        tenancy = f"{tenure_words(case.tenure)} since {format_day(case.start_date)}"
-        if case.end_date is not None:
-            tenancy += f", ended {format_day(case.end_date)}"
-        if weekly:
-            tenancy += f" · {charge} a week ({case.rent_weeks}-week year)"
-        if case.patch:
-            tenancy += f" · patch {case.patch}"
-        self.tenancy_label.setText(tenancy)
-
-        balance = summary.balance_pence
-        if balance > 0:
-            weeks = (
-                f" = {summary.weeks_in_arrears} weeks' rent" if summary.weekly_charge_pence else ""
-            )
-            self.balance_label.setText(f"Arrears {format_pence(balance)}{weeks}")
-        elif balance < 0:
-            self.balance_label.setText(f"In credit {format_pence(-balance)}")
-        else:
-            self.balance_label.setText("Clear (£0.00)")
-        account = []
-        if summary.last_payment_on is not None:
-            account.append(
-                f"Last payment {format_pence(summary.last_payment_pence or 0)} on "
-                f"{format_day(summary.last_payment_on)}"
-            )
-        else:
-            account.append("No payment on record")
-        if summary.collection_rate_13w_pct is not None:
-            account.append(f"paid {summary.collection_rate_13w_pct}% of the last 13 weeks' charges")
-        if summary.uc is not None:
-            uc = summary.uc
-            paid_to = "to us" if uc.source == "landlord" else "to the tenant"
-            late = " (late)" if uc.overdue else ""
-            account.append(
-                f"Universal Credit paid {paid_to} on {format_day(uc.last_uc_on)}, next expected "
-                f"{format_day(uc.next_uc_expected)}{late}"
-            )
-        if advice.technical_arrears_pence:
-            account.append(
-                f"{format_pence(advice.technical_arrears_pence)} of the balance is UC timing, "
-                "not debt"
-            )
-        self.account_label.setText("; ".join(account))
-
-        arrangements = []
-        for state in advice.arrangement_states:
-            if not state.live:
-                continue
-            if state.kept:
-                status = "kept"
-                if state.next_due_on is not None:
-                    status += f", next due {format_day(state.next_due_on)}"
-            else:
-                status = f"<b>broken</b>: {format_pence(state.breached_by_pence)} behind"
-                if state.breached_since is not None:
-                    status += f" since {format_day(state.breached_since)}"
-            arrangements.append(f"Arrangement {_escape(state.ref)}: {status}")
-        finished = case.assessment
-        if finished is not None:
-            where = ""
-            if finished.sync_problem:
-                where = " (refused by the central store)"
-            elif finished.pending:
-                where = " (waiting to sync)"
-            made = ", from a debt adviser" if finished.source == "sfs-import" else ""
-            arrangements.append(
-                f"Income and expenditure of {format_day(finished.assessed_on)}{made}{where}"
-            )
-        self.arrangement_label.setText("<br>".join(arrangements))
-        self.arrangement_label.setVisible(bool(arrangements))
-
-        if advice.next_action == NONE:
-            self.next_label.setText("<b>Next action:</b> nothing due")
-        else:
-            when = ""
-            if advice.blocked_by:
-                when = " — <b>on hold</b>"
-                if advice.due_date is not None:
-                    when += f" to {format_day(advice.due_date)}"
-            elif advice.due_date is not None:
-                when = (
-                    " — <b>due now</b>"
-                    if advice.due_date <= advice.as_of
-                    else f" — due {format_day(advice.due_date)}"
-                )
-            self.next_label.setText(
-                f"<b>Next action:</b> {_escape(advice.next_action_label)}{when}"
-            )
-        stage = advice.stage_label
-        if advice.stage_on is not None:
-            stage += f" on {format_day(advice.stage_on)}"
-        self.stage_label.setText(f"<b>Stage:</b> {_escape(stage)}")
+        header = case_header(case)
+        self.setWindowTitle(header.window_title)
+        self.name_label.setText(header.name)
+        self.ref_label.setText(header.ref)
+        self.household_label.setText(header.household)
+        self.address_label.setText(header.address)
+        self.tenancy_label.setText(header.tenancy)
+        self.balance_label.setText(header.balance)
+        self.account_label.setText(header.account)
+        self.arrangement_label.setText(header.arrangements_html)
+        self.arrangement_label.setVisible(bool(header.arrangements_html))
+        self.next_label.setText(header.next_action_html)
+        self.stage_label.setText(header.stage_html)
         # The reason already names any hold ("-> ...: blocked (Breathing Space until ...)").
-        self.reason_label.setText(f"<b>Why:</b> {_escape(advice.reason)}")
+        self.reason_label.setText(header.reason_html)
 
     def _show_warnings(self, case: CaseFile) -> None:
         for banner in self.banners:
@@ -611,7 +479,7 @@ class CaseWindow(QWidget):
         if preset == "custom":
             self._dates_edited()
             return
-        today = self.case.advice.as_of if self.case is not None else self._today()
+        today = self.case.advice.as_of if self.case is not None else self.context.today()
         start, end = preset_range(preset, today=today)
         first = self.case.statement[0].posted_on if self.case and self.case.statement else today
         last = self.case.statement[-1].posted_on if self.case and self.case.statement else today
@@ -673,14 +541,7 @@ class CaseWindow(QWidget):
         """Open the record-action form for this case (window-modal, returns at once)."""
         if self.case is None:
             return None
-        dialog = RecordActionDialog(
-            case=self.case,
-            store=self._store,
-            runner=self._runner,
-            prompts=self._prompts,
-            today=self._today(),
-            parent=self,
-        )
+        dialog = RecordActionDialog(self.context, case=self.case, parent=self)
         dialog.recorded.connect(self._action_recorded)
         dialog.finished.connect(dialog.deleteLater)
         self.record_dialog = dialog
@@ -694,13 +555,7 @@ class CaseWindow(QWidget):
         if _raised(self.assessment_form):
             return self.assessment_form
         form = AssessmentForm(
-            tenancy_id=self.tenancy_id,
-            store=self._store,
-            runner=self._runner,
-            prompts=self._prompts,
-            today=self._today,
-            title=self.name_label.text(),
-            parent=self,
+            self.context, tenancy_id=self.tenancy_id, title=self.name_label.text(), parent=self
         )
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.finished.connect(self.load)  # a referral can now hand the new I&E over
@@ -727,15 +582,7 @@ class CaseWindow(QWidget):
         """Open the arrangement form for this case (window-modal, returns at once)."""
         if self.case is None:
             return None
-        dialog = ArrangementDialog(
-            case=self.case,
-            store=self._store,
-            runner=self._runner,
-            prompts=self._prompts,
-            policy=self._policy,
-            today=self._today(),
-            parent=self,
-        )
+        dialog = ArrangementDialog(self.context, case=self.case, policy=self._policy, parent=self)
         dialog.agreed.connect(self._arrangement_changed)
         dialog.finished.connect(dialog.deleteLater)
         self.arrangement_dialog = dialog
@@ -744,10 +591,10 @@ class CaseWindow(QWidget):
         return dialog
 
     def _arrangement_changed(self, changes: ArrangementAgreed | ArrangementCancelled) -> None:
-        self._changes.operation_did_execute.emit(changes, self)
+        self.context.changes.operation_did_execute.emit(changes, self)
 
     def _action_recorded(self, recorded: ActionRecorded) -> None:
-        self._changes.operation_did_execute.emit(recorded, self)
+        self.context.changes.operation_did_execute.emit(recorded, self)
 
     def _operation_did_execute(self, changes: object, initiator: object) -> None:
         if self._closed:
@@ -776,7 +623,7 @@ class CaseWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
-            self._changes.operation_did_execute.disconnect(self._operation_did_execute)
+            self.context.changes.operation_did_execute.disconnect(self._operation_did_execute)
             if self.record_dialog is not None:
                 with contextlib.suppress(RuntimeError):  # already deleted
                     self.record_dialog.reject()

@@ -1,10 +1,11 @@
 """The main window: the officer's worklist (who needs me today, and why) and "Sync now".
 
 The worklist is every case on the laptop, most urgent first, each with its next recommended
-action and the reason, worked out on the laptop from its own data (``load_cases`` then
-``build_worklist``, on the database worker), so the window opens at once with no connection
-at all. A filter panel (with counts) and type-to-filter narrow it; the arrow keys move, Enter
-or a double-click opens the case in its own window (several may be open to compare).
+action and the reason, worked out on the laptop from its own data
+(``app.services.worklist.read_worklist``, on the database worker), so the window opens at once
+with no connection at all. A filter panel (with counts) and type-to-filter narrow it; the arrow
+keys move, Enter or a double-click opens the case in its own window (several may be open to
+compare).
 
 The loaded cases stay in the window: after an action is recorded only that case is read
 again and the worklist rebuilt (pure, on the worker); after a sync everything is reloaded.
@@ -13,20 +14,17 @@ again and the worklist rebuilt (pure, on the worker); after a sync everything is
 
 Threading: GUI thread only. Work goes through ``Op`` (``fn`` never touches a widget; results
 arrive on the GUI thread). A generation number drops a rebuilt worklist that a newer load
-overtook. The window owns the store once shown and closes it (after closing its case windows
-and waiting for running work) when the window closes.
+overtook. The window owns the workspace once shown and closes it (after closing its case
+windows and waiting for running work) when the window closes.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import (
@@ -55,112 +53,56 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.recovery import NONE, RecoveryPolicy
-from app.paths import london_today
+from app.domain.recovery import RecoveryPolicy
 from app.services.actions import ActionRecorded
 from app.services.arrangements import ArrangementAgreed, ArrangementCancelled
-from app.services.case_facts import LoadedCase, load_cases
-from app.services.caseload import last_synced_at, record_caseload_viewed
-from app.services.enrolment import OfficerInfo, current_officer
+from app.services.caseload import LoadedCase, load_cases
+from app.services.enrolment import OfficerInfo
 from app.services.worklist import (
+    LoadedWorklist,
     WorkItem,
     build_worklist,
-    load_recovery_policy,
+    read_worklist,
     stage_options,
 )
-from app.store.database import LocalStore
 from app.sync.errors import Offline, SyncError
-from app.ui.changes import ChangeHub
-from app.ui.ops import Op, OpRunner, ProgressDialogSink, ProgressFn, shared_runner
-from app.ui.prompts import Prompts
+from app.ui.context import UiContext
+from app.ui.ops import ProgressDialogSink, ProgressFn
+from app.ui.text.worklist import (
+    EMPTY_CASELOAD,
+    LOADING,
+    StatusFacts,
+    details_html,
+    no_match,
+    status_line,
+    window_title,
+)
 from app.ui.worklist_filters import WorklistFilterPanel
 from app.ui.worklist_model import (
     MarkerDelegate,
     WorklistColumn,
     WorklistFilterProxy,
     WorklistTableModel,
-    due_text,
     worklist_rows,
 )
 
 if TYPE_CHECKING:
     from app.services.sync import SyncSummary
+    from app.services.workspace import Workspace
     from app.ui.case_window import CaseWindow
 
 log = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
-DEMO_KEY_SOURCE = "demo key file"
-DEMO_TITLE_SUFFIX = " — DEMO (database key in a file, not the keyring)"
-EMPTY_CASELOAD = "No cases in your caseload yet — press Sync now"
-LOADING = "Loading your caseload…"
 FILTER_PLACEHOLDER = "Filter by name, address, postcode or ref  (↓ to the list, Enter opens)"
 
 SyncFn = Callable[..., "SyncSummary"]
-TodayFn = Callable[[], date]
 
 
-def run_sync_lazily(**kwargs: Any) -> SyncSummary:
+def run_sync_lazily(workspace: Workspace, *, progress: ProgressFn) -> SyncSummary:
     """``app.services.sync.run_sync``, imported on first use so httpx stays out of start-up."""
     from app.services.sync import run_sync
 
-    return run_sync(**kwargs)
-
-
-@dataclass(frozen=True)
-class LoadedWorklist:
-    """What the database worker reads for the window in one go (immutable values)."""
-
-    cases: dict[uuid.UUID, LoadedCase]
-    items: list[WorkItem]
-    policy: RecoveryPolicy
-    as_of: date
-    last_synced: datetime | None
-    officer: OfficerInfo | None
-
-
-def read_worklist(
-    store: LocalStore, *, today: date, record_view: bool, progress: ProgressFn
-) -> LoadedWorklist:
-    """Read every case, work out the worklist (and, the first time, audit that the caseload
-    was viewed). Worker thread."""
-    progress(0, 3, "Reading your caseload…")
-    policy = load_recovery_policy(store.path.parent)
-    with store.session() as session:
-        cases = load_cases(session, today=today)
-        synced = last_synced_at(session)
-        if record_view:
-            record_caseload_viewed(session, case_count=len(cases))
-            session.commit()
-    progress(2, 3, "Working out next actions…")
-    items = build_worklist(cases.values(), policy=policy, as_of=today)
-    return LoadedWorklist(
-        cases=cases,
-        items=items,
-        policy=policy,
-        as_of=today,
-        last_synced=synced,
-        officer=current_officer(store),
-    )
-
-
-def read_cases(
-    store: LocalStore, tenancy_ids: list[uuid.UUID], *, today: date
-) -> dict[uuid.UUID, LoadedCase]:
-    """Read some cases again (those still on the laptop). Worker thread."""
-    with store.session() as session:
-        return load_cases(session, today=today, tenancy_ids=tenancy_ids)
-
-
-def format_synced(moment: datetime | None, *, now: datetime | None = None) -> str:
-    """``"last synced today at 14:32"`` (Europe/London), or ``"not synced yet"``."""
-    if moment is None:
-        return "not synced yet"
-    local = moment.astimezone(LONDON)
-    today = (now or datetime.now(LONDON)).astimezone(LONDON).date()
-    if local.date() == today:
-        return f"last synced today at {local:%H:%M}"
-    return f"last synced {local.day} {local:%b %Y} at {local:%H:%M}"
+    return run_sync(workspace, progress=progress)
 
 
 class FilterEdit(QLineEdit):
@@ -238,30 +180,24 @@ class MainWindow(QMainWindow):
     """The worklist with its filters, "Sync now", and the case windows opened from it; a
     ``ProgressSink`` (the status bar) for loads and syncs.
 
-    ``sync_fn`` (default ``app.services.sync.run_sync``) is called on a worker with
-    ``store`` and ``progress``; ``today`` (default: today in Europe/London) is the day the
-    worklist is worked out for. ``worklist_loaded(count)`` is emitted each time the worklist
-    is shown. Threading: GUI thread only.
+    ``sync_fn`` (default ``app.services.sync.run_sync``) is called on a worker with the
+    workspace and ``progress``; the worklist is worked out for the context's today.
+    ``worklist_loaded(count)`` is emitted each time the worklist is shown. Threading: GUI thread
+    only.
     """
 
     worklist_loaded = Signal(int)
 
     def __init__(
         self,
+        context: UiContext,
         *,
-        store: LocalStore,
-        runner: OpRunner | None = None,
-        prompts: Prompts | None = None,
         sync_fn: SyncFn | None = None,
-        today: TodayFn | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._store = store
-        self._runner: OpRunner = runner if runner is not None else shared_runner()
-        self._prompts = prompts or Prompts()
+        self.context = context
         self._sync_fn = sync_fn or run_sync_lazily
-        self._today: TodayFn = today or london_today
         self._officer: OfficerInfo | None = None
         self._last_synced: datetime | None = None
         self._sync_problem: str | None = None
@@ -278,8 +214,7 @@ class MainWindow(QMainWindow):
         self._generation = 0
         self._case_windows: dict[uuid.UUID, CaseWindow] = {}
 
-        self.changes = ChangeHub(self)
-        self.changes.operation_did_execute.connect(self._operation_did_execute)
+        context.changes.operation_did_execute.connect(self._operation_did_execute)
 
         self.setObjectName("MainWindow")
         self._update_title()
@@ -436,13 +371,11 @@ class MainWindow(QMainWindow):
 
     # -- title and status -----------------------------------------------------------------------
     def _update_title(self) -> None:
-        who = ""
-        if self._officer is not None:
-            who = self._officer.display_name or self._officer.username
-        title = f"Doorstep — {who}" if who else "Doorstep"
-        if self._store.key_source == DEMO_KEY_SOURCE:
-            title += DEMO_TITLE_SUFFIX
-        self.setWindowTitle(title)
+        self.setWindowTitle(
+            window_title(
+                self._officer, demo_key_file=self.context.workspace.uses_demo_key_file
+            )
+        )
 
     def status_text(self) -> str:
         return self.status_label.text()
@@ -454,18 +387,13 @@ class MainWindow(QMainWindow):
         if not self._loaded:
             self.status_label.setText(LOADING)
             return
-        total = self.model.rowCount()
-        shown = self.proxy.rowCount()
-        noun = "case" if total == 1 else "cases"
-        count = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
-        parts = [count]
-        if self._sync_problem:
-            parts.append(self._sync_problem)
-            if self._last_synced is not None:
-                parts.append(format_synced(self._last_synced))
-        else:
-            parts.append(format_synced(self._last_synced))
-        self.status_label.setText(" · ".join(parts))
+        facts = StatusFacts(
+            total=self.model.rowCount(),
+            shown=self.proxy.rowCount(),
+            sync_problem=self._sync_problem,
+            last_synced=self._last_synced,
+        )
+        self.status_label.setText(status_line(facts, now=self.context.workspace.clock.now()))
 
     def _update_empty_state(self) -> None:
         if not self._loaded:
@@ -475,15 +403,11 @@ class MainWindow(QMainWindow):
         elif self.model.rowCount() == 0:
             self.table.set_placeholder_text(EMPTY_CASELOAD)
         else:
-            text = self.proxy.filter_text().strip()
             chosen = self.proxy.current_filter()
             panel = bool(chosen.flags) or chosen.stage is not None or chosen.band is not None
-            if text and not panel:
-                self.table.set_placeholder_text(f"No case matches “{text}”")
-            elif text:
-                self.table.set_placeholder_text(f"No case matches “{text}” with these filters")
-            else:
-                self.table.set_placeholder_text("No case matches these filters")
+            self.table.set_placeholder_text(
+                no_match(self.proxy.filter_text(), panel_filters=panel)
+            )
 
     def _refresh_counts(self) -> None:
         self.filter_panel.show_counts(self.proxy.counts())
@@ -514,35 +438,9 @@ class MainWindow(QMainWindow):
         self._show_details()
 
     def _show_details(self, *_args: object) -> None:
-        """The selected case's next action, reason and warnings under the table (the reason
-        column is often too narrow to read)."""
-        item = self.selected_case()
+        """The selected case's next action, reason and warnings under the table."""
         self.details_label.setVisible(self.model.rowCount() > 0)
-        if item is None:
-            self.details_label.setText(
-                "Select a case to see its next action and why; Enter or a double-click opens it."
-            )
-            return
-        case = item.case
-        advice = item.advice
-        if advice.next_action == NONE:
-            nxt = "nothing due"
-        else:
-            nxt = f"<b>{html.escape(advice.next_action_label)}</b>"
-            when = due_text(item)
-            if advice.due_now:
-                nxt += " — due now" if advice.due_date == advice.as_of else f" — due since {when}"
-            elif when:
-                when = when[:1].lower() + when[1:] if advice.blocked_by else f"due {when}"
-                nxt += f" — {html.escape(when)}"
-        lines = [
-            f"<b>{html.escape(case.ref)} · {html.escape(case.lead_tenant)}</b>"
-            f" — next action: {nxt}",
-            f"Why: {html.escape(advice.reason)}",
-        ]
-        if advice.warnings:
-            lines.append("⚠ " + html.escape(" · ".join(advice.warnings)))
-        self.details_label.setText("<br>".join(lines))
+        self.details_label.setText(details_html(self.selected_case()))
 
     def set_filter_text(self, text: str) -> None:
         self.filter_edit.setText(text)
@@ -550,32 +448,30 @@ class MainWindow(QMainWindow):
     # -- loading --------------------------------------------------------------------------------
     def load_worklist(self) -> None:
         """Read every case and work out the worklist on the database worker, then show it."""
-        store = self._store
+        workspace = self.context.workspace
         record_view = not self._viewed_recorded
         self._viewed_recorded = True
-        today = self._today()
+        today = self.context.today()
 
         def work(progress: ProgressFn) -> LoadedWorklist:
-            return read_worklist(store, today=today, record_view=record_view, progress=progress)
+            return read_worklist(
+                workspace, as_of=today, record_view=record_view, progress=progress
+            )
 
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self._show_loaded
-        ).failure(self._load_failed).with_progress(LOADING, sink=self).run()
+        self.context.op(self, work).success(self._show_loaded).failure(
+            self._load_failed
+        ).with_progress(LOADING, sink=self).run()
 
     def refresh_cases(self, tenancy_ids: Iterable[uuid.UUID]) -> None:
         """Read only these cases again and rebuild the worklist (after an action recorded)."""
         ids = list(tenancy_ids)
-        today = self._today()
+        today = self.context.today()
         if self._policy is None or self._as_of != today:
             self.load_worklist()  # nothing loaded yet, or a new day: everything again
             return
-        store = self._store
-        Op(
-            self,
-            lambda _progress: read_cases(store, ids, today=today),
-            kind="db",
-            runner=self._runner,
-            prompts=self._prompts,
+        workspace = self.context.workspace
+        self.context.op(
+            self, lambda _progress: load_cases(workspace, as_of=today, tenancy_ids=ids)
         ).success(lambda fresh: self._merge_cases(ids, fresh, today)).failure(
             self._load_failed
         ).run()
@@ -604,12 +500,8 @@ class MainWindow(QMainWindow):
             if generation == self._generation and not self._closed:
                 self._show_items(items)
 
-        Op(
-            self,
-            lambda _progress: build_worklist(cases, policy=policy, as_of=as_of),
-            kind="db",
-            runner=self._runner,
-            prompts=self._prompts,
+        self.context.op(
+            self, lambda _progress: build_worklist(cases, policy=policy, as_of=as_of)
         ).success(shown).failure(self._load_failed).run()
 
     def _show_loaded(self, loaded: LoadedWorklist) -> None:
@@ -646,7 +538,7 @@ class MainWindow(QMainWindow):
         self._load_problem = f"The caseload could not be read from this laptop: {error}"
         self._update_empty_state()
         self._update_status()
-        self._prompts.show_error(self, "Doorstep", self._load_problem)
+        self.context.prompts.show_error(self, "Doorstep", self._load_problem)
 
     # -- selection and opening ------------------------------------------------------------------
     def selected_case(self) -> WorkItem | None:
@@ -703,15 +595,7 @@ class MainWindow(QMainWindow):
         if window is None:
             from app.ui.case_window import CaseWindow  # QtCharts loads on the first case
 
-            window = CaseWindow(
-                tenancy_id=tenancy_id,
-                store=self._store,
-                runner=self._runner,
-                prompts=self._prompts,
-                policy=self._policy,
-                today=self._today,
-                changes=self.changes,
-            )
+            window = CaseWindow(self.context, tenancy_id=tenancy_id, policy=self._policy)
             window.closed.connect(lambda tid=tenancy_id: self._case_window_closed(tid))
             self._case_windows[tenancy_id] = window
             window.load()
@@ -739,17 +623,17 @@ class MainWindow(QMainWindow):
             return
         self._syncing = True
         self.sync_action.setEnabled(False)
-        store = self._store
+        workspace = self.context.workspace
         sync_fn = self._sync_fn
 
         def work(progress: ProgressFn) -> SyncSummary:
-            return sync_fn(store=store, progress=progress)
+            return sync_fn(workspace, progress=progress)
 
         sink = ProgressDialogSink(self) if with_dialog else self
         label = "Downloading your caseload…" if with_dialog else "Syncing…"
-        Op(self, work, kind="net", runner=self._runner, prompts=self._prompts).success(
-            self._synced
-        ).failure(self._sync_failed).with_progress(label, sink=sink).run()
+        self.context.op(self, work, kind="net").success(self._synced).failure(
+            self._sync_failed
+        ).with_progress(label, sink=sink).run()
 
     def _synced(self, summary: SyncSummary) -> None:
         self._syncing = False
@@ -762,7 +646,7 @@ class MainWindow(QMainWindow):
             )
         if not self._closed:
             self.load_worklist()
-            self.changes.operation_did_execute.emit(summary, self)
+            self.context.changes.operation_did_execute.emit(summary, self)
 
     def _sync_failed(self, error: Exception) -> None:
         self._syncing = False
@@ -801,13 +685,13 @@ class MainWindow(QMainWindow):
 
     # -- Qt overrides -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Close the case windows, wait for running work, then close the store (the window
+        """Close the case windows, wait for running work, then close the workspace (the window
         owns it)."""
         if not self._closed:
             for window in list(self._case_windows.values()):
                 window.close()
             self._closed = True
             # Results still queued after this wait find the window closed and do nothing.
-            self._runner.wait_for_done(30_000)
-            self._store.close()
+            self.context.runner.wait_for_done(30_000)
+            self.context.workspace.close()
         super().closeEvent(event)

@@ -45,15 +45,14 @@ from app.domain.sfs_document import EMPLOYMENT_STATUSES
 from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile
 from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
-from app.store.database import LocalStore
+from app.ui.context import UiContext
 from app.ui.field_errors import (
     error_label,
     show_errors,
     split_field_message,
     with_error_below,
 )
-from app.ui.ops import Op, OpRunner, ProgressFn
-from app.ui.prompts import Prompts
+from app.ui.ops import ProgressFn
 
 log = logging.getLogger(__name__)
 
@@ -136,20 +135,15 @@ class RecordActionDialog(QDialog):
 
     def __init__(
         self,
+        context: UiContext,
         *,
         case: CaseFile,
-        store: LocalStore,
-        runner: OpRunner,
-        prompts: Prompts,
-        today: date,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.context = context
         self._case = case
-        self._store = store
-        self._runner = runner
-        self._prompts = prompts
-        self._today = today
+        today = context.today()
         self._saving = False
         self._until_shown = False
         self._handover_shown = False
@@ -261,27 +255,22 @@ class RecordActionDialog(QDialog):
         until = self.until_edit.value() if self.until_shown() else None
         assessment_id = self.handed_over()
         note = self.note_edit.toPlainText()
-        store = self._store
+        workspace = self.context.workspace
         tenancy_id = self._case.tenancy_id
-        today = self._today
 
         def work(_progress: ProgressFn) -> ActionRecorded:
-            with store.session() as session, session.begin():
-                return record_action(
-                    session,
-                    tenancy_id=tenancy_id,
-                    code=code,
-                    on=on,
-                    today=today,
-                    until=until,
-                    note=note,
-                    assessment_id=assessment_id,
-                )
+            return record_action(
+                workspace,
+                tenancy_id=tenancy_id,
+                code=code,
+                on=on,
+                until=until,
+                note=note,
+                assessment_id=assessment_id,
+            )
 
         self._set_saving(True)
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self._saved
-        ).failure(self._refused).run()
+        self.context.op(self, work).success(self._saved).failure(self._refused).run()
 
     def handed_over(self) -> uuid.UUID | None:
         """The assessment the referral is to name: shown, offered and ticked; else None."""
@@ -296,29 +285,26 @@ class RecordActionDialog(QDialog):
         if finished is None:
             return
         suggested = f"SFS {self._case.ref} {finished.assessed_on.isoformat()}.json"
-        target = self._prompts.choose_save_file(
+        target = self.context.prompts.choose_save_file(
             self, "Save the SFS file for the adviser", suggested, "SFS documents (*.json)"
         )
         if target is None:
             return
         if target.suffix.lower() != ".json":
             target = target.with_name(target.name + ".json")
-        store, ref, assessment_id = self._store, self._case.ref, finished.id
+        workspace, ref, assessment_id = self.context.workspace, self._case.ref, finished.id
         status = self.employment_combo.currentData()
         employment = DEFAULT_EMPLOYMENT if status is None else (str(status),)
 
         def work(_progress: ProgressFn) -> Path:
-            with store.session() as session, session.begin():
-                text = export_sfs(
-                    session, tenancy_ref=ref, assessment_id=assessment_id, employment=employment
-                )
+            text = export_sfs(
+                workspace, tenancy_ref=ref, assessment_id=assessment_id, employment=employment
+            )
             target.write_text(text, encoding="utf-8")
             return target
 
         self.sfs_button.setEnabled(False)
-        Op(self, work, kind="db", runner=self._runner, prompts=self._prompts).success(
-            self._sfs_saved
-        ).failure(self._sfs_failed).run()
+        self.context.op(self, work).success(self._sfs_saved).failure(self._sfs_failed).run()
 
     # -- internals ------------------------------------------------------------------------
     def _handover_row(self, case: CaseFile) -> QWidget:

@@ -30,11 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.enrolment import OfficerInfo, sign_in
-from app.store.database import LocalStore
-from app.store.errors import StoreError
+from app.services.workspace import StoreError
 from app.sync.errors import SyncError
-from app.ui.ops import Op, OpRunner, ProgressFn
-from app.ui.prompts import Prompts
+from app.ui.context import UiContext
+from app.ui.ops import ProgressFn
 
 log = logging.getLogger(__name__)
 
@@ -82,25 +81,21 @@ def normalise_server_address(text: str) -> str:
 class SignInDialog(QDialog):
     """Asks for the server address, username and password, then signs this laptop in.
 
-    ``sign_in_fn`` (default ``app.services.enrolment.sign_in``) is called on a worker with
-    keyword arguments ``store``, ``server_url``, ``username``, ``password`` and
+    ``sign_in_fn`` (default ``app.services.enrolment.sign_in``) is called on a worker with the
+    workspace and keyword arguments ``server_url``, ``username``, ``password`` and
     ``device_name``. Threading: GUI thread only.
     """
 
     def __init__(
         self,
+        context: UiContext,
         *,
-        store: LocalStore,
         server_url: str | None = None,
-        runner: OpRunner | None = None,
-        prompts: Prompts | None = None,
         sign_in_fn: SignInFn = sign_in,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._store = store
-        self._runner = runner
-        self._prompts = prompts or Prompts()
+        self.context = context
         self._sign_in = sign_in_fn
         self._busy = False
         self.officer: OfficerInfo | None = None
@@ -204,22 +199,22 @@ class SignInDialog(QDialog):
         self.server_edit.setText(server_url)
         username = self.username_edit.text().strip()
         password = self.password_edit.text()
-        store = self._store
+        workspace = self.context.workspace
         sign_in_fn = self._sign_in
         device_name = platform.node()
 
         def work(progress: ProgressFn) -> OfficerInfo:
             return sign_in_fn(
-                store=store,
+                workspace,
                 server_url=server_url,
                 username=username,
                 password=password,
                 device_name=device_name,
             )
 
-        Op(self, work, kind="net", runner=self._runner, prompts=self._prompts).success(
-            self._signed_in
-        ).failure(self._sign_in_failed).with_progress("Signing in…").run()
+        self.context.op(self, work, kind="net").success(self._signed_in).failure(
+            self._sign_in_failed
+        ).with_progress("Signing in…").run()
 
     def reject(self) -> None:
         if not self._busy:  # Esc or Cancel while signing in would orphan the result

@@ -41,6 +41,7 @@ from app.domain.money import format_pence
 from app.domain.recovery import NONE, format_day
 from app.services.worklist import WorkItem
 from app.ui.table_model import AnyIndex, FrozenRowsModel, FrozenRowsProxy, fold
+from app.ui.text.worklist import due_text
 
 MarkersRole = Qt.ItemDataRole.UserRole + 10
 """The warning markers of a row (``Marker`` values), for the warnings column's delegate."""
@@ -190,20 +191,6 @@ def worklist_rows(items: Iterable[WorkItem]) -> list[WorklistRow]:
         )
         rows.append(WorklistRow(item, rank, _search_text(item), flags, markers))
     return rows
-
-
-def due_text(item: WorkItem) -> str:
-    """The due column: a date, "Today", "On hold to <date>" / "On hold", or blank."""
-    advice = item.advice
-    if advice.next_action == NONE:
-        return ""
-    if advice.blocked_by is not None:
-        return f"On hold to {format_day(advice.due_date)}" if advice.due_date else "On hold"
-    if advice.due_date is None:
-        return ""
-    if advice.due_date == advice.as_of:
-        return "Today"
-    return format_day(advice.due_date)
 
 
 class WorklistTableModel(FrozenRowsModel[WorklistRow]):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,14 +26,17 @@ from app.models import Arrangement, OutboxMutation
 from app.paths import data_dir, london_today
 from app.protocol.messages import ArrangementRow, PullPage, TenancyRow
 from app.services.arrangements import agree_arrangement, arrangement_history
-from app.services.case_facts import load_cases
+from app.services.caseload import load_cases
 from app.services.enrolment import sign_in
 from app.services.sync import run_sync
-from app.store.database import LocalStore, open_local_store
+from app.services.worklist import load_recovery_policy
+from app.services.workspace import Workspace
+from app.store.database import open_local_store
 from app.sync.pull import apply_page, wipe_caseload
 from central.models import Arrangement as CentralArrangement
 from tests.sync.central_seed import add_ledger_line, officer_id, seed_council
 from tests.sync.server import RunningCentral, running_central
+from tests.workspaces import workspace_on
 
 PASSWORD = "correct horse"
 
@@ -43,11 +47,11 @@ def central(tmp_path: Path) -> Iterator[RunningCentral]:
         yield server
 
 
-def _open(tmp_path: Path, name: str) -> LocalStore:
-    return open_local_store(data_dir(tmp_path / name))
+def _open(tmp_path: Path, name: str) -> Workspace:
+    return Workspace(open_local_store(data_dir(tmp_path / name)))
 
 
-def _agree(store: LocalStore, tenancy_id: uuid.UUID, instalment: int, today):  # type: ignore[no-untyped-def]
+def _agree(laptop: Workspace, tenancy_id: uuid.UUID, instalment: int, today):  # type: ignore[no-untyped-def]
     proposal = propose(
         arrears_pence=60_000,
         affordable_monthly_pence=10_000,
@@ -58,22 +62,20 @@ def _agree(store: LocalStore, tenancy_id: uuid.UUID, instalment: int, today):  #
         max_weeks=104,
         instalment_pence=instalment,
     )
-    with store.session() as session, session.begin():
-        return agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=proposal, kind="informal", today=today
-        )
+    return agree_arrangement(
+        workspace_on(laptop.store, today), tenancy_id=tenancy_id, terms=proposal, kind="informal"
+    )
 
 
-def _history(store: LocalStore, tenancy_id: uuid.UUID, as_of):  # type: ignore[no-untyped-def]
-    with store.session() as session:
-        return arrangement_history(
-            session, tenancy_id=tenancy_id, as_of=as_of, grace_days=5, tolerance_pence=0
-        )
+def _history(laptop: Workspace, tenancy_id: uuid.UUID, as_of):  # type: ignore[no-untyped-def]
+    # The breach rule's settings these cases are worked with: 5 days' grace, nothing short
+    # tolerated.
+    f3 = replace(load_recovery_policy(laptop.data_dir), grace_days=5, tolerance_pence=0)
+    return arrangement_history(laptop, tenancy_id=tenancy_id, as_of=as_of, policy=f3)
 
 
-def _monitored(store: LocalStore, tenancy_id: uuid.UUID, today):  # type: ignore[no-untyped-def]
-    with store.session() as session:
-        case = load_cases(session, today=today, tenancy_ids=[tenancy_id])[tenancy_id]
+def _monitored(laptop: Workspace, tenancy_id: uuid.UUID, today):  # type: ignore[no-untyped-def]
+    case = load_cases(laptop, as_of=today, tenancy_ids=[tenancy_id])[tenancy_id]
     return [(t.instalment_pence, t.status) for t in case.facts.arrangements]
 
 
@@ -85,11 +87,11 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
     alice = officer_id(central.engine, "alice")
     case = seeded["alice"][0]
     laptop = _open(tmp_path, "laptop")
-    sign_in(store=laptop, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=laptop)
+    sign_in(laptop, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(laptop)
 
     first = _agree(laptop, case.tenancy_id, 1_000, today)
-    summary = run_sync(store=laptop)
+    summary = run_sync(laptop)
     assert (summary.pushed, summary.rejected, summary.check_ok) == (1, 0, True)
     with Session(central.engine) as session:
         row = session.get(CentralArrangement, first.arrangement_id)
@@ -102,7 +104,7 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
         )
         assert row.seq > 0
         server_seq = row.seq
-    with laptop.session() as session:
+    with laptop.store.session() as session:
         local = session.get(Arrangement, first.arrangement_id)
         assert local is not None
         assert (local.pending, local.server_seq, local.sync_problem) == (False, server_seq, None)
@@ -122,7 +124,7 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
             posted_on=today,
             type="PAYMENT",
         )
-    assert case.tenancy_id in run_sync(store=laptop).changed_tenancy_ids
+    assert case.tenancy_id in run_sync(laptop).changed_tenancy_ids
     (version,) = _history(laptop, case.tenancy_id, as_of)
     assert version.state is not None
     assert version.state.kept
@@ -131,7 +133,7 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
     # Renegotiated: a new version; the old one is still there, unchanged, on both sides.
     second = _agree(laptop, case.tenancy_id, 2_000, today)
     assert second.supersedes_id == first.arrangement_id
-    assert run_sync(store=laptop).pushed == 1
+    assert run_sync(laptop).pushed == 1
     with Session(central.engine) as session:
         versions = session.scalars(
             select(CentralArrangement).where(CentralArrangement.tenancy_id == case.tenancy_id)
@@ -143,8 +145,8 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
 
     # alice's other laptop pulls both versions and monitors only the latest terms.
     other = _open(tmp_path, "other")
-    sign_in(store=other, server_url=central.url, username="alice", password=PASSWORD)
-    assert run_sync(store=other).check_ok is True
+    sign_in(other, server_url=central.url, username="alice", password=PASSWORD)
+    assert run_sync(other).check_ok is True
     history = _history(other, case.tenancy_id, as_of)
     assert [(v.id, v.current, v.source, v.pending) for v in history] == [
         (second.arrangement_id, True, "device", False),
@@ -158,27 +160,28 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
     third = _agree(laptop, case.tenancy_id, 3_000, today)
     late = _agree(other, case.tenancy_id, 2_500, today)
     assert third.supersedes_id == late.supersedes_id == second.arrangement_id
-    assert run_sync(store=laptop).rejected == 0
-    refused_sync = run_sync(store=other)
+    assert run_sync(laptop).rejected == 0
+    refused_sync = run_sync(other)
     assert refused_sync.rejected == 1
     assert refused_sync.check_ok is True  # the refused version is not counted as the server's
     assert not refused_sync.bootstrapped
-    with other.session() as session:
+    with other.store.session() as session:
         refused = session.get(Arrangement, late.arrangement_id)
         assert refused is not None
         assert refused.pending is False
         assert refused.sync_problem is not None
         assert "already replaced" in refused.sync_problem
     assert _monitored(other, case.tenancy_id, today) == [(3_000, "live")]
-    laptop.engine.dispose()
-    other.engine.dispose()
+    laptop.store.engine.dispose()
+    other.store.engine.dispose()
 
 
 def test_a_pull_never_changes_or_deletes_a_pending_version(tmp_path: Path) -> None:
     """The server's row with the same id only notes its change number; the case leaving scope
     and a re-bootstrap's wipe leave the pending version; a refused one survives the wipe."""
     today = london_today()
-    store = _open(tmp_path, "device")
+    device = _open(tmp_path, "device")
+    store = device.store
     tenancy_id = uuid.uuid4()
     page = PullPage(
         epoch="e1",
@@ -207,7 +210,7 @@ def test_a_pull_never_changes_or_deletes_a_pending_version(tmp_path: Path) -> No
     )
     with store.session() as session, session.begin():
         apply_page(session, page)
-    agreed = _agree(store, tenancy_id, 1_000, today)
+    agreed = _agree(device, tenancy_id, 1_000, today)
     server_copy = ArrangementRow(
         id=agreed.arrangement_id,
         seq=9,
@@ -264,9 +267,9 @@ def test_a_plan_kept_to_a_pay_day_of_the_31st_keeps_it_on_both_laptops(
     case = seeded["alice"][0]
     laptop = _open(tmp_path, "laptop")
     spare = _open(tmp_path, "spare")
-    for store in (laptop, spare):
-        sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-        run_sync(store=store)
+    for device in (laptop, spare):
+        sign_in(device, server_url=central.url, username="alice", password=PASSWORD)
+        run_sync(device)
     # The next February after today: the plan starts on its last day, the pay day being the 31st.
     february = date(today.year + 1, 2, 1)
     proposal = propose(
@@ -279,28 +282,29 @@ def test_a_plan_kept_to_a_pay_day_of_the_31st_keeps_it_on_both_laptops(
         max_weeks=104,
     )
     assert proposal.day_of_month == 31
-    with laptop.session() as session, session.begin():
-        agreed = agree_arrangement(
-            session, tenancy_id=case.tenancy_id, terms=proposal, kind="informal", today=today
-        )
-    assert run_sync(store=laptop).pushed == 1
+    agreed = agree_arrangement(
+        workspace_on(laptop.store, today),
+        tenancy_id=case.tenancy_id,
+        terms=proposal,
+        kind="informal",
+    )
+    assert run_sync(laptop).pushed == 1
     with Session(central.engine) as session:
         row = session.get(CentralArrangement, agreed.arrangement_id)
         assert row is not None
         assert row.day_of_month == 31
-    run_sync(store=spare)
+    run_sync(spare)
     march_31 = date(february.year, 3, 31)
-    for store in (laptop, spare):
+    for device in (laptop, spare):
         [terms] = [
-            t for t in _terms(store, case.tenancy_id, today) if t.start_date == proposal.first_date
+            t for t in _terms(device, case.tenancy_id, today) if t.start_date == proposal.first_date
         ]
         assert terms.day_of_month == 31
-        (version,) = _history(store, case.tenancy_id, march_31)
+        (version,) = _history(device, case.tenancy_id, march_31)
         assert version.state is not None
         assert version.state.next_due_on == march_31  # not 28 Mar
 
 
-def _terms(store: LocalStore, tenancy_id: uuid.UUID, today):  # type: ignore[no-untyped-def]
-    with store.session() as session:
-        case = load_cases(session, today=today, tenancy_ids=[tenancy_id])[tenancy_id]
+def _terms(laptop: Workspace, tenancy_id: uuid.UUID, today):  # type: ignore[no-untyped-def]
+    case = load_cases(laptop, as_of=today, tenancy_ids=[tenancy_id])[tenancy_id]
     return list(case.facts.arrangements)

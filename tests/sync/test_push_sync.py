@@ -28,6 +28,7 @@ from app.services.case_file import open_case
 from app.services.enrolment import SignInRefused, sign_in
 from app.services.sync import run_sync
 from app.services.worklist import load_recovery_policy
+from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
 from app.sync.client import BadReply, Offline, ServerError, SyncClient
 from app.sync.pull import apply_page
@@ -42,6 +43,7 @@ from tests.sync.central_seed import (
     seed_council,
 )
 from tests.sync.server import RunningCentral, running_central
+from tests.workspaces import workspace_on
 
 PASSWORD = "correct horse"
 ON = date(2025, 2, 3)
@@ -52,8 +54,8 @@ def alice_signed_in(
 ) -> dict[str, list[SeededCase]]:
     """Seed the council, sign ``store`` in as alice and pull her caseload; the seeded cases."""
     seeded = seed_council(central.engine, officers=officers, cases_per_officer=cases)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(Workspace(store), server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(Workspace(store))
     return seeded
 
 
@@ -88,6 +90,12 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
     local.engine.dispose()
 
 
+@pytest.fixture
+def workspace(store: LocalStore) -> Workspace:
+    """The device's store as the services take it (the machine's clock)."""
+    return Workspace(store)
+
+
 def record(
     store: LocalStore,
     tenancy_id: uuid.UUID,
@@ -97,10 +105,9 @@ def record(
     note: str = "No answer; card left — Zoë's neighbour",
 ) -> uuid.UUID:
     """Record an action offline, as the case window does."""
-    with store.session() as session, session.begin():
-        done = record_action(
-            session, tenancy_id=tenancy_id, code=code, on=ON, today=ON, until=until, note=note
-        )
+    done = record_action(
+        workspace_on(store, ON), tenancy_id=tenancy_id, code=code, on=ON, until=until, note=note
+    )
     return done.action_id
 
 
@@ -129,19 +136,19 @@ def applied_mutations(central: RunningCentral) -> int:
 
 
 def test_an_action_recorded_offline_reaches_the_server_and_the_officers_other_device(
-    central: RunningCentral, store: LocalStore, tmp_path: Path
+    central: RunningCentral, store: LocalStore, workspace: Workspace, tmp_path: Path
 ) -> None:
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=3)
     alice = officer_id(central.engine, "alice")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     case = seeded["alice"][1]
     action_id = record(store, case.tenancy_id, code="nosp", until=date(2025, 3, 3))
     waiting = local_action(store, action_id)
     assert waiting is not None
     assert (waiting.pending, waiting.server_seq, waiting.sync_problem) == (True, 0, None)
 
-    summary = run_sync(store=store)
+    summary = run_sync(workspace)
     assert (summary.pushed, summary.rejected) == (1, 0)
     assert summary.check_ok is True
     assert case.tenancy_id in summary.changed_tenancy_ids
@@ -163,15 +170,15 @@ def test_an_action_recorded_offline_reaches_the_server_and_the_officers_other_de
 
     # alice's other laptop pulls it like any action on her case; bob's does not.
     other = _open(tmp_path, "alice-other")
-    sign_in(store=other, server_url=central.url, username="alice", password=PASSWORD)
-    assert run_sync(store=other).check_ok is True
+    sign_in(Workspace(other), server_url=central.url, username="alice", password=PASSWORD)
+    assert run_sync(Workspace(other)).check_ok is True
     pulled = local_action(other, action_id)
     assert pulled is not None
     assert action_fields(pulled) == action_fields(on_server)
     assert (pulled.pending, pulled.server_seq) == (False, on_server.seq)
     other.engine.dispose()
 
-    again = run_sync(store=store)  # nothing more to send; the pulled row changes nothing
+    again = run_sync(workspace)  # nothing more to send; the pulled row changes nothing
     assert (again.pushed, again.check_ok) == (0, True)
     assert action_fields(local_action(store, action_id)) == action_fields(on_server)
 
@@ -181,7 +188,7 @@ def test_an_action_recorded_offline_reaches_the_server_and_the_officers_other_de
 
 
 def test_a_lost_reply_is_sent_again_and_applied_once(
-    sqlite_central: RunningCentral, store: LocalStore
+    sqlite_central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     central = sqlite_central
     seeded = alice_signed_in(central, store, officers=["alice"], cases=2)
@@ -205,13 +212,13 @@ def test_a_lost_reply_is_sent_again_and_applied_once(
         transport=LoseThePushReply(),
     )
     with pytest.raises(Offline, match="did not answer in time"):
-        run_sync(store=store, client=lossy)
+        run_sync(workspace, client=lossy)
     lossy.close()
     assert len(central_actions(central, *ids)) == 3  # the server did apply them...
     assert outbox(store) == queued  # ...but the device never heard, so it keeps them
     assert all(local_action(store, i).pending for i in ids)  # type: ignore[union-attr]
 
-    summary = run_sync(store=store)  # the same mutations again
+    summary = run_sync(workspace)  # the same mutations again
     assert (summary.pushed, summary.rejected, summary.check_ok) == (3, 0, True)
     assert outbox(store) == []
     on_server = central_actions(central, *ids)
@@ -246,7 +253,7 @@ def test_order_is_kept_across_batches(sqlite_central: RunningCentral, store: Loc
 
 
 def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
-    sqlite_central: RunningCentral, store: LocalStore
+    sqlite_central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     central = sqlite_central
     seeded = alice_signed_in(central, store, officers=["alice"], cases=3)
@@ -272,7 +279,7 @@ def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
         )
     last = record(store, cases[0], note="also fine")
 
-    summary = run_sync(store=store)
+    summary = run_sync(workspace)
     assert (summary.pushed, summary.rejected) == (5, 3)
     assert summary.check_ok is True  # rejected actions are not counted as the server's
     assert outbox(store) == []
@@ -292,15 +299,15 @@ def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
     assert problems[unknown_case] is not None
     assert problems[unknown_case].startswith("tenancy_id: the case")
     assert "not known to the central store" in problems[unknown_case]
-    with store.session() as session, session.begin():
+    with store.session() as session:
         rejected = session.scalars(
             select(AuditEvent).where(AuditEvent.event == "sync.mutation_rejected")
         ).all()
-        # The case window shows the refused action with the reason, not as waiting.
-        policy = load_recovery_policy(path=resource_path("recovery-policy.toml"))
-        shown = open_case(session, tenancy_id=cases[1], policy=policy, as_of=ON)
-        [line] = [line for line in shown.actions if line.id == bad_code]
-        assert (line.pending, line.sync_problem) == (False, problems[bad_code])
+    # The case window shows the refused action with the reason, not as waiting.
+    policy = load_recovery_policy(path=resource_path("recovery-policy.toml"))
+    shown = open_case(workspace_on(store, ON), tenancy_id=cases[1], policy=policy, as_of=ON)
+    [line] = [line for line in shown.actions if line.id == bad_code]
+    assert (line.pending, line.sync_problem) == (False, problems[bad_code])
     assert len(rejected) == 3
     assert {event.detail["intent"] for event in rejected} == {"case_action.record@1", "note.add@1"}
 
@@ -308,7 +315,7 @@ def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
     # backup on the server), still marked.
     with Session(central.engine) as session, session.begin():
         session.execute(update(Meta).where(Meta.key == "epoch").values(value=uuid.uuid4().hex))
-    again = run_sync(store=store)
+    again = run_sync(workspace)
     assert again.bootstrapped
     assert (again.pushed, again.check_ok) == (0, True)
     for action_id, problem in problems.items():
@@ -318,7 +325,7 @@ def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
 
 
 def test_server_down_keeps_the_outbox_intact(
-    sqlite_central: RunningCentral, store: LocalStore
+    sqlite_central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     central = sqlite_central
     seeded = alice_signed_in(central, store, officers=["alice"], cases=2)
@@ -326,7 +333,7 @@ def test_server_down_keeps_the_outbox_intact(
     queued = outbox(store)
     central.stop()
     with pytest.raises(Offline) as caught:
-        run_sync(store=store)
+        run_sync(workspace)
     assert str(caught.value).startswith(f"Cannot reach the central store at {central.url}")
     assert outbox(store) == queued
     for action_id in ids:
@@ -339,15 +346,15 @@ def test_server_down_keeps_the_outbox_intact(
 
 
 def test_a_case_reassigned_before_the_push_still_gets_the_action(
-    central: RunningCentral, store: LocalStore, tmp_path: Path
+    central: RunningCentral, store: LocalStore, workspace: Workspace, tmp_path: Path
 ) -> None:
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=3)
     alice, bob = officer_id(central.engine, "alice"), officer_id(central.engine, "bob")
     bob_store = _open(tmp_path, "bob-device")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    sign_in(store=bob_store, server_url=central.url, username="bob", password=PASSWORD)
-    run_sync(store=store)
-    run_sync(store=bob_store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    sign_in(Workspace(bob_store), server_url=central.url, username="bob", password=PASSWORD)
+    run_sync(workspace)
+    run_sync(Workspace(bob_store))
     moved, moved_early = seeded["alice"][0], seeded["alice"][1]
     written = record(store, moved.tenancy_id, note="written at the door")
     early = record(store, moved_early.tenancy_id, note="written before the news arrived")
@@ -364,7 +371,7 @@ def test_a_case_reassigned_before_the_push_still_gets_the_action(
         assert session.get(Tenancy, moved_early.tenancy_id) is None
         assert session.get(CaseAction, early) is not None
 
-    summary = run_sync(store=store)
+    summary = run_sync(workspace)
     assert (summary.pushed, summary.rejected) == (2, 0)
     assert summary.check_ok is True
     on_server = central_actions(central, written, early)
@@ -379,7 +386,7 @@ def test_a_case_reassigned_before_the_push_still_gets_the_action(
     assert outbox(store) == []
 
     # bob, who holds the cases now, pulls what alice wrote on them.
-    assert run_sync(store=bob_store).check_ok is True
+    assert run_sync(Workspace(bob_store)).check_ok is True
     for action_id in (written, early):
         pulled = local_action(bob_store, action_id)
         assert pulled is not None
@@ -390,7 +397,7 @@ def test_a_case_reassigned_before_the_push_still_gets_the_action(
 
 
 def test_an_old_server_or_a_garbled_answer_leaves_the_outbox_alone(
-    sqlite_central: RunningCentral, store: LocalStore
+    sqlite_central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     central = sqlite_central
     seeded = alice_signed_in(central, store, officers=["alice"], cases=1)
@@ -417,18 +424,18 @@ def test_an_old_server_or_a_garbled_answer_leaves_the_outbox_alone(
             central.url, token=token, app_version="t", transport=httpx.MockTransport(handler)
         )
         with pytest.raises(error, match=words):
-            run_sync(store=store, client=client)
+            run_sync(workspace, client=client)
         client.close()
         assert outbox(store) == queued
         waiting = local_action(store, action_id)
         assert waiting is not None
         assert waiting.pending
     assert central_actions(central, action_id) == {}
-    assert run_sync(store=store).pushed == 1
+    assert run_sync(workspace).pushed == 1
 
 
 def test_another_officer_may_sign_in_once_the_work_is_pushed(
-    sqlite_central: RunningCentral, store: LocalStore
+    sqlite_central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     central = sqlite_central
     seeded = alice_signed_in(central, store, officers=["alice", "bob"], cases=2)
@@ -438,27 +445,27 @@ def test_another_officer_may_sign_in_once_the_work_is_pushed(
         row = session.scalars(select(OutboxMutation).where(OutboxMutation.device_seq == 2)).one()
         row.args = {**row.args, "on": "2025-02-30"}
     with pytest.raises(SignInRefused, match="not reached the central store"):
-        sign_in(store=store, server_url=central.url, username="bob", password=PASSWORD)
+        sign_in(workspace, server_url=central.url, username="bob", password=PASSWORD)
 
-    assert run_sync(store=store).pushed == 2
+    assert run_sync(workspace).pushed == 2
     assert local_action(store, refused).sync_problem is not None  # type: ignore[union-attr]
-    sign_in(store=store, server_url=central.url, username="bob", password=PASSWORD)
+    sign_in(workspace, server_url=central.url, username="bob", password=PASSWORD)
     # Nothing of alice's stays on the laptop: neither her cases nor her rejected action.
     assert local_action(store, pushed) is None
     assert local_action(store, refused) is None
-    assert run_sync(store=store).check_ok is True
+    assert run_sync(workspace).check_ok is True
 
 
 def test_a_damaged_row_is_refused_on_the_laptop_and_the_queue_goes_on(
-    sqlite_central: RunningCentral, store: LocalStore
+    sqlite_central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     """A row that cannot even be put on the wire is refused here, with the reason, in order;
     a refused action whose case has left the laptop goes (its case is not here to show it)."""
     central = sqlite_central
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=2)
     bob = officer_id(central.engine, "bob")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     damaged = record(store, seeded["alice"][0].tenancy_id, note="damaged")
     leaving = record(store, seeded["alice"][1].tenancy_id, note="refused, case gone")
     fine = record(store, seeded["alice"][0].tenancy_id, note="fine")
@@ -473,7 +480,7 @@ def test_a_damaged_row_is_refused_on_the_laptop_and_the_queue_goes_on(
     with store.session() as session, session.begin():
         apply_page(session, page)  # the move arrives before the push
 
-    summary = run_sync(store=store)
+    summary = run_sync(workspace)
     assert (summary.pushed, summary.rejected, summary.check_ok) == (3, 2, True)
     assert outbox(store) == []
     assert set(central_actions(central, damaged, leaving, fine)) == {fine}

@@ -23,6 +23,7 @@ from app.models import Arrangement, CaseAction, LedgerEntry, SyncState
 from app.paths import data_dir
 from app.services.enrolment import sign_in
 from app.services.sync import run_sync
+from app.services.workspace import Workspace
 from app.sqlkit.utc import utcnow
 from app.store.database import LocalStore, open_local_store
 from app.sync.client import BadReply, SyncClient
@@ -60,6 +61,12 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
     local = _open(tmp_path, "device")
     yield local
     local.engine.dispose()
+
+
+@pytest.fixture
+def workspace(store: LocalStore) -> Workspace:
+    """The device's store as the services take it (the machine's clock)."""
+    return Workspace(store)
 
 
 def local_recovery(store: LocalStore) -> tuple[set[Fields], set[Fields]]:
@@ -110,12 +117,12 @@ def record_pending_action(
 
 
 def test_officer_receives_exactly_their_cases_arrangements_and_actions(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seeded = seed_council(central.engine, officers=["alice", "bob"], recovery=True)
     alice = officer_id(central.engine, "alice")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    summary = run_sync(store=store, page_limit=7)  # cuts fall inside every stream
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    summary = run_sync(workspace, page_limit=7)  # cuts fall inside every stream
     assert summary.check_ok is True
     arrangements, actions = local_recovery(store)
     # Field for field what the server holds for alice: ids, dates, pence, notes with quotes
@@ -135,15 +142,15 @@ def test_officer_receives_exactly_their_cases_arrangements_and_actions(
 
 
 def test_case_moving_in_brings_its_recovery_and_moving_out_takes_it_away(
-    central: RunningCentral, store: LocalStore, tmp_path: Path
+    central: RunningCentral, store: LocalStore, workspace: Workspace, tmp_path: Path
 ) -> None:
     seeded = seed_council(central.engine, officers=["alice", "bob"], recovery=True)
     alice, bob = officer_id(central.engine, "alice"), officer_id(central.engine, "bob")
     bob_store = _open(tmp_path, "bob-device")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    sign_in(store=bob_store, server_url=central.url, username="bob", password=PASSWORD)
-    run_sync(store=store)
-    run_sync(store=bob_store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    sign_in(Workspace(bob_store), server_url=central.url, username="bob", password=PASSWORD)
+    run_sync(workspace)
+    run_sync(Workspace(bob_store))
 
     moving = seeded["alice"][0]
     assert moving.arrangement_refs
@@ -152,7 +159,7 @@ def test_case_moving_in_brings_its_recovery_and_moving_out_takes_it_away(
         move_case(session, tenancy_id=moving.tenancy_id, to_officer_id=bob)
         later = add_action(session, tenancy_id=moving.tenancy_id, code="letter_2").ref
 
-    bob_summary = run_sync(store=bob_store, page_limit=2)  # the case arrives across pages
+    bob_summary = run_sync(Workspace(bob_store), page_limit=2)  # the case arrives across pages
     assert bob_summary.check_ok is True
     assert not bob_summary.bootstrapped  # by the pull itself, not the check's re-bootstrap
     arrangements, actions = local_recovery(bob_store)
@@ -160,7 +167,7 @@ def test_case_moving_in_brings_its_recovery_and_moving_out_takes_it_away(
     assert set(moving.arrangement_refs) <= refs(arrangements)
     assert {*moving.action_refs, later} <= refs(actions)
 
-    alice_summary = run_sync(store=store)
+    alice_summary = run_sync(workspace)
     assert alice_summary.check_ok is True
     assert not alice_summary.bootstrapped
     assert alice_summary.removed == 1
@@ -174,10 +181,12 @@ def test_case_moving_in_brings_its_recovery_and_moving_out_takes_it_away(
     bob_store.engine.dispose()
 
 
-def test_pulling_again_changes_nothing(central: RunningCentral, store: LocalStore) -> None:
+def test_pulling_again_changes_nothing(
+    central: RunningCentral, store: LocalStore, workspace: Workspace
+) -> None:
     seed_council(central.engine, officers=["alice", "bob"], recovery=True)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store, page_limit=5)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace, page_limit=5)
 
     def snapshot() -> object:
         with store.session() as session:
@@ -191,7 +200,7 @@ def test_pulling_again_changes_nothing(central: RunningCentral, store: LocalStor
     # Every page again from the start, over what is held: upserts, no duplicates.
     with store.session() as session, session.begin():
         session.execute(update(SyncState).values(cursor=0))
-    again = run_sync(store=store, page_limit=5)
+    again = run_sync(workspace, page_limit=5)
     assert again.check_ok is True
     assert again.pages > 1
     assert again.actions > 0
@@ -206,12 +215,12 @@ def test_pulling_again_changes_nothing(central: RunningCentral, store: LocalStor
 
 
 def test_a_pending_action_survives_pulls_scope_changes_and_rebootstrap(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seeded = seed_council(central.engine, officers=["alice", "bob"], recovery=True)
     alice, bob = officer_id(central.engine, "alice"), officer_id(central.engine, "bob")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     staying, leaving = seeded["alice"][1], seeded["alice"][2]
     mine = record_pending_action(store, tenancy_id=staying.tenancy_id, officer=alice, note="local")
     orphan = record_pending_action(
@@ -233,7 +242,7 @@ def test_a_pending_action_survives_pulls_scope_changes_and_rebootstrap(
         add_arrangement(session, tenancy_id=staying.tenancy_id, instalment_pence=2_000)
         move_case(session, tenancy_id=leaving.tenancy_id, to_officer_id=bob)
 
-    summary = run_sync(store=store)
+    summary = run_sync(workspace)
     assert summary.check_ok is True  # the held pending action counts as the server's
     assert not summary.bootstrapped
     assert summary.removed == 1
@@ -255,7 +264,7 @@ def test_a_pending_action_survives_pulls_scope_changes_and_rebootstrap(
     # A restore from backup on the server: the device re-bootstraps and keeps both.
     with Session(central.engine) as session, session.begin():
         session.execute(update(Meta).where(Meta.key == "epoch").values(value=uuid.uuid4().hex))
-    again = run_sync(store=store)
+    again = run_sync(workspace)
     assert again.bootstrapped
     assert again.check_ok is True
     assert set(pending()) == {mine, orphan}
@@ -272,11 +281,11 @@ def test_a_pending_action_survives_pulls_scope_changes_and_rebootstrap(
     ],
 )
 def test_a_page_with_a_malformed_action_is_a_bad_reply_and_applies_nothing(
-    central: RunningCentral, store: LocalStore, field: str, value: object
+    central: RunningCentral, store: LocalStore, workspace: Workspace, field: str, value: object
 ) -> None:
     seed_council(central.engine, officers=["alice"], cases_per_officer=2, recovery=True)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     before = local_recovery(store)
     token = store.secrets.device_token()
     real = httpx.Client(base_url=central.url, headers={"Authorization": f"Bearer {token}"})
@@ -294,6 +303,6 @@ def test_a_page_with_a_malformed_action_is_a_bad_reply_and_applies_nothing(
     with store.session() as session, session.begin():
         session.execute(update(SyncState).values(cursor=0))
     with pytest.raises(BadReply, match="does not understand"):
-        run_sync(store=store, client=client)
+        run_sync(workspace, client=client)
     real.close()
     assert local_recovery(store) == before

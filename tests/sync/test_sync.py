@@ -22,6 +22,7 @@ from app.protocol.messages import HEADER_PROTOCOL, PROTOCOL_VERSION
 from app.services.enrolment import SignInRefused, current_officer, is_enrolled, sign_in
 from app.services.reports import balances_csv
 from app.services.sync import run_sync
+from app.services.workspace import Workspace
 from app.sqlkit.utc import utcnow
 from app.store.database import LocalStore, open_local_store
 from app.sync.client import AuthRejected, BadReply, NotSignedIn, Offline, SyncClient
@@ -54,6 +55,12 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
     local.engine.dispose()
 
 
+@pytest.fixture
+def workspace(store: LocalStore) -> Workspace:
+    """The device's store as the services take it (the machine's clock)."""
+    return Workspace(store)
+
+
 def local_balances(store: LocalStore) -> dict[str, int]:
     with store.session() as session:
         rows = session.execute(
@@ -74,15 +81,15 @@ def local_counts(store: LocalStore) -> tuple[int, int, int]:
 
 
 def test_sign_in_keeps_the_token_in_the_keyring_only(
-    central: RunningCentral, store: LocalStore, memory_keyring: MemoryKeyring
+    central: RunningCentral, store: LocalStore, workspace: Workspace, memory_keyring: MemoryKeyring
 ) -> None:
     seed_council(central.engine, officers=["alice"], cases_per_officer=1)
-    assert not is_enrolled(store)
-    officer = sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+    assert not is_enrolled(workspace)
+    officer = sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
     assert officer.username == "alice"
     assert officer.id == officer_id(central.engine, "alice")
-    assert current_officer(store) == officer
-    assert is_enrolled(store)
+    assert current_officer(workspace) == officer
+    assert is_enrolled(workspace)
     token = store.secrets.device_token()
     assert token
     assert token in memory_keyring.items.values()
@@ -96,25 +103,27 @@ def test_sign_in_keeps_the_token_in_the_keyring_only(
     assert "device.signed_in" in events
 
 
-def test_wrong_password_changes_nothing(central: RunningCentral, store: LocalStore) -> None:
+def test_wrong_password_changes_nothing(
+    central: RunningCentral, store: LocalStore, workspace: Workspace
+) -> None:
     seed_council(central.engine, officers=["alice"], cases_per_officer=1)
     with pytest.raises(AuthRejected, match="username or password"):
-        sign_in(store=store, server_url=central.url, username="alice", password="nope")
-    assert not is_enrolled(store)
+        sign_in(workspace, server_url=central.url, username="alice", password="nope")
+    assert not is_enrolled(workspace)
     assert store.secrets.device_token() is None
     with pytest.raises(NotSignedIn, match="Sign in"):
-        run_sync(store=store)
+        run_sync(workspace)
 
 
 def test_pull_brings_exactly_the_officers_caseload(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=5)
     alice = officer_id(central.engine, "alice")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
     progress: list[tuple[int, int | None, str]] = []
     summary = run_sync(
-        store=store, page_limit=7, progress=lambda d, t, m: progress.append((d, t, m))
+        workspace, page_limit=7, progress=lambda d, t, m: progress.append((d, t, m))
     )
     assert summary.bootstrapped
     assert summary.check_ok is True
@@ -124,26 +133,26 @@ def test_pull_brings_exactly_the_officers_caseload(
     assert set(local_balances(store)) == {case.ref for case in seeded["alice"]}
     assert local_counts(store) == server_counts(central.engine, alice)
     assert summary.changed_tenancy_ids == {case.tenancy_id for case in seeded["alice"]}
-    with store.session() as session, session.begin():
-        csv_text = balances_csv(session=session)
+    csv_text = balances_csv(workspace)
+    with store.session() as session:
         state = session.get(SyncState, 1)
         assert state is not None
         assert state.bootstrapped
     expected = sorted(server_balances(central.engine, alice).items())
     assert csv_text == "tenancy_ref,balance_pence\n" + "".join(f"{r},{b}\n" for r, b in expected)
     # Nothing new: a second cycle is one empty page, still checked.
-    again = run_sync(store=store)
+    again = run_sync(workspace)
     assert (again.pages, again.ledger_lines, again.bootstrapped) == (1, 0, False)
     assert again.check_ok is True
     assert again.cursor == summary.cursor
 
 
 def test_interrupted_pull_resumes_without_duplicates(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=6)
     alice = officer_id(central.engine, "alice")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
 
     class Interrupted(Exception):
         pass
@@ -156,7 +165,7 @@ def test_interrupted_pull_resumes_without_duplicates(
             raise Interrupted
 
     with pytest.raises(Interrupted):
-        run_sync(store=store, page_limit=5, progress=stop_after_two_pages)
+        run_sync(workspace, page_limit=5, progress=stop_after_two_pages)
     with store.session() as session:
         state = session.get(SyncState, 1)
         assert state is not None
@@ -166,7 +175,7 @@ def test_interrupted_pull_resumes_without_duplicates(
     partial = local_counts(store)
     assert 0 < sum(partial) < sum(server_counts(central.engine, alice))
 
-    summary = run_sync(store=store, page_limit=5)
+    summary = run_sync(workspace, page_limit=5)
     assert not summary.bootstrapped  # it resumed rather than starting again
     assert summary.check_ok is True
     assert local_counts(store) == server_counts(central.engine, alice)
@@ -177,13 +186,13 @@ def test_interrupted_pull_resumes_without_duplicates(
 
 
 def test_later_change_arrives_and_moved_case_is_removed(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=3)
     alice = officer_id(central.engine, "alice")
     bob = officer_id(central.engine, "bob")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
 
     paying, moving = seeded["alice"][0], seeded["alice"][2]
     with Session(central.engine) as session, session.begin():
@@ -191,7 +200,7 @@ def test_later_change_arrives_and_moved_case_is_removed(
         move_case(session, tenancy_id=moving.tenancy_id, to_officer_id=bob)
     before = local_balances(store)[paying.ref]
 
-    summary = run_sync(store=store)
+    summary = run_sync(workspace)
     assert not summary.bootstrapped
     assert summary.check_ok is True
     assert summary.ledger_lines == 1
@@ -211,17 +220,17 @@ def test_later_change_arrives_and_moved_case_is_removed(
 
 
 def test_server_down_is_offline_and_leaves_the_copy_alone(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seed_council(central.engine, officers=["alice"], cases_per_officer=2)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     before = (local_counts(store), local_balances(store))
     with store.session() as session:
         cursor = session.get(SyncState, 1).cursor  # type: ignore[union-attr]
     central.stop()
     with pytest.raises(Offline) as caught:
-        run_sync(store=store)
+        run_sync(workspace)
     assert str(caught.value).startswith(f"Cannot reach the central store at {central.url}")
     assert (local_counts(store), local_balances(store)) == before
     with store.session() as session:
@@ -231,15 +240,15 @@ def test_server_down_is_offline_and_leaves_the_copy_alone(
 
 
 def test_changed_epoch_rebootstraps_and_keeps_the_outbox(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     """The push runs before the pull, so the outbox is usually empty when a re-bootstrap
     comes; here a change is queued while the sync runs (after its push), and the server was
     restored from backup meanwhile: the re-bootstrap keeps that change queued."""
     seed_council(central.engine, officers=["alice"], cases_per_officer=2)
     alice = officer_id(central.engine, "alice")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
 
     def queue_one_while_syncing(done: int, total: int | None, message: str) -> None:
         with store.session() as session, session.begin():
@@ -257,7 +266,7 @@ def test_changed_epoch_rebootstraps_and_keeps_the_outbox(
 
     with Session(central.engine) as session, session.begin():  # a restore from backup
         session.execute(update(Meta).where(Meta.key == "epoch").values(value=uuid.uuid4().hex))
-    summary = run_sync(store=store, progress=queue_one_while_syncing)
+    summary = run_sync(workspace, progress=queue_one_while_syncing)
     assert summary.bootstrapped
     assert summary.check_ok is True
     assert summary.pushed == 0
@@ -267,12 +276,12 @@ def test_changed_epoch_rebootstraps_and_keeps_the_outbox(
 
 
 def test_another_officer_signing_in_is_refused_while_work_is_unsent(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=2)
     bob = officer_id(central.engine, "bob")
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     with store.session() as session, session.begin():
         session.add(
             OutboxMutation(
@@ -281,26 +290,26 @@ def test_another_officer_signing_in_is_refused_while_work_is_unsent(
         )
     alice_copy = local_balances(store)
     with pytest.raises(SignInRefused, match="not reached the central store"):
-        sign_in(store=store, server_url=central.url, username="bob", password=PASSWORD)
+        sign_in(workspace, server_url=central.url, username="bob", password=PASSWORD)
     assert local_balances(store) == alice_copy
-    assert current_officer(store).username == "alice"  # type: ignore[union-attr]
+    assert current_officer(workspace).username == "alice"  # type: ignore[union-attr]
 
     with store.session() as session, session.begin():
         session.execute(OutboxMutation.__table__.delete())
-    officer = sign_in(store=store, server_url=central.url, username="bob", password=PASSWORD)
+    officer = sign_in(workspace, server_url=central.url, username="bob", password=PASSWORD)
     assert officer.id == bob
     assert local_balances(store) == {}  # alice's caseload is gone before bob's arrives
-    summary = run_sync(store=store)
+    summary = run_sync(workspace)
     assert summary.bootstrapped
     assert local_balances(store) == server_balances(central.engine, bob)
 
 
 def test_a_reply_that_breaks_the_protocol_applies_nothing(
-    central: RunningCentral, store: LocalStore
+    central: RunningCentral, store: LocalStore, workspace: Workspace
 ) -> None:
     seed_council(central.engine, officers=["alice"], cases_per_officer=2)
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     before = local_balances(store)
 
     def garbled(request: httpx.Request) -> httpx.Response:
@@ -314,14 +323,16 @@ def test_a_reply_that_breaks_the_protocol_applies_nothing(
         transport=httpx.MockTransport(garbled),
     )
     with pytest.raises(BadReply, match="does not understand"):
-        run_sync(store=store, client=client)
+        run_sync(workspace, client=client)
     assert local_balances(store) == before
 
 
-def test_database_and_wal_hold_no_tenant_names(central: RunningCentral, store: LocalStore) -> None:
+def test_database_and_wal_hold_no_tenant_names(
+    central: RunningCentral, store: LocalStore, workspace: Workspace
+) -> None:
     seed_council(central.engine, officers=["alice"], cases_per_officer=len(SURNAMES))
-    sign_in(store=store, server_url=central.url, username="alice", password=PASSWORD)
-    run_sync(store=store)
+    sign_in(workspace, server_url=central.url, username="alice", password=PASSWORD)
+    run_sync(workspace)
     with store.session() as session:
         names = set(session.scalars(select(Person.last_name)))
     assert set(SURNAMES) <= names  # the names really are on the device...
@@ -346,7 +357,7 @@ def test_database_and_wal_hold_no_tenant_names(central: RunningCentral, store: L
 
 @pytest.mark.postgres
 def test_pull_from_a_postgresql_backed_server(
-    pg_server_url: str, tmp_path: Path, store: LocalStore
+    pg_server_url: str, tmp_path: Path, store: LocalStore, workspace: Workspace
 ) -> None:
     from tests.conftest import _reset_pg
 
@@ -354,8 +365,8 @@ def test_pull_from_a_postgresql_backed_server(
     with running_central(pg_server_url, tmp_path) as server:
         seeded = seed_council(server.engine, officers=["alice", "bob"], cases_per_officer=4)
         alice = officer_id(server.engine, "alice")
-        sign_in(store=store, server_url=server.url, username="alice", password=PASSWORD)
-        summary = run_sync(store=store, page_limit=6)
+        sign_in(workspace, server_url=server.url, username="alice", password=PASSWORD)
+        summary = run_sync(workspace, page_limit=6)
         assert summary.check_ok is True
         assert local_balances(store) == server_balances(server.engine, alice)
         assert local_counts(store) == server_counts(server.engine, alice)
@@ -365,7 +376,7 @@ def test_pull_from_a_postgresql_backed_server(
                 tenancy_id=seeded["alice"][0].tenancy_id,
                 to_officer_id=officer_id(server.engine, "bob"),
             )
-        again = run_sync(store=store)
+        again = run_sync(workspace)
         assert again.removed == 1
         assert again.check_ok is True
         assert local_balances(store) == server_balances(server.engine, alice)

@@ -29,13 +29,16 @@ def main(out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.paths import data_dir
+    from app.services.workspace import Workspace
     from app.store.database import open_local_store
     from app.sync.client import AuthRejected
+    from app.ui.context import UiContext
     from app.ui.main_window import MainWindow
     from app.ui.ops import InlineRunner
     from app.ui.signin_dialog import SignInDialog
     from tests.ui.fakes import RecordingPrompts
     from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
+    from tests.workspaces import workspace_on
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     out.mkdir(parents=True, exist_ok=True)
@@ -45,7 +48,7 @@ def main(out: Path) -> None:
         seed_officer(store)
         runner = InlineRunner()
 
-        def offline(**kwargs: object) -> object:
+        def offline(workspace: object, **kwargs: object) -> object:
             from app.sync.client import Offline
 
             raise Offline("Cannot reach the Doorstep server at https://doorstep.example.gov.uk.")
@@ -53,11 +56,8 @@ def main(out: Path) -> None:
         from app.ui.worklist_model import WorkFlag, WorklistColumn
 
         window = MainWindow(
-            store=store,
-            runner=runner,
-            prompts=RecordingPrompts(),
+            UiContext(workspace_on(store, SEED_TODAY), runner, RecordingPrompts()),
             sync_fn=offline,
-            today=lambda: SEED_TODAY,
         )
         window.resize(1366, 740)  # a common laptop screen, the narrowest we design for
         window.show()
@@ -129,12 +129,12 @@ def main(out: Path) -> None:
         assert second is not None
         app.processEvents()
         second.grab().save(str(out / "case_breathing_space.png"))
-        _assessment_shots(app, second, store, out)
+        _assessment_shots(app, second, out)
         window.close()
 
         empty_store = open_local_store(data_dir(Path(tmp) / "empty"))
         empty = MainWindow(
-            store=empty_store, runner=runner, prompts=RecordingPrompts(), today=lambda: SEED_TODAY
+            UiContext(workspace_on(empty_store, SEED_TODAY), runner, RecordingPrompts())
         )
         empty.resize(900, 400)
         empty.show()
@@ -144,13 +144,12 @@ def main(out: Path) -> None:
 
         store2 = open_local_store(data_dir(Path(tmp) / "signin"))
 
-        def refused(**kwargs: object) -> object:
+        def refused(workspace: object, **kwargs: object) -> object:
             raise AuthRejected("The username or password is not right. Check them and try again.")
 
         dialog = SignInDialog(
-            store=store2,
+            UiContext(Workspace(store2), runner),
             server_url="https://doorstep.example.gov.uk",
-            runner=runner,
             sign_in_fn=refused,
         )
         dialog.show()
@@ -224,7 +223,7 @@ def _arrangement_shots(app: object, case: object, out: Path) -> None:
     helper.close()
 
 
-def _assessment_shots(app: object, case: object, store: object, out: Path) -> None:
+def _assessment_shots(app: object, case: object, out: Path) -> None:
     """The I&E form: empty with no guidelines, W1 with a flag and an explanation, a negative
     budget, a bad amount, and finished (read-only)."""
     from app.domain import sfs
@@ -236,8 +235,8 @@ def _assessment_shots(app: object, case: object, store: object, out: Path) -> No
     form.resize(1366, 900)
     app.processEvents()  # type: ignore[attr-defined]
     form.grab().save(str(out / "ie_empty_no_guidelines.png"))
-    with store.session() as session, session.begin():  # type: ignore[attr-defined]
-        import_guidelines(session, csv_text=W2_CSV.read_text(encoding="utf-8"))
+    workspace = case.context.workspace  # type: ignore[attr-defined]
+    import_guidelines(workspace, csv_text=W2_CSV.read_text(encoding="utf-8"))
     form.close()
     form = case.open_assessment()  # type: ignore[attr-defined]
     form.resize(1366, 900)

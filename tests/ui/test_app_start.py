@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from app.paths import data_dir, database_path
 from app.services.enrolment import OfficerInfo
 from app.services.sync import SyncSummary
-from app.store.database import LocalStore, open_local_store
+from app.services.workspace import Workspace
+from app.store.database import open_local_store
 from app.ui.app import CANNOT_OPEN_TITLE, Launched, launch
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
@@ -88,7 +89,7 @@ def test_enrolled_laptop_shows_its_caseload_without_syncing(
         data_dir=folder,
         runner=inline_runner,
         prompts=prompts,
-        sync_fn=lambda **kw: calls.append(kw),
+        sync_fn=lambda workspace, **kw: calls.append(kw),
     )
     window = window_of(qtbot, launched)
     assert window.isVisible()
@@ -104,7 +105,7 @@ def test_sync_on_start_runs_in_the_background(
     enrolled_store(folder, "https://doorstep.council.gov.uk")
     calls: list[Any] = []
 
-    def sync(**kwargs: Any) -> SyncSummary:
+    def sync(workspace: Workspace, **kwargs: Any) -> SyncSummary:
         calls.append(kwargs)
         return fake_summary()
 
@@ -143,18 +144,18 @@ def test_new_laptop_signs_in_then_downloads_with_a_progress_dialog(
     signed_in: list[dict[str, Any]] = []
     dialogs: list[str] = []
 
-    def sign_in(*, store: LocalStore, server_url: str, **kwargs: Any) -> OfficerInfo:
+    def sign_in(workspace: Workspace, *, server_url: str, **kwargs: Any) -> OfficerInfo:
         signed_in.append({"server_url": server_url, **kwargs})
-        officer_id = seed_officer(store, server_url=server_url)
+        officer_id = seed_officer(workspace.store, server_url=server_url)
         return OfficerInfo(id=officer_id, username="asmith", display_name="Alex Smith")
 
-    def first_sync(*, store: LocalStore, progress: Any) -> SyncSummary:
+    def first_sync(workspace: Workspace, *, progress: Any) -> SyncSummary:
         dialogs.extend(
             w.labelText()
             for w in QApplication.topLevelWidgets()
             if w.isVisible() and w.metaObject().className() == "QProgressDialog"
         )
-        seed_caseload(store, extra=1)
+        seed_caseload(workspace.store, extra=1)
         return fake_summary()
 
     def answer_dialog() -> None:

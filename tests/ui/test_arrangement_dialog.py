@@ -29,23 +29,16 @@ from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.worklist_model import WorklistColumn
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import SEED_TODAY
-from tests.ui.windows import make_window, open_ref, tenancy_of, worklist_cell
+from tests.ui.windows import make_window, open_ref, tenancy_of, ui_context, worklist_cell
 from tests.unit.sfs_examples import w1_assessment
+from tests.workspaces import MovableClock, workspace_on
 
 REF = "T000001"  # arrears £1,000.00, no arrangement
 
 
-class Clock:
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def __call__(self) -> date:
-        return self.day
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(SEED_TODAY)
+def clock() -> MovableClock:
+    return MovableClock(SEED_TODAY)
 
 
 @pytest.fixture
@@ -54,19 +47,17 @@ def window(
     seeded: LocalStore,
     inline_runner: InlineRunner,
     prompts: RecordingPrompts,
-    clock: Clock,
+    clock: MovableClock,
 ) -> MainWindow:
-    return make_window(qtbot, seeded, inline_runner, prompts, today=clock)
+    return make_window(qtbot, seeded, inline_runner, prompts, clock=clock)
 
 
 def finish_w1(store: LocalStore, tenancy_id: uuid.UUID) -> int:
     """A finished W1 assessment on the case; its largest affordable offer a month."""
-    with store.session() as session, session.begin():
-        draft = start_assessment(session, tenancy_id=tenancy_id, on=SEED_TODAY)
-        save_draft(
-            session, assessment_id=draft.id, assessment=w1_assessment(assessed_on=SEED_TODAY)
-        )
-        finish_assessment(session, assessment_id=draft.id)
+    workspace = workspace_on(store, SEED_TODAY)
+    draft = start_assessment(workspace, tenancy_id=tenancy_id, on=SEED_TODAY)
+    save_draft(workspace, assessment_id=draft.id, assessment=w1_assessment(assessed_on=SEED_TODAY))
+    finish_assessment(workspace, assessment_id=draft.id)
     return sfs.assess(w1_assessment(assessed_on=SEED_TODAY)).max_rent_offer_monthly.pence
 
 
@@ -100,7 +91,7 @@ def queued(store: LocalStore) -> int:
 def open_dialog(case: CaseWindow) -> ArrangementDialog:
     dialog = case.open_arrangement()
     assert dialog is not None
-    assert dialog.context is not None
+    assert dialog.starting_point is not None
     return dialog
 
 
@@ -193,7 +184,7 @@ def test_a_replacement_supersedes_the_live_version(window: MainWindow, seeded: L
 
 
 def test_kept_or_breached_follows_the_ledger_a_sync_brings(
-    window: MainWindow, seeded: LocalStore, clock: Clock
+    window: MainWindow, seeded: LocalStore, clock: MovableClock
 ) -> None:
     tenancy_id = tenancy_of(window, REF)
     case = open_ref(window, REF)
@@ -202,7 +193,7 @@ def test_kept_or_breached_follows_the_ledger_a_sync_brings(
     dialog.agree()
     # Two weeks on, nothing paid: breached.
     clock.day = SEED_TODAY + timedelta(days=14)
-    window.changes.operation_did_execute.emit(synced(tenancy_id, lines=0), window)
+    window.context.changes.operation_did_execute.emit(synced(tenancy_id, lines=0), window)
     assert "broken arrangement" in case.next_label.text()
     window.refresh_cases([tenancy_id])  # as the main window does after its sync
     assert "broken arrangement" in worklist_cell(window, REF, WorklistColumn.NEXT_ACTION)
@@ -224,7 +215,7 @@ def test_kept_or_breached_follows_the_ledger_a_sync_brings(
                     server_seq=900_000 + n,
                 )
             )
-    window.changes.operation_did_execute.emit(synced(tenancy_id, lines=2), window)
+    window.context.changes.operation_did_execute.emit(synced(tenancy_id, lines=2), window)
     assert column(case, ArrangementColumn.STATE) == ["kept"]
     assert column(case, ArrangementColumn.PAID) == ["£50.00 of £50.00"]
 
@@ -292,23 +283,12 @@ def test_the_history_model_passes_the_model_tester(qtmodeltester: Any, window: M
 
 
 def test_a_plan_longer_than_the_maximum_term_warns_plainly(
-    window: MainWindow,
-    seeded: LocalStore,
-    inline_runner: InlineRunner,
-    prompts: RecordingPrompts,
-    qtbot: QtBot,
+    window: MainWindow, qtbot: QtBot
 ) -> None:
     case = open_ref(window, REF)
     assert case.case is not None
     dialog = ArrangementDialog(
-        case=case.case,
-        store=seeded,
-        runner=inline_runner,
-        prompts=prompts,
-        policy=case._policy,
-        today=SEED_TODAY,
-        max_weeks=12,
-        parent=case,
+        case.context, case=case.case, policy=case._policy, max_weeks=12, parent=case
     )
     qtbot.addWidget(dialog)
     dialog.load()
@@ -324,7 +304,7 @@ def test_a_plan_longer_than_the_maximum_term_warns_plainly(
 def test_agreeing_on_a_real_worker_thread(
     qtbot: QtBot, seeded: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
 ) -> None:
-    main = MainWindow(store=seeded, runner=thread_runner, prompts=prompts, today=lambda: SEED_TODAY)
+    main = MainWindow(ui_context(seeded, thread_runner, prompts))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.worklist_loaded, timeout=10_000):
         main.show()
@@ -366,27 +346,13 @@ def test_a_court_order_and_a_version_the_central_store_refused_read_as_such(
     assert not case.arrangements_panel.cancel_button.isEnabled()
 
 
-def test_the_case_window_uses_the_policys_maximum_term(
-    window: MainWindow,
-    seeded: LocalStore,
-    inline_runner: InlineRunner,
-    prompts: RecordingPrompts,
-    qtbot: QtBot,
-) -> None:
+def test_the_case_window_uses_the_policys_maximum_term(window: MainWindow, qtbot: QtBot) -> None:
     from dataclasses import replace
 
     case = open_ref(window, REF)
     assert case.case is not None
     short = replace(case._policy, max_arrangement_weeks=12)
-    dialog = ArrangementDialog(
-        case=case.case,
-        store=seeded,
-        runner=inline_runner,
-        prompts=prompts,
-        policy=short,
-        today=SEED_TODAY,
-        parent=case,
-    )
+    dialog = ArrangementDialog(case.context, case=case.case, policy=short, parent=case)
     qtbot.addWidget(dialog)
     dialog.load()
     dialog.set_instalment_text("50")  # 20 weeks, against the policy's 12
@@ -398,14 +364,12 @@ def test_a_monthly_plan_moves_to_the_uc_pay_day_and_keeps_the_31st(
     window: MainWindow, seeded: LocalStore
 ) -> None:
     tenancy_id = tenancy_of(window, REF)
-    with seeded.session() as session, session.begin():  # UC is paid to the tenant on the 31st
-        record_action(
-            session,
-            tenancy_id=tenancy_id,
-            code="uc_pay_day",
-            on=date(2026, 1, 31),
-            today=SEED_TODAY,
-        )
+    record_action(  # UC is paid to the tenant on the 31st
+        workspace_on(seeded, SEED_TODAY),
+        tenancy_id=tenancy_id,
+        code="uc_pay_day",
+        on=date(2026, 1, 31),
+    )
     case = open_ref(window, REF)
     dialog = open_dialog(case)
     dialog.set_instalment_text("50")

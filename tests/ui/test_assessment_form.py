@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain import sfs
+from app.domain.clock import SetClock
 from app.models import Tenancy
 from app.services.assessments import case_assessments
 from app.services.guidelines import import_guidelines
@@ -23,7 +24,9 @@ from app.ui.assessment_form import NO_TABLE_WARNING, AssessmentForm
 from app.ui.assessment_rows import LineEditorRow
 from app.ui.ops import InlineRunner, ThreadRunner
 from tests.ui.fakes import RecordingPrompts
+from tests.ui.windows import ui_context
 from tests.unit.sfs_examples import W1_DATE, W1_LINES, W2_CSV
+from tests.workspaces import workspace_on
 
 # W1, as typed: (heading, amount as typed, frequency, note)
 W1_TYPED = [
@@ -58,7 +61,7 @@ def make_form(
     prompts: RecordingPrompts,
 ) -> AssessmentForm:
     form = AssessmentForm(
-        tenancy_id=tenancy, store=store, runner=runner, prompts=prompts, today=lambda: W1_DATE
+        ui_context(store, runner, prompts, SetClock.on(W1_DATE)), tenancy_id=tenancy
     )
     qtbot.addWidget(form)
     form.show()
@@ -79,8 +82,7 @@ def form(
 
 
 def with_guidelines(store: LocalStore) -> None:
-    with store.session() as session, session.begin():
-        import_guidelines(session, csv_text=W2_CSV.read_text(encoding="utf-8"))
+    import_guidelines(workspace_on(store, W1_DATE), csv_text=W2_CSV.read_text(encoding="utf-8"))
 
 
 def type_line(qtbot: QtBot, row: LineEditorRow, typed: tuple[str, str, str, str]) -> None:
@@ -234,8 +236,7 @@ def test_the_draft_is_saved_while_typing_and_reopens_intact(
     with qtbot.waitSignal(form.saved, timeout=3000):
         pass  # the debounce timer fires ~500 ms after the last keystroke
     entered = form.current()
-    with store.session() as session:
-        [held] = case_assessments(session, tenancy_id=tenancy)
+    [held] = case_assessments(form.context.workspace, tenancy_id=tenancy)
     assert held.assessment == entered
     form.close()
     again = make_form(qtbot, store, tenancy, inline_runner, prompts)
@@ -292,8 +293,8 @@ def test_finish_refuses_empty_then_makes_it_read_only_and_offers_copy_forward(
     assert again.saved_assessment.is_final
     assert again.saved_assessment.id == form.saved_assessment.id
     assert not again.discard_button.isVisibleTo(again)
-    with store.session() as session:
-        assert [a.status for a in case_assessments(session, tenancy_id=tenancy)] == ["final"]
+    statuses = [a.status for a in case_assessments(again.context.workspace, tenancy_id=tenancy)]
+    assert statuses == ["final"]
     again.close()
     # or start empty: nothing filled in, and it still supersedes the finished one
     empty = make_form(qtbot, store, tenancy, inline_runner, prompts)
@@ -377,11 +378,8 @@ def test_drafts_save_on_a_real_worker_thread(
     prompts: RecordingPrompts,
 ) -> None:
     form = AssessmentForm(
+        ui_context(store, thread_runner, prompts, SetClock.on(W1_DATE)),  # type: ignore[arg-type]
         tenancy_id=tenancy,
-        store=store,
-        runner=thread_runner,  # type: ignore[arg-type]
-        prompts=prompts,
-        today=lambda: W1_DATE,
     )
     qtbot.addWidget(form)
     form.show()
@@ -390,15 +388,13 @@ def test_drafts_save_on_a_real_worker_thread(
     row = form.lines(sfs.INCOME)[0]
     with qtbot.waitSignal(form.saved, timeout=5000):
         qtbot.keyClicks(row.amount_edit, "£950")
-    with store.session() as session:
-        [held] = case_assessments(session, tenancy_id=tenancy)
+    [held] = case_assessments(form.context.workspace, tenancy_id=tenancy)
     assert held.assessment.lines == (sfs.Line("client-salary-or-wages", 95000),)
     # closing straight after a keystroke saves it (no wait for the timer)
     qtbot.keyClicks(row.amount_edit, "0")
     form.close()
     assert thread_runner.wait_for_done(5000)  # type: ignore[attr-defined]
-    with store.session() as session:
-        [held] = case_assessments(session, tenancy_id=tenancy)
+    [held] = case_assessments(form.context.workspace, tenancy_id=tenancy)
     assert held.assessment.lines == (sfs.Line("client-salary-or-wages", 950000),)
     assert prompts.shown == []
 
@@ -444,11 +440,7 @@ def test_print_summary_is_built_on_a_real_worker_thread(
     prompts: RecordingPrompts,
 ) -> None:
     form = AssessmentForm(
-        tenancy_id=tenancy,
-        store=store,
-        runner=thread_runner,
-        prompts=prompts,
-        today=lambda: W1_DATE,
+        ui_context(store, thread_runner, prompts, SetClock.on(W1_DATE)), tenancy_id=tenancy
     )
     qtbot.addWidget(form)
     form.show()

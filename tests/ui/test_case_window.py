@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, CaseAction, OutboxMutation, Person
 from app.services.sync import SyncSummary
+from app.services.workspace import Workspace
 from app.store.database import LocalStore
 from app.ui.case_models import HistoryColumn, StatementColumn
 from app.ui.main_window import MainWindow
@@ -24,7 +25,8 @@ from app.ui.table_model import SortRole
 from app.ui.worklist_model import WorkFlag, WorklistColumn
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import SEED_TODAY, seed_officer
-from tests.ui.windows import make_window, open_ref, worklist_cell
+from tests.ui.windows import make_window, open_ref, ui_context, worklist_cell
+from tests.workspaces import workspace_on
 
 
 @pytest.fixture
@@ -285,7 +287,7 @@ def test_a_sync_that_touched_the_case_reloads_its_window(
 ) -> None:
     changed: list[Any] = []
 
-    def sync(*, store: LocalStore, progress: Any) -> SyncSummary:
+    def sync(workspace: Workspace, *, progress: Any) -> SyncSummary:
         return SyncSummary(
             pages=1,
             tenancies=1,
@@ -308,7 +310,7 @@ def test_a_sync_that_touched_the_case_reloads_its_window(
 def test_opens_on_a_real_worker_thread(
     qtbot: QtBot, seeded: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
 ) -> None:
-    main = MainWindow(store=seeded, runner=thread_runner, prompts=prompts, today=lambda: SEED_TODAY)
+    main = MainWindow(ui_context(seeded, thread_runner, prompts))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.worklist_loaded, timeout=10_000):
         main.show()
@@ -334,13 +336,18 @@ def test_after_an_action_only_that_case_is_read_again(
     import app.ui.main_window as main_window
 
     calls: list[Any] = []
-    real = main_window.load_cases
+    real_some, real_all = main_window.load_cases, main_window.read_worklist
 
-    def spy(session: Any, **kwargs: Any) -> Any:
+    def spy_some(workspace: Any, **kwargs: Any) -> Any:
         calls.append(kwargs.get("tenancy_ids"))
-        return real(session, **kwargs)
+        return real_some(workspace, **kwargs)
 
-    monkeypatch.setattr(main_window, "load_cases", spy)
+    def spy_all(workspace: Any, **kwargs: Any) -> Any:
+        calls.append(None)  # every case
+        return real_all(workspace, **kwargs)
+
+    monkeypatch.setattr(main_window, "load_cases", spy_some)
+    monkeypatch.setattr(main_window, "read_worklist", spy_all)
     case = open_ref(window, "T000001")
     dialog = case.record_action()
     assert dialog is not None
@@ -435,12 +442,10 @@ def _finish_w1(store: LocalStore, tenancy_id: Any) -> Any:
     from app.services.assessments import finish_assessment, save_draft, start_assessment
     from tests.unit.sfs_examples import w1_assessment
 
-    with store.session() as session, session.begin():
-        draft = start_assessment(session, tenancy_id=tenancy_id, on=SEED_TODAY)
-        save_draft(
-            session, assessment_id=draft.id, assessment=w1_assessment(assessed_on=SEED_TODAY)
-        )
-        return finish_assessment(session, assessment_id=draft.id).id
+    workspace = workspace_on(store, SEED_TODAY)
+    draft = start_assessment(workspace, tenancy_id=tenancy_id, on=SEED_TODAY)
+    save_draft(workspace, assessment_id=draft.id, assessment=w1_assessment(assessed_on=SEED_TODAY))
+    return finish_assessment(workspace, assessment_id=draft.id).id
 
 
 def test_a_referral_to_debt_advice_hands_over_the_latest_income_and_expenditure(
@@ -512,9 +517,9 @@ def test_an_ie_finished_in_its_window_is_offered_to_a_referral_and_shows_its_syn
 
     changed: list[Any] = []
 
-    def sync(*, store: LocalStore, progress: Any) -> SyncSummary:
+    def sync(workspace: Workspace, *, progress: Any) -> SyncSummary:
         for tenancy_id in changed:  # the central store acknowledged the pushed I&E
-            with store.session() as session, session.begin():
+            with workspace.store.session() as session, session.begin():
                 for row in session.scalars(
                     select(IncomeAssessment).where(IncomeAssessment.tenancy_id == tenancy_id)
                 ):

@@ -15,15 +15,17 @@ from sqlalchemy import select
 
 from app.models import AuditEvent
 from app.services.sync import SyncSummary
+from app.services.workspace import Workspace
 from app.store.database import LocalStore
 from app.sync.client import AuthRejected, Offline
-from app.ui.main_window import EMPTY_CASELOAD, MainWindow, format_synced
+from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.table_model import SortRole
+from app.ui.text.worklist import EMPTY_CASELOAD, format_synced
 from app.ui.worklist_model import WorkFlag, WorklistColumn
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.seed import SEED_TODAY, add_case
-from tests.ui.windows import make_window
+from tests.ui.seed import add_case
+from tests.ui.windows import make_window, ui_context
 
 
 def summary() -> SyncSummary:
@@ -187,10 +189,10 @@ def test_sync_reloads_and_keeps_filter_and_sort(
 ) -> None:
     progress_seen: list[str] = []
 
-    def fake_sync(*, store: LocalStore, progress: Any) -> SyncSummary:
+    def fake_sync(workspace: Workspace, *, progress: Any) -> SyncSummary:
         progress(1, 2, "Downloading changes…")
         progress_seen.append(window.progress_label.text())
-        with store.session() as session:
+        with workspace.store.session() as session:
             add_case(
                 session,
                 ref="T999999",
@@ -217,7 +219,7 @@ def test_sync_reloads_and_keeps_filter_and_sort(
 def test_offline_sync_is_a_status_message_not_a_modal(
     qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
 ) -> None:
-    def offline(**kwargs: Any) -> SyncSummary:
+    def offline(workspace: Workspace, **kwargs: Any) -> SyncSummary:
         raise Offline("Cannot reach the Doorstep server.")
 
     window = make_window(qtbot, seeded, inline_runner, prompts, offline)
@@ -231,7 +233,7 @@ def test_offline_sync_is_a_status_message_not_a_modal(
 def test_other_sync_failure_is_shown_in_status(
     qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
 ) -> None:
-    def refused(**kwargs: Any) -> SyncSummary:
+    def refused(workspace: Workspace, **kwargs: Any) -> SyncSummary:
         raise AuthRejected("This laptop's sign-in was withdrawn; sign in again.")
 
     window = make_window(qtbot, seeded, inline_runner, prompts, refused)
@@ -245,7 +247,7 @@ def test_sync_action_disabled_while_running(
 ) -> None:
     gate = threading.Event()
 
-    def slow_sync(*, store: LocalStore, progress: Any) -> SyncSummary:
+    def slow_sync(workspace: Workspace, *, progress: Any) -> SyncSummary:
         progress(0, None, "Sending your changes…")
         assert gate.wait(10)
         return summary()
@@ -279,7 +281,7 @@ def test_format_synced_in_london_time() -> None:
     assert format_synced(moment, now=datetime(2026, 7, 3, 9, 0, tzinfo=UTC)) == (
         "last synced 1 Jul 2026 at 14:05"
     )
-    assert format_synced(None) == "not synced yet"
+    assert format_synced(None, now=datetime(2026, 7, 1, 20, 0, tzinfo=UTC)) == "not synced yet"
 
 
 def test_closing_the_window_closes_the_store(
@@ -321,9 +323,7 @@ def test_selection_follows_the_case_through_sort_and_reload(
 def test_loads_on_a_real_worker_and_says_when(
     qtbot: QtBot, seeded: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
 ) -> None:
-    window = MainWindow(
-        store=seeded, runner=thread_runner, prompts=prompts, today=lambda: SEED_TODAY
-    )
+    window = MainWindow(ui_context(seeded, thread_runner, prompts))
     qtbot.addWidget(window)
     assert window.table.placeholder_text() == "Loading your caseload…"
     with qtbot.waitSignal(window.worklist_loaded, timeout=10_000) as loaded:
@@ -464,7 +464,7 @@ def test_a_recovery_policy_that_cannot_be_used_is_a_clear_message(
 def test_actions_the_central_store_refused_are_announced_after_a_sync(
     qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
 ) -> None:
-    def refused_two(**kwargs: Any) -> SyncSummary:
+    def refused_two(workspace: Workspace, **kwargs: Any) -> SyncSummary:
         return replace(summary(), pushed=3, rejected=2)
 
     window = make_window(qtbot, seeded, inline_runner, prompts, refused_two)

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.paths import data_dir
+from app.services.workspace import Workspace
 from app.store.database import LocalStore
 from app.ui.app import launch
+from app.ui.context import UiContext
 from app.ui.ops import ThreadRunner
 from app.ui.signin_dialog import SignInDialog
 from tests.ui.fakes import RecordingPrompts
@@ -70,7 +72,7 @@ def test_wrong_password_is_shown_in_the_dialog(
     qtbot: QtBot, central_server: str, store: LocalStore, thread_runner: ThreadRunner
 ) -> None:
     dialog = SignInDialog(
-        store=store, server_url=central_server, runner=thread_runner, prompts=RecordingPrompts()
+        UiContext(Workspace(store), thread_runner, RecordingPrompts()), server_url=central_server
     )
     qtbot.addWidget(dialog)
     dialog.show()

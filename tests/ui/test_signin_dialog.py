@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.services.enrolment import OfficerInfo
+from app.services.workspace import Workspace
 from app.store.database import LocalStore
 from app.sync.client import AuthRejected, Offline
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.signin_dialog import SignInDialog, normalise_server_address, server_address_problem
 from tests.ui.fakes import RecordingPrompts
+from tests.ui.windows import ui_context
 
 OFFICER = OfficerInfo(id=uuid.uuid4(), username="asmith", display_name="Alex Smith")
 
@@ -28,8 +30,8 @@ class FakeSignIn:
         self.calls: list[dict[str, Any]] = []
         self.threads: list[int] = []
 
-    def __call__(self, **kwargs: Any) -> OfficerInfo:
-        self.calls.append(kwargs)
+    def __call__(self, workspace: Workspace, **kwargs: Any) -> OfficerInfo:
+        self.calls.append({"workspace": workspace, **kwargs})
         self.threads.append(threading.get_ident())
         if self.error is not None:
             raise self.error
@@ -44,11 +46,7 @@ def make_dialog(
     server_url: str | None = None,
 ) -> SignInDialog:
     dialog = SignInDialog(
-        store=store,
-        server_url=server_url,
-        runner=runner,
-        prompts=RecordingPrompts(),
-        sign_in_fn=sign_in,
+        ui_context(store, runner, RecordingPrompts()), server_url=server_url, sign_in_fn=sign_in
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -161,7 +159,7 @@ def test_success_accepts_with_the_officer(
     assert call["server_url"] == "https://doorstep.council.gov.uk"
     assert call["username"] == "asmith"
     assert call["password"] == "correct horse"
-    assert call["store"] is store
+    assert call["workspace"].store is store
     assert inline_runner.kinds == ["net"]
 
 
@@ -204,9 +202,9 @@ def test_signs_in_off_the_gui_thread_showing_progress(
     gate = threading.Event()
 
     class SlowSignIn(FakeSignIn):
-        def __call__(self, **kwargs: Any) -> OfficerInfo:
+        def __call__(self, workspace: Workspace, **kwargs: Any) -> OfficerInfo:
             assert gate.wait(10)
-            return super().__call__(**kwargs)
+            return super().__call__(workspace, **kwargs)
 
     sign_in = SlowSignIn()
     dialog = make_dialog(qtbot, store, thread_runner, sign_in)

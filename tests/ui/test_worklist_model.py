@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.domain.recovery import ARREARS_BANDS, NONE
-from app.services.case_facts import load_cases
+from app.services.caseload import load_cases
 from app.services.worklist import WorkItem, build_worklist, load_recovery_policy, stage_options
 from app.store.database import LocalStore
 from app.ui.table_model import RowRole, SortRole
@@ -26,6 +26,7 @@ from app.ui.worklist_model import (
     worklist_rows,
 )
 from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
+from tests.workspaces import workspace_on
 
 
 @pytest.fixture
@@ -33,8 +34,7 @@ def items(store: LocalStore) -> list[WorkItem]:
     seed_caseload(store, extra=26)
     seed_officer(store)
     policy = load_recovery_policy(store.path.parent)
-    with store.session() as session:
-        cases = load_cases(session, today=SEED_TODAY)
+    cases = load_cases(workspace_on(store, SEED_TODAY), as_of=SEED_TODAY)
     return build_worklist(cases.values(), policy=policy, as_of=SEED_TODAY)
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.domain.clock import Clock, SetClock
+from app.services.workspace import Workspace
 from app.store.database import LocalStore
 from app.ui.case_window import CaseWindow
+from app.ui.context import UiContext
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.worklist_model import WorklistColumn
@@ -19,9 +21,21 @@ from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import SEED_TODAY
 
 
-def no_sync(**kwargs: Any) -> Any:
+def no_sync(workspace: Workspace, **kwargs: Any) -> Any:
     """A sync function for tests that must work with no network at all."""
     raise AssertionError("this test must not need the network")
+
+
+def ui_context(
+    store: LocalStore,
+    runner: InlineRunner | ThreadRunner,
+    prompts: RecordingPrompts,
+    clock: Clock | None = None,
+) -> UiContext:
+    """What the windows are given: ``store`` as a workspace whose clock says today is the
+    seed's day (unless ``clock`` says otherwise), the test's runner and its prompts."""
+    workspace = Workspace(store, clock or SetClock.on(SEED_TODAY))
+    return UiContext(workspace, runner, prompts)
 
 
 def make_window(
@@ -30,10 +44,11 @@ def make_window(
     runner: InlineRunner | ThreadRunner,
     prompts: RecordingPrompts,
     sync_fn: Callable[..., Any] = no_sync,
-    today: Callable[[], date] = lambda: SEED_TODAY,
+    clock: Clock | None = None,
 ) -> MainWindow:
-    """The worklist window on ``store``, shown; it is closed with the test."""
-    window = MainWindow(store=store, runner=runner, prompts=prompts, sync_fn=sync_fn, today=today)
+    """The worklist window on ``store`` (today: the seed's day unless ``clock`` says
+    otherwise), shown; it is closed with the test."""
+    window = MainWindow(ui_context(store, runner, prompts, clock), sync_fn=sync_fn)
     qtbot.addWidget(window)
     window.show()
     return window

@@ -219,6 +219,7 @@ def test_sync_pushes_an_action_recorded_offline_and_says_so(
     from app.services.actions import record_action
     from app.store.database import open_local_store
     from tests.sync.central_seed import central_actions_count
+    from tests.workspaces import workspace_on
 
     seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=2)
     device = tmp_path / "device"
@@ -231,14 +232,12 @@ def test_sync_pushes_an_action_recorded_offline_and_says_so(
     # Record an action offline, in this process, with the same demo key file as the app.
     keyring.set_keyring(fail.Keyring())  # the fixture puts the memory keyring back
     store = open_local_store(device, allow_demo_files=True)
-    with store.session() as session, session.begin():
-        record_action(
-            session,
-            tenancy_id=seeded["alice"][0].tenancy_id,
-            code="visit",
-            on=date(2025, 2, 3),
-            today=date(2025, 2, 3),
-        )
+    record_action(
+        workspace_on(store, date(2025, 2, 3)),
+        tenancy_id=seeded["alice"][0].tenancy_id,
+        code="visit",
+        on=date(2025, 2, 3),
+    )
     store.close()
     before = central_actions_count(central.engine)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,9 +27,11 @@ from app.services.arrangements import (
     arrangement_history,
     cancel_arrangement,
 )
-from app.services.case_facts import load_cases
+from app.services.caseload import load_cases
 from app.services.worklist import build_worklist, load_recovery_policy
+from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
+from tests.workspaces import workspace_on
 
 MON_2_MAR = date(2026, 3, 2)
 SAT_21_MAR = date(2026, 3, 21)
@@ -45,6 +48,13 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
 @pytest.fixture
 def policy():  # type: ignore[no-untyped-def]
     return load_recovery_policy(path=resource_path("recovery-policy.toml"))
+
+
+@pytest.fixture
+def f3(policy):  # type: ignore[no-untyped-def]
+    """The policy with the breach rule's settings these cases are worked with: 5 days' grace,
+    nothing short tolerated."""
+    return replace(policy, grace_days=5, tolerance_pence=0)
 
 
 def w4_case(store: LocalStore) -> uuid.UUID:
@@ -99,19 +109,20 @@ def _w4_proposal(**overrides: object):  # type: ignore[no-untyped-def]
 
 
 def _worklist_item(store: LocalStore, policy, tenancy_id: uuid.UUID, as_of: date):  # type: ignore[no-untyped-def]
-    with store.session() as session:
-        cases = load_cases(session, today=as_of, tenancy_ids=[tenancy_id])
-        assert len(cases[tenancy_id].facts.arrangements) <= 1
-        (item,) = build_worklist(cases.values(), policy=policy, as_of=as_of)
+    cases = load_cases(Workspace(store), as_of=as_of, tenancy_ids=[tenancy_id])
+    assert len(cases[tenancy_id].facts.arrangements) <= 1
+    (item,) = build_worklist(cases.values(), policy=policy, as_of=as_of)
     return item.advice
 
 
 def test_agree_writes_a_pending_device_version_with_its_mutation_and_audit(store, policy):
     tenancy_id = w4_case(store)
-    with store.session() as session, session.begin():
-        agreed = agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="informal", today=MON_2_MAR
-        )
+    agreed = agree_arrangement(
+        workspace_on(store, MON_2_MAR),
+        tenancy_id=tenancy_id,
+        terms=_w4_proposal(),
+        kind="informal",
+    )
     assert agreed.supersedes_id is None
     with store.session() as session:
         row = session.get(Arrangement, agreed.arrangement_id)
@@ -131,40 +142,44 @@ def test_agree_writes_a_pending_device_version_with_its_mutation_and_audit(store
         assert "arrangement.agreed" in events
 
 
-def test_kept_then_breached_and_the_worklist_asks_for_a_broken_arrangement_contact(store, policy):
+def test_kept_then_breached_and_the_worklist_asks_for_a_broken_arrangement_contact(
+    store, policy, f3
+):
     tenancy_id = w4_case(store)
-    with store.session() as session, session.begin():
-        agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="informal", today=MON_2_MAR
-        )
-    with store.session() as session:
-        (kept,) = arrangement_history(
-            session, tenancy_id=tenancy_id, as_of=FRI_20_MAR, grace_days=5, tolerance_pence=0
-        )
-        assert kept.state is not None
-        assert kept.state.kept
-        assert (kept.state.required_pence, kept.state.credits_pence) == (22_000, 28_000)
-        (breached,) = arrangement_history(
-            session, tenancy_id=tenancy_id, as_of=SAT_21_MAR, grace_days=5, tolerance_pence=0
-        )
-        assert breached.state is not None
-        assert breached.state.breached_by_pence == 5_000
-        assert breached.state.breached_since == SAT_21_MAR
-        assert breached.end_date == date(2027, 4, 19)
-        assert breached.instalment_count == 60
+    agree_arrangement(
+        workspace_on(store, MON_2_MAR),
+        tenancy_id=tenancy_id,
+        terms=_w4_proposal(),
+        kind="informal",
+    )
+    workspace = Workspace(store)
+    (kept,) = arrangement_history(workspace, tenancy_id=tenancy_id, as_of=FRI_20_MAR, policy=f3)
+    assert kept.state is not None
+    assert kept.state.kept
+    assert (kept.state.required_pence, kept.state.credits_pence) == (22_000, 28_000)
+    (breached,) = arrangement_history(
+        workspace, tenancy_id=tenancy_id, as_of=SAT_21_MAR, policy=f3
+    )
+    assert breached.state is not None
+    assert breached.state.breached_by_pence == 5_000
+    assert breached.state.breached_since == SAT_21_MAR
+    assert breached.end_date == date(2027, 4, 19)
+    assert breached.instalment_count == 60
     advice = _worklist_item(store, policy, tenancy_id, date(2026, 3, 28))
     assert advice.arrangement_kept is False
     assert advice.next_action == "broken_arrangement_contact"
 
 
 def test_renegotiating_supersedes_nothing_is_overwritten_and_the_worklist_sees_the_new_terms(
-    store, policy
+    store, policy, f3
 ):
     tenancy_id = w4_case(store)
-    with store.session() as session, session.begin():
-        first = agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="informal", today=MON_2_MAR
-        )
+    first = agree_arrangement(
+        workspace_on(store, MON_2_MAR),
+        tenancy_id=tenancy_id,
+        terms=_w4_proposal(),
+        kind="informal",
+    )
     sat_28 = date(2026, 3, 28)
     renegotiated = ArrangementTerms(
         ref="x",
@@ -174,10 +189,9 @@ def test_renegotiating_supersedes_nothing_is_overwritten_and_the_worklist_sees_t
         instalment_pence=500,
         starting_balance_pence=57_000,
     )
-    with store.session() as session, session.begin():
-        second = agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=renegotiated, kind="informal", today=sat_28
-        )
+    second = agree_arrangement(
+        workspace_on(store, sat_28), tenancy_id=tenancy_id, terms=renegotiated, kind="informal"
+    )
     assert second.supersedes_id == first.arrangement_id
     with store.session() as session:
         old = session.get(Arrangement, first.arrangement_id)
@@ -188,9 +202,7 @@ def test_renegotiating_supersedes_nothing_is_overwritten_and_the_worklist_sees_t
             60_000,
         )
         assert session.scalar(select(func.count()).select_from(Arrangement)) == 2
-        history = arrangement_history(
-            session, tenancy_id=tenancy_id, as_of=sat_28, grace_days=5, tolerance_pence=0
-        )
+    history = arrangement_history(Workspace(store), tenancy_id=tenancy_id, as_of=sat_28, policy=f3)
     assert [v.id for v in history] == [second.arrangement_id, first.arrangement_id]
     assert history[0].current
     assert not history[1].current
@@ -206,16 +218,19 @@ def test_renegotiating_supersedes_nothing_is_overwritten_and_the_worklist_sees_t
     assert advice.next_action != "broken_arrangement_contact"
 
 
-def test_cancel_makes_a_cancelled_version_and_the_worklist_sees_no_arrangement(store, policy):
+def test_cancel_makes_a_cancelled_version_and_the_worklist_sees_no_arrangement(
+    store, policy, f3
+):
     tenancy_id = w4_case(store)
-    with store.session() as session, session.begin():
-        first = agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="informal", today=MON_2_MAR
-        )
-    with store.session() as session, session.begin():
-        cancelled = cancel_arrangement(
-            session, arrangement_id=first.arrangement_id, today=date(2026, 3, 10)
-        )
+    first = agree_arrangement(
+        workspace_on(store, MON_2_MAR),
+        tenancy_id=tenancy_id,
+        terms=_w4_proposal(),
+        kind="informal",
+    )
+    cancelled = cancel_arrangement(
+        workspace_on(store, date(2026, 3, 10)), arrangement_id=first.arrangement_id
+    )
     with store.session() as session:
         intents = session.scalars(
             select(OutboxMutation.intent).order_by(OutboxMutation.device_seq)
@@ -228,52 +243,35 @@ def test_cancel_makes_a_cancelled_version_and_the_worklist_sees_no_arrangement(s
             first.arrangement_id,
             True,
         )
-        history = arrangement_history(
-            session, tenancy_id=tenancy_id, as_of=SAT_21_MAR, grace_days=5, tolerance_pence=0
-        )
-        assert [v.status for v in history] == ["cancelled", "live"]
-        assert history[0].state is None
+    history = arrangement_history(
+        Workspace(store), tenancy_id=tenancy_id, as_of=SAT_21_MAR, policy=f3
+    )
+    assert [v.status for v in history] == ["cancelled", "live"]
+    assert history[0].state is None
     advice = _worklist_item(store, policy, tenancy_id, SAT_21_MAR)
     assert not advice.has_live_arrangement
-    with (
-        store.session() as session,
-        session.begin(),
-        pytest.raises(ArrangementRefused, match=r"^arrangement: "),
-    ):
-        cancel_arrangement(session, arrangement_id=first.arrangement_id, today=SAT_21_MAR)
-    with (
-        store.session() as session,
-        session.begin(),
-        pytest.raises(ArrangementRefused, match=r"^arrangement: .*already cancelled"),
-    ):
-        cancel_arrangement(session, arrangement_id=cancelled.arrangement_id, today=SAT_21_MAR)
+    on_21_mar = workspace_on(store, SAT_21_MAR)
+    with pytest.raises(ArrangementRefused, match=r"^arrangement: "):
+        cancel_arrangement(on_21_mar, arrangement_id=first.arrangement_id)
+    with pytest.raises(ArrangementRefused, match=r"^arrangement: .*already cancelled"):
+        cancel_arrangement(on_21_mar, arrangement_id=cancelled.arrangement_id)
 
 
 def test_bad_terms_are_refused_naming_the_field_and_nothing_is_saved(store):
     tenancy_id = w4_case(store)
-    with (
-        store.session() as session,
-        session.begin(),
-        pytest.raises(ArrangementRefused, match=r"^first_date: "),
-    ):
+    with pytest.raises(ArrangementRefused, match=r"^first_date: "):
         agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="informal", today=SAT_21_MAR
+            workspace_on(store, SAT_21_MAR),
+            tenancy_id=tenancy_id,
+            terms=_w4_proposal(),
+            kind="informal",
         )
-    with (
-        store.session() as session,
-        session.begin(),
-        pytest.raises(ArrangementRefused, match=r"^kind: "),
-    ):
+    on_2_mar = workspace_on(store, MON_2_MAR)
+    with pytest.raises(ArrangementRefused, match=r"^kind: "):
+        agree_arrangement(on_2_mar, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="verbal")
+    with pytest.raises(ArrangementRefused, match=r"^case: "):
         agree_arrangement(
-            session, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="verbal", today=MON_2_MAR
-        )
-    with (
-        store.session() as session,
-        session.begin(),
-        pytest.raises(ArrangementRefused, match=r"^case: "),
-    ):
-        agree_arrangement(
-            session, tenancy_id=uuid.uuid4(), terms=_w4_proposal(), kind="informal", today=MON_2_MAR
+            on_2_mar, tenancy_id=uuid.uuid4(), terms=_w4_proposal(), kind="informal"
         )
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Arrangement)) == 0

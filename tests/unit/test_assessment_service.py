@@ -25,6 +25,7 @@ from app.services.assessments import (
     save_draft,
     start_assessment,
 )
+from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
 
 W = sfs.Frequency
@@ -69,6 +70,11 @@ def store(tmp_path: Path) -> Iterator[LocalStore]:
 
 
 @pytest.fixture
+def workspace(store: LocalStore) -> Workspace:
+    return Workspace(store)
+
+
+@pytest.fixture
 def tenancy(store: LocalStore) -> uuid.UUID:
     tenancy_id = uuid.uuid4()
     with store.session() as session, session.begin():
@@ -86,14 +92,12 @@ def tenancy(store: LocalStore) -> uuid.UUID:
     return tenancy_id
 
 
-def test_a_draft_is_saved_read_back_and_assessed_as_w1(store, tenancy):
-    with store.session() as session, session.begin():
-        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
-        assert draft.status == "draft"
-        assert draft.assessment.lines == ()
-        save_draft(session, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
-    with store.session() as session:
-        held = load_assessment(session, assessment_id=draft.id)
+def test_a_draft_is_saved_read_back_and_assessed_as_w1(workspace, tenancy):
+    draft = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 3, 1))
+    assert draft.status == "draft"
+    assert draft.assessment.lines == ()
+    save_draft(workspace, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
+    held = load_assessment(workspace, assessment_id=draft.id)
     assert held.assessment == w1(date(2026, 3, 1))  # every line, note, debt and CCJ kept
     budget = sfs.assess(held.assessment)
     assert budget.income.pence == 195763
@@ -102,30 +106,29 @@ def test_a_draft_is_saved_read_back_and_assessed_as_w1(store, tenancy):
     assert budget.max_rent_offer_monthly.pence == 19093
 
 
-def test_finishing_makes_it_append_only_and_the_next_one_copies_it_forward(store, tenancy):
-    with store.session() as session, session.begin():
-        first = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
-        save_draft(session, assessment_id=first.id, assessment=w1(date(2026, 3, 1)))
-        done = finish_assessment(session, assessment_id=first.id)
+def test_finishing_makes_it_append_only_and_the_next_one_copies_it_forward(
+    store, workspace, tenancy
+):
+    first = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 3, 1))
+    save_draft(workspace, assessment_id=first.id, assessment=w1(date(2026, 3, 1)))
+    done = finish_assessment(workspace, assessment_id=first.id)
     assert done.is_final
     assert done.finalised_at is not None
 
-    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused):
-        save_draft(session, assessment_id=first.id, assessment=w1(date(2026, 3, 2)))
-    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused):
-        discard_draft(session, assessment_id=first.id)
+    with pytest.raises(AssessmentRefused):
+        save_draft(workspace, assessment_id=first.id, assessment=w1(date(2026, 3, 2)))
+    with pytest.raises(AssessmentRefused):
+        discard_draft(workspace, assessment_id=first.id)
 
-    with store.session() as session, session.begin():
-        second = start_assessment(session, tenancy_id=tenancy, on=date(2026, 6, 1))
+    second = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 6, 1))
     assert second.supersedes_id == first.id
     assert second.assessment.lines == W1_LINES  # copied forward
     assert second.assessment.assessed_on == date(2026, 6, 1)
-    with store.session() as session, session.begin():
-        again = start_assessment(session, tenancy_id=tenancy, on=date(2026, 6, 2))
+    again = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 6, 2))
     assert again.id == second.id  # one open draft per case
 
+    history = case_assessments(workspace, tenancy_id=tenancy)
     with store.session() as session:
-        history = case_assessments(session, tenancy_id=tenancy)
         finished = session.scalars(
             select(AuditEvent).where(AuditEvent.event == "assessment.finished")
         ).all()
@@ -134,46 +137,44 @@ def test_finishing_makes_it_append_only_and_the_next_one_copies_it_forward(store
     assert "family of four" not in str(finished[0].detail)  # notes never reach the audit log
 
 
-def test_an_empty_draft_cannot_be_finished_and_a_draft_can_be_discarded(store, tenancy):
-    with store.session() as session, session.begin():
-        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
-    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused) as why:
-        finish_assessment(session, assessment_id=draft.id)
+def test_an_empty_draft_cannot_be_finished_and_a_draft_can_be_discarded(
+    store, workspace, tenancy
+):
+    draft = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 3, 1))
+    with pytest.raises(AssessmentRefused) as why:
+        finish_assessment(workspace, assessment_id=draft.id)
     assert str(why.value).startswith("lines:")
-    with store.session() as session, session.begin():
-        save_draft(session, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
-        discard_draft(session, assessment_id=draft.id)
+    save_draft(workspace, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
+    discard_draft(workspace, assessment_id=draft.id)
     with store.session() as session:
         assert session.execute(select(func.count()).select_from(IncomeAssessment)).scalar() == 0
         assert session.execute(select(func.count()).select_from(AssessmentLine)).scalar() == 0
 
 
-def test_a_case_not_on_the_laptop_is_refused(store):
-    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused):
-        start_assessment(session, tenancy_id=uuid.uuid4(), on=date(2026, 3, 1))
+def test_a_case_not_on_the_laptop_is_refused(workspace):
+    with pytest.raises(AssessmentRefused):
+        start_assessment(workspace, tenancy_id=uuid.uuid4(), on=date(2026, 3, 1))
 
 
 def test_finishing_queues_it_for_the_central_store_and_figures_it_would_refuse_save_nothing(
-    store, tenancy
+    store, workspace, tenancy
 ):
     long_name = sfs.Assessment(
         assessed_on=date(2026, 3, 1),
         lines=W1_LINES,
         non_priority_debts=(sfs.NonPriorityDebt("C" * 201, 40000, 500),),
     )
-    with store.session() as session, session.begin():
-        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
-        save_draft(session, assessment_id=draft.id, assessment=long_name)
-    with store.session() as session, session.begin(), pytest.raises(AssessmentRefused) as why:
-        finish_assessment(session, assessment_id=draft.id)
+    draft = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 3, 1))
+    save_draft(workspace, assessment_id=draft.id, assessment=long_name)
+    with pytest.raises(AssessmentRefused) as why:
+        finish_assessment(workspace, assessment_id=draft.id)
     assert str(why.value).startswith("debts.0.creditor: ")
+    assert load_assessment(workspace, assessment_id=draft.id).status == "draft"
     with store.session() as session:
-        assert load_assessment(session, assessment_id=draft.id).status == "draft"
         assert session.scalars(select(OutboxMutation)).all() == []
 
-    with store.session() as session, session.begin():
-        save_draft(session, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
-        finish_assessment(session, assessment_id=draft.id)
+    save_draft(workspace, assessment_id=draft.id, assessment=w1(date(2026, 3, 1)))
+    finish_assessment(workspace, assessment_id=draft.id)
     with store.session() as session:
         row = session.get(IncomeAssessment, draft.id)
         [queued] = session.scalars(select(OutboxMutation)).all()
@@ -193,16 +194,15 @@ def test_finishing_queues_it_for_the_central_store_and_figures_it_would_refuse_s
 
 
 def test_a_case_leaving_the_laptop_takes_its_drafts_but_not_what_waits_to_be_pushed(
-    store, tenancy
+    store, workspace, tenancy
 ):
     from app.protocol.messages import PullPage
     from app.sync.pull import apply_page, wipe_caseload
 
-    with store.session() as session, session.begin():
-        first = start_assessment(session, tenancy_id=tenancy, on=date(2026, 3, 1))
-        save_draft(session, assessment_id=first.id, assessment=w1(date(2026, 3, 1)))
-        pending = finish_assessment(session, assessment_id=first.id).id
-        draft = start_assessment(session, tenancy_id=tenancy, on=date(2026, 6, 1)).id
+    first = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 3, 1))
+    save_draft(workspace, assessment_id=first.id, assessment=w1(date(2026, 3, 1)))
+    pending = finish_assessment(workspace, assessment_id=first.id).id
+    draft = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 6, 1)).id
 
     def held() -> set[uuid.UUID]:
         with store.session() as session:

@@ -17,6 +17,7 @@ from app.services.caseload import (
     list_caseload,
     single_line_address,
 )
+from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
 from tests.ui.seed import add_case, seed_caseload
 
@@ -34,8 +35,7 @@ def _by_ref(rows: list[CaseRow]) -> dict[str, CaseRow]:
 
 def test_rows_carry_balance_lead_and_weeks(store: LocalStore) -> None:
     seed_caseload(store, extra=5)
-    with store.session() as session:
-        rows = _by_ref(list_caseload(session))
+    rows = _by_ref(list_caseload(Workspace(store)))
 
     arrears = rows["T000001"]
     assert arrears.balance_pence == 100000
@@ -52,8 +52,7 @@ def test_rows_carry_balance_lead_and_weeks(store: LocalStore) -> None:
 
 def test_credit_is_zero_weeks_and_no_charge_is_none(store: LocalStore) -> None:
     seed_caseload(store, extra=0)
-    with store.session() as session:
-        rows = _by_ref(list_caseload(session))
+    rows = _by_ref(list_caseload(Workspace(store)))
     assert rows["T000003"].balance_pence == -1200
     assert rows["T000003"].weeks_in_arrears == Decimal("0.00")
     garage = rows["T000004"]
@@ -82,7 +81,7 @@ def test_former_tenancy_by_end_date(store: LocalStore) -> None:
             end_date=date(2026, 12, 31),
         )
         session.commit()
-        rows = _by_ref(list_caseload(session, today=date(2026, 6, 1)))
+    rows = _by_ref(list_caseload(Workspace(store), as_of=date(2026, 6, 1)))
     assert rows["ENDED"].is_former
     assert not rows["NOTICE"].is_former
 
@@ -94,10 +93,10 @@ def test_whole_caseload_in_one_statement(store: LocalStore) -> None:
     def count(*args: object) -> None:
         statements.append(str(args[2]))
 
+    workspace = Workspace(store)
     event.listen(store.engine, "before_cursor_execute", count)
     try:
-        with store.session() as session:
-            rows = list_caseload(session)
+        rows = list_caseload(workspace)
     finally:
         event.remove(store.engine, "before_cursor_execute", count)
     assert len(rows) == 44

@@ -17,6 +17,7 @@ from app.domain.sfs import Household
 from app.models import GuidelineFigure
 from app.paths import data_dir
 from app.services.guidelines import held_guidelines, import_guidelines
+from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
 from tests.unit.test_app_cli import run_app
 
@@ -43,44 +44,35 @@ def _count(store: LocalStore) -> int:
 
 
 def test_import_is_idempotent_and_a_correction_replaces(store: LocalStore) -> None:
-    with store.session() as session, session.begin():
-        first = import_guidelines(session, csv_text=W2)
+    workspace = Workspace(store)
+    first = import_guidelines(workspace, csv_text=W2)
     assert (first.added, first.changed, first.unchanged) == (6, 0, 0)
     assert first.tables == (date(2026, 4, 6),)
-    with store.session() as session, session.begin():
-        again = import_guidelines(session, csv_text=W2)
+    again = import_guidelines(workspace, csv_text=W2)
     assert (again.added, again.changed, again.unchanged) == (0, 0, 6)
 
     corrected = W2.replace("personal,per_child,20.00", "personal,per_child,25.00")
-    with store.session() as session, session.begin():
-        fixed = import_guidelines(session, csv_text=corrected)
+    fixed = import_guidelines(workspace, csv_text=corrected)
     assert (fixed.added, fixed.changed, fixed.unchanged) == (0, 1, 5)
 
-    with store.session() as session:
-        table = held_guidelines(session).in_force(date(2026, 6, 1))
+    table = held_guidelines(workspace).in_force(date(2026, 6, 1))
     assert table is not None
     household = Household(adults=2, children_under_16=2)
     assert table.guideline_pence("food-housekeeping", household) == 64000  # W2: £640
     assert table.guideline_pence("personal", household) == 13000  # corrected: 80 + 2 x 25
-    with store.session() as session:
-        assert held_guidelines(session).in_force(date(2026, 4, 5)) is None  # before it applies
+    assert held_guidelines(workspace).in_force(date(2026, 4, 5)) is None  # before it applies
 
 
 def test_a_bad_file_names_the_line_and_changes_nothing(store: LocalStore) -> None:
-    with store.session() as session, session.begin():
-        import_guidelines(session, csv_text=W2)
+    workspace = Workspace(store)
+    import_guidelines(workspace, csv_text=W2)
     bad = W2 + "personal,per_child,£5,2027-04-05\n"
-    with (
-        pytest.raises(GuidelineError) as caught,
-        store.session() as session,
-        session.begin(),
-    ):
-        import_guidelines(session, csv_text=bad.replace("80.00", "99.00"))
+    with pytest.raises(GuidelineError) as caught:
+        import_guidelines(workspace, csv_text=bad.replace("80.00", "99.00"))
     assert "line 8" in str(caught.value)
     assert "amount" in str(caught.value)
     assert _count(store) == 6
-    with store.session() as session:
-        table = held_guidelines(session).in_force(date(2026, 6, 1))
+    table = held_guidelines(workspace).in_force(date(2026, 6, 1))
     assert table is not None
     assert table.guideline_pence("personal", Household(adults=2)) == 8000  # unchanged
 

@@ -31,6 +31,7 @@ from app.services.assessments import (
     start_assessment,
 )
 from app.services.ie_documents import IeDocumentError, export_sfs, import_sfs, summary_pdf
+from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
 from tests.unit.sfs_examples import W1_DATE, w1_assessment
 from tests.unit.test_app_cli import run_app
@@ -80,9 +81,10 @@ def seed(store: LocalStore, *, dob: date | None = date(1988, 5, 14)) -> uuid.UUI
                 ),
             ]
         )
-        draft = start_assessment(session, tenancy_id=tenancy_id, on=W1_DATE)
-        save_draft(session, assessment_id=draft.id, assessment=w1_full())
-        finish_assessment(session, assessment_id=draft.id)
+    workspace = Workspace(store)
+    draft = start_assessment(workspace, tenancy_id=tenancy_id, on=W1_DATE)
+    save_draft(workspace, assessment_id=draft.id, assessment=w1_full())
+    finish_assessment(workspace, assessment_id=draft.id)
     return draft.id
 
 
@@ -98,8 +100,7 @@ def _doc(text: str) -> dict:
 
 
 def _export(store: LocalStore, **kwargs: object) -> str:
-    with store.session() as session, session.begin():
-        return export_sfs(session, tenancy_ref=REF, **kwargs)  # type: ignore[arg-type]
+    return export_sfs(Workspace(store), tenancy_ref=REF, **kwargs)  # type: ignore[arg-type]
 
 
 def _count(store: LocalStore) -> int:
@@ -144,10 +145,9 @@ def test_export_defaults_employment_to_other_not_recorded(store):
 def test_import_of_the_export_supersedes_and_keeps_every_monthly_figure(store):
     first = seed(store)
     text = _export(store)
-    with store.session() as session, session.begin():
-        saved = import_sfs(
-            session, tenancy_ref=REF, document_text=text, assessed_on=date(2026, 4, 1)
-        )
+    saved = import_sfs(
+        Workspace(store), tenancy_ref=REF, document_text=text, assessed_on=date(2026, 4, 1)
+    )
     assert saved.is_final
     assert saved.source == "sfs-import"
     assert saved.supersedes_id == first
@@ -160,8 +160,7 @@ def test_import_of_the_export_supersedes_and_keeps_every_monthly_figure(store):
     assert saved.assessment.rent_offer_pence == 4333
     assert saved.assessment.non_priority_debts == w1_full().non_priority_debts
     assert saved.assessment.household == w1_full().household
-    with store.session() as session:
-        held = case_assessments(session, tenancy_id=saved.tenancy_id)
+    held = case_assessments(Workspace(store), tenancy_id=saved.tenancy_id)
     assert [h.id for h in held] == [saved.id, first]
     # the round trip: export -> import -> export gives the same document
     assert _export(store) == text
@@ -173,8 +172,10 @@ def test_an_invalid_document_is_refused_listing_every_problem_and_nothing_is_sav
     doc["monthly-income"]["earnings"]["total-earnings"] = 951.00  # does not add up
     doc["monthly-outgoings"]["fixed-costs"]["home-contents"]["rent"]["monthly-amount"] = 487.505
     before = _count(store)
-    with store.session() as session, session.begin(), pytest.raises(SfsDocumentError) as caught:
-        import_sfs(session, tenancy_ref=REF, document_text=json.dumps(doc), assessed_on=W1_DATE)
+    with pytest.raises(SfsDocumentError) as caught:
+        import_sfs(
+            Workspace(store), tenancy_ref=REF, document_text=json.dumps(doc), assessed_on=W1_DATE
+        )
     problems = "\n".join(caught.value.problems)
     assert "monthly-income.earnings.total-earnings" in problems
     assert "home-contents.rent.monthly-amount: must be an amount with at most two decimals" in (
@@ -186,8 +187,8 @@ def test_an_invalid_document_is_refused_listing_every_problem_and_nothing_is_sav
 
 def test_not_json_is_refused(store):
     seed(store)
-    with store.session() as session, session.begin(), pytest.raises(SfsDocumentError):
-        import_sfs(session, tenancy_ref=REF, document_text="{nope", assessed_on=W1_DATE)
+    with pytest.raises(SfsDocumentError):
+        import_sfs(Workspace(store), tenancy_ref=REF, document_text="{nope", assessed_on=W1_DATE)
 
 
 def test_a_missing_date_of_birth_is_refused_naming_the_field(store):
@@ -197,8 +198,8 @@ def test_a_missing_date_of_birth_is_refused_naming_the_field(store):
 
 
 def test_an_unknown_case_or_none_finished_is_one_clear_error(store):
-    with store.session() as session, pytest.raises(IeDocumentError, match="not in the caseload"):
-        export_sfs(session, tenancy_ref="NOPE")
+    with pytest.raises(IeDocumentError, match="not in the caseload"):
+        export_sfs(Workspace(store), tenancy_ref="NOPE")
 
 
 PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -217,8 +218,7 @@ def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
 
 def test_the_summary_is_two_pages_with_w1s_figures(store, tmp_path):
     assessment_id = seed(store)
-    with store.session() as session, session.begin():
-        pdf = summary_pdf(session, assessment_id=assessment_id)
+    pdf = summary_pdf(Workspace(store), assessment_id=assessment_id)
     assert pdf.startswith(b"%PDF")
     assert len(PAGE.findall(pdf)) == 2
     text = _pdftotext(pdf, tmp_path)
@@ -245,8 +245,7 @@ def test_the_summary_is_two_pages_with_w1s_figures(store, tmp_path):
 def test_import_audit_holds_ids_and_counts_only(store):
     seed(store)
     text = _export(store)
-    with store.session() as session, session.begin():
-        saved = import_sfs(session, tenancy_ref=REF, document_text=text, assessed_on=W1_DATE)
+    saved = import_sfs(Workspace(store), tenancy_ref=REF, document_text=text, assessed_on=W1_DATE)
     with store.session() as session:
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.event == "assessment.sfs_imported")
@@ -262,12 +261,13 @@ def test_import_audit_holds_ids_and_counts_only(store):
 def test_import_while_a_draft_is_open_is_refused_and_a_draft_is_never_exported(store):
     seed(store)
     text = _export(store)
-    with store.session() as session, session.begin():
-        tenancy = session.scalars(select(Tenancy).where(Tenancy.ref == REF)).one()
-        draft = start_assessment(session, tenancy_id=tenancy.id, on=date(2026, 5, 1))
+    workspace = Workspace(store)
+    with store.session() as session:
+        tenancy_id = session.scalars(select(Tenancy.id).where(Tenancy.ref == REF)).one()
+    draft = start_assessment(workspace, tenancy_id=tenancy_id, on=date(2026, 5, 1))
     before = _count(store)
-    with store.session() as session, session.begin(), pytest.raises(IeDocumentError, match="draft"):
-        import_sfs(session, tenancy_ref=REF, document_text=text, assessed_on=W1_DATE)
+    with pytest.raises(IeDocumentError, match="draft"):
+        import_sfs(workspace, tenancy_ref=REF, document_text=text, assessed_on=W1_DATE)
     assert _count(store) == before
     with pytest.raises(IeDocumentError, match="still a draft"):
         _export(store, assessment_id=draft.id)
@@ -278,30 +278,31 @@ def test_the_summary_shows_a_guideline_flag_with_its_comment(store, tmp_path):
     from tests.unit.sfs_examples import W2_CSV
 
     seed(store)
-    with store.session() as session, session.begin():
-        import_guidelines(session, csv_text=W2_CSV.read_text(encoding="utf-8"))
-        tenancy = session.scalars(select(Tenancy).where(Tenancy.ref == REF)).one()
-        draft = start_assessment(session, tenancy_id=tenancy.id, on=date(2026, 3, 2))
-        value = w1_full()
-        lines = tuple(
-            sfs.Line(x.heading, 14000, x.frequency, "sports package until June")
-            if x.heading == "home-phone-internet-tv"
-            else x
-            for x in value.lines
-        )
-        save_draft(
-            session,
-            assessment_id=draft.id,
-            assessment=sfs.Assessment(
-                assessed_on=date(2026, 3, 2),
-                household=value.household,
-                lines=lines,
-                savings_pence=value.savings_pence,
-                priority_debts=value.priority_debts,
-            ),
-        )
-        finish_assessment(session, assessment_id=draft.id)
-        pdf = summary_pdf(session, assessment_id=draft.id)
+    workspace = Workspace(store)
+    import_guidelines(workspace, csv_text=W2_CSV.read_text(encoding="utf-8"))
+    with store.session() as session:
+        tenancy_id = session.scalars(select(Tenancy.id).where(Tenancy.ref == REF)).one()
+    draft = start_assessment(workspace, tenancy_id=tenancy_id, on=date(2026, 3, 2))
+    value = w1_full()
+    lines = tuple(
+        sfs.Line(x.heading, 14000, x.frequency, "sports package until June")
+        if x.heading == "home-phone-internet-tv"
+        else x
+        for x in value.lines
+    )
+    save_draft(
+        workspace,
+        assessment_id=draft.id,
+        assessment=sfs.Assessment(
+            assessed_on=date(2026, 3, 2),
+            household=value.household,
+            lines=lines,
+            savings_pence=value.savings_pence,
+            priority_debts=value.priority_debts,
+        ),
+    )
+    finish_assessment(workspace, assessment_id=draft.id)
+    pdf = summary_pdf(workspace, assessment_id=draft.id)
     assert len(PAGE.findall(pdf)) == 2
     first = _pdftotext(pdf, tmp_path).split("\f")[0]
     assert "Communications and leisure" in first

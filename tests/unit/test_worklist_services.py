@@ -19,15 +19,17 @@ from sqlalchemy import func, select
 from app.models import AuditEvent, CaseAction, LedgerEntry, OutboxMutation, Person, Tenancy
 from app.paths import data_dir, resource_path
 from app.services.actions import INTENT, ActionRefused, record_action
-from app.services.case_facts import load_cases
 from app.services.case_file import CaseNotFound, open_case
+from app.services.caseload import load_cases
 from app.services.worklist import (
     PolicyFileError,
     build_worklist,
     load_recovery_policy,
     worklist_report,
 )
+from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
+from tests.workspaces import workspace_on
 
 MON_5_JAN = date(2026, 1, 5)
 
@@ -112,8 +114,7 @@ def test_the_worklist_puts_a_case_in_arrears_first_and_never_escalates_credit(st
         lines=[*_weekly_rent(MON_5_JAN, 3), (date(2026, 1, 6), "PAYMENT", -50000)],
         last_name="Credit",
     )
-    with store.session() as session:
-        cases = load_cases(session, today=date(2026, 1, 19))
+    cases = load_cases(Workspace(store), as_of=date(2026, 1, 19))
     items = build_worklist(cases.values(), policy=policy, as_of=date(2026, 1, 19))
 
     assert [item.tenancy_id for item in items] == [owing, credit]
@@ -133,16 +134,15 @@ def test_the_worklist_puts_a_case_in_arrears_first_and_never_escalates_credit(st
 def test_recording_the_recommended_action_moves_the_case_on_offline(store, policy):
     owing = _owing(store)
     as_of = date(2026, 1, 19)
-    with store.session() as session:
-        before = build_worklist(
-            load_cases(session, today=as_of).values(), policy=policy, as_of=as_of
-        )
+    workspace = workspace_on(store, as_of)
+    before = build_worklist(
+        load_cases(workspace, as_of=as_of).values(), policy=policy, as_of=as_of
+    )
     recommended = before[0].advice.next_action
 
-    with store.session() as session, session.begin():
-        done = record_action(
-            session, tenancy_id=owing, code=recommended, on=as_of, today=as_of, note="Left a card"
-        )
+    done = record_action(
+        workspace, tenancy_id=owing, code=recommended, on=as_of, note="Left a card"
+    )
     assert done.code == recommended
 
     with store.session() as session:
@@ -158,11 +158,11 @@ def test_recording_the_recommended_action_moves_the_case_on_offline(store, polic
             select(AuditEvent).where(AuditEvent.event == "case_action.recorded")
         ).one()
         assert "Left a card" not in json.dumps(audit.detail)  # notes never go to the audit log
-        after = build_worklist(
-            load_cases(session, today=as_of, tenancy_ids=[owing]).values(),
-            policy=policy,
-            as_of=as_of,
-        )
+    after = build_worklist(
+        load_cases(workspace, as_of=as_of, tenancy_ids=[owing]).values(),
+        policy=policy,
+        as_of=as_of,
+    )
     assert after[0].advice.stage == recommended
     assert after[0].advice.next_action != recommended
 
@@ -170,9 +170,9 @@ def test_recording_the_recommended_action_moves_the_case_on_offline(store, polic
 def test_outbox_sequence_increases_by_one_per_action(store):
     owing = _owing(store)
     day = date(2026, 2, 2)
-    with store.session() as session, session.begin():
-        record_action(session, tenancy_id=owing, code="contact", on=day, today=day)
-        record_action(session, tenancy_id=owing, code="visit", on=day, today=day)
+    workspace = workspace_on(store, day)
+    record_action(workspace, tenancy_id=owing, code="contact", on=day)
+    record_action(workspace, tenancy_id=owing, code="visit", on=day)
     with store.session() as session:
         seqs = session.scalars(select(OutboxMutation.device_seq).order_by("device_seq")).all()
     assert seqs == [1, 2]
@@ -192,9 +192,9 @@ def test_outbox_sequence_increases_by_one_per_action(store):
 def test_a_bad_action_names_the_field_and_saves_nothing(store, kwargs, field):
     owing = _owing(store)
     today = date(2026, 2, 2)
-    args = {"on": today, "today": today, **kwargs}
-    with store.session() as session, session.begin(), pytest.raises(ActionRefused) as refused:
-        record_action(session, tenancy_id=owing, **args)
+    args = {"on": today, **kwargs}
+    with pytest.raises(ActionRefused) as refused:
+        record_action(workspace_on(store, today), tenancy_id=owing, **args)
     assert str(refused.value).startswith(field)
     assert _count(store, CaseAction) == 0
     assert _count(store, OutboxMutation) == 0
@@ -202,19 +202,18 @@ def test_a_bad_action_names_the_field_and_saves_nothing(store, kwargs, field):
 
 def test_an_action_on_a_case_no_longer_held_is_refused(store):
     day = date(2026, 2, 2)
-    with store.session() as session, session.begin(), pytest.raises(ActionRefused) as refused:
-        record_action(session, tenancy_id=uuid.uuid4(), code="contact", on=day, today=day)
+    with pytest.raises(ActionRefused) as refused:
+        record_action(workspace_on(store, day), tenancy_id=uuid.uuid4(), code="contact", on=day)
     assert str(refused.value).startswith("case:")
 
 
 def test_opening_a_case_gives_statement_history_and_an_audit_event(store, policy):
     owing = _owing(store)
     day = date(2026, 1, 26)
-    with store.session() as session, session.begin():
-        record_action(session, tenancy_id=owing, code="reminder", on=date(2026, 1, 12), today=day)
-        record_action(session, tenancy_id=owing, code="letter_1", on=date(2026, 1, 19), today=day)
-    with store.session() as session, session.begin():
-        case = open_case(session, tenancy_id=owing, policy=policy, as_of=day)
+    workspace = workspace_on(store, day)
+    record_action(workspace, tenancy_id=owing, code="reminder", on=date(2026, 1, 12))
+    record_action(workspace, tenancy_id=owing, code="letter_1", on=date(2026, 1, 19))
+    case = open_case(workspace, tenancy_id=owing, policy=policy, as_of=day)
 
     assert case.ref == "T-OWING"
     assert case.lead_name == "Ms Alex Owing"
@@ -228,8 +227,8 @@ def test_opening_a_case_gives_statement_history_and_an_audit_event(store, policy
         viewed = session.scalars(select(AuditEvent).where(AuditEvent.event == "case.viewed")).one()
     assert viewed.entity_id == owing
 
-    with store.session() as session, pytest.raises(CaseNotFound):
-        open_case(session, tenancy_id=uuid.uuid4(), policy=policy, as_of=day)
+    with pytest.raises(CaseNotFound):
+        open_case(workspace, tenancy_id=uuid.uuid4(), policy=policy, as_of=day)
 
 
 def test_uc_timing_only_is_not_escalated(store, policy):
@@ -242,10 +241,9 @@ def test_uc_timing_only_is_not_escalated(store, policy):
     balance = sum(amount for _, _, amount in lines)
     tenancy = _case(store, "T-UC", lines=lines, last_name="Credit")
     as_of = date(2026, 3, 17)
-    with store.session() as session:
-        [item] = build_worklist(
-            load_cases(session, today=as_of).values(), policy=policy, as_of=as_of
-        )
+    [item] = build_worklist(
+        load_cases(Workspace(store), as_of=as_of).values(), policy=policy, as_of=as_of
+    )
     assert item.tenancy_id == tenancy
     assert balance > 0
     assert item.advice.technical_arrears_pence > 0
@@ -255,8 +253,8 @@ def test_uc_timing_only_is_not_escalated(store, policy):
 def test_the_worklist_report_has_one_row_per_case_by_ref(store, policy):
     _owing(store)
     _case(store, "T-ACLEAR", lines=[], last_name="Clear")
-    with store.session() as session, session.begin():
-        text = worklist_report(session, policy=policy, as_of=date(2026, 1, 19), fmt="json")
+    workspace = Workspace(store)
+    text = worklist_report(workspace, policy=policy, as_of=date(2026, 1, 19), fmt="json")
     rows = json.loads(text)
     assert [row["tenancy_ref"] for row in rows] == ["T-ACLEAR", "T-OWING"]
     clear, owing = rows
@@ -280,8 +278,7 @@ def test_the_worklist_report_has_one_row_per_case_by_ref(store, policy):
     assert clear["escalates"] is False
     assert clear["blocked_by"] is None
 
-    with store.session() as session, session.begin():
-        csv_text = worklist_report(session, policy=policy, as_of=date(2026, 1, 19), fmt="csv")
+    csv_text = worklist_report(workspace, policy=policy, as_of=date(2026, 1, 19), fmt="csv")
     header, first, second = csv_text.splitlines()
     assert header.startswith("tenancy_ref,balance_pence,weeks_in_arrears")
     assert first.startswith("T-ACLEAR,0,0.00,0,none,none,false,,,")
@@ -315,7 +312,7 @@ def test_a_council_policy_overrides_the_default_and_a_bad_one_is_named(tmp_path,
 
 
 def test_an_arrangement_made_on_a_laptop_is_named_by_its_day_not_its_id():
-    from app.services.case_facts import arrangement_label
+    from app.services._caseload_rows import arrangement_label
 
     made = date(2026, 5, 18)
     assert arrangement_label("ARR000063", "hms", made) == "ARR000063"

@@ -4,7 +4,8 @@ Invariant: no names, addresses or amounts tied to a person are ever written. ``d
 counts, cursors, flags and ids only; callers are trusted to keep to that, and
 :func:`record_event` refuses a detail value that is not a plain number, flag, id or short code.
 
-Threading: a plain function over a Session passed in; the caller owns the transaction.
+Threading: a plain function over a Session passed in; the caller (a service, in the transaction
+of its use case) owns the transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent
+from app.models import AuditEvent, SyncState
 
 _ALLOWED = (int, bool, type(None))
 _MAX_CODE = 60
@@ -56,3 +57,24 @@ def record_event(
     )
     session.add(row)
     return row
+
+
+def record_device_event(
+    session: Session,
+    *,
+    event: str,
+    entity_type: str | None = None,
+    entity_id: uuid.UUID | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """:func:`record_event` by this device's officer (from ``SyncState``; None before sign-in)."""
+    state = session.get(SyncState, 1)
+    return record_event(
+        session,
+        event=event,
+        officer_id=state.officer_id if state else None,
+        device_id=state.device_id if state else None,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        detail=detail,
+    )

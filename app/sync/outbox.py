@@ -6,7 +6,8 @@ transaction as the change, so a change and its outbox row are saved together or 
 push has emptied the outbox (``SyncState.last_device_seq``), so a number is never used twice
 by one device. The device clock is recorded for people and never orders anything.
 
-Threading: a plain function over a Session passed in; the caller owns the transaction.
+Threading: a plain function over a Session passed in; the caller (a service, in the transaction
+of its use case) owns the transaction.
 """
 
 from __future__ import annotations
