@@ -43,7 +43,7 @@ from itertools import accumulate
 from app.domain.case_actions import check_action
 
 WEEK = timedelta(days=7)
-GRACE = timedelta(days=5)  # an arrangement instalment is late after 5 days (DOMAIN F3)
+GRACE = timedelta(days=5)  # an arrangement instalment is late after 5 days (docs/rules.md F3)
 NOSP_DAYS = 28
 NOSP_IN_FORCE = timedelta(days=365)
 BREATHING_SPACE_DAYS = 60
@@ -150,7 +150,7 @@ def _next_due(due: date, frequency: str) -> date:
 
 
 def arrangement_shortfall(case: DemoCase, on: date) -> int:
-    """How far the arrangement is behind on ``on`` (DOMAIN F3: grace 5 days, no tolerance):
+    """How far the arrangement is behind on ``on`` (docs/rules.md F3: grace 5 days, no tolerance):
     debits and instalments due by ``on`` - 5 days, less credits since its start; 0 if kept."""
     arr = case.arrangement
     if arr is None or on < arr.start:

@@ -1,4 +1,4 @@
-"""The arrows of DESIGN.md hold: import-linter contracts in pyproject.toml are kept."""
+"""The arrows of docs/design.md#layers hold: import-linter contracts in pyproject.toml are kept."""
 
 from __future__ import annotations
 

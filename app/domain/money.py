@@ -74,7 +74,7 @@ def format_pence(pence: int, *, symbol: bool = True) -> str:
 
 
 def weeks_of_charge(balance_pence: int, weekly_charge_pence: int) -> Decimal | None:
-    """Arrears in weeks of the current weekly charge (DOMAIN.md E3), to 2 dp, half up.
+    """Arrears in weeks of the current weekly charge (docs/rules.md E3), to 2 dp, half up.
 
     None when there is no weekly charge to divide by (a zero-rent licence, say).
     """

@@ -4,7 +4,7 @@
 household's names grouped per tenancy, joined to the tenancies), so it stays fast from a
 250-case patch to a 20,000-case council; nothing here loads ORM objects.
 
-Rules (shared/DOMAIN.md E3): the balance is the sum of the ledger (charges positive, credits
+Rules (docs/rules.md E3): the balance is the sum of the ledger (charges positive, credits
 negative); arrears are the positive balance; weeks in arrears are arrears divided by the
 current weekly charge (rent + service charge), to 2 dp.
 

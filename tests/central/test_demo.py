@@ -280,7 +280,7 @@ def test_uc_pay_days_are_on_tenants_paid_uc_themselves(small: Path) -> None:
 
 
 def shortfall(arrangement: dict[str, str], lines: list[tuple[date, int]], on: date) -> int:
-    """DOMAIN F3 with 5 days' grace and no tolerance: > 0 when the arrangement is broken."""
+    """docs/rules.md F3 with 5 days' grace and no tolerance: > 0 when the arrangement is broken."""
     start = date.fromisoformat(arrangement["start_date"])
     cut = on - timedelta(days=5)
     required = sum(p for d, p in lines if start <= d <= cut and p > 0)
