@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import io
 import re
-import subprocess
 import tokenize
 from collections.abc import Iterator
 from functools import cache
@@ -163,18 +162,14 @@ def _prose(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def scanned_files() -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", *SCANNED, *TOP_LEVEL],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return [
-        ROOT / name
-        for name in listed
-        if name.endswith((".py", ".toml", ".md")) and (ROOT / name).is_file()
-    ]
+    found = [ROOT / name for name in TOP_LEVEL]
+    for folder in SCANNED:
+        found += sorted(
+            path
+            for path in (ROOT / folder).rglob("*")
+            if path.suffix in (".py", ".toml", ".md") and path.is_file()
+        )
+    return found
 
 
 def test_every_citation_resolves_inside_the_repository() -> None:
