@@ -11,7 +11,7 @@
 - ``report worklist [--as-of DATE] [--format json|csv] [--policy FILE]``: every case with its
   next recommended action, computed from this laptop's data alone;
 - ``calc KIND [FILE] [--format json|sfs]``: one calculation, JSON in and JSON out, touching no
-  data (formats/calc.md; the kinds are registered in ``app.calc.KINDS``);
+  data (docs/calc.md; the kinds are registered in ``app.calc.KINDS``);
 - ``guidelines import FILE``: the licensed SFS spending guidelines (CSV), all or nothing;
 - ``ie export --case REF [--assessment ID] [--employment STATUS] [--out FILE]``: a finished
   I&E as an SFS v1.1 data-entry JSON document for debt advice (standard output by default);

@@ -1,4 +1,4 @@
-"""A synthetic council written as an HMS export (``shared/formats/hms-export.md``), with the
+"""A synthetic council written as an HMS export (``docs/hms-export.md``), with the
 case actions taken on it (``actions.csv``, ``docs/hms-export-actions.md``).
 
 Invariants:

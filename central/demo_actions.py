@@ -45,9 +45,9 @@ from app.domain.case_actions import check_action
 from app.domain.months import add_months
 
 WEEK = timedelta(days=7)
-GRACE = timedelta(days=5)  # an arrangement instalment is late after 5 days (DOMAIN F3)
+GRACE = timedelta(days=5)  # an arrangement instalment is late after 5 days (docs/rules.md F3)
 NOSP_DAYS = 28
-NOSP_IN_FORCE_MONTHS = 12  # a NOSP stays in force 12 months from its date (DOMAIN B5)
+NOSP_IN_FORCE_MONTHS = 12  # a NOSP stays in force 12 months from its date (docs/rules.md B5)
 BREATHING_SPACE_DAYS = 60
 
 # The ladder: (code, weeks of arrears that trigger it, days since the previous step)
@@ -152,7 +152,7 @@ def _next_due(due: date, frequency: str, day_of_month: int) -> date:
 
 
 def arrangement_shortfall(case: DemoCase, on: date) -> int:
-    """How far the arrangement is behind on ``on`` (DOMAIN F3: grace 5 days, no tolerance):
+    """How far the arrangement is behind on ``on`` (docs/rules.md F3: grace 5 days, no tolerance):
     debits and instalments due by ``on`` - 5 days, less credits since its start; 0 if kept."""
     arr = case.arrangement
     if arr is None or on < arr.start:

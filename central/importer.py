@@ -1,4 +1,4 @@
-"""Importing an HMS export (docs: ``shared/formats/hms-export.md``) into the central store.
+"""Importing an HMS export (docs: ``docs/hms-export.md``) into the central store.
 
 ``actions.csv`` (optional: case actions taken in the HMS) is documented in
 ``docs/hms-export-actions.md``; its codes are ``app.domain.case_actions.ACTION_KINDS``.

@@ -1,7 +1,7 @@
 """The push side of sync: the mutations a device sends from its outbox, applied to the store.
 
 :func:`push_mutations` handles a batch in ``device_seq`` order, each mutation in its own
-transaction (``shared/DESIGN.md``, Sync: Push):
+transaction (``docs/design.md#push``):
 
 1. **de-duplicate** by ``(device, mutation_id)`` in ``applied_mutation``: a mutation seen
    before answers its stored result and changes nothing (the device lost the reply and sent it

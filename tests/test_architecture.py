@@ -1,4 +1,4 @@
-"""The arrows of DESIGN.md hold, and the code type-checks.
+"""The arrows of docs/design.md#layers hold, and the code type-checks.
 
 - the import-linter contracts in pyproject.toml are kept (layers, a pure domain, Qt only in the
   UI, what the central store may take from the app);

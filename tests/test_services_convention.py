@@ -1,4 +1,4 @@
-"""The services own the unit of work (DESIGN.md: "A service owns its transaction").
+"""The services own the unit of work (docs/design.md#layers: "A service owns its transaction").
 
 Every use case in ``app.services`` is a public function of a public module that takes the
 ``Workspace`` first and opens its own transaction; nothing public there takes a Session, so no

@@ -1,6 +1,6 @@
 """``python -m app calc KIND [FILE] [--format json|sfs]``: the calculations from the command line.
 
-The contract is /work/shared/formats/calc.md: JSON in (FILE or standard input), one JSON
+The contract is docs/calc.md: JSON in (FILE or standard input), one JSON
 object out on standard output with its keys sorted, exit status 0; bad input of any kind exits
 with status 2 and one line on standard error naming the field
 (``lines[2].frequency: 'fortnigtly' is not one of ...``). Nothing is written anywhere else.

@@ -1,6 +1,6 @@
-"""``calc breach``: is an arrangement kept on a day? (DOMAIN.md F3, W4).
+"""``calc breach``: is an arrangement kept on a day? (docs/rules.md F3, W4).
 
-Input and output as formats/calc.md; a thin wrapper over
+Input and output as docs/calc.md; a thin wrapper over
 :func:`app.domain.arrangement_watch.check_arrangement`. ``debits`` become RENT lines and
 ``credits`` PAYMENT lines of the ledger; ``arrears_at_start_pence`` is the arrangement's
 starting balance (what the instalments repay); ``instalment_pence`` is the amount off the

@@ -1,6 +1,6 @@
 """``calc deductions``: managed payment (APA) and third-party deduction (TPD) checks.
 
-DOMAIN.md D3, D4, W5, W6; input and output as formats/calc.md. A thin wrapper over
+docs/rules.md D3, D4, W5, W6; input and output as docs/calc.md. A thin wrapper over
 :func:`app.domain.deductions.check_deductions` with the newest deduction rules in the shipped
 rates file (``resources/uc-rates.toml``: the 15% cap since 30 Apr 2025). Every field is
 required.

@@ -1,6 +1,6 @@
 """Input pieces shared by the ``breach``, ``technical``, ``uc`` and ``deductions`` calc kinds.
 
-Pydantic field types whose failures read as formats/calc.md asks (``instalment_pence: must be >
+Pydantic field types whose failures read as docs/calc.md asks (``instalment_pence: must be >
 0``), the ledger line of those kinds (``{"date", "amount_pence"}``), and the bridge from a
 domain error naming a field to :class:`~app.calc.errors.CalcInputError`.
 
@@ -34,7 +34,7 @@ def _not_negative(value: int) -> int:
 Positive = Annotated[int, AfterValidator(_positive)]
 #: Pence (or a count) that may be 0 but never negative.
 NotNegative = Annotated[int, AfterValidator(_not_negative)]
-#: Every frequency formats/calc.md names.
+#: Every frequency docs/calc.md names.
 Frequency = Literal["weekly", "fortnightly", "four-weekly", "monthly", "quarterly", "annual"]
 
 

@@ -1,9 +1,9 @@
-"""``calc ie``: income and expenditure on the SFS (DOMAIN.md A1-A7, W1, W2; formats/calc.md).
+"""``calc ie``: income and expenditure on the SFS (docs/rules.md A1-A7, W1, W2; docs/calc.md).
 
 A thin wrapper over :mod:`app.domain.sfs` (the figures), :mod:`app.domain.guidelines` (the
 flags) and :mod:`app.domain.sfs_document` (``--format sfs``).
 
-Input: calc.md's document. Beyond it, all optional:
+Input: docs/calc.md's document. Beyond it, all optional:
 
 - ``priority_debts``: the other priority debts in full, ``{"creditor", "owed_pence",
   "offer_pence", "note"}`` (``priority_offers_pence`` gives bare offers; both may be used, bare
@@ -19,7 +19,7 @@ Input: calc.md's document. Beyond it, all optional:
 - for ``--format sfs``: ``client`` (required then), ``savings_considered``,
   ``admin_fee_note``, ``notes``.
 
-Output (json): calc.md's keys plus ``other_priority_offers_pence``, ``rent_offer_monthly_pence``,
+Output (json): docs/calc.md's keys, ``other_priority_offers_pence``, ``rent_offer_monthly_pence``,
 ``available_for_non_priority_pence``, ``shortfall`` and ``drivers`` (what drives a negative
 budget), ``groups_pence``, ``lines`` (each with its ``monthly_pence``), ``guidelines_pence``,
 ``guideline_table`` (its ``effective_from``) and ``explain``: for each total, the signed parts
@@ -64,7 +64,7 @@ def _at_least_one(value: int) -> int:
 
 def _sfs_heading(value: str) -> str:
     if value not in sfs.HEADINGS:
-        raise ValueError(f"{value!r} is not an SFS heading (formats/calc.md lists them)")
+        raise ValueError(f"{value!r} is not an SFS heading (docs/calc.md lists them)")
     return value
 
 

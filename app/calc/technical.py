@@ -1,6 +1,6 @@
-"""``calc technical``: technical ("book") arrears under Universal Credit (DOMAIN.md E5, W8).
+"""``calc technical``: technical ("book") arrears under Universal Credit (docs/rules.md E5, W8).
 
-Input and output as formats/calc.md; a thin wrapper over the UC timing of
+Input and output as docs/calc.md; a thin wrapper over the UC timing of
 :func:`app.domain.rent_account.summarise_account`, so it gives what the case view shows:
 
 - ``last_uc_payment`` is the day the tenant was last paid UC; UC recurs on that day each month,

@@ -1,8 +1,8 @@
-"""``calc uc``: an estimate of a household's monthly Universal Credit (DOMAIN.md D2, D5, D6, W7).
+"""``calc uc``: a household's monthly Universal Credit, estimated (docs/rules.md D2, D5, D6, W7).
 
-Input and output as formats/calc.md; a thin wrapper over
+Input and output as docs/calc.md; a thin wrapper over
 :func:`app.domain.universal_credit.estimate_uc` with the shipped rates
-(``resources/uc-rates.toml``) of the benefit year named by ``year``. Every field calc.md shows
+(``resources/uc-rates.toml``) of the benefit year named by ``year``. Every field docs/calc.md shows
 is required; ``non_dependants`` (non-dependants a housing-cost deduction applies to, D2) is an
 optional extra, 0 when absent. The output always carries ``"estimate": true``.
 

@@ -4,7 +4,7 @@ An arrangement is "the rent plus an instalment off the arrears on each due date"
 over :class:`ArrangementTerms` and ledger lines; nothing here keeps state, so every function is
 safe on any thread.
 
-The breach rule (DOMAIN.md F3, Hackney's income API):
+The breach rule (docs/rules.md F3, Hackney's income API):
 
 - ``required(D)`` = the charges posted from the start up to ``D − grace``, plus the instalments
   due from the start up to ``D − grace``;

@@ -33,7 +33,7 @@ _KINDS = (
     ActionKind("letter_1", "Arrears letter 1 sent"),
     ActionKind("letter_2", "Arrears letter 2 sent"),
     # until = the date specified in the notice, from which proceedings may start (28 days for a
-    # council's NOSP); the notice stays in force for 12 months from that date (DOMAIN.md B5).
+    # council's NOSP); the notice stays in force for 12 months from that date (docs/rules.md B5).
     ActionKind("nosp", "Notice of seeking possession served", True, "Proceedings may start from"),
     ActionKind("court_warning", "Court warning letter sent"),
     ActionKind("court_applied", "Applied to court for a possession hearing"),

@@ -1,6 +1,6 @@
 """Managed payments (APA) and third-party deductions (TPD) for rent arrears under UC.
 
-Pure functions over frozen values (DOMAIN.md D3, D4; W5, W6): whether the landlord may ask the
+Pure functions over frozen values (docs/rules.md D3, D4; W5, W6): whether the landlord may ask the
 DWP for a managed payment of the housing costs, or for a deduction from the tenant's UC towards
 the arrears, how large that deduction may be, and how much room the overall cap leaves. The DWP
 decides every request; these checks say whether a request is worth making. Money is integer
@@ -22,9 +22,9 @@ The rules:
 - **Last resort**: when the smallest rent deduction (10%) is more than the headroom, a request
   takes the total over the cap; rent arrears are a "last resort" deduction the DWP may still make.
 
-Decisions where DOMAIN.md is silent: "underpaid continually ... (more than 2 months)" is read as
+Decisions where docs/rules.md is silent: "underpaid continually ... (more than 2 months)" is read as
 ``months_underpaid`` >= 3 (whole months in a row in which less than the rent was paid);
-``last_resort`` is reported whether or not a TPD is eligible (formats/calc.md); the conditions the
+``last_resort`` is reported whether or not a TPD is eligible (docs/calc.md); the conditions the
 landlord cannot see from its own figures (the tenant lives there, the UC award includes housing
 costs) are listed in the request text for the officer to confirm.
 """

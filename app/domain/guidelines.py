@@ -1,4 +1,4 @@
-"""SFS spending guidelines ("trigger figures") and the flags they raise (DOMAIN.md A6, A7, W2).
+"""SFS spending guidelines ("trigger figures") and the flags they raise (docs/rules.md A6, A7, W2).
 
 Pure values and functions; safe on any thread. No figures ship with Doorstep: the guidelines
 are licensed to SFS members, who import their table as CSV text; tests use fictional figures.

@@ -78,7 +78,7 @@ def format_pence(pence: int, *, symbol: bool = True) -> str:
 
 
 def round_half_up_pence(amount: Fraction | Decimal | int) -> int:
-    """An exact amount of pence rounded to a whole penny, half up (DOMAIN.md: "each line is
+    """An exact amount of pence rounded to a whole penny, half up (docs/rules.md A4: "each line is
     converted ..., then rounded half-up to the penny").
 
     The rule: half a penny or more rounds away from zero, less than half towards it, so a
@@ -103,7 +103,7 @@ def round_half_up_pence(amount: Fraction | Decimal | int) -> int:
 
 
 def weeks_of_charge(balance_pence: int, weekly_charge_pence: int) -> Decimal | None:
-    """Arrears in weeks of the current weekly charge (DOMAIN.md E3), to 2 dp, half up.
+    """Arrears in weeks of the current weekly charge (docs/rules.md E3), to 2 dp, half up.
 
     None when there is no weekly charge to divide by (a zero-rent licence, say).
     """

@@ -6,7 +6,7 @@ step by months the same way:
 - ``n`` months on is the same day of the month, or the month's last day when that month is
   shorter: 31 Jan + 1 month = 28 Feb; 29 Feb 2024 + 12 months = 28 Feb 2025.
 - A schedule keeps its own day after a shorter month (``anchor_day``): a UC pay day of the 31st
-  falls on 28 Feb, then on 31 Mar again (DOMAIN.md D1; ``ArrangementTerms.day_of_month``). So
+  falls on 28 Feb, then on 31 Mar again (docs/rules.md D1; ``ArrangementTerms.day_of_month``). So
   every date of a schedule is counted from its first date with the schedule's day, never from the
   date before it (which may have been clamped).
 

@@ -6,7 +6,7 @@ Pure: a :class:`RecoveryPolicy` (versioned data, read from TOML by
 between threads (its per-tenure stage lists are cached inside it, which is safe: the cache only
 ever gains equal values).
 
-How a case moves (DOMAIN.md B2, C, E5, F1-F4; every rule is tested at its boundary):
+How a case moves (docs/rules.md B2, C1-C7, E5, F1-F4; every rule is tested at its boundary):
 
 - **The ladder.** The policy's stages, in order, each a case action code (``reminder``,
   ``letter_1``, ``nosp``, ...). The stage reached is the furthest stage with an action recorded

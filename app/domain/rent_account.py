@@ -1,6 +1,6 @@
 """The rent account: ledger lines, balances, arrears in money and in weeks, and UC timing.
 
-Pure functions over :class:`LedgerLine` values (DOMAIN.md E1-E5, D1, W3, W8). Everything is
+Pure functions over :class:`LedgerLine` values (docs/rules.md E1-E5, D1, W3, W8). Everything is
 integer pence; rates and weeks are ``Decimal``. Nothing here keeps state, so every function is
 safe to call from any thread.
 
@@ -15,7 +15,7 @@ Invariants and conventions:
   the seven days ending on the as-of date, which for Monday debits is exactly the current rent
   week, and stays right for a ledger that posts on another weekday.
 
-Decisions where DOMAIN.md is silent (documented here because other layers rely on them):
+Decisions where docs/rules.md is silent (documented here because other layers rely on them):
 
 - **Payments.** "Payments" and "last payment" mean credits from the tenant or a benefit:
   ``PAYMENT``, ``HB``, ``UC``, ``DHP``. A reversal of one of those (a positive line of that type)

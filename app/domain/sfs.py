@@ -1,4 +1,4 @@
-"""Income and expenditure on the Standard Financial Statement (DOMAIN.md A1-A5, W1).
+"""Income and expenditure on the Standard Financial Statement (docs/rules.md A1-A5, W1).
 
 Pure values and functions: no Qt, SQL or HTTP; safe on any thread. Money is integer pence,
 never a float.

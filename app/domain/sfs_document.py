@@ -18,7 +18,7 @@ is :mod:`app.schemas.sfs_document`'s. The format is the toolkit's
 - ``overview`` (the seven totals), ``savings`` (contribution and whether it was considered),
   ``debts`` (``debt-admin-fee`` as an income-expenditure object, the priority and non-priority
   debts as ``creditor`` / ``amount-owed`` / ``repayment-offer`` (/ ``ccj``), their totals, and
-  the two "available" figures of DOMAIN.md A3), and ``additional-notes``.
+  the two "available" figures of docs/rules.md A3), and ``additional-notes``.
 
 Export writes every field (0.00 where nothing was entered) and the totals of
 :func:`app.domain.sfs.assess`; notes of several lines under one heading are joined with "; ".

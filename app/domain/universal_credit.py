@@ -1,6 +1,6 @@
 """Universal Credit: an ESTIMATE of a household's monthly award, and the dated rates behind it.
 
-Pure functions over frozen values (DOMAIN.md D2, D5, D6; W3, W7). Money is integer pence; rates
+Pure functions over frozen values (docs/rules.md D2, D5, D6; W3, W7). Money is integer pence; rates
 are ``Decimal``; intermediate sums are exact fractions, so the only rounding is where a rule
 rounds: each element to the penny, half up. Nothing here keeps state: safe on any thread.
 
@@ -19,7 +19,7 @@ everywhere it is shown (:attr:`UcEstimate.estimate`): childcare costs, the benef
 transitional protection, disabled-child additions and the two-child limit's exceptions are
 deliberately ignored (D6).
 
-Decisions where DOMAIN.md is silent (each one is a reading of the UC Regulations 2013):
+Decisions where docs/rules.md is silent (each one is a reading of the UC Regulations 2013):
 
 - **Housing costs (D2)** = the rent converted to a month with no intermediate rounding (weekly x
   charged weeks / 12; fortnightly x charged weeks / 24; four-weekly x charged weeks / 48;
@@ -53,7 +53,7 @@ from fractions import Fraction
 from app.domain.money import round_half_up_pence
 
 CLAIMANT_TYPES = ("single_under_25", "single_25_plus", "couple_under_25", "couple_25_plus")
-#: Rent frequencies (formats/calc.md; DOMAIN.md A4).
+#: Rent frequencies (docs/calc.md; docs/rules.md A4).
 RENT_FREQUENCIES = ("weekly", "fortnightly", "four-weekly", "monthly", "quarterly", "annual")
 #: Frequencies that may have rent-free weeks (E2): the others convert without ``charged_weeks``.
 WEEK_BASED_FREQUENCIES = ("weekly", "fortnightly", "four-weekly")

@@ -3,7 +3,7 @@
 An assessment is made at the kitchen table, offline. While the officer types it is a ``draft``
 (saved as it goes, changed in place, never synced); once finished it is ``final`` and
 append-only: a correction is a new assessment whose ``supersedes_id`` names the one it
-replaces (DESIGN.md, Data). Each line keeps what was said (amount and frequency, as entered);
+replaces (docs/design.md#data). Each line keeps what was said (amount and frequency, as entered);
 monthly figures are always worked out again by ``app.domain.sfs``, never stored, so a rule
 fix never leaves stale totals behind.
 

@@ -1,4 +1,4 @@
-"""The names of the versioned intents a device pushes (``shared/DESIGN.md``, Sync: Outbox).
+"""The names of the versioned intents a device pushes (``docs/design.md#outbox``).
 
 One name per intent and version (``noun.verb@N``): the service that queues a mutation, the
 client's push (``app.sync.push``) and the central store (``central.push``) all use these

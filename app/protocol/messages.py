@@ -1,6 +1,6 @@
 """The sync wire format, shared by the client and the central store (pydantic v2).
 
-Protocol rules (see shared/DESIGN.md, Sync):
+Protocol rules (see docs/design.md#sync):
 - Every request carries ``X-Doorstep-Protocol`` (this module's ``PROTOCOL_VERSION``) and
   ``X-Doorstep-App``; a server outside its supported range answers 426 with an ``ErrorBody``
   and changes nothing.

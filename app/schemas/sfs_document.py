@@ -9,7 +9,7 @@ because an import that dropped them would lose figures silently.
 The format's own spellings, not the TOML files': an amount is a JSON number of pounds with at
 most two decimals (``487.50``; an exact ``Decimal`` or a float, either reads exactly) and a date
 an ISO 8601 date-time string. Every total must add up: a group's, a section's, the outgoings',
-the debts' and the overview's (with DOMAIN.md A3's two "available" figures). Each object checks
+the debts' and the overview's (with docs/rules.md A3's two "available" figures). Each object checks
 its own sums; the sums across the document are checked on a document that reads, and again on
 the parts that read when it does not, so that :func:`validate_document` lists every problem,
 each at its field path (``debts.priority-debts[1].amount-owed: ...``).
@@ -371,7 +371,7 @@ class Savings(SfsObject):
 
 class Debts(SfsObject):
     """``debts``: the admin fee, both lists of debts with their totals, and the "available"
-    figures of DOMAIN.md A3 (checked against the rest of the document)."""
+    figures of docs/rules.md A3 (checked against the rest of the document)."""
 
     debt_admin_fee: Figure
     total_available_for_priority_debts: SignedAmount
@@ -587,7 +587,7 @@ class _Parts:
     overview: Overview | None
 
 
-#: How each "available" figure of DOMAIN.md A3 is worked out, in the words of a refusal.
+#: How each "available" figure of docs/rules.md A3 is worked out, in the words of a refusal.
 _SPARE = "income - outgoings - savings - admin fee"
 _AFTER_OFFERS = "available for priority debts - priority offers"
 

@@ -10,7 +10,7 @@ row and the domain's :class:`~app.domain.recovery.CaseFacts` with a
 :class:`~app.domain.rent_account.Ledger` (built once, so recomputing the worklist for another
 day or after recording an action costs only the recent lines of each case).
 
-Rules (shared/DOMAIN.md E3): the balance is the sum of the ledger (charges positive, credits
+Rules (docs/rules.md E3): the balance is the sum of the ledger (charges positive, credits
 negative); arrears are the positive balance; weeks in arrears are arrears divided by the
 current weekly charge (rent + service charge), to 2 dp.
 

@@ -1,6 +1,6 @@
 """Agree, renegotiate and cancel payment arrangements on this device, offline; their history.
 
-Nothing is overwritten (shared/DESIGN.md, Sync: "new terms make a new version"):
+Nothing is overwritten (docs/design.md#conflicts: "new terms make a new version"):
 
 - :func:`agree_arrangement` writes a new version (status live, ``source`` "device",
   ``pending`` until the central store acknowledges it, ``made_on`` today). When the case has a

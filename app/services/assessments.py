@@ -1,6 +1,6 @@
 """Income and expenditure assessments on the laptop: open, save as you type, finish, supersede.
 
-Rules (issue 5; DESIGN.md, Data):
+Rules (issue 5; docs/design.md#data):
 
 - An assessment starts as a ``draft``, copied forward from the case's latest finished one (or
   empty), and is saved as the officer types (:func:`save_draft` replaces the draft's lines and

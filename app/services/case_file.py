@@ -2,7 +2,7 @@
 
 :func:`open_case` reads one tenancy with its people, ledger, arrangements and actions (a few
 indexed statements), runs the recovery rules for ``as_of``, and records a ``case.viewed`` audit
-event (every read of a case is audited, DESIGN.md Security). Everything returned is immutable
+event (every read of a case is audited, docs/design.md#security). Everything returned is immutable
 plain values, money in integer pence.
 
 Threading: blocking (one local transaction, which also holds the audit event); call it off the

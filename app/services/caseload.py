@@ -7,7 +7,10 @@
 - :class:`CaseRow`, :class:`LoadedCase`: the values, immutable; :func:`single_line_address`
   and :func:`display_name` say a case's address and people as the screens show them.
 
-How the rows are read is in :mod:`app.services._caseload_rows`.
+Rules (docs/rules.md E3): the balance is the sum of the ledger (charges positive, credits
+negative); arrears are the positive balance; weeks in arrears are arrears divided by the
+current weekly charge (rent + service charge), to 2 dp. How the rows are read is in
+:mod:`app.services._caseload_rows`.
 
 Threading: the use cases are blocking (one local transaction each); call them off the GUI
 thread. The values may be handed to any thread.

@@ -1,5 +1,5 @@
 """One sync cycle: push the outbox, pull every page after the cursor, then check the copy
-against the server (``shared/DESIGN.md``: "A cycle is push, pull, then a count/hash check").
+against the server (``docs/design.md#sync``: "A cycle is push, pull, then a count/hash check").
 
 ``run_sync`` first pushes the outbox (``app.sync.push``): in ``device_seq`` order, in batches,
 each batch's answers applied in one local transaction; the first failure stops the whole cycle

@@ -1,7 +1,7 @@
 """SQL building blocks both stores share (the encrypted laptop database and the central store).
 
 What lives here is neutral: it knows neither the client's models nor the central store's, so
-``central`` can use it without importing the client (DESIGN.md: central shares the wire
+``central`` can use it without importing the client (docs/design.md: central shares the wire
 protocol, the domain rules and this one small package, never the client's models or store).
 
 - ``app.sqlkit.utc``: the timezone-aware UTC instant column type and ``utcnow``.

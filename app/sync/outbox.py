@@ -1,4 +1,4 @@
-"""Append a mutation to the sync outbox, in the caller's transaction (shared/DESIGN.md, Sync).
+"""Append a mutation to the sync outbox, in the caller's transaction (docs/design.md#outbox).
 
 Every service that changes something an officer owns calls :func:`append_mutation` in the same
 transaction as the change, so a change and its outbox row are saved together or not at all.

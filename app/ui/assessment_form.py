@@ -1,6 +1,6 @@
 """The income and expenditure form: one window per case's SFS assessment, keyboard-first.
 
-What it shows (issue 5, DOMAIN.md A1-A6): the household, the assessment date, the income, fixed
+What it shows (issue 5, docs/rules.md A1-A6): the household, the assessment date, the income, fixed
 and flexible costs as lists of lines (heading, amount, frequency, note), savings and the debt
 admin fee, the other priority debts and the non-priority debts, and live totals as you type.
 Every figure comes from :func:`app.domain.sfs.assess` and every guideline flag from

@@ -1,5 +1,5 @@
 """The Universal Credit helper: an ESTIMATE of a household's UC, and the managed payment (APA) and
-third-party deduction (TPD) checks with the text for the DWP request (issue 5; DOMAIN.md D2-D6,
+third-party deduction (TPD) checks with the text for the DWP request (issue 5; docs/rules.md D2-D6,
 W5-W7).
 
 Two tabs over one benefit year and claimant type chosen at the top:

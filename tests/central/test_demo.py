@@ -105,6 +105,20 @@ def test_a_small_council_has_the_variety_asked_for(small: Path) -> None:
     assert {a["tenancy_ref"] for a in arrangements} <= {t["tenancy_ref"] for t in tenancies}
 
 
+#: The demo council's rent-free Mondays (docs/rules.md E2) in its history (Mar 2024 to Nov 2026):
+#: two at Christmas and two at the end of March in a 48-week year, one of each in a 50-week year.
+RENT_FREE_MONDAYS = {
+    "48": {
+        date(2024, 3, 18), date(2024, 3, 25), date(2024, 12, 23), date(2024, 12, 30),
+        date(2025, 3, 24), date(2025, 3, 31), date(2025, 12, 22), date(2025, 12, 29),
+        date(2026, 3, 23), date(2026, 3, 30),
+    },
+    "50": {date(2024, 3, 25), date(2024, 12, 23), date(2025, 3, 31), date(2025, 12, 22),
+           date(2026, 3, 30)},
+    "52": set(),
+}
+
+
 def test_rent_free_weeks_have_no_rent(small: Path) -> None:
     weeks = {t["tenancy_ref"]: t["rent_weeks"] for t in read(small, "tenancies.csv")}
     christmas = Counter(
@@ -115,6 +129,24 @@ def test_rent_free_weeks_have_no_rent(small: Path) -> None:
     # 2025-12-22 and 2025-12-29 are Mondays: rent-free for 48-week tenancies
     forty_eight = [ref for ref, w in weeks.items() if w == "48"]
     assert all(christmas[(ref, "2025")] == 0 for ref in forty_eight)
+
+    # Exactly: between a tenancy's first and last rent, every Monday is charged except its
+    # rent-free ones (so no rent at all around Christmas, or rent in a free week, fails).
+    charged: dict[str, set[date]] = {}
+    for line in read(small, "transactions.csv"):
+        if line["type"] == "RENT":
+            day = date.fromisoformat(line["posted_on"])
+            charged.setdefault(line["tenancy_ref"], set()).add(day)
+    assert set(charged) == set(weeks)
+    christmases_seen: Counter[str] = Counter()
+    for ref, days in charged.items():
+        first, last = min(days), max(days)
+        assert all(day.weekday() == 0 for day in days), ref
+        mondays = {first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)}
+        free = {day for day in RENT_FREE_MONDAYS[weeks[ref]] if first < day < last}
+        assert mondays - days == free, ref
+        christmases_seen[weeks[ref]] += first < date(2025, 12, 22) and date(2025, 12, 29) < last
+    assert all(christmases_seen[w] > 0 for w in RENT_FREE_MONDAYS)  # each kind is checked
 
 
 def test_the_demo_imports_cleanly(central_url: str, small: Path) -> None:
@@ -249,7 +281,7 @@ def test_uc_pay_days_are_on_tenants_paid_uc_themselves(small: Path) -> None:
 
 
 def shortfall(arrangement: dict[str, str], lines: list[tuple[date, int]], on: date) -> int:
-    """DOMAIN F3 with 5 days' grace and no tolerance: > 0 when the arrangement is broken."""
+    """docs/rules.md F3 with 5 days' grace and no tolerance: > 0 when the arrangement is broken."""
     start = date.fromisoformat(arrangement["start_date"])
     cut = on - timedelta(days=5)
     required = sum(p for d, p in lines if start <= d <= cut and p > 0)

@@ -224,27 +224,56 @@ def test_a_database_from_a_newer_app_is_refused_not_stamped(data_dir):
     assert "newer version" in str(caught.value)
 
 
-def test_an_older_database_is_upgraded_in_place_with_a_backup(data_dir, monkeypatch):
+def _revision_of(path: Path, key: DatabaseKey) -> str:
+    """The Alembic revision stamped in an encrypted database file (opened read-only)."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn.execute(key.pragma())
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_an_older_database_is_upgraded_in_place_with_a_backup(
+    data_dir, monkeypatch, memory_keyring
+):
     """A database at an older revision is backed up, then upgraded, its data intact."""
+    from alembic import command
+    from sqlalchemy import inspect
+
     _seeded(data_dir)
     store = open_local_store(data_dir)
-    with store.engine.begin() as conn:  # pretend it was made before revision 0001's successor
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    with store.engine.begin() as conn:  # a database as the first release (0001) made it
+        command.downgrade(schema._config(conn), "0001")
+    with store.engine.connect() as conn:
+        assert schema.current_revision(conn) == "0001"
+        assert "arrangement" not in inspect(conn).get_table_names()
     store.close()
-    monkeypatch.setattr(schema, "head_revision", lambda: "0002")
-    monkeypatch.setattr(schema, "newest_revision_file", lambda: "0002")
-    monkeypatch.setattr(schema, "known_revisions", lambda: {"0001", "0002"})
+    head = schema.head_revision()
+    assert head != "0001"
     upgraded: list[str] = []
+    real_upgrade = command.upgrade
 
-    def fake_upgrade(config, revision):
+    def counted_upgrade(config, revision):
         upgraded.append(revision)
+        real_upgrade(config, revision)
 
-    import alembic.command
-
-    monkeypatch.setattr(alembic.command, "upgrade", fake_upgrade)
+    monkeypatch.setattr(command, "upgrade", counted_upgrade)
     store = open_local_store(data_dir)
     with store.session() as session:
         assert session.scalars(select(Tenancy.ref)).one() == "T000001"
+        assert session.scalars(select(Person.last_name)).one() == "Wójcik-Ó Floinn"
+    with store.engine.connect() as conn:
+        assert schema.current_revision(conn) == head
+        assert {"arrangement", "case_action"} <= set(inspect(conn).get_table_names())
     store.close()
     assert upgraded == ["head"]
-    assert (data_dir / "doorstep.db.before-0002.bak").exists()
+    backup = data_dir / f"doorstep.db.before-{head}.bak"
+    assert backup.exists()
+    [stored] = [v for (service, _), v in memory_keyring.items.items() if service == SERVICE]
+    key = DatabaseKey.loads(stored)
+    assert b"Lime Court" not in backup.read_bytes()  # still encrypted
+    assert _revision_of(backup, key) == "0001"  # the copy is the database before the upgrade
+    assert _revision_of(database_path(data_dir), key) == head

@@ -8,13 +8,16 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, event, inspect
+from sqlalchemy.orm import Session
 
 from app.models import Base
 from app.store import schema
 from app.store.database import open_local_store
 from central.db import MIGRATIONS as CENTRAL_MIGRATIONS
+from central.db import epoch as db_epoch
 from central.db import open_store
-from central.models import CentralBase
+from central.models import CentralBase, ChangeCounter
 
 
 def _heads(location: Path) -> list[str]:
@@ -53,9 +56,41 @@ def test_central_models_and_migrations_agree(central_url):
     assert diff == []
 
 
+def _schema_and_singletons(engine: Engine) -> tuple[object, ...]:
+    """What a start at head must leave alone: revision, tables and columns, epoch, counter."""
+    with engine.connect() as conn:
+        inspector = inspect(conn)
+        tables = {
+            name: [(c["name"], str(c["type"])) for c in inspector.get_columns(name)]
+            for name in inspector.get_table_names()
+        }
+        revision = MigrationContext.configure(conn).get_current_revision()
+    with Session(engine) as session:
+        singletons = (db_epoch(session), session.get(ChangeCounter, 1).value)
+    return revision, tables, singletons
+
+
 def test_central_migration_is_a_no_op_at_head(central_url):
     engine = open_store(central_url)
-    open_store(central_url)  # a second start changes nothing and does not fail
+    with Session(engine) as session, session.begin():
+        session.get(ChangeCounter, 1).value = 41  # as if changes had been numbered
+    before = _schema_and_singletons(engine)
+    assert before[0] == _heads(CENTRAL_MIGRATIONS)[0]
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        again = open_store(central_url)  # a second start changes nothing and does not fail
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    ddl = [s for s in statements if s.lstrip().upper().startswith(("CREATE", "ALTER", "DROP"))]
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert (ddl, writes) == ([], [])
+    assert _schema_and_singletons(again) == before  # same epoch: devices need not re-bootstrap
+    again.dispose()
     engine.dispose()
 
 

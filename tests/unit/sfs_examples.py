@@ -1,4 +1,4 @@
-"""DOMAIN.md W1 as test data: the household, its lines and offers (shared by the SFS tests).
+"""docs/rules.md W1 as test data: the household, its lines and offers (shared by the SFS tests).
 
 The figures are the worked example's; names and addresses are fictional.
 """

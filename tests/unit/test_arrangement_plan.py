@@ -1,4 +1,4 @@
-"""Proposing an arrangement from the I&E (issue 5, Arrangements; DOMAIN F3, W4, D1)."""
+"""Proposing an arrangement from the I&E (issue 5, Arrangements; docs/rules.md F3, W4, D1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Arrangements: due dates, the end date and the F3 breach rule (DOMAIN.md F3, W4)."""
+"""Arrangements: due dates, the end date and the F3 breach rule (docs/rules.md F3, W4)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """I&E assessments on a real encrypted store: copy forward, draft saving, finishing, supersession.
 
-Figures are DOMAIN.md W1's, so the totals read back are the worked example's.
+Figures are docs/rules.md W1's, so the totals read back are the worked example's.
 """
 
 from __future__ import annotations

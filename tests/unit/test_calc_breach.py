@@ -1,4 +1,4 @@
-"""``python -m app calc breach`` as a user runs it (formats/calc.md; DOMAIN.md F3, W4)."""
+"""``python -m app calc breach`` as a user runs it (docs/calc.md; docs/rules.md F3, W4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``python -m app calc deductions`` as a user runs it (calc.md; DOMAIN.md D3, D4, W5, W6)."""
+"""``app calc deductions`` as a user runs it (docs/calc.md; docs/rules.md D3, D4, W5, W6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``python -m app calc ie [FILE] [--format sfs]`` as an auditor runs it (formats/calc.md, W1, W2).
+"""``python -m app calc ie [FILE] [--format sfs]`` as an auditor runs it (docs/calc.md;
+docs/rules.md W1, W2).
 
 W1 and the SFS round trip run the real command in a subprocess; the many bad-input cases call
 ``app.cli.main`` in-process (the same code, without paying for a new interpreter each time).

@@ -1,4 +1,4 @@
-"""``python -m app calc technical`` as a user runs it (calc.md; DOMAIN.md E3, E5, W3, W8)."""
+"""``app calc technical`` as a user runs it (docs/calc.md; docs/rules.md E3, E5, W3, W8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``python -m app calc uc`` as a user runs it (formats/calc.md; DOMAIN.md D2, D5, D6, W3, W7)."""
+"""``python -m app calc uc`` as a user runs it (docs/calc.md; docs/rules.md D2, D5, D6, W3, W7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Managed payment (APA) and third-party deduction (TPD) checks (DOMAIN.md D3, D4; W5, W6)."""
+"""Managed payment (APA) and third-party deduction (TPD) checks (docs/rules.md D3, D4; W5, W6)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """``python -m app guidelines import``: all or nothing, idempotent, a correction replaces.
 
-The figures are the FICTIONAL fixture of DOMAIN.md W2 (no licensed SFS figure is in the repo).
+The figures are the FICTIONAL fixture of docs/rules.md W2 (no licensed SFS figure is in the repo).
 """
 
 from __future__ import annotations

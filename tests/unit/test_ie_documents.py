@@ -1,7 +1,7 @@
 """The I&E's documents on a real encrypted store: SFS export and import, the tenant's summary PDF,
 and ``python -m app ie ...`` as a user runs it (subprocesses on a demo-key data folder).
 
-Figures are DOMAIN.md W1's; names and addresses are fictional.
+Figures are docs/rules.md W1's; names and addresses are fictional.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def test_formatting_for_people():
 
 
 def test_weeks_of_charge_is_two_places_half_up():
-    assert weeks_of_charge(135000, 11250) == Decimal("12.00")  # DOMAIN.md W3
+    assert weeks_of_charge(135000, 11250) == Decimal("12.00")  # docs/rules.md W3
     assert weeks_of_charge(41250, 10000) == Decimal("4.13")
     assert weeks_of_charge(5, 1000) == Decimal("0.01")  # 0.005 rounds half up
     assert weeks_of_charge(100, 0) is None

@@ -1,5 +1,5 @@
 """Month arithmetic: a day some months on keeps its day, clamped to a shorter month, and a
-schedule on the 29th-31st keeps its own day after a shorter month (DOMAIN.md D1)."""
+schedule on the 29th-31st keeps its own day after a shorter month (docs/rules.md D1)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The rent account: balances, weeks, collectable arrears, rent-free weeks and UC timing
-(DOMAIN.md E1-E5, W3, W8), each rule at its boundary."""
+(docs/rules.md E1-E5, W3, W8), each rule at its boundary."""
 
 from __future__ import annotations
 

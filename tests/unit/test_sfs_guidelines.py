@@ -1,4 +1,4 @@
-"""Spending guidelines (DOMAIN.md A6, A7, W2) with W2's FICTIONAL table, never SFS figures."""
+"""Spending guidelines (docs/rules.md A6, A7, W2) with W2's FICTIONAL table, never SFS figures."""
 
 from __future__ import annotations
 

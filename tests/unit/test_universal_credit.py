@@ -1,4 +1,4 @@
-"""The UC estimate and its dated rates (DOMAIN.md D2, D5, D6; W3, W7): every rule at its edge."""
+"""The UC estimate and its dated rates (docs/rules.md D2, D5, D6; W3, W7): each rule at its edge."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The worklist services over a real encrypted store: load, recommend, open a case, record.
 
 Cases are made here, synthetic and small, so each test states its own facts: a tenant owing
-from Monday 5 January 2026 with no payments (the shape of DOMAIN.md W12), one in credit, one
+from Monday 5 January 2026 with no payments (the shape of docs/rules.md W12), one in credit, one
 paid by Universal Credit whose balance is timing only.
 """
 
