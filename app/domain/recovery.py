@@ -678,7 +678,7 @@ def _open_record(
     by_code: Mapping[str, list[CaseAction]], code: str, end_code: str
 ) -> CaseAction | None:
     """The latest ``code`` action not ended by a later (or same-day) ``end_code`` action."""
-    record = _latest(by_code.get(code))
+    record = _latest(by_code.get(code)) if code in by_code else None  # most cases have none
     if record is None:
         return None
     return None if _latest(by_code.get(end_code), since=record.on) is not None else record
@@ -1018,10 +1018,21 @@ def _follow_up_due(
 ) -> bool:
     """A block lifted (a pause over, Breathing Space ended) on an account in arrears with no
     officer action since, or a hearing or eviction date passed with no outcome (warned)."""
-    follow_up = False
-    last_officer = max(
-        (acts[-1].on for code, acts in by_code.items() if code in OFFICER_CODES), default=None
+    follow_up = balance > 0 and _lifted_unseen(by_code, records, bs)
+    passed_dates = (
+        (records.hearing_passed, "Hearing on"), (records.eviction_passed, "Eviction date")
     )
+    for passed, what in passed_dates:
+        if passed is not None and passed.until is not None:
+            follow_up = True
+            warnings.append(f"{what} {format_day(passed.until)} passed: no outcome recorded")
+    return follow_up
+
+
+def _lifted_unseen(
+    by_code: Mapping[str, list[CaseAction]], records: _Records, bs: BreathingSpaceState | None
+) -> bool:
+    """A pause that is over or a Breathing Space that ended, with no officer action since."""
     lifted: list[date] = []
     latest_pause = _latest(by_code.get("pause"))
     if records.pause is None and latest_pause is not None:
@@ -1032,16 +1043,12 @@ def _follow_up_due(
             lifted.append(latest_pause.until + _DAY)
     if bs is not None and not bs.active and bs.last_day is not None:
         lifted.append(bs.last_day + _DAY)
-    if balance > 0 and any(last_officer is None or last_officer < day for day in lifted):
-        follow_up = True
-    passed_dates = (
-        (records.hearing_passed, "Hearing on"), (records.eviction_passed, "Eviction date")
+    if not lifted:
+        return False
+    last_officer = max(
+        (acts[-1].on for code, acts in by_code.items() if code in OFFICER_CODES), default=None
     )
-    for passed, what in passed_dates:
-        if passed is not None and passed.until is not None:
-            follow_up = True
-            warnings.append(f"{what} {format_day(passed.until)} passed: no outcome recorded")
-    return follow_up
+    return any(last_officer is None or last_officer < day for day in lifted)
 
 
 def _check_arrangements(
@@ -1088,7 +1095,9 @@ def _stages_done(
     if episode is not None and by_code:
         for index, stage in enumerate(ladder):
             for code in stage.satisfied_by:
-                action = _latest(by_code.get(code), since=episode)
+                if code not in by_code:
+                    continue
+                action = _latest(by_code[code], since=episode)
                 best = done[index]
                 if action is not None and (best is None or action.on > best.on):
                     done[index] = action
@@ -1152,10 +1161,15 @@ def _ladder_position(
         reached_on = min(terms.start_date for terms in court_orders)
 
     earliest, expires = _notice_dates(notice, ladder[notice_at] if notice_at is not None else None)
-    court_taken = bool(court_orders) or any(
-        action is not None and ladder[i].kind == "court" for i, action in enumerate(done)
+    # Proceedings taken while the notice was in force keep it from lapsing.
+    notice_lapsed = (
+        expires is not None
+        and as_of > expires
+        and not court_orders
+        and not any(
+            action is not None and ladder[i].kind == "court" for i, action in enumerate(done)
+        )
     )
-    notice_lapsed = expires is not None and as_of > expires and not court_taken
     if notice_lapsed and expires is not None:
         warnings.append(f"Notice lapsed on {format_day(expires)}")
 
