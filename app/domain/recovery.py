@@ -1473,8 +1473,11 @@ def _earliest_proceedings(case: _Case, outcome: _Outcome, notice_step: bool) -> 
 def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommendation:
     """The next recommended action for one case on ``as_of``, with its reason and flags.
 
-    Cost: the recent ledger lines (with a plain unsorted list, one sort first), the actions, and
-    the lines since each live arrangement began. See the module notes for every rule.
+    Three phases: read the case (the arrears, Breathing Space, the records in force, warnings,
+    follow-up, arrangements, the ladder position), decide the next step and its reason, then
+    settle what blocks it and when it is due. Cost: the recent ledger lines (with a plain
+    unsorted list, one sort first), the actions, and the lines since each live arrangement
+    began. See the module notes for every rule.
     """
     case = _read_case(facts, policy, as_of)
     outcome, bits = _decide(case)
