@@ -22,6 +22,7 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import keyring
 
@@ -40,52 +41,35 @@ def _line(label: str, value: str) -> None:
 
 def _generate(store, *, cases: int, years: int, seed: int) -> int:  # type: ignore[no-untyped-def]
     """Fill ``store`` with synthetic cases; returns the number of ledger lines."""
-    from sqlalchemy import insert
-
-    from app.models import Arrangement, CaseAction, LedgerEntry, Person, Tenancy
-
     rng = random.Random(seed)
     first_monday = AS_OF - timedelta(days=AS_OF.weekday()) - timedelta(weeks=52 * years)
-    tenancies: list[dict] = []  # type: ignore[type-arg]
-    people: list[dict] = []  # type: ignore[type-arg]
-    lines: list[tuple] = []  # type: ignore[type-arg]
-    arrangements: list[dict] = []  # type: ignore[type-arg]
-    actions: list[dict] = []  # type: ignore[type-arg]
-    written = [0]
-
-    def flush() -> None:
-        ledger_rows = [
-            {
-                "id": uuid.uuid4(),
-                "tenancy_id": tenancy_id,
-                "ref": f"BL{written[0] + index:09d}",
-                "posted_on": posted_on,
-                "type": kind,
-                "amount_pence": amount,
-                "server_seq": written[0] + index + 1,
-            }
-            for index, (tenancy_id, posted_on, kind, amount) in enumerate(lines)
-        ]
-        with store.session() as session, session.begin():
-            session.execute(insert(Tenancy), tenancies)
-            session.execute(insert(Person), people)
-            session.execute(insert(LedgerEntry), ledger_rows)
-            if arrangements:
-                session.execute(insert(Arrangement), arrangements)
-            if actions:
-                session.execute(insert(CaseAction), actions)
-        written[0] += len(ledger_rows)
-        for pending in (tenancies, people, lines, arrangements, actions):
-            pending.clear()
-
+    batch = _Batch()
     for n in range(cases):
         if n and n % 500 == 0:
-            flush()  # in slices, so a whole council fits in memory while it is written
+            batch.flush(store)  # in slices, so a whole council fits in memory while it is written
+        batch.add_case(rng, n, first_monday)
+    batch.flush(store)
+    return batch.written
+
+
+class _Batch:
+    """The rows of the cases made since the last flush, and how many ledger lines were
+    written before them (which numbers the next ones)."""
+
+    def __init__(self) -> None:
+        self.tenancies: list[dict[str, Any]] = []
+        self.people: list[dict[str, Any]] = []
+        self.lines: list[tuple[uuid.UUID, date, str, int]] = []
+        self.arrangements: list[dict[str, Any]] = []
+        self.actions: list[dict[str, Any]] = []
+        self.written = 0
+
+    def add_case(self, rng: random.Random, n: int, first_monday: date) -> None:
+        """The ``n``-th case: its tenancy, people, ledger, perhaps an arrangement, and actions."""
         tenancy_id = uuid.uuid4()
         rent = rng.randrange(7500, 16500)
         service = rng.choice([0, 0, 850, 1500])
-        weekly = rent + service
-        tenancies.append(
+        self.tenancies.append(
             {
                 "id": tenancy_id,
                 "ref": f"B{n:06d}",
@@ -100,7 +84,7 @@ def _generate(store, *, cases: int, years: int, seed: int) -> int:  # type: igno
             }
         )
         for lead in (True, False) if n % 3 == 0 else (True,):
-            people.append(
+            self.people.append(
                 {
                     "id": uuid.uuid4(),
                     "tenancy_id": tenancy_id,
@@ -112,29 +96,9 @@ def _generate(store, *, cases: int, years: int, seed: int) -> int:  # type: igno
                     "server_seq": n + 1,
                 }
             )
-        pattern = rng.choice(["weekly", "fortnightly", "four_weekly", "uc", "hb"])
-        reliability = rng.choice([1.0, 0.97, 0.9, 0.8])
-        day = first_monday
-        week = 0
-        while day <= AS_OF:
-            lines.append((tenancy_id, day, "RENT", weekly))
-            if pattern == "hb":
-                lines.append((tenancy_id, day, "HB", -weekly * 7 // 10))
-            paid_every = {"weekly": 1, "fortnightly": 2, "four_weekly": 4, "hb": 1}.get(pattern)
-            if paid_every and week % paid_every == 0 and rng.random() < reliability:
-                share = weekly * paid_every * (3 if pattern == "hb" else 10) // 10
-                lines.append((tenancy_id, day + timedelta(days=2), "PAYMENT", -share))
-            day += timedelta(weeks=1)
-            week += 1
-        if pattern == "uc":
-            # a pay day of the 28th at the latest, as the bench has always had (same data)
-            pay = first_monday.replace(day=min(first_monday.day, 28))
-            while pay <= AS_OF:
-                if rng.random() < reliability:
-                    lines.append((tenancy_id, pay, "UC", -(weekly * 52 // 12)))
-                pay = add_months(pay, 1)
+        self.lines += _ledger(rng, tenancy_id, rent + service, first_monday)
         if n % 7 == 0:
-            arrangements.append(
+            self.arrangements.append(
                 {
                     "id": uuid.uuid4(),
                     "tenancy_id": tenancy_id,
@@ -148,25 +112,90 @@ def _generate(store, *, cases: int, years: int, seed: int) -> int:  # type: igno
                     "server_seq": n + 1,
                 }
             )
-        for code, weeks_ago in (("reminder", 6), ("letter_1", 5), ("letter_2", 3)):
-            if rng.random() < 0.3:
-                on = AS_OF - timedelta(weeks=weeks_ago)
-                actions.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "tenancy_id": tenancy_id,
-                        "ref": f"BX{n:06d}{code}",
-                        "on_date": on,
-                        "code": code,
-                        "until": None,
-                        "note": "",
-                        "source": "hms",
-                        "pending": False,
-                        "server_seq": n + 1,
-                    }
-                )
-    flush()
-    return written[0]
+        self.actions += _actions(rng, n, tenancy_id)
+
+    def flush(self, store) -> None:  # type: ignore[no-untyped-def]
+        """Write the rows made since the last flush in one transaction, and forget them."""
+        from sqlalchemy import insert
+
+        from app.models import Arrangement, CaseAction, LedgerEntry, Person, Tenancy
+
+        ledger_rows = [
+            {
+                "id": uuid.uuid4(),
+                "tenancy_id": tenancy_id,
+                "ref": f"BL{self.written + index:09d}",
+                "posted_on": posted_on,
+                "type": kind,
+                "amount_pence": amount,
+                "server_seq": self.written + index + 1,
+            }
+            for index, (tenancy_id, posted_on, kind, amount) in enumerate(self.lines)
+        ]
+        with store.session() as session, session.begin():
+            session.execute(insert(Tenancy), self.tenancies)
+            session.execute(insert(Person), self.people)
+            session.execute(insert(LedgerEntry), ledger_rows)
+            if self.arrangements:
+                session.execute(insert(Arrangement), self.arrangements)
+            if self.actions:
+                session.execute(insert(CaseAction), self.actions)
+        self.written += len(ledger_rows)
+        for pending in (self.tenancies, self.people, self.lines, self.arrangements, self.actions):
+            pending.clear()
+
+
+def _ledger(
+    rng: random.Random, tenancy_id: uuid.UUID, weekly: int, first_monday: date
+) -> list[tuple[uuid.UUID, date, str, int]]:
+    """Rent every Monday, and credits by the tenant's pattern (weekly, fortnightly or
+    four-weekly payments, HB with a top-up, or monthly UC), some missed."""
+    lines: list[tuple[uuid.UUID, date, str, int]] = []
+    pattern = rng.choice(["weekly", "fortnightly", "four_weekly", "uc", "hb"])
+    reliability = rng.choice([1.0, 0.97, 0.9, 0.8])
+    day = first_monday
+    week = 0
+    while day <= AS_OF:
+        lines.append((tenancy_id, day, "RENT", weekly))
+        if pattern == "hb":
+            lines.append((tenancy_id, day, "HB", -weekly * 7 // 10))
+        paid_every = {"weekly": 1, "fortnightly": 2, "four_weekly": 4, "hb": 1}.get(pattern)
+        if paid_every and week % paid_every == 0 and rng.random() < reliability:
+            share = weekly * paid_every * (3 if pattern == "hb" else 10) // 10
+            lines.append((tenancy_id, day + timedelta(days=2), "PAYMENT", -share))
+        day += timedelta(weeks=1)
+        week += 1
+    if pattern == "uc":
+        # a pay day of the 28th at the latest, as the bench has always had (same data)
+        pay = first_monday.replace(day=min(first_monday.day, 28))
+        while pay <= AS_OF:
+            if rng.random() < reliability:
+                lines.append((tenancy_id, pay, "UC", -(weekly * 52 // 12)))
+            pay = add_months(pay, 1)
+    return lines
+
+
+def _actions(rng: random.Random, n: int, tenancy_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Some of the reminder and the two letters, each about three cases in ten."""
+    actions: list[dict[str, Any]] = []
+    for code, weeks_ago in (("reminder", 6), ("letter_1", 5), ("letter_2", 3)):
+        if rng.random() < 0.3:
+            on = AS_OF - timedelta(weeks=weeks_ago)
+            actions.append(
+                {
+                    "id": uuid.uuid4(),
+                    "tenancy_id": tenancy_id,
+                    "ref": f"BX{n:06d}{code}",
+                    "on_date": on,
+                    "code": code,
+                    "until": None,
+                    "note": "",
+                    "source": "hms",
+                    "pending": False,
+                    "server_seq": n + 1,
+                }
+            )
+    return actions
 
 
 def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ import traceback
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, select
@@ -202,6 +202,138 @@ def current_device(
 CurrentDevice = Annotated[Device, Depends(current_device)]
 
 
+# -- error answers --------------------------------------------------------------------------
+
+
+def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    return _error(exc.status, exc.code, exc.message)
+
+
+def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
+        for err in exc.errors()[:5]
+    )
+    return _error(422, "bad_request", f"The request is not valid ({problems}).")
+
+
+def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return _error(exc.status_code, code, str(exc.detail))
+
+
+# -- routes: status, sign-in, sync -------------------------------------------------------------
+
+status_routes = APIRouter()
+auth_routes = APIRouter()
+sync_routes = APIRouter()
+
+
+@status_routes.get("/health")
+def health(session: SessionDep) -> Response:
+    body = Health(
+        status="ok",
+        protocol_min=PROTOCOL_MIN,
+        protocol_max=PROTOCOL_MAX,
+        epoch=store_epoch(session),
+    )
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
+@auth_routes.post("/auth/signin")
+def signin(body: SignInRequest, session: SessionDep) -> Response:
+    officer = session.execute(
+        select(Officer).where(Officer.username == body.username.strip())
+    ).scalar_one_or_none()
+    password_ok = _check_password(officer, body.password)
+    if officer is None or not password_ok:
+        log.info("signin refused device=%s", body.device_id)
+        raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
+    try:
+        token = devices.enrol_device(
+            session, officer=officer, device_id=body.device_id, device_name=body.device_name
+        )
+    except devices.DeviceOfAnotherOfficer:
+        session.rollback()
+        log.info("signin refused device=%s enrolled to another officer", body.device_id)
+        raise ApiError(
+            409,
+            "device_of_another_officer",
+            "This device is enrolled to another officer. Ask IT to retire it before "
+            "signing in as someone else.",
+        ) from None
+    except devices.DeviceRevoked:
+        session.rollback()
+        log.info("signin refused device=%s revoked", body.device_id)
+        raise ApiError(
+            403,
+            "device_revoked",
+            "This device has been revoked by IT and cannot sign in. Ask IT for help.",
+        ) from None
+    reply = SignInResponse(
+        token=token,
+        officer=OfficerOut(
+            id=officer.id, username=officer.username, display_name=officer.display_name
+        ),
+        epoch=store_epoch(session),
+    )
+    session.commit()
+    log.info("signin officer=%s device=%s", officer.id, body.device_id)
+    return Response(reply.model_dump_json(), media_type="application/json")
+
+
+@sync_routes.get("/sync/pull")
+def sync_pull(
+    session: SessionDep,
+    device: CurrentDevice,
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int | None, Query()] = None,
+    epoch: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    try:
+        page = pull.pull_page(
+            session, officer_id=device.officer_id, cursor=cursor, limit=limit, epoch=epoch
+        )
+    except pull.BadPullRequest as exc:
+        raise ApiError(422, "bad_request", str(exc)) from None
+    log.debug(
+        "pull device=%s cursor=%d next=%d rows=%d",
+        device.id,
+        cursor,
+        page.next_cursor,
+        page.rows,
+    )
+    return Response(page.json, media_type="application/json")
+
+
+@sync_routes.get("/sync/check")
+def sync_check(session: SessionDep, device: CurrentDevice) -> Response:
+    check = pull.scope_check(session, officer_id=device.officer_id)
+    device.last_seen_at = utcnow()
+    session.commit()
+    log.info("check device=%s cursor=%d", device.id, check.cursor)
+    return Response(check.model_dump_json(), media_type="application/json")
+
+
+@sync_routes.post("/sync/push")
+def sync_push(body: PushRequest, session: SessionDep, device: CurrentDevice) -> Response:
+    try:
+        reply = push.push_mutations(
+            session,
+            device_id=device.id,
+            officer_id=device.officer_id,
+            mutations=body.mutations,
+        )
+    except push.PushUnavailable:
+        raise ApiError(
+            503,
+            "unavailable",
+            "The central store cannot save changes just now. Your changes are kept on the "
+            "laptop and are sent again, in order, at the next sync.",
+        ) from None
+    return Response(reply.model_dump_json(), media_type="application/json")
+
+
 # -- the app --------------------------------------------------------------------------------
 
 
@@ -216,124 +348,12 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.add_middleware(ContainErrors)
-
-    @app.exception_handler(ApiError)
-    def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message)
-
-    @app.exception_handler(RequestValidationError)
-    def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
-            for err in exc.errors()[:5]
-        )
-        return _error(422, "bad_request", f"The request is not valid ({problems}).")
-
-    @app.exception_handler(StarletteHTTPException)
-    def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _error(exc.status_code, code, str(exc.detail))
-
-    @app.get("/health")
-    def health(session: SessionDep) -> Response:
-        body = Health(
-            status="ok",
-            protocol_min=PROTOCOL_MIN,
-            protocol_max=PROTOCOL_MAX,
-            epoch=store_epoch(session),
-        )
-        return Response(body.model_dump_json(), media_type="application/json")
-
-    @app.post("/auth/signin")
-    def signin(body: SignInRequest, session: SessionDep) -> Response:
-        officer = session.execute(
-            select(Officer).where(Officer.username == body.username.strip())
-        ).scalar_one_or_none()
-        password_ok = _check_password(officer, body.password)
-        if officer is None or not password_ok:
-            log.info("signin refused device=%s", body.device_id)
-            raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
-        try:
-            token = devices.enrol_device(
-                session, officer=officer, device_id=body.device_id, device_name=body.device_name
-            )
-        except devices.DeviceOfAnotherOfficer:
-            session.rollback()
-            log.info("signin refused device=%s enrolled to another officer", body.device_id)
-            raise ApiError(
-                409,
-                "device_of_another_officer",
-                "This device is enrolled to another officer. Ask IT to retire it before "
-                "signing in as someone else.",
-            ) from None
-        except devices.DeviceRevoked:
-            session.rollback()
-            log.info("signin refused device=%s revoked", body.device_id)
-            raise ApiError(
-                403,
-                "device_revoked",
-                "This device has been revoked by IT and cannot sign in. Ask IT for help.",
-            ) from None
-        reply = SignInResponse(
-            token=token,
-            officer=OfficerOut(
-                id=officer.id, username=officer.username, display_name=officer.display_name
-            ),
-            epoch=store_epoch(session),
-        )
-        session.commit()
-        log.info("signin officer=%s device=%s", officer.id, body.device_id)
-        return Response(reply.model_dump_json(), media_type="application/json")
-
-    @app.get("/sync/pull")
-    def sync_pull(
-        session: SessionDep,
-        device: CurrentDevice,
-        cursor: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int | None, Query()] = None,
-        epoch: Annotated[str | None, Query(max_length=64)] = None,
-    ) -> Response:
-        try:
-            page = pull.pull_page(
-                session, officer_id=device.officer_id, cursor=cursor, limit=limit, epoch=epoch
-            )
-        except pull.BadPullRequest as exc:
-            raise ApiError(422, "bad_request", str(exc)) from None
-        log.debug(
-            "pull device=%s cursor=%d next=%d rows=%d",
-            device.id,
-            cursor,
-            page.next_cursor,
-            page.rows,
-        )
-        return Response(page.json, media_type="application/json")
-
-    @app.get("/sync/check")
-    def sync_check(session: SessionDep, device: CurrentDevice) -> Response:
-        check = pull.scope_check(session, officer_id=device.officer_id)
-        device.last_seen_at = utcnow()
-        session.commit()
-        log.info("check device=%s cursor=%d", device.id, check.cursor)
-        return Response(check.model_dump_json(), media_type="application/json")
-
-    @app.post("/sync/push")
-    def sync_push(body: PushRequest, session: SessionDep, device: CurrentDevice) -> Response:
-        try:
-            reply = push.push_mutations(
-                session,
-                device_id=device.id,
-                officer_id=device.officer_id,
-                mutations=body.mutations,
-            )
-        except push.PushUnavailable:
-            raise ApiError(
-                503,
-                "unavailable",
-                "The central store cannot save changes just now. Your changes are kept on the "
-                "laptop and are sent again, in order, at the next sync.",
-            ) from None
-        return Response(reply.model_dump_json(), media_type="application/json")
-
+    app.exception_handler(ApiError)(_api_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(StarletteHTTPException)(_http_error)
+    # The app's dependency (the protocol check) applies to every included route.
+    for routes in (status_routes, auth_routes, sync_routes):
+        app.include_router(routes)
     return app
 
 

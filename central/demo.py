@@ -213,6 +213,10 @@ TENURE_WEIGHTS = {
     "garage": 8,
 }
 
+_TENURES = list(TENURE_WEIGHTS)
+_TENURE_W = list(TENURE_WEIGHTS.values())
+_FORCED_WEEKS = {"w48": 48, "w50": 50, "w52": 52}  # showcase features that set the rent weeks
+
 # Payment behaviour: (weight, chance a payment is missed, chance it is short, chance the
 # next payment makes up what was missed)
 BEHAVIOURS = {
@@ -363,6 +367,59 @@ class _Council:
 
     # --- households -------------------------------------------------------------------------
 
+    def household(self, i: int, feature: str, k: int | None) -> _Household:
+        """The ``i``-th tenancy's household: where, what tenure, since when (and until when,
+        for a former one), and its charges. ``k`` is its officer's index (None: unassigned)."""
+        r = self.rng
+        area, patch = self.patches[k] if k is not None else (r.randrange(len(AREAS)), "")
+        tenure = r.choices(_TENURES, _TENURE_W)[0]
+        if feature == "garage":
+            tenure = "garage"
+        elif tenure == "garage" and feature:
+            tenure = "secure"  # the other showcase features need a home
+        garage = tenure == "garage"
+        start, end = self._dates(tenure, feature)
+        address = self.address(area, tenure)
+        rent = r.randint(800, 1600) if garage else r.randint(8500, 14500)
+        service = 0
+        if address.startswith("Flat") and r.random() < 0.45:
+            service = r.randint(300, 2500)
+        weeks = _FORCED_WEEKS.get(feature) or r.choices([52, 50, 48], [55, 15, 30])[0]
+        if weeks != 52:  # the same yearly rent spread over fewer weeks
+            rent = rent * 52 // weeks
+        return _Household(
+            ref=f"TEN{100001 + i:06d}",
+            area=area,
+            officer=f"officer{k + 1}" if k is not None else "",
+            patch=patch,
+            tenure=tenure,
+            address=address,
+            postcode=self.postcode(area),
+            start=start,
+            end=end,
+            rent=rent,
+            service=service,
+            rent_weeks=weeks,
+        )
+
+    def _dates(self, tenure: str, feature: str) -> tuple[date, date | None]:
+        """When the tenancy started (new lets recently for introductory/starter, long ago for
+        most) and, for a former one, when it ended."""
+        r, as_of = self.rng, self.as_of
+        if tenure in ("introductory", "starter"):
+            start = as_of - timedelta(days=r.randint(30, 360))
+        elif r.random() < 0.25:
+            start = as_of - timedelta(days=r.randint(30, HISTORY_WEEKS * 7))
+        else:
+            start = as_of - timedelta(days=r.randint(HISTORY_WEEKS * 7 + 1, 30 * 365))
+        end: date | None = None
+        if feature == "former" or (not feature and r.random() < 0.07):
+            span = (as_of - max(start, self.history_start)).days
+            end = as_of - timedelta(days=r.randint(14, max(15, span - 60)))
+            if end <= start:
+                end = start + timedelta(days=70)
+        return start, end
+
     def postcode(self, area: int) -> str:
         r = self.rng
         letters = r.choice(INWARD_LETTERS) + r.choice(INWARD_LETTERS)
@@ -466,22 +523,29 @@ class _Council:
     def ledger(self, h: _Household, benefit: str | None = None) -> _Account:
         """The household's rent account since the HMS's history starts. ``benefit`` forces
         ``hb``, ``uc`` or ``none``; otherwise it is drawn."""
-        r = self.rng
-        lines: list[tuple[date, str, int, str]] = []
-
-        def add(day: date, kind: str, pence: int, text: str) -> None:
-            lines.append((day, kind, pence, text))
-
-        as_of = self.as_of
         first = max(h.start, self.history_start)
         first += timedelta(days=(7 - first.weekday()) % 7)  # charges are posted on Mondays
-        last_day = min(h.end, as_of) if h.end else as_of
+        last_day = min(h.end, self.as_of) if h.end else self.as_of
+        payer = self._payer(h, benefit, first, last_day)
+        account = _AccountWriter(
+            self.rng, h, payer, first=first, last_day=last_day, now_year=_rent_year(self.as_of)
+        )
+        if h.start < self.history_start:
+            account.bring_forward()
+        account.write_weeks()
+        account.close(self.as_of)
+        return account.result()
+
+    def _payer(
+        self, h: _Household, benefit: str | None, first: date, last_day: date
+    ) -> _Payer:
+        """How the household pays: behaviour, benefit, frequency and day, drawn in that order."""
+        r = self.rng
         behaviour = r.choices(list(BEHAVIOURS), [b[0] for b in BEHAVIOURS.values()])[0]
         _, p_miss, p_short, p_catch = BEHAVIOURS[behaviour]
-        garage = h.tenure == "garage"
         # benefits: none, HB (weekly) or UC (monthly, housing costs paid to the landlord)
         drawn = r.choices(["none", "hb", "uc"], [40, 22, 38])[0]
-        benefit = "none" if garage else benefit or drawn
+        benefit = "none" if h.tenure == "garage" else benefit or drawn
         share = r.choice([1.0, 1.0, 1.0, 0.86, 0.75, 0.6]) if benefit != "none" else 0.0
         uc_first = first  # the first UC payment: five weeks after a new claim
         if benefit == "uc" and r.random() < 0.2:
@@ -494,152 +558,364 @@ class _Council:
         period = {"weekly": 1, "fortnightly": 2, "four_weekly": 4, "monthly": 0}[frequency]
         pay_day = r.randint(0, 6)
         overpay = r.randint(100, 1000) if behaviour == "good" and r.random() < 0.18 else 0
-        now_year = _rent_year(as_of)
-        balance = 0
-        if h.start < self.history_start:
-            carried = 0
-            if behaviour in ("poor", "chaotic"):
-                carried = r.randint(0, 12) * h.rent // 2
-            elif behaviour == "good" and (benefit == "uc" or frequency == "monthly"):
-                carried = -(h.rent + h.service) * 52 // 12  # a month in advance, as advised
-            elif behaviour == "good" and r.random() < 0.1:
-                carried = -r.randint(1, 4) * h.rent // 2
-            if carried:
-                add(first, "ADJUSTMENT", carried, "Balance brought forward")
-                balance += carried
-        court_on: date | None = None
-        court_balance = 0
-        catch_up = 0
-        dhp_done = False
+        return _Payer(
+            behaviour=behaviour,
+            p_miss=p_miss,
+            p_short=p_short,
+            p_catch=p_catch,
+            benefit=benefit,
+            share=share,
+            uc_first=uc_first,
+            uc_day=uc_day,
+            frequency=frequency,
+            period=period,
+            pay_day=pay_day,
+            overpay=overpay,
+        )
+
+
+    # --- arrangements -------------------------------------------------------------------------
+
+    def arrangement(
+        self, h: _Household, account: _Account
+    ) -> tuple[list[str], DemoArrangement] | None:
+        """A court order after court action, an informal arrangement for some in arrears (a
+        current tenancy only): its arrangements.csv row and what the action history needs."""
+        r = self.rng
+        court_on = account.court_on
+        wanted = h.end is None and (
+            court_on is not None or (account.balance > 3 * h.rent and r.random() < 0.25)
+        )
+        if not wanted:
+            return None
+        self.arr_no += 1
+        if court_on is not None:
+            kind, start_on, starting = "court_order", court_on + 6 * WEEK, account.court_balance
+        else:
+            kind = "informal"
+            start_on = self.as_of - timedelta(days=r.randint(7, 150))
+            starting = sum(p for d, _, p, _ in account.lines if d < start_on)
+        start_on = min(start_on, self.as_of)
+        frequency = r.choice(["weekly", "weekly", "fortnightly", "four_weekly", "monthly"])
+        instalment = r.choice([385, 500, 750, 1000, 1500])
+        row = [
+            h.ref,
+            f"ARR{self.arr_no:06d}",
+            kind,
+            self.date_iso(start_on),
+            frequency,
+            _pounds(instalment),
+            _pounds(starting),
+            "cancelled" if r.random() < 0.1 else "live",
+        ]
+        return row, DemoArrangement(kind, start_on, frequency, instalment)
+
+
+@dataclass(frozen=True)
+class _Payer:
+    """How a household's rent is paid, drawn once for its account."""
+
+    behaviour: str  # a key of BEHAVIOURS
+    p_miss: float  # chance a payment is missed
+    p_short: float  # chance a payment is short
+    p_catch: float  # chance the next payment makes up what was missed
+    benefit: str  # "none", "hb" or "uc"
+    share: float  # the part of the charge that benefit covers
+    uc_first: date  # the first UC payment (five weeks after a claim made inside the history)
+    uc_day: int  # the day of the month UC is paid
+    frequency: str  # weekly, fortnightly, four_weekly or monthly
+    period: int  # weeks between the tenant's payments; 0: monthly
+    pay_day: int  # days after the Monday debit that the tenant pays
+    overpay: int  # pence a good payer adds to each payment
+
+
+class _AccountWriter:
+    """One household's rent account as it is written, week by week.
+
+    Every random choice comes from the council's one stream, in the order the weeks and the
+    events of a week (charges, UC, the tenant's payment, a DHP, court action, a recharge) come,
+    so a seed writes the same account every time. Not shared: one writer per account.
+    """
+
+    def __init__(
+        self,
+        rng: random.Random,
+        h: _Household,
+        payer: _Payer,
+        *,
+        first: date,
+        last_day: date,
+        now_year: int,
+    ) -> None:
+        self.r = rng
+        self.h = h
+        self.payer = payer
+        self.first = first  # the first Monday in the history
+        self.last_day = last_day
+        self.now_year = now_year
+        self.lines: list[tuple[date, str, int, str]] = []
+        self.balance = 0
+        self.court_on: date | None = None
+        self.court_balance = 0
+        self.catch_up = 0  # what the tenant missed and may make up
+        self.dhp_done = False
+        self.rates: dict[int, tuple[int, int]] = {}
+
+    def add(self, day: date, kind: str, pence: int, text: str) -> None:
+        self.lines.append((day, kind, pence, text))
+
+    def bring_forward(self) -> None:
+        """The balance brought forward into the history: arrears for a poor payer, a month in
+        advance for a good one on UC or paying monthly (as advised), sometimes a small credit."""
+        r, h, payer = self.r, self.h, self.payer
+        carried = 0
+        if payer.behaviour in ("poor", "chaotic"):
+            carried = r.randint(0, 12) * h.rent // 2
+        elif payer.behaviour == "good" and (payer.benefit == "uc" or payer.frequency == "monthly"):
+            carried = -(h.rent + h.service) * 52 // 12  # a month in advance, as advised
+        elif payer.behaviour == "good" and r.random() < 0.1:
+            carried = -r.randint(1, 4) * h.rent // 2
+        if carried:
+            self.add(self.first, "ADJUSTMENT", carried, "Balance brought forward")
+            self.balance += carried
+
+    def write_weeks(self) -> None:
+        """Every rent week from the first Monday to the last day."""
         week = 0
-        monday = first
-        rates: dict[int, tuple[int, int]] = {}
-        while monday <= last_day:
-            year = _rent_year(monday)
-            if year not in rates:
-                rates[year] = (
-                    _back_date(h.rent, year, now_year),
-                    _back_date(h.service, year, now_year),
-                )
-            rent, service = rates[year]
-            weekly_due = (rent + service) * h.rent_weeks // 52  # averaged over the year
-            charged = not _rent_free(monday, h.rent_weeks)
+        monday = self.first
+        while monday <= self.last_day:
+            rent, service = self._rates(_rent_year(monday))
+            charged = not _rent_free(monday, self.h.rent_weeks)
             if charged:
-                add(monday, "RENT", rent, "Rent")
-                balance += rent
-                if service:
-                    add(monday, "SERVICE", service, "Service charge")
-                    balance += service
-                if benefit == "hb":
-                    hb = -round(rent * share)
-                    add(monday, "HB", hb, "Housing Benefit")
-                    balance += hb
-            # Universal Credit housing costs, monthly on the claim's payment day
-            if benefit == "uc":
-                for d in range(7):
-                    day = monday + timedelta(days=d)
-                    if day.day == uc_day and uc_first <= day <= last_day:
-                        uc = -round((rent + service) * h.rent_weeks * share / 12)
-                        add(day, "UC", uc, "Universal Credit housing costs (APA)")
-                        balance += uc
-            # the tenant's own payments towards what benefit leaves, in round tens of pence
-            covered = rent if benefit == "hb" else rent + service
-            own = weekly_due - round(covered * share) * h.rent_weeks // 52
-            own = -(-own // 10) * 10 if benefit == "none" or monday >= uc_first else weekly_due
-            due_now = False
-            if period == 1:  # weekly payers pay what is charged, and nothing in free weeks
-                due_now = charged
-                amount = own * 52 // h.rent_weeks
-            elif period:
-                due_now = week % period == 0
-                amount = own * period
-            else:
-                pay_date = monday + timedelta(days=pay_day)
-                due_now = pay_date.day <= 7  # the first week of each month
-                amount = own * 52 // 12
-            if due_now and amount > 0:
-                day = monday + timedelta(days=pay_day)
-                if day <= last_day and r.random() >= p_miss:
-                    pay = amount + overpay
-                    if r.random() < p_short:
-                        pay = pay * r.randint(30, 90) // 100
-                    if pay < amount:
-                        catch_up += amount - pay
-                    elif catch_up and r.random() < p_catch:
-                        pay += catch_up
-                        catch_up = 0
-                    if court_on is not None:
-                        pay += r.choice([385, 500, 1000])  # paying the court order as well
-                    method = r.choice(
-                        [
-                            "Payment - allpay",
-                            "Payment - direct debit",
-                            "Payment - card",
-                            "Payment - standing order",
-                        ]
-                    )
-                    add(day, "PAYMENT", -pay, method)
-                    balance -= pay
-                else:
-                    catch_up += amount
-            # a Discretionary Housing Payment, now and then, to someone with a shortfall
-            if (
-                not dhp_done
-                and share < 1.0
-                and benefit != "none"
-                and balance > 4 * rent
-                and r.random() < 0.05
-            ):
-                dhp = -r.randint(10, 60) * 1000
-                add(monday + timedelta(days=2), "DHP", dhp, "Discretionary Housing Payment")
-                balance += dhp
-                dhp_done = True
-            # court action on heavy arrears
-            if court_on is None and not garage and balance > 10 * rent and r.random() < 0.02:
-                court_on = monday + timedelta(days=3)
-                costs = 35500 if r.random() < 0.7 else 35500 + 6950
-                add(court_on, "COURT_COSTS", costs, "Court costs - possession claim")
-                balance += costs
-                court_balance = balance
-            if r.random() < 0.0015:
-                recharge = r.randint(25, 400) * 100
-                add(monday + timedelta(days=1), "RECHARGE", recharge, "Rechargeable repair")
-                balance += recharge
-                catch_up += recharge
+                self._charge(monday, rent, service)
+            if self.payer.benefit == "uc":
+                self._uc_credit(monday, rent, service)
+            self._tenant_pays(monday, week, rent, service, charged)
+            self._maybe_dhp(monday, rent)
+            self._maybe_court(monday, rent)
+            self._maybe_recharge(monday)
             monday += WEEK
             week += 1
-        # a former tenancy: small debts written off, credits refunded, some arrears left
+
+    def _rates(self, year: int) -> tuple[int, int]:
+        """The weekly rent and service charge in rent year ``year`` (back-dated from today's)."""
+        rates = self.rates.get(year)
+        if rates is None:
+            rates = self.rates[year] = (
+                _back_date(self.h.rent, year, self.now_year),
+                _back_date(self.h.service, year, self.now_year),
+            )
+        return rates
+
+    def _charge(self, monday: date, rent: int, service: int) -> None:
+        """The Monday debits, and Housing Benefit against the rent."""
+        self.add(monday, "RENT", rent, "Rent")
+        self.balance += rent
+        if service:
+            self.add(monday, "SERVICE", service, "Service charge")
+            self.balance += service
+        if self.payer.benefit == "hb":
+            hb = -round(rent * self.payer.share)
+            self.add(monday, "HB", hb, "Housing Benefit")
+            self.balance += hb
+
+    def _uc_credit(self, monday: date, rent: int, service: int) -> None:
+        """Universal Credit housing costs, monthly on the claim's payment day."""
+        h, payer = self.h, self.payer
+        for d in range(7):
+            day = monday + timedelta(days=d)
+            if day.day == payer.uc_day and payer.uc_first <= day <= self.last_day:
+                uc = -round((rent + service) * h.rent_weeks * payer.share / 12)
+                self.add(day, "UC", uc, "Universal Credit housing costs (APA)")
+                self.balance += uc
+
+    def _tenant_pays(
+        self, monday: date, week: int, rent: int, service: int, charged: bool
+    ) -> None:
+        """The tenant's own payment towards what benefit leaves, in round tens of pence, if
+        one falls due this week; missed, it is owed as catch-up."""
+        h, payer = self.h, self.payer
+        weekly_due = (rent + service) * h.rent_weeks // 52  # averaged over the year
+        covered = rent if payer.benefit == "hb" else rent + service
+        own = weekly_due - round(covered * payer.share) * h.rent_weeks // 52
+        if payer.benefit == "none" or monday >= payer.uc_first:
+            own = -(-own // 10) * 10
+        else:
+            own = weekly_due
+        due_now = False
+        if payer.period == 1:  # weekly payers pay what is charged, and nothing in free weeks
+            due_now = charged
+            amount = own * 52 // h.rent_weeks
+        elif payer.period:
+            due_now = week % payer.period == 0
+            amount = own * payer.period
+        else:
+            pay_date = monday + timedelta(days=payer.pay_day)
+            due_now = pay_date.day <= 7  # the first week of each month
+            amount = own * 52 // 12
+        if due_now and amount > 0:
+            day = monday + timedelta(days=payer.pay_day)
+            if day <= self.last_day and self.r.random() >= payer.p_miss:
+                self._pay(day, amount)
+            else:
+                self.catch_up += amount
+
+    def _pay(self, day: date, amount: int) -> None:
+        """A payment made: sometimes short, sometimes making up what was missed, with the
+        court order's instalment on top once there is one."""
+        r, payer = self.r, self.payer
+        pay = amount + payer.overpay
+        if r.random() < payer.p_short:
+            pay = pay * r.randint(30, 90) // 100
+        if pay < amount:
+            self.catch_up += amount - pay
+        elif self.catch_up and r.random() < payer.p_catch:
+            pay += self.catch_up
+            self.catch_up = 0
+        if self.court_on is not None:
+            pay += r.choice([385, 500, 1000])  # paying the court order as well
+        method = r.choice(
+            [
+                "Payment - allpay",
+                "Payment - direct debit",
+                "Payment - card",
+                "Payment - standing order",
+            ]
+        )
+        self.add(day, "PAYMENT", -pay, method)
+        self.balance -= pay
+
+    def _maybe_dhp(self, monday: date, rent: int) -> None:
+        """A Discretionary Housing Payment, now and then, to someone with a shortfall."""
+        payer = self.payer
+        if (
+            not self.dhp_done
+            and payer.share < 1.0
+            and payer.benefit != "none"
+            and self.balance > 4 * rent
+            and self.r.random() < 0.05
+        ):
+            dhp = -self.r.randint(10, 60) * 1000
+            self.add(monday + timedelta(days=2), "DHP", dhp, "Discretionary Housing Payment")
+            self.balance += dhp
+            self.dhp_done = True
+
+    def _maybe_court(self, monday: date, rent: int) -> None:
+        """Court action (its costs on the account) on heavy arrears, at most once."""
+        r = self.r
+        garage = self.h.tenure == "garage"
+        if self.court_on is None and not garage and self.balance > 10 * rent and r.random() < 0.02:
+            self.court_on = court_on = monday + timedelta(days=3)
+            costs = 35500 if r.random() < 0.7 else 35500 + 6950
+            self.add(court_on, "COURT_COSTS", costs, "Court costs - possession claim")
+            self.balance += costs
+            self.court_balance = self.balance
+
+    def _maybe_recharge(self, monday: date) -> None:
+        """A rechargeable repair, rarely; the tenant owes it on top."""
+        r = self.r
+        if r.random() < 0.0015:
+            recharge = r.randint(25, 400) * 100
+            self.add(monday + timedelta(days=1), "RECHARGE", recharge, "Rechargeable repair")
+            self.balance += recharge
+            self.catch_up += recharge
+
+    def close(self, as_of: date) -> None:
+        """A former tenancy: small debts written off, credits refunded, some arrears paid;
+        now and then a current one gets compensation off its arrears."""
+        r, h, balance = self.r, self.h, self.balance
         if h.end is not None:
             after = h.end + timedelta(days=r.randint(20, 90))
             if after <= as_of:
                 if 0 < balance < 5000 and r.random() < 0.7:
-                    add(after, "WRITE_OFF", -balance, "Former tenant arrears written off")
-                    balance = 0
+                    self.add(after, "WRITE_OFF", -balance, "Former tenant arrears written off")
+                    self.balance = 0
                 elif balance < 0 and r.random() < 0.8:
-                    add(after, "REFUND", -balance, "Refund of credit")
-                    balance = 0
+                    self.add(after, "REFUND", -balance, "Refund of credit")
+                    self.balance = 0
                 elif balance > 0 and r.random() < 0.3:
                     pay = min(balance, r.randint(5, 50) * 100)
-                    add(after, "PAYMENT", -pay, "Former tenant arrears payment")
-                    balance -= pay
+                    self.add(after, "PAYMENT", -pay, "Former tenant arrears payment")
+                    self.balance -= pay
         elif balance > 0 and r.random() < 0.01:
-            add(
+            # Left out of the balance returned, as it always has been: the action history and
+            # the summary's arrears count were made from the balance before it.
+            self.add(
                 as_of - timedelta(days=r.randint(1, 60)),
                 "ADJUSTMENT",
                 -min(balance, 2500),
                 "Adjustment - disrepair compensation",
             )
-        lines.sort(key=lambda x: x[0])
-        new_claim = benefit == "uc" and uc_first != first
+
+    def result(self) -> _Account:
+        """The account, its lines in date order."""
+        self.lines.sort(key=lambda x: x[0])
+        payer = self.payer
+        new_claim = payer.benefit == "uc" and payer.uc_first != self.first
         return _Account(
-            lines,
-            balance,
-            court_on,
-            court_balance,
-            benefit,
-            frequency,
-            uc_first if new_claim else None,
+            self.lines,
+            self.balance,
+            self.court_on,
+            self.court_balance,
+            payer.benefit,
+            payer.frequency,
+            payer.uc_first if new_claim else None,
         )
+
+
+TENANCY_HEADER = [
+    "tenancy_ref",
+    "address",
+    "postcode",
+    "tenure",
+    "start_date",
+    "end_date",
+    "weekly_rent",
+    "weekly_service_charge",
+    "rent_weeks",
+    "officer",
+    "patch",
+]
+TENANT_HEADER = [
+    "tenancy_ref",
+    "person_ref",
+    "title",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "lead",
+]
+TRANSACTION_HEADER = [
+    "tenancy_ref", "transaction_ref", "posted_on", "type", "amount", "description"
+]
+ARRANGEMENT_HEADER = [
+    "tenancy_ref",
+    "arrangement_ref",
+    "kind",
+    "start_date",
+    "frequency",
+    "instalment",
+    "starting_balance",
+    "status",
+]
+ACTION_HEADER = ["tenancy_ref", "action_ref", "date", "code", "until", "note"]
+#: A few tenancies are made to show every feature even in a small council.
+SHOWCASE = ("garage", "former", "non_latin", "w48", "w50", "w52", "hb", "uc")
+
+
+@dataclass
+class _Export:
+    """The export's rows as they are made, and the counts the summary reports."""
+
+    tenancies: list[list[str]] = field(default_factory=list)
+    people: list[list[str]] = field(default_factory=list)
+    ledger: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    arrangements: list[list[str]] = field(default_factory=list)
+    cases: list[DemoCase] = field(default_factory=list)
+    in_arrears: int = 0
+    former: int = 0
 
 
 def write_demo(
@@ -652,226 +928,103 @@ def write_demo(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     council = _Council(seed=seed, as_of=as_of or DEMO_AS_OF, officers=officers)
-    r = council.rng
-    as_of = council.as_of
+    owner, unassigned = _deal(council.rng, tenancies, officers)
+    showcase = council.rng.sample(range(tenancies), min(tenancies, len(SHOWCASE)))
+    forced: dict[int, str] = dict(zip(showcase, SHOWCASE, strict=False))
+    export = _Export()
+    for i in range(tenancies):
+        _add_tenancy(council, export, i, forced.get(i, ""), owner[i])
+    _write(folder / "tenancies.csv", TENANCY_HEADER, export.tenancies)
+    _write(folder / "tenants.csv", TENANT_HEADER, export.people)
+    _write(folder / "transactions.csv", TRANSACTION_HEADER, export.ledger)
+    _write(folder / "arrangements.csv", ARRANGEMENT_HEADER, export.arrangements)
+    c_rows = action_rows(
+        export.cases, seed=seed, as_of=council.as_of, history_start=council.history_start
+    )
+    _write(folder / "actions.csv", ACTION_HEADER, c_rows)
+    return DemoSummary(
+        out=folder,
+        tenancies=tenancies,
+        people=len(export.people),
+        ledger_lines=len(export.ledger),
+        arrangements=len(export.arrangements),
+        actions=len(c_rows),
+        officers=officers,
+        in_arrears=export.in_arrears,
+        former=export.former,
+        unassigned=unassigned,
+    )
 
-    # Who is whose: shuffle, leave ~5% unassigned, deal the rest round the officers.
+
+def _deal(r: random.Random, tenancies: int, officers: int) -> tuple[dict[int, int | None], int]:
+    """Who is whose: shuffle, leave ~5% unassigned, deal the rest round the officers. Returns
+    each tenancy's officer index (None: unassigned) and how many are unassigned."""
     order = list(range(tenancies))
     r.shuffle(order)
     unassigned = round(tenancies * 0.05)
     owner: dict[int, int | None] = {}
     for pos, i in enumerate(order):
         owner[i] = None if pos < unassigned else (pos - unassigned) % officers
-    # A few tenancies are made to show every feature even in a small council.
-    features = ("garage", "former", "non_latin", "w48", "w50", "w52", "hb", "uc")
-    showcase = r.sample(range(tenancies), min(tenancies, len(features)))
-    forced: dict[int, str] = dict(zip(showcase, features, strict=False))
+    return owner, unassigned
 
-    t_rows: list[list[str]] = []
-    p_rows: list[list[str]] = []
-    l_rows: list[tuple[str, str, str, str, str, str]] = []
-    a_rows: list[list[str]] = []
-    cases: list[DemoCase] = []
-    in_arrears = former = 0
-    tenures = list(TENURE_WEIGHTS)
-    tenure_w = list(TENURE_WEIGHTS.values())
-    for i in range(tenancies):
-        feature = forced.get(i, "")
-        k = owner[i]
-        area, patch = council.patches[k] if k is not None else (r.randrange(len(AREAS)), "")
-        tenure = r.choices(tenures, tenure_w)[0]
-        if feature == "garage":
-            tenure = "garage"
-        elif tenure == "garage" and feature:
-            tenure = "secure"  # the other showcase features need a home
-        garage = tenure == "garage"
-        ref = f"TEN{100001 + i:06d}"
-        # when it started: new lets recently for introductory/starter, long ago for most
-        if tenure in ("introductory", "starter"):
-            start = as_of - timedelta(days=r.randint(30, 360))
-        elif r.random() < 0.25:
-            start = as_of - timedelta(days=r.randint(30, HISTORY_WEEKS * 7))
-        else:
-            start = as_of - timedelta(days=r.randint(HISTORY_WEEKS * 7 + 1, 30 * 365))
-        end: date | None = None
-        if feature == "former" or (not feature and r.random() < 0.07):
-            span = (as_of - max(start, council.history_start)).days
-            end = as_of - timedelta(days=r.randint(14, max(15, span - 60)))
-            if end <= start:
-                end = start + timedelta(days=70)
-            former += 1
-        address = council.address(area, tenure)
-        rent = r.randint(800, 1600) if garage else r.randint(8500, 14500)
-        service = 0
-        if address.startswith("Flat") and r.random() < 0.45:
-            service = r.randint(300, 2500)
-        weeks = (
-            48
-            if feature == "w48"
-            else 50
-            if feature == "w50"
-            else 52
-            if feature == "w52"
-            else r.choices([52, 50, 48], [55, 15, 30])[0]
-        )
-        if weeks != 52:  # the same yearly rent spread over fewer weeks
-            rent = rent * 52 // weeks
-        h = _Household(
-            ref=ref,
-            area=area,
-            officer=f"officer{k + 1}" if k is not None else "",
-            patch=patch,
-            tenure=tenure,
-            address=address,
-            postcode=council.postcode(area),
-            start=start,
-            end=end,
-            rent=rent,
-            service=service,
-            rent_weeks=weeks,
-        )
-        people = council.people(tenure)
-        if feature == "non_latin":
-            script = r.choice(NON_LATIN)
-            first, last = council.name(script, True)
-            people[0][3], people[0][4] = first, last
-        for p in people:
-            p[0] = ref
-        p_rows.extend(people)
 
-        account = council.ledger(h, feature if feature in ("hb", "uc") else None)
-        balance, court_on, court_balance = account.balance, account.court_on, account.court_balance
-        lines = account.lines
-        for day, kind, pence, text in lines:
-            council.tx_no += 1
-            l_rows.append(
-                (ref, f"TX{council.tx_no:09d}", council.date_iso(day), kind, _pounds(pence), text)
-            )
-        if balance > 0:
-            in_arrears += 1
-        case = DemoCase(
-            ref=ref,
-            tenure=tenure,
-            start=start,
-            end=end,
-            weekly=rent + service,
-            lines=lines,
-            balance=balance,
-            court_on=court_on,
-            benefit=account.benefit,
-            frequency=account.frequency,
-            uc_first=account.uc_first,
-        )
-        cases.append(case)
-        # arrangements: court orders after court action, informal ones for some in arrears
-        if end is None and (court_on is not None or (balance > 3 * rent and r.random() < 0.25)):
-            council.arr_no += 1
-            if court_on is not None:
-                kind, start_on, starting = "court_order", court_on + 6 * WEEK, court_balance
-            else:
-                kind = "informal"
-                start_on = as_of - timedelta(days=r.randint(7, 150))
-                starting = sum(p for d, _, p, _ in lines if d < start_on)
-            start_on = min(start_on, as_of)
-            frequency = r.choice(["weekly", "weekly", "fortnightly", "four_weekly", "monthly"])
-            instalment = r.choice([385, 500, 750, 1000, 1500])
-            a_rows.append(
-                [
-                    ref,
-                    f"ARR{council.arr_no:06d}",
-                    kind,
-                    council.date_iso(start_on),
-                    frequency,
-                    _pounds(instalment),
-                    _pounds(starting),
-                    "cancelled" if r.random() < 0.1 else "live",
-                ]
-            )
-            case.arrangement = DemoArrangement(kind, start_on, frequency, instalment)
-        t_rows.append(
-            [
-                ref,
-                h.address,
-                h.postcode,
-                tenure,
-                council.date_iso(start),
-                council.date_iso(end) if end else "",
-                _pounds(rent),
-                _pounds(service) if service else "",
-                str(weeks),
-                h.officer,
-                patch,
-            ]
-        )
+def _add_tenancy(
+    council: _Council, export: _Export, i: int, feature: str, k: int | None
+) -> None:
+    """The ``i``-th tenancy (officer index ``k``; ``feature`` one of SHOWCASE or ""): its
+    household, people, ledger lines, arrangement and tenancy row, added to ``export``."""
+    h = council.household(i, feature, k)
+    people = council.people(h.tenure)
+    if feature == "non_latin":
+        script = council.rng.choice(NON_LATIN)
+        first, last = council.name(script, True)
+        people[0][3], people[0][4] = first, last
+    for p in people:
+        p[0] = h.ref
+    export.people.extend(people)
 
-    _write(
-        folder / "tenancies.csv",
+    account = council.ledger(h, feature if feature in ("hb", "uc") else None)
+    for day, kind, pence, text in account.lines:
+        council.tx_no += 1
+        export.ledger.append(
+            (h.ref, f"TX{council.tx_no:09d}", council.date_iso(day), kind, _pounds(pence), text)
+        )
+    if account.balance > 0:
+        export.in_arrears += 1
+    if h.end is not None:
+        export.former += 1
+    case = DemoCase(
+        ref=h.ref,
+        tenure=h.tenure,
+        start=h.start,
+        end=h.end,
+        weekly=h.rent + h.service,
+        lines=account.lines,
+        balance=account.balance,
+        court_on=account.court_on,
+        benefit=account.benefit,
+        frequency=account.frequency,
+        uc_first=account.uc_first,
+    )
+    export.cases.append(case)
+    arrangement = council.arrangement(h, account)
+    if arrangement is not None:
+        row, case.arrangement = arrangement
+        export.arrangements.append(row)
+    export.tenancies.append(
         [
-            "tenancy_ref",
-            "address",
-            "postcode",
-            "tenure",
-            "start_date",
-            "end_date",
-            "weekly_rent",
-            "weekly_service_charge",
-            "rent_weeks",
-            "officer",
-            "patch",
-        ],
-        t_rows,
-    )
-    _write(
-        folder / "tenants.csv",
-        [
-            "tenancy_ref",
-            "person_ref",
-            "title",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "phone",
-            "email",
-            "lead",
-        ],
-        p_rows,
-    )
-    _write(
-        folder / "transactions.csv",
-        ["tenancy_ref", "transaction_ref", "posted_on", "type", "amount", "description"],
-        l_rows,
-    )
-    _write(
-        folder / "arrangements.csv",
-        [
-            "tenancy_ref",
-            "arrangement_ref",
-            "kind",
-            "start_date",
-            "frequency",
-            "instalment",
-            "starting_balance",
-            "status",
-        ],
-        a_rows,
-    )
-    c_rows = action_rows(cases, seed=seed, as_of=as_of, history_start=council.history_start)
-    _write(
-        folder / "actions.csv",
-        ["tenancy_ref", "action_ref", "date", "code", "until", "note"],
-        c_rows,
-    )
-    return DemoSummary(
-        out=folder,
-        tenancies=tenancies,
-        people=len(p_rows),
-        ledger_lines=len(l_rows),
-        arrangements=len(a_rows),
-        actions=len(c_rows),
-        officers=officers,
-        in_arrears=in_arrears,
-        former=former,
-        unassigned=unassigned,
+            h.ref,
+            h.address,
+            h.postcode,
+            h.tenure,
+            council.date_iso(h.start),
+            council.date_iso(h.end) if h.end else "",
+            _pounds(h.rent),
+            _pounds(h.service) if h.service else "",
+            str(h.rent_weeks),
+            h.officer,
+            h.patch,
+        ]
     )
 
 

@@ -195,14 +195,32 @@ class _History:
     # --- choices before the walk ----------------------------------------------------------
 
     def plan(self, cases: list[DemoCase]) -> dict[str, _Plan]:
-        r = self.rng
-        as_of = self.as_of
+        """The choices made before the walk, in a fixed order; a case given a court date, an
+        eviction, a Breathing Space or a pause is taken and given no other of them."""
         plans = {c.ref: _Plan() for c in cases}
         taken: set[str] = set()
+        self._plan_ledger_courts(cases, plans, taken)
+        homes = [c for c in cases if c.tenure not in NO_COURT_TENURES]
+        heavy = [c for c in homes if c.balance >= 8 * c.weekly and c.arrangement is None]
+        if len(heavy) < 3:  # a small council: its worst cases, if four weeks behind
+            worst_first = sorted(homes, key=lambda c: (-c.balance / c.weekly, c.ref))
+            heavy = [c for c in worst_first[:3] if c.balance >= 4 * c.weekly]
+        in_arrears = [c for c in homes if c.balance >= 2 * c.weekly]
+        self._plan_recent_claims(heavy, plans, taken)
+        self._plan_eviction(cases, heavy, plans, taken)
+        self._plan_breathing_spaces(in_arrears, plans, taken)
+        self._plan_pauses(in_arrears, plans, taken)
+        self._plan_benefit_claims(cases, homes, plans, taken)
+        self._plan_own_uc(homes, plans)
+        self._plan_warnings(homes, plans)
+        return plans
 
-        def free(c: DemoCase) -> bool:
-            return c.ref not in taken
-
+    def _plan_ledger_courts(
+        self, cases: list[DemoCase], plans: dict[str, _Plan], taken: set[str]
+    ) -> None:
+        """The claims the ledger shows (court costs) and their hearings; UC cases' technical
+        arrears follow the UC credit."""
+        r = self.rng
         for c in cases:
             p = plans[c.ref]
             p.court_on = c.court_on
@@ -211,20 +229,28 @@ class _History:
                 taken.add(c.ref)
             if c.benefit == "uc":
                 p.technical = "UC"
-        homes = [c for c in cases if c.tenure not in NO_COURT_TENURES]
-        heavy = [c for c in homes if c.balance >= 8 * c.weekly and c.arrangement is None]
-        if len(heavy) < 3:  # a small council: its worst cases, if four weeks behind
-            worst_first = sorted(homes, key=lambda c: (-c.balance / c.weekly, c.ref))
-            heavy = [c for c in worst_first[:3] if c.balance >= 4 * c.weekly]
-        in_arrears = [c for c in homes if c.balance >= 2 * c.weekly]
 
-        # a claim issued in the last weeks, the hearing still to come
-        for c in self.pick([c for c in heavy if free(c)], 0.08, 2):
+    def _plan_recent_claims(
+        self, heavy: list[DemoCase], plans: dict[str, _Plan], taken: set[str]
+    ) -> None:
+        """A claim issued in the last weeks, the hearing still to come."""
+        r, as_of = self.rng, self.as_of
+        for c in self.pick([c for c in heavy if c.ref not in taken], 0.08, 2):
             p = plans[c.ref]
             p.court_on = as_of - timedelta(days=r.randint(7, 21))
             p.hearing_on = as_of + timedelta(days=r.randint(10, 45))
             taken.add(c.ref)
-        # one eviction still to come: the worst broken court order, else an outright order
+
+    def _plan_eviction(
+        self,
+        cases: list[DemoCase],
+        heavy: list[DemoCase],
+        plans: dict[str, _Plan],
+        taken: set[str],
+    ) -> None:
+        """One eviction still to come: the worst broken court order, else an outright order
+        on a case in heavy arrears."""
+        r, as_of = self.rng, self.as_of
         orders = [
             c
             for c in cases
@@ -239,7 +265,7 @@ class _History:
             default=None,
         )
         if worst is None or arrangement_shortfall(worst, as_of) < 4 * worst.weekly:
-            spare = [c for c in heavy if free(c)]
+            spare = [c for c in heavy if c.ref not in taken]
             worst = r.choice(spare) if spare else worst
             if worst is not None and worst.court_on is None:
                 p = plans[worst.ref]
@@ -249,8 +275,12 @@ class _History:
             plans[worst.ref].eviction_warrant_on = as_of - timedelta(days=r.randint(21, 35))
             taken.add(worst.ref)
 
-        # Breathing Space: standard ones active on as_of and ended; one mental-health crisis
-        open_cases = [c for c in in_arrears if free(c) and c.arrangement is None]
+    def _plan_breathing_spaces(
+        self, in_arrears: list[DemoCase], plans: dict[str, _Plan], taken: set[str]
+    ) -> None:
+        """Standard Breathing Spaces active on as_of and ended; one mental-health crisis."""
+        r, as_of = self.rng, self.as_of
+        open_cases = [c for c in in_arrears if c.ref not in taken and c.arrangement is None]
         spaces = self.pick(open_cases, 0.05, 4)
         for n, c in enumerate(spaces):
             taken.add(c.ref)
@@ -270,8 +300,12 @@ class _History:
                 )
                 p.windows.append((start, end))
 
-        # pauses: active (until in the future), one run out, one lifted early
-        for n, c in enumerate(self.pick([c for c in in_arrears if free(c)], 0.03, 3)):
+    def _plan_pauses(
+        self, in_arrears: list[DemoCase], plans: dict[str, _Plan], taken: set[str]
+    ) -> None:
+        """Pauses: active (until in the future), one run out, one lifted early."""
+        r, as_of = self.rng, self.as_of
+        for n, c in enumerate(self.pick([c for c in in_arrears if c.ref not in taken], 0.03, 3)):
             taken.add(c.ref)
             p = plans[c.ref]
             if n == 1:
@@ -292,8 +326,16 @@ class _History:
                 p.actions.append((on, "pause", until, self.note("pause")))
                 p.windows.append((on, as_of))
 
-        # benefit claims: UC new claims in the history (pending, then decided on the first
-        # payment), and a few claims made lately and not decided yet
+    def _plan_benefit_claims(
+        self,
+        cases: list[DemoCase],
+        homes: list[DemoCase],
+        plans: dict[str, _Plan],
+        taken: set[str],
+    ) -> None:
+        """UC new claims in the history (pending, then decided on the first payment), and a
+        few claims made lately and not decided yet."""
+        r, as_of = self.rng, self.as_of
         for c in cases:
             if c.uc_first is not None and c.uc_first - 5 * WEEK > self.history_start:
                 p = plans[c.ref]
@@ -303,12 +345,14 @@ class _History:
                 if paid is not None:
                     p.actions.append((paid, "benefit_claim_decided", None, ""))
         unclaimed = [c for c in homes if c.benefit == "none" and c.balance > c.weekly]
-        for c in self.pick([c for c in unclaimed if free(c)], 0.03, 2):
+        for c in self.pick([c for c in unclaimed if c.ref not in taken], 0.03, 2):
             on = as_of - timedelta(days=r.randint(3, 25))
             code = "benefit_claim_pending"
             plans[c.ref].actions.append((on, code, None, self.note(code)))
 
-        # UC paid to the tenant, who pays the rent monthly from it
+    def _plan_own_uc(self, homes: list[DemoCase], plans: dict[str, _Plan]) -> None:
+        """UC paid to the tenant, who pays the rent monthly from it: the last three pay days."""
+        r, as_of = self.rng, self.as_of
         own_uc = [c for c in homes if c.benefit == "none" and c.frequency == "monthly"]
         if not own_uc:
             own_uc = [c for c in homes if c.benefit == "none"]
@@ -321,24 +365,22 @@ class _History:
             for back in (2, 1, 0):
                 p.actions.append((add_months(last, -back), "uc_pay_day", None, note))
 
-        # warnings
+    def _plan_warnings(self, homes: list[DemoCase], plans: dict[str, _Plan]) -> None:
+        """Vulnerability and officer-safety warnings, one of each kind ended since."""
         for n, c in enumerate(self.pick(homes, 0.03, 3)):
-            on = self.history_start + timedelta(
-                days=r.randint(0, (as_of - self.history_start).days)
-            )
-            plans[c.ref].actions.append((on, "vulnerability", None, self.note("vulnerability")))
-            if n == 0 and on < as_of - timedelta(days=30):
-                ended = on + timedelta(days=r.randint(1, (as_of - on).days))
-                plans[c.ref].actions.append((ended, "vulnerability_ended", None, ""))
+            self._warning(plans[c.ref], "vulnerability", ended=n == 0)
         for n, c in enumerate(self.pick(homes, 0.01, 2)):
-            on = self.history_start + timedelta(
-                days=r.randint(0, (as_of - self.history_start).days)
-            )
-            plans[c.ref].actions.append((on, "safety_warning", None, self.note("safety_warning")))
-            if n == 1 and on < as_of - timedelta(days=30):
-                ended = on + timedelta(days=r.randint(1, (as_of - on).days))
-                plans[c.ref].actions.append((ended, "safety_warning_ended", None, ""))
-        return plans
+            self._warning(plans[c.ref], "safety_warning", ended=n == 1)
+
+    def _warning(self, p: _Plan, code: str, *, ended: bool) -> None:
+        """A warning recorded on a day in the history; if ``ended`` and over a month ago, its
+        end on a later day."""
+        r, as_of = self.rng, self.as_of
+        on = self.history_start + timedelta(days=r.randint(0, (as_of - self.history_start).days))
+        p.actions.append((on, code, None, self.note(code)))
+        if ended and on < as_of - timedelta(days=30):
+            end = on + timedelta(days=r.randint(1, (as_of - on).days))
+            p.actions.append((end, f"{code}_ended", None, ""))
 
     # --- the walk ---------------------------------------------------------------------------
 
@@ -350,140 +392,9 @@ class _History:
             and max(accumulate(line[2] for line in c.lines), default=0) < c.weekly
         ):
             return  # never a week behind: no step was ever due
-        r = self.rng
-        as_of = self.as_of
-        out = p.actions
+        _Walk(self, c, p).run()
 
-        def act(on: date, code: str, until: date | None = None, note: str | None = None) -> bool:
-            if on > as_of:
-                return False
-            out.append((on, code, until, self.note(code) if note is None else note))
-            return True
-
-        first = max(c.start, self.history_start) + 4 * WEEK
-        day = first + timedelta(days=(3 - first.weekday()) % 7)  # a Thursday
-        top = LETTER_2 if c.tenure in NO_COURT_TENURES else COURT_WARNING
-        stage = -1
-        last_step: date | None = None
-        nosp_until: date | None = None
-        arrangement_broken = False
-        clear = behind = 0  # checks in a row with the account clear / a week or more behind
-        arrangement_agreed = False
-        warrant = False
-        balance = since_credit = 0
-        i = 0
-        lines = c.lines
-        court_on, hearing_on = p.court_on, p.hearing_on
-        while day <= as_of:
-            while i < len(lines) and lines[i][0] <= day:
-                _, kind, pence, _ = lines[i]
-                balance += pence
-                if pence > 0 and kind in ("RENT", "SERVICE"):
-                    since_credit += pence
-                elif kind == p.technical:
-                    since_credit = 0
-                i += 1
-            arrears = balance - (since_credit if p.technical else 0)
-            nosp_live = nosp_until is not None and day <= _nosp_expiry(nosp_until)
-            if NOSP <= stage < COURT and not nosp_live:
-                stage = LETTER_2  # the NOSP lapsed: a new one is needed before court
-
-            if stage >= COURT:  # after the claim: the hearing, then a warrant if broken
-                if not warrant and p.eviction_warrant_on is not None:
-                    if day >= p.eviction_warrant_on:
-                        warrant = self._eviction(out, p.eviction_warrant_on, future=True)
-                elif (
-                    not warrant
-                    and c.arrangement is not None
-                    and c.arrangement.kind == "court_order"
-                    and day >= c.arrangement.start + 8 * WEEK
-                    and arrangement_shortfall(c, day) > 6 * c.weekly
-                    and r.random() < 0.05
-                ):
-                    on = day + timedelta(days=r.randint(0, 6))
-                    warrant = self._eviction(out, on, future=False)
-                day += WEEK
-                continue
-
-            if court_on is not None and day >= court_on - 7 * WEEK:
-                # the path to a claim: a NOSP, a court warning once it expired, the claim
-                if court_on - 7 * WEEK >= self.history_start:
-                    if nosp_until is None or court_on > _nosp_expiry(nosp_until):
-                        # a NOSP that is still in force on the day the claim is issued
-                        nosp_until = day + timedelta(days=NOSP_DAYS)
-                        act(day, "nosp", nosp_until)
-                        stage = NOSP
-                    elif (
-                        stage < COURT_WARNING
-                        and nosp_until is not None
-                        and day >= max(nosp_until, court_on - 2 * WEEK)
-                    ):
-                        act(day, "court_warning")
-                        stage = COURT_WARNING
-                if day >= court_on:
-                    act(court_on, "court_applied")
-                    if hearing_on is not None:
-                        told = min(court_on + timedelta(days=r.randint(3, 10)), as_of)
-                        act(told, "hearing_set", hearing_on)
-                        act(hearing_on, "hearing_ended")
-                    stage = COURT
-                day += WEEK
-                continue
-
-            if arrears <= 0:  # cleared for four weeks: the ladder starts again
-                clear, behind = clear + 1, 0
-                if clear >= 4:
-                    stage = -1
-                day += WEEK
-                continue
-            clear = 0
-            behind = behind + 1 if arrears >= c.weekly else 0
-            if any(start <= day <= end for start, end in p.windows):
-                day += WEEK
-                continue
-            arr = c.arrangement
-            if arr is not None and arr.kind == "informal" and not arrangement_broken:
-                if day >= arr.start - WEEK and not arrangement_agreed:
-                    act(
-                        arr.start - timedelta(days=r.randint(1, 7)),
-                        "contact",
-                        None,
-                        self.note("arrangement"),
-                    )
-                    arrangement_agreed = True
-                if day >= arr.start:
-                    if arrangement_shortfall(c, day) > 0:
-                        arrangement_broken = True
-                        on = day + timedelta(days=r.randint(0, 4))
-                        if act(on, "broken_arrangement_contact"):
-                            last_step = on
-                    day += WEEK
-                    continue
-
-            nxt = stage + 1
-            if nxt <= top:
-                code, trigger, gap = LADDER[nxt]
-                ready = last_step is None or day >= last_step + timedelta(days=gap)
-                if nxt == NOSP and nosp_live:
-                    stage = nxt  # a NOSP in force is not served again
-                elif nxt == COURT_WARNING and not (nosp_until and day >= nosp_until):
-                    ready = False
-                elif nxt == REMINDER and behind < 2:
-                    ready = False  # a week behind at two checks in a row, not a late payment
-                elif arrears >= trigger * c.weekly and ready and r.random() < 0.75:
-                    on = day + timedelta(days=r.randint(0, 4))
-                    until = on + timedelta(days=NOSP_DAYS) if code == "nosp" else None
-                    if act(on, code, until):
-                        stage, last_step = nxt, on
-                        if code == "nosp":
-                            nosp_until = until
-                        if code == "letter_1" and r.random() < 0.5:
-                            act(on + timedelta(days=r.randint(1, 6)), "visit")
-                        elif r.random() < 0.15:
-                            act(on + timedelta(days=r.randint(1, 10)), "contact")
-            day += WEEK
-
-    def _eviction(
+    def eviction(
         self, out: list[tuple[date, str, date | None, str]], warrant_on: date, *, future: bool
     ) -> bool:
         """A warrant applied for on ``warrant_on`` and the eviction date the bailiffs set
@@ -525,6 +436,173 @@ class _History:
                     ]
                 )
         return rows
+
+
+class _Walk:
+    """One current tenancy's account walked week by week (on Thursdays, after the Monday
+    debit), the recovery ladder climbed as its arrears grow; the steps go to the plan's
+    actions. Draws from the history's one stream in the walk's order. One per case."""
+
+    def __init__(self, history: _History, c: DemoCase, p: _Plan) -> None:
+        self.history = history
+        self.r = history.rng
+        self.as_of = history.as_of
+        self.c = c
+        self.p = p
+        self.top = LETTER_2 if c.tenure in NO_COURT_TENURES else COURT_WARNING
+        self.stage = -1
+        self.last_step: date | None = None
+        self.nosp_until: date | None = None
+        self.arrangement_agreed = False
+        self.arrangement_broken = False
+        self.warrant = False
+        self.clear = self.behind = 0  # checks in a row with the account clear / a week behind
+        self.balance = self.since_credit = 0
+        self.read = 0  # ledger lines read so far
+
+    def act(
+        self, on: date, code: str, until: date | None = None, note: str | None = None
+    ) -> bool:
+        """Record a step on ``on`` (none after the export date); True if recorded."""
+        if on > self.as_of:
+            return False
+        note = self.history.note(code) if note is None else note
+        self.p.actions.append((on, code, until, note))
+        return True
+
+    def run(self) -> None:
+        """Every Thursday from four weeks into the account's history to the export date."""
+        c, court_on = self.c, self.p.court_on
+        first = max(c.start, self.history.history_start) + 4 * WEEK
+        day = first + timedelta(days=(3 - first.weekday()) % 7)  # a Thursday
+        while day <= self.as_of:
+            arrears = self._arrears_on(day)
+            nosp_until = self.nosp_until
+            nosp_live = nosp_until is not None and day <= _nosp_expiry(nosp_until)
+            if NOSP <= self.stage < COURT and not nosp_live:
+                self.stage = LETTER_2  # the NOSP lapsed: a new one is needed before court
+            if self.stage >= COURT:
+                self._after_claim(day)
+            elif court_on is not None and day >= court_on - 7 * WEEK:
+                self._path_to_claim(day, court_on)
+            elif arrears <= 0:  # cleared for four weeks: the ladder starts again
+                self.clear, self.behind = self.clear + 1, 0
+                if self.clear >= 4:
+                    self.stage = -1
+            else:
+                self.clear = 0
+                self.behind = self.behind + 1 if arrears >= c.weekly else 0
+                held = any(start <= day <= end for start, end in self.p.windows)
+                if not held and not self._arrangement_week(day):
+                    self._climb(day, arrears, nosp_live)
+            day += WEEK
+
+    def _arrears_on(self, day: date) -> int:
+        """Read the lines up to ``day``: the balance, less rent debited since the last
+        technical-arrears credit (UC or the tenant's own payment) on such cases."""
+        lines, p = self.c.lines, self.p
+        while self.read < len(lines) and lines[self.read][0] <= day:
+            _, kind, pence, _ = lines[self.read]
+            self.balance += pence
+            if pence > 0 and kind in ("RENT", "SERVICE"):
+                self.since_credit += pence
+            elif kind == p.technical:
+                self.since_credit = 0
+            self.read += 1
+        return self.balance - (self.since_credit if p.technical else 0)
+
+    def _after_claim(self, day: date) -> None:
+        """After the claim: the planned eviction, or a warrant now and then when the court
+        order is broken badly."""
+        if self.warrant:
+            return
+        c, p = self.c, self.p
+        if p.eviction_warrant_on is not None:
+            if day >= p.eviction_warrant_on:
+                self.warrant = self.history.eviction(p.actions, p.eviction_warrant_on, future=True)
+        elif (
+            c.arrangement is not None
+            and c.arrangement.kind == "court_order"
+            and day >= c.arrangement.start + 8 * WEEK
+            and arrangement_shortfall(c, day) > 6 * c.weekly
+            and self.r.random() < 0.05
+        ):
+            on = day + timedelta(days=self.r.randint(0, 6))
+            self.warrant = self.history.eviction(p.actions, on, future=False)
+
+    def _path_to_claim(self, day: date, court_on: date) -> None:
+        """The path to a claim: a NOSP, a court warning once it expired, the claim (and its
+        hearing)."""
+        if court_on - 7 * WEEK >= self.history.history_start:
+            nosp_until = self.nosp_until
+            if nosp_until is None or court_on > _nosp_expiry(nosp_until):
+                # a NOSP that is still in force on the day the claim is issued
+                self.nosp_until = day + timedelta(days=NOSP_DAYS)
+                self.act(day, "nosp", self.nosp_until)
+                self.stage = NOSP
+            elif self.stage < COURT_WARNING and day >= max(nosp_until, court_on - 2 * WEEK):
+                self.act(day, "court_warning")
+                self.stage = COURT_WARNING
+        if day >= court_on:
+            self.act(court_on, "court_applied")
+            hearing_on = self.p.hearing_on
+            if hearing_on is not None:
+                told = min(court_on + timedelta(days=self.r.randint(3, 10)), self.as_of)
+                self.act(told, "hearing_set", hearing_on)
+                self.act(hearing_on, "hearing_ended")
+            self.stage = COURT
+
+    def _arrangement_week(self, day: date) -> bool:
+        """An informal arrangement: the contact that agreed it, then while it is kept the
+        ladder holds; its first breach gets a contact. True when it holds the ladder."""
+        arr = self.c.arrangement
+        if arr is None or arr.kind != "informal" or self.arrangement_broken:
+            return False
+        if day >= arr.start - WEEK and not self.arrangement_agreed:
+            on = arr.start - timedelta(days=self.r.randint(1, 7))
+            self.act(on, "contact", None, self.history.note("arrangement"))
+            self.arrangement_agreed = True
+        if day < arr.start:
+            return False
+        if arrangement_shortfall(self.c, day) > 0:
+            self.arrangement_broken = True
+            on = day + timedelta(days=self.r.randint(0, 4))
+            if self.act(on, "broken_arrangement_contact"):
+                self.last_step = on
+        return True
+
+    def _climb(self, day: date, arrears: int, nosp_live: bool) -> None:
+        """The next step of the ladder, when the arrears reach its trigger and the gap since
+        the last step has passed; officers act three times in four, a few days late."""
+        nxt = self.stage + 1
+        if nxt > self.top:
+            return
+        code, trigger, gap = LADDER[nxt]
+        ready = self.last_step is None or day >= self.last_step + timedelta(days=gap)
+        if nxt == NOSP and nosp_live:
+            self.stage = nxt  # a NOSP in force is not served again
+        elif nxt == COURT_WARNING and not (self.nosp_until and day >= self.nosp_until):
+            return  # not before the NOSP has expired
+        elif nxt == REMINDER and self.behind < 2:
+            return  # a week behind at two checks in a row, not a late payment
+        elif arrears >= trigger * self.c.weekly and ready and self.r.random() < 0.75:
+            self._step(day, nxt, code)
+
+    def _step(self, day: date, nxt: int, code: str) -> None:
+        """Take ladder step ``nxt`` (``code``) a few days after ``day``; a visit after some
+        first letters, a contact after some other steps."""
+        r = self.r
+        on = day + timedelta(days=r.randint(0, 4))
+        until = on + timedelta(days=NOSP_DAYS) if code == "nosp" else None
+        if not self.act(on, code, until):
+            return
+        self.stage, self.last_step = nxt, on
+        if code == "nosp":
+            self.nosp_until = until
+        if code == "letter_1" and r.random() < 0.5:
+            self.act(on + timedelta(days=r.randint(1, 6)), "visit")
+        elif r.random() < 0.15:
+            self.act(on + timedelta(days=r.randint(1, 10)), "contact")
 
 
 def action_rows(

@@ -1047,6 +1047,35 @@ def _import(
     return _apply(conn, session, export, stored_t, issues, progress)
 
 
+@dataclass
+class _Changes:
+    """What an import writes, kind by kind, before it is numbered: the upserts, the scope
+    events of each tenancy (in the order of ``tenancies.rows()``) and the new ledger lines
+    with their tenancy ids."""
+
+    tenancies: _Upserts
+    scope_events: list[list[tuple[str, uuid.UUID]]]
+    people: _Upserts
+    ledger_new: list[tuple[uuid.UUID, _LedgerRow]]
+    ledger_present: int
+    arrangements: _Upserts
+    actions: _Upserts
+
+    @property
+    def event_count(self) -> int:
+        return sum(len(events) for events in self.scope_events)
+
+    @property
+    def needed(self) -> int:
+        """How many change numbers the writing takes."""
+        upserted = (self.tenancies, self.people, self.arrangements, self.actions)
+        return (
+            self.event_count
+            + len(self.ledger_new)
+            + sum(len(u.new) + len(u.changed) for u in upserted)
+        )
+
+
 def _apply(
     conn: Any,
     session: Session,
@@ -1055,19 +1084,58 @@ def _apply(
     issues: _Issues,
     progress: Progress | None,
 ) -> ImportSummary:
+    """Work out what changes against the store, number it and write it."""
     assert export.tenancies is not None
+    officers, officers_created = _ensure_officers(conn, export.tenancies)
+    tenancies = _tenancy_upserts(stored_t, export.tenancies, officers)
+    tenancy_ids = {ref: r.id for ref, r in stored_t.items()}
+    tenancy_ids.update((values["ref"], values["id"]) for values in tenancies.new)
+    people = _people_upserts(conn, export.people, tenancy_ids)
+    ledger_new, ledger_present = _new_ledger_lines(conn, export.ledger, tenancy_ids, issues)
+    changes = _Changes(
+        tenancies=tenancies,
+        scope_events=_scope_events(tenancies),
+        people=people,
+        ledger_new=ledger_new,
+        ledger_present=ledger_present,
+        arrangements=_arrangement_upserts(conn, export.arrangements, tenancy_ids),
+        actions=_action_upserts(conn, export.actions, tenancy_ids, issues),
+    )
+    first_seq, last_seq = _number_and_write(session, conn, changes, progress)
+    return ImportSummary(
+        tenancies=tenancies.counts(),
+        people=people.counts(),
+        ledger=RowCounts(len(ledger_new), 0, ledger_present),
+        arrangements=changes.arrangements.counts(),
+        actions=changes.actions.counts(),
+        officers_created=officers_created,
+        scope_events=changes.event_count,
+        warnings=tuple(_sorted(issues.warnings)),
+        first_seq=first_seq,
+        last_seq=last_seq,
+    )
+
+
+def _ensure_officers(conn: Any, rows: list[_TenancyRow]) -> tuple[dict[str, uuid.UUID], int]:
+    """Every officer the tenancies name, by username, creating the missing ones (accounts
+    without a password: ``officer add`` sets one). Returns the ids and how many were made."""
     o = _table(Officer)
     officers = {r.username: r.id for r in conn.execute(select(o.c.username, o.c.id))}
     new_officers: list[dict[str, Any]] = []
-    for row in export.tenancies:
+    for row in rows:
         if row.officer and row.officer not in officers:
             officers[row.officer] = uuid.uuid4()
             new_officers.append({"id": officers[row.officer], "username": row.officer})
-    if new_officers:  # accounts without a password: `officer add` sets one
+    if new_officers:
         conn.execute(insert(_table(Officer)), new_officers)
+    return officers, len(new_officers)
 
-    # Tenancies: what is new, what changed, and who enters or leaves whose scope.
-    tenancies = _upserts(
+
+def _tenancy_upserts(
+    stored_t: dict[str, Any], rows: list[_TenancyRow], officers: dict[str, uuid.UUID]
+) -> _Upserts:
+    """The tenancies that are new or changed."""
+    return _upserts(
         stored_t,
         (
             (
@@ -1085,13 +1153,16 @@ def _apply(
                     "patch": row.patch,
                 },
             )
-            for row in export.tenancies
+            for row in rows
         ),
     )
-    tenancy_ids = {ref: r.id for ref, r in stored_t.items()}
-    tenancy_ids.update((values["ref"], values["id"]) for values in tenancies.new)
 
-    people = _upserts(
+
+def _people_upserts(
+    conn: Any, rows: list[_PersonRow], tenancy_ids: dict[str, uuid.UUID]
+) -> _Upserts:
+    """The people who are new or changed."""
+    return _upserts(
         _load(conn, Person, PERSON_FIELDS),
         (
             (
@@ -1107,11 +1178,16 @@ def _apply(
                     "is_lead": person.is_lead,
                 },
             )
-            for person in export.people
+            for person in rows
         ),
     )
 
-    # Ledger lines: only new refs; a stored line is never changed.
+
+def _new_ledger_lines(
+    conn: Any, rows: list[_LedgerRow], tenancy_ids: dict[str, uuid.UUID], issues: _Issues
+) -> tuple[list[tuple[uuid.UUID, _LedgerRow]], int]:
+    """Ledger lines with a new ref (with their tenancy id), and how many were stored already:
+    a stored line is never changed; one that differs is only warned about."""
     le = _table(LedgerEntry)
     stored_l = {
         r[0]: tuple(r[1:])
@@ -1119,16 +1195,16 @@ def _apply(
             select(le.c.ref, le.c.tenancy_id, le.c.posted_on, le.c.type, le.c.amount_pence)
         )
     }
-    l_new: list[tuple[uuid.UUID, _LedgerRow]] = []
-    l_present = 0
+    new: list[tuple[uuid.UUID, _LedgerRow]] = []
+    present = 0
     differ: list[int] = []
-    for lrow in export.ledger:
+    for lrow in rows:
         tenancy_id = tenancy_ids[lrow[2]]
         old_l = stored_l.get(lrow[1])
         if old_l is None:
-            l_new.append((tenancy_id, lrow))
+            new.append((tenancy_id, lrow))
         else:
-            l_present += 1
+            present += 1
             if old_l != (tenancy_id, lrow[3], lrow[4], lrow[5]):
                 differ.append(lrow[0])
     if differ:
@@ -1139,8 +1215,14 @@ def _apply(
             f"{len(differ)} stored ledger line(s) differ from this export and were kept as "
             "stored (a transaction_ref is never changed)",
         )
+    return new, present
 
-    arrangements = _upserts(
+
+def _arrangement_upserts(
+    conn: Any, rows: list[_ArrangementRow], tenancy_ids: dict[str, uuid.UUID]
+) -> _Upserts:
+    """The arrangements that are new or changed."""
+    return _upserts(
         _load(conn, Arrangement, ARRANGEMENT_FIELDS),
         (
             (
@@ -1155,17 +1237,22 @@ def _apply(
                     "status": arr.status,
                 },
             )
-            for arr in export.arrangements
+            for arr in rows
         ),
     )
 
-    # Case actions. One recorded on a device is the officer's record: an HMS row with its
-    # ref (the HMS echoing it back) never changes it, and a difference is only warned about.
+
+def _action_upserts(
+    conn: Any, rows: list[_ActionRow], tenancy_ids: dict[str, uuid.UUID], issues: _Issues
+) -> _Upserts:
+    """The HMS's case actions that are new or changed. One recorded on a device is the
+    officer's record: an HMS row with its ref (the HMS echoing it back) never changes it and
+    counts as unchanged; a difference is only warned about."""
     stored_c = _load(conn, CaseAction, ACTION_FIELDS, "source")
     from_hms: list[tuple[str, dict[str, Any]]] = []
     echoes_differ: list[int] = []
     echoes = 0
-    for act in export.actions:
+    for act in rows:
         values = {
             "tenancy_id": tenancy_ids[act.tenancy_ref],
             "on_date": act.on_date,
@@ -1192,9 +1279,13 @@ def _apply(
             f"{len(echoes_differ)} action(s) recorded on a device differ from this export and "
             "were kept as recorded (an action_ref made on a device is never changed)",
         )
+    return actions
 
-    # Scope events: a new tenancy with an officer enters that officer's scope; a changed
-    # officer leaves the old one's and enters the new one's.
+
+def _scope_events(tenancies: _Upserts) -> list[list[tuple[str, uuid.UUID]]]:
+    """Each tenancy's scope events, in the order of ``tenancies.rows()``: a new tenancy with
+    an officer enters that officer's scope; a changed officer leaves the old one's and enters
+    the new one's."""
     events_for: list[list[tuple[str, uuid.UUID]]] = []
     for values in tenancies.new:
         events_for.append([("enter", values["officer_id"])] if values["officer_id"] else [])
@@ -1206,74 +1297,82 @@ def _apply(
             if values["officer_id"] is not None:
                 ev.append(("enter", values["officer_id"]))
         events_for.append(ev)
-    n_events = sum(len(e) for e in events_for)
+    return events_for
 
-    upserted = (tenancies, people, arrangements, actions)
-    needed = n_events + len(l_new) + sum(len(u.new) + len(u.changed) for u in upserted)
-    first_seq: int | None = None
-    last_seq: int | None = None
-    if needed:
-        first_seq = sequence.reserve(session, needed)
-        last_seq = first_seq + needed - 1
-        seq = _Seq(first_seq)
-        scope_rows: list[dict[str, Any]] = []
-        for values, events in zip(tenancies.rows(), events_for, strict=True):
-            values["seq"] = seq.take()
-            tenancy_id = values.get("id") or values["b_id"]
-            for kind, officer_id in events:
-                scope_rows.append(
-                    {
-                        "seq": seq.take(),
-                        "officer_id": officer_id,
-                        "tenancy_id": tenancy_id,
-                        "kind": kind,
-                    }
-                )
-        for values in people.rows():
-            values["seq"] = seq.take()
-        first_ledger = seq.next
-        seq.next += len(l_new)
-        ledger_rows = [
-            (new_id, r[1], tid, r[3], r[4], r[5], r[6], n)
-            for n, new_id, (tid, r) in zip(
-                range(first_ledger, seq.next), _new_ids(len(l_new)), l_new, strict=True
+
+def _number_and_write(
+    session: Session, conn: Any, changes: _Changes, progress: Progress | None
+) -> tuple[int | None, int | None]:
+    """Reserve one block of change numbers, hand them out in the module's order and write
+    every kind. Returns the first and last number (None, None when nothing changed)."""
+    needed = changes.needed
+    if not needed:
+        return None, None
+    first_seq = sequence.reserve(session, needed)
+    seq = _Seq(first_seq)
+    scope_rows = _number_tenancies(seq, changes)
+    for values in changes.people.rows():
+        values["seq"] = seq.take()
+    first_ledger = seq.next
+    seq.next += len(changes.ledger_new)
+    ledger_rows = [
+        (new_id, r[1], tid, r[3], r[4], r[5], r[6], n)
+        for n, new_id, (tid, r) in zip(
+            range(first_ledger, seq.next),
+            _new_ids(len(changes.ledger_new)),
+            changes.ledger_new,
+            strict=True,
+        )
+    ]
+    for values in changes.arrangements.rows() + changes.actions.rows():
+        values["seq"] = seq.take()
+    assert seq.next == first_seq + needed
+    _write_changes(conn, changes, scope_rows, ledger_rows, progress)
+    return first_seq, first_seq + needed - 1
+
+
+def _number_tenancies(seq: _Seq, changes: _Changes) -> list[dict[str, Any]]:
+    """Number each tenancy, then its scope events; returns the scope event rows."""
+    scope_rows: list[dict[str, Any]] = []
+    for values, events in zip(changes.tenancies.rows(), changes.scope_events, strict=True):
+        values["seq"] = seq.take()
+        tenancy_id = values.get("id") or values["b_id"]
+        for kind, officer_id in events:
+            scope_rows.append(
+                {
+                    "seq": seq.take(),
+                    "officer_id": officer_id,
+                    "tenancy_id": tenancy_id,
+                    "kind": kind,
+                }
             )
-        ]
-        for values in arrangements.rows() + actions.rows():
-            values["seq"] = seq.take()
-        assert seq.next == first_seq + needed
+    return scope_rows
 
-        _write(
-            conn, _table(Tenancy), tenancies.new, tenancies.changed, "writing tenancies", progress
-        )
-        if scope_rows:
-            conn.execute(insert(_table(ScopeEvent)), scope_rows)
-        _write(conn, _table(Person), people.new, people.changed, "writing people", progress)
-        _insert_ledger(conn, ledger_rows, progress)
-        _write(
-            conn,
-            _table(Arrangement),
-            arrangements.new,
-            arrangements.changed,
-            "writing arrangements",
-            progress,
-        )
-        _write(
-            conn, _table(CaseAction), actions.new, actions.changed, "writing case actions", progress
-        )
 
-    return ImportSummary(
-        tenancies=tenancies.counts(),
-        people=people.counts(),
-        ledger=RowCounts(len(l_new), 0, l_present),
-        arrangements=arrangements.counts(),
-        actions=actions.counts(),
-        officers_created=len(new_officers),
-        scope_events=n_events,
-        warnings=tuple(_sorted(issues.warnings)),
-        first_seq=first_seq,
-        last_seq=last_seq,
+def _write_changes(
+    conn: Any,
+    changes: _Changes,
+    scope_rows: list[dict[str, Any]],
+    ledger_rows: list[tuple[Any, ...]],
+    progress: Progress | None,
+) -> None:
+    """Write every kind, numbered, in the order they were numbered."""
+    tenancies, people = changes.tenancies, changes.people
+    arrangements, actions = changes.arrangements, changes.actions
+    _write(conn, _table(Tenancy), tenancies.new, tenancies.changed, "writing tenancies", progress)
+    if scope_rows:
+        conn.execute(insert(_table(ScopeEvent)), scope_rows)
+    _write(conn, _table(Person), people.new, people.changed, "writing people", progress)
+    _insert_ledger(conn, ledger_rows, progress)
+    _write(
+        conn,
+        _table(Arrangement),
+        arrangements.new,
+        arrangements.changed,
+        "writing arrangements",
+        progress,
     )
+    _write(conn, _table(CaseAction), actions.new, actions.changed, "writing case actions", progress)
 
 
 # --------------------------------------------------------------------------------------------

@@ -289,90 +289,21 @@ def _pull_page(
     server_epoch = store_epoch(session)
     high = sequence.current(session)
     if (epoch is not None and epoch != server_epoch) or cursor > high:
-        reset = {
-            "epoch": server_epoch,
-            "cursor": cursor,
-            "next_cursor": 0,
-            "has_more": True,
-            "reset_required": True,
-        }
-        return PageBody(_dumps(reset), next_cursor=0, rows=0, reset_required=True)
+        return _reset_page(server_epoch, cursor)
 
-    dialect = session.get_bind().dialect.name
-    readers = {stream.field: _Reader.make(stream.columns, dialect) for stream in STREAMS}
-    tenancies = readers[TENANCIES.field]
-    event_table: Table = ScopeEvent.__table__  # type: ignore[assignment]
-    event_reader = _Reader.make(
-        [event_table.c.seq, event_table.c.tenancy_id, event_table.c.kind], dialect
+    readers = _PageReaders.make(session.get_bind().dialect.name)
+    rows = _stream_rows(
+        session, readers, officer_id=officer_id, cursor=cursor, high=high, limit=limit
     )
-    id_reader = _Reader.make([TENANCIES.table.c.id], dialect)
-
-    # Each stream's first limit + 1 rows after the cursor, in seq order; the same for events.
-    rows: dict[str, list[WireDict]] = {}
-    for stream in STREAMS:
-        reader = readers[stream.field]
-        query = reader.select()
-        if stream is not TENANCIES:
-            query = query.join(Tenancy, Tenancy.id == stream.table.c.tenancy_id)
-        seq = stream.table.c.seq
-        rows[stream.field] = reader.read(
-            session,
-            query.where(Tenancy.officer_id == officer_id, seq > cursor, seq <= high)
-            .order_by(seq)
-            .limit(limit + 1),
-        )
-    events = event_reader.read(
-        session,
-        event_reader.select()
-        .where(ScopeEvent.officer_id == officer_id, ScopeEvent.seq > cursor, ScopeEvent.seq <= high)
-        .order_by(ScopeEvent.seq)
-        .limit(limit + 1),
+    events = _event_rows(
+        session, readers, officer_id=officer_id, cursor=cursor, high=high, limit=limit
     )
-
-    seqs = sorted(r["seq"] for batch in (*rows.values(), events) for r in batch)
-    if len(seqs) > limit:
-        cut = seqs[limit - 1]
-        has_more = True
-    else:
-        cut = high
-        has_more = False
-    for field, batch in rows.items():
-        rows[field] = [r for r in batch if r["seq"] <= cut]
-    events = [e for e in events if e["seq"] <= cut]
-
-    # Scope events: the last event of each tenancy in the page decides.
-    last_kind: dict[str, str] = {}
-    for event in events:
-        last_kind[event["tenancy_id"]] = event["kind"]
-    now_in_scope: set[str] = set()
-    for chunk in _chunks(list(last_kind)):
-        query = id_reader.select().where(
-            Tenancy.id.in_(_uuids(chunk)), Tenancy.officer_id == officer_id
-        )
-        now_in_scope.update(r["id"] for r in id_reader.read(session, query))
-    removed = [t for t, kind in last_kind.items() if kind == "leave" and t not in now_in_scope]
-    entered = [t for t, kind in last_kind.items() if kind == "enter" and t in now_in_scope]
-
+    cut, has_more = _cut(rows, events, limit=limit, high=high)
+    events = _trim(rows, events, cut)
+    removed, entered = _scope_changes(session, readers, events, officer_id=officer_id)
     if entered and cursor > 0:
-        # Rows of every stream the device skipped while the case was in someone else's scope.
-        for chunk in _chunks(entered):
-            ids = _uuids(chunk)
-            for stream in STREAMS:
-                reader = readers[stream.field]
-                rows[stream.field] += reader.read(
-                    session,
-                    reader.select().where(stream.owner.in_(ids), stream.table.c.seq <= cursor),
-                )
-    # Parents of children in the page whose tenancy row changed after the cut.
-    in_page = {r["id"] for r in rows[TENANCIES.field]}
-    orphans = sorted({r["tenancy_id"] for stream in CHILDREN for r in rows[stream.field]} - in_page)
-    for chunk in _chunks(orphans):
-        rows[TENANCIES.field] += tenancies.read(
-            session,
-            tenancies.select().where(
-                Tenancy.id.in_(_uuids(chunk)), Tenancy.officer_id == officer_id, Tenancy.seq > cut
-            ),
-        )
+        _add_skipped_rows(session, readers, rows, entered, cursor=cursor)
+    _add_parents(session, readers, rows, officer_id=officer_id, cut=cut)
 
     body: dict[str, Any] = {
         "epoch": server_epoch,
@@ -394,6 +325,166 @@ def _pull_page(
         _remaining(session, officer_id=officer_id, after=cut, high=high) if has_more else 0
     )
     return PageBody(_dumps(body), next_cursor=cut, rows=count, reset_required=False)
+
+
+def _reset_page(server_epoch: str, cursor: int) -> PageBody:
+    """The answer to a stale epoch or a cursor from the future: start again, no rows."""
+    reset = {
+        "epoch": server_epoch,
+        "cursor": cursor,
+        "next_cursor": 0,
+        "has_more": True,
+        "reset_required": True,
+    }
+    return PageBody(_dumps(reset), next_cursor=0, rows=0, reset_required=True)
+
+
+@dataclass(frozen=True)
+class _PageReaders:
+    """The readers one page uses, on the session's dialect: each stream's (by page field),
+    the scope events' and the tenancy ids'."""
+
+    streams: dict[str, _Reader]
+    events: _Reader
+    ids: _Reader
+
+    @classmethod
+    def make(cls, dialect: str) -> _PageReaders:
+        event_table: Table = ScopeEvent.__table__  # type: ignore[assignment]
+        return cls(
+            streams={stream.field: _Reader.make(stream.columns, dialect) for stream in STREAMS},
+            events=_Reader.make(
+                [event_table.c.seq, event_table.c.tenancy_id, event_table.c.kind], dialect
+            ),
+            ids=_Reader.make([TENANCIES.table.c.id], dialect),
+        )
+
+
+def _stream_rows(
+    session: Session,
+    readers: _PageReaders,
+    *,
+    officer_id: uuid.UUID,
+    cursor: int,
+    high: int,
+    limit: int,
+) -> dict[str, list[WireDict]]:
+    """Each stream's first ``limit`` + 1 rows in scope after the cursor, in seq order."""
+    rows: dict[str, list[WireDict]] = {}
+    for stream in STREAMS:
+        reader = readers.streams[stream.field]
+        query = reader.select()
+        if stream is not TENANCIES:
+            query = query.join(Tenancy, Tenancy.id == stream.table.c.tenancy_id)
+        seq = stream.table.c.seq
+        rows[stream.field] = reader.read(
+            session,
+            query.where(Tenancy.officer_id == officer_id, seq > cursor, seq <= high)
+            .order_by(seq)
+            .limit(limit + 1),
+        )
+    return rows
+
+
+def _event_rows(
+    session: Session,
+    readers: _PageReaders,
+    *,
+    officer_id: uuid.UUID,
+    cursor: int,
+    high: int,
+    limit: int,
+) -> list[WireDict]:
+    """The officer's first ``limit`` + 1 scope events after the cursor, in seq order."""
+    reader = readers.events
+    return reader.read(
+        session,
+        reader.select()
+        .where(ScopeEvent.officer_id == officer_id, ScopeEvent.seq > cursor, ScopeEvent.seq <= high)
+        .order_by(ScopeEvent.seq)
+        .limit(limit + 1),
+    )
+
+
+def _cut(
+    rows: dict[str, list[WireDict]], events: list[WireDict], *, limit: int, high: int
+) -> tuple[int, bool]:
+    """Where the page ends, and whether more is to come: after its ``limit``-th item by seq,
+    or at ``high`` when everything read fits."""
+    seqs = sorted(r["seq"] for batch in (*rows.values(), events) for r in batch)
+    if len(seqs) > limit:
+        return seqs[limit - 1], True
+    return high, False
+
+
+def _trim(
+    rows: dict[str, list[WireDict]], events: list[WireDict], cut: int
+) -> list[WireDict]:
+    """Drop the rows after the cut (in place) and return the events up to it."""
+    for field, batch in rows.items():
+        rows[field] = [r for r in batch if r["seq"] <= cut]
+    return [e for e in events if e["seq"] <= cut]
+
+
+def _scope_changes(
+    session: Session, readers: _PageReaders, events: list[WireDict], *, officer_id: uuid.UUID
+) -> tuple[list[str], list[str]]:
+    """The tenancies that left the officer's scope (removed) and those that entered it:
+    the last event of each tenancy in the page decides, checked against its officer now."""
+    last_kind: dict[str, str] = {}
+    for event in events:
+        last_kind[event["tenancy_id"]] = event["kind"]
+    now_in_scope: set[str] = set()
+    for chunk in _chunks(list(last_kind)):
+        query = readers.ids.select().where(
+            Tenancy.id.in_(_uuids(chunk)), Tenancy.officer_id == officer_id
+        )
+        now_in_scope.update(r["id"] for r in readers.ids.read(session, query))
+    removed = [t for t, kind in last_kind.items() if kind == "leave" and t not in now_in_scope]
+    entered = [t for t, kind in last_kind.items() if kind == "enter" and t in now_in_scope]
+    return removed, entered
+
+
+def _add_skipped_rows(
+    session: Session,
+    readers: _PageReaders,
+    rows: dict[str, list[WireDict]],
+    entered: list[str],
+    *,
+    cursor: int,
+) -> None:
+    """Add the rows of every stream that the device skipped while each entered case was in
+    someone else's scope (those at or below the cursor)."""
+    for chunk in _chunks(entered):
+        ids = _uuids(chunk)
+        for stream in STREAMS:
+            reader = readers.streams[stream.field]
+            rows[stream.field] += reader.read(
+                session,
+                reader.select().where(stream.owner.in_(ids), stream.table.c.seq <= cursor),
+            )
+
+
+def _add_parents(
+    session: Session,
+    readers: _PageReaders,
+    rows: dict[str, list[WireDict]],
+    *,
+    officer_id: uuid.UUID,
+    cut: int,
+) -> None:
+    """Add the tenancy row of each child in the page whose tenancy is not in it because the
+    tenancy changed after the cut."""
+    tenancies = readers.streams[TENANCIES.field]
+    in_page = {r["id"] for r in rows[TENANCIES.field]}
+    orphans = sorted({r["tenancy_id"] for stream in CHILDREN for r in rows[stream.field]} - in_page)
+    for chunk in _chunks(orphans):
+        rows[TENANCIES.field] += tenancies.read(
+            session,
+            tenancies.select().where(
+                Tenancy.id.in_(_uuids(chunk)), Tenancy.officer_id == officer_id, Tenancy.seq > cut
+            ),
+        )
 
 
 def _seq_of(row: WireDict) -> int:

@@ -147,31 +147,8 @@ def propose(
         raise ProposalError("max_weeks: must be a whole number of weeks, 1 or more")
 
     affordable = per_frequency_from_monthly(affordable_monthly_pence, frequency)
-    if instalment_pence is None:
-        if affordable <= 0:
-            raise ProposalError(
-                "instalment_pence: the I&E leaves nothing towards the arrears; enter an instalment"
-            )
-        instalment = min(affordable, arrears_pence)
-    else:
-        instalment = _whole(instalment_pence, "instalment_pence")
-        if instalment <= 0:
-            raise ProposalError("instalment_pence: must be more than £0.00")
-        if instalment > arrears_pence:
-            raise ProposalError(
-                f"instalment_pence: {format_pence(instalment)} is more than the arrears "
-                f"({format_pence(arrears_pence)})"
-            )
-
-    start = first_date
-    aligned = False
-    day_of_month = None
-    if frequency == "monthly" and uc_pay_day is not None:
-        start = next_uc_pay_day(uc_pay_day, first_date)
-        aligned = True
-        if start.day != uc_pay_day.day:  # clamped to a shorter month: keep the pay day after
-            day_of_month = uc_pay_day.day
-
+    instalment = _instalment(instalment_pence, affordable=affordable, arrears_pence=arrears_pence)
+    start, day_of_month = _first_due(first_date, frequency, uc_pay_day)
     terms = ArrangementTerms(
         ref="proposal",
         kind="informal",
@@ -183,17 +160,6 @@ def propose(
     )
     last = end_date(terms)
     rent = rent_per_period(weekly_rent_pence, frequency)
-    warnings: list[str] = []
-    if instalment > affordable:
-        warnings.append(
-            f"Rent plus instalment ({format_pence(rent + instalment)} {_each(frequency)}) is more "
-            f"than the I&E shows as affordable ({format_pence(rent + max(affordable, 0))})"
-        )
-    if max_weeks is not None and (last is None or last > start + timedelta(weeks=max_weeks)):
-        warnings.append(
-            f"The plan takes longer than the policy's maximum of {max_weeks} weeks"
-            + (f" (last instalment {last:%a %d %b %Y})" if last is not None else "")
-        )
     return Proposal(
         arrears_pence=arrears_pence,
         frequency=frequency,
@@ -203,10 +169,68 @@ def propose(
         instalment_count=instalment_count(terms),
         rent_pence=rent,
         affordable_pence=affordable,
-        aligned_to_uc=aligned,
-        warnings=tuple(warnings),
+        aligned_to_uc=frequency == "monthly" and uc_pay_day is not None,
+        warnings=_warnings(
+            terms, last=last, rent=rent, affordable=affordable, max_weeks=max_weeks
+        ),
         day_of_month=day_of_month,
     )
+
+
+def _instalment(instalment_pence: int | None, *, affordable: int, arrears_pence: int) -> int:
+    """The instalment typed, checked against the arrears; else what the I&E makes affordable
+    each time (never more than the arrears)."""
+    if instalment_pence is None:
+        if affordable <= 0:
+            raise ProposalError(
+                "instalment_pence: the I&E leaves nothing towards the arrears; enter an instalment"
+            )
+        return min(affordable, arrears_pence)
+    instalment = _whole(instalment_pence, "instalment_pence")
+    if instalment <= 0:
+        raise ProposalError("instalment_pence: must be more than £0.00")
+    if instalment > arrears_pence:
+        raise ProposalError(
+            f"instalment_pence: {format_pence(instalment)} is more than the arrears "
+            f"({format_pence(arrears_pence)})"
+        )
+    return instalment
+
+
+def _first_due(
+    first_date: date, frequency: str, uc_pay_day: date | None
+) -> tuple[date, int | None]:
+    """The first due date, and the day of the month the instalments keep (None: the first
+    date's): a monthly plan falls on the next UC pay day, and keeps a pay day of the 29th-31st
+    after a shorter month."""
+    if frequency != "monthly" or uc_pay_day is None:
+        return first_date, None
+    start = next_uc_pay_day(uc_pay_day, first_date)
+    if start.day != uc_pay_day.day:  # clamped to a shorter month: keep the pay day after
+        return start, uc_pay_day.day
+    return start, None
+
+
+def _warnings(
+    terms: ArrangementTerms, *, last: date | None, rent: int, affordable: int, max_weeks: int | None
+) -> tuple[str, ...]:
+    """Rent plus instalment above what the I&E makes affordable; a plan longer than the
+    policy allows."""
+    warnings: list[str] = []
+    if terms.instalment_pence > affordable:
+        warnings.append(
+            f"Rent plus instalment ({format_pence(rent + terms.instalment_pence)} "
+            f"{_each(terms.frequency)}) is more than the I&E shows as affordable "
+            f"({format_pence(rent + max(affordable, 0))})"
+        )
+    if max_weeks is not None and (
+        last is None or last > terms.start_date + timedelta(weeks=max_weeks)
+    ):
+        warnings.append(
+            f"The plan takes longer than the policy's maximum of {max_weeks} weeks"
+            + (f" (last instalment {last:%a %d %b %Y})" if last is not None else "")
+        )
+    return tuple(warnings)
 
 
 def _each(frequency: str) -> str:

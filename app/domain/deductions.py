@@ -184,18 +184,6 @@ def request_summary(
     Holds the figures of ``check`` and only the personal details passed in (none by default).
     It states what is asked and on which grounds, and what the officer must confirm.
     """
-    money = format_pence
-    rent_line = f"Rent: {money(check.rent_pence)} {_PER[check.rent_frequency]}"
-    if check.rent_frequency in ("weekly", "fortnightly", "four-weekly"):
-        rent_line += f" over {check.charged_weeks} charged weeks"
-    if check.rent_frequency != "monthly":
-        rent_line += f" = {money(check.month_of_rent_pence)} a month"
-    rent_line += " (the UC housing-costs basis)."
-    arrears_line = f"Rent arrears: {money(check.arrears_pence)}"
-    if as_of is not None:
-        arrears_line += f" on {as_of.day} {as_of:%b %Y}"
-    arrears_line += "."
-
     lines = ["Universal Credit: request from the landlord about rent arrears", ""]
     for label, value in (
         ("Landlord", landlord),
@@ -205,47 +193,82 @@ def request_summary(
     ):
         if value:
             lines.append(f"{label}: {value}")
-    lines += [rent_line, arrears_line, ""]
+    lines += [_rent_line(check), _arrears_line(check, as_of), ""]
+    lines.append(_apa_request(check))
+    lines += _tpd_request(check)
+    if check.apa_eligible or check.tpd_eligible:
+        lines += [
+            "",
+            "Conditions (confirm before sending): the tenant lives at the property, and their UC "
+            "award includes the housing costs element.",
+        ]
+    lines += ["", "Figures from Doorstep; the DWP decides each request."]
+    return "\n".join(lines)
 
+
+def _rent_line(check: DeductionCheck) -> str:
+    """The rent as charged and as a month (the UC housing-costs basis)."""
+    money = format_pence
+    rent_line = f"Rent: {money(check.rent_pence)} {_PER[check.rent_frequency]}"
+    if check.rent_frequency in ("weekly", "fortnightly", "four-weekly"):
+        rent_line += f" over {check.charged_weeks} charged weeks"
+    if check.rent_frequency != "monthly":
+        rent_line += f" = {money(check.month_of_rent_pence)} a month"
+    return rent_line + " (the UC housing-costs basis)."
+
+
+def _arrears_line(check: DeductionCheck, as_of: date | None) -> str:
+    arrears_line = f"Rent arrears: {format_pence(check.arrears_pence)}"
+    if as_of is not None:
+        arrears_line += f" on {as_of.day} {as_of:%b %Y}"
+    return arrears_line + "."
+
+
+def _apa_request(check: DeductionCheck) -> str:
+    """The managed payment: requested on which route, or why it is not eligible (D3)."""
+    money, rules = format_pence, check.rules
     if check.apa_route == "two_months":
-        lines.append(
+        return (
             "Managed payment to landlord (APA): requested. The arrears are at least "
-            f"{check.rules.apa_arrears_months} months' rent "
+            f"{rules.apa_arrears_months} months' rent "
             f"({money(check.apa_threshold_pence)})."
         )
-    elif check.apa_route == "underpayment":
-        lines.append(
+    if check.apa_route == "underpayment":
+        return (
             "Managed payment to landlord (APA): requested. The arrears are at least "
-            f"{check.rules.apa_underpayment_arrears_months} month's rent "
+            f"{rules.apa_underpayment_arrears_months} month's rent "
             f"({money(check.apa_underpayment_threshold_pence)}) and the tenant has underpaid "
             f"for {check.months_underpaid} months in a row."
         )
-    else:
-        lines.append(
-            "Managed payment to landlord (APA): not eligible. The arrears are below "
-            f"{check.rules.apa_underpayment_arrears_months} month's rent "
-            f"({money(check.apa_underpayment_threshold_pence)}), or below "
-            f"{check.rules.apa_arrears_months} months' rent "
-            f"({money(check.apa_threshold_pence)}) without more than "
-            f"{check.rules.apa_underpaid_more_than_months} months of underpayment."
-        )
+    return (
+        "Managed payment to landlord (APA): not eligible. The arrears are below "
+        f"{rules.apa_underpayment_arrears_months} month's rent "
+        f"({money(check.apa_underpayment_threshold_pence)}), or below "
+        f"{rules.apa_arrears_months} months' rent "
+        f"({money(check.apa_threshold_pence)}) without more than "
+        f"{rules.apa_underpaid_more_than_months} months of underpayment."
+    )
 
-    rules = check.rules
+
+def _tpd_request(check: DeductionCheck) -> list[str]:
+    """The third-party deduction: requested with its range, or not eligible; the cap and
+    the headroom it leaves, and a last-resort note when the smallest deduction exceeds it (D4)."""
+    money, rules = format_pence, check.rules
     if check.tpd_eligible:
-        lines.append(
+        lines = [
             "Deduction from UC towards the arrears (third-party deduction): requested. The "
             f"arrears are at least {rules.tpd_arrears_months} months' rent "
             f"({money(check.tpd_threshold_pence)}). Range {money(check.tpd_min_pence)} to "
             f"{money(check.tpd_max_pence)} a month ({_percent(rules.tpd_min_rate)} to "
             f"{_percent(rules.tpd_max_rate)} of the standard allowance "
             f"{money(check.standard_allowance_pence)})."
-        )
+        ]
     else:
-        lines.append(
+        lines = [
             "Deduction from UC towards the arrears (third-party deduction): not eligible. The "
             f"arrears are below {rules.tpd_arrears_months} months' rent "
             f"({money(check.tpd_threshold_pence)})."
-        )
+        ]
     lines.append(
         f"Deductions cap: {_percent(rules.cap_rate)} of the standard allowance = "
         f"{money(check.cap_pence)} a month; deductions already taken "
@@ -256,14 +279,7 @@ def request_summary(
             f"A deduction of {money(check.tpd_min_pence)} would take the total over the cap: "
             "rent arrears are a last-resort deduction, at the DWP's discretion."
         )
-    if check.apa_eligible or check.tpd_eligible:
-        lines += [
-            "",
-            "Conditions (confirm before sending): the tenant lives at the property, and their UC "
-            "award includes the housing costs element.",
-        ]
-    lines += ["", "Figures from Doorstep; the DWP decides each request."]
-    return "\n".join(lines)
+    return lines
 
 
 __all__ = [

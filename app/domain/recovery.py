@@ -76,6 +76,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import attrgetter
+from typing import NamedTuple
 
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms, check_arrangement
 from app.domain.case_actions import ACTION_KINDS
@@ -401,7 +402,7 @@ def _open_record(
     by_code: Mapping[str, list[CaseAction]], code: str, end_code: str
 ) -> CaseAction | None:
     """The latest ``code`` action not ended by a later (or same-day) ``end_code`` action."""
-    record = _latest(by_code.get(code))
+    record = _latest(by_code.get(code)) if code in by_code else None  # most cases have none
     if record is None:
         return None
     return None if _latest(by_code.get(end_code), since=record.on) is not None else record
@@ -487,76 +488,133 @@ def _breathing_space(
     )
 
 
-@dataclass(slots=True)
-class _Case:
-    """What :func:`recommend` has worked out about one case so far (internal)."""
+class _Arrears(NamedTuple):
+    """The account on ``as_of`` and the arrears that count (E5; internal).
 
-    facts: CaseFacts
-    policy: RecoveryPolicy
-    as_of: date
-    by_code: dict[str, list[CaseAction]]
+    ``deduction`` is the larger of this week's charge and the UC technical allowance;
+    ``actionable`` the balance less it (never below 0); ``technical`` the UC timing arrears.
+    This and the other carriers of one case through :func:`recommend` are NamedTuples rather
+    than frozen dataclasses: they are made for every case at each worklist recompute (the hot
+    path), where a frozen dataclass costs several times as much to build.
+    """
+
     summary: AccountSummary
+    deduction: int
     actionable: int
-    bs: BreathingSpaceState | None
+    technical: int
+
+
+class _Records(NamedTuple):
+    """The open records that flag a case or hold its ladder (F4), and the hearing or eviction
+    whose date passed with no outcome recorded (internal)."""
+
+    vulnerable: CaseAction | None
+    safety: CaseAction | None
     pause: CaseAction | None
     hearing: CaseAction | None
     eviction: CaseAction | None
     claim: CaseAction | None
-    vulnerable: CaseAction | None
-    kept: list[tuple[ArrangementTerms, ArrangementState]]
+    hearing_passed: CaseAction | None
+    eviction_passed: CaseAction | None
+
+
+class _Arrangements(NamedTuple):
+    """The live arrangements and their F3 state on ``as_of`` (internal).
+
+    ``breached`` is in breach order (earliest first, then by ref); ``kept`` is empty while any
+    live arrangement is breached.
+    """
+
+    live: Sequence[ArrangementTerms]
+    checked: Sequence[tuple[ArrangementTerms, ArrangementState]]
+    breached: Sequence[tuple[ArrangementTerms, ArrangementState]]
+    kept: Sequence[tuple[ArrangementTerms, ArrangementState]]
+
+
+#: Most cases have no open record and no arrangement: these save building empty ones.
+_NO_RECORDS = _Records(None, None, None, None, None, None, None, None)
+_NO_ARRANGEMENTS = _Arrangements((), (), (), ())
+
+
+class _Position(NamedTuple):
+    """Where the case stands on its ladder (internal).
+
+    ``reached`` is the index of the furthest stage reached (-1: none), ``reached_on`` the day
+    it was reached; ``notice_at`` the index of the notice stage; ``earliest`` and ``expires``
+    the served notice's earliest-proceedings date and the end of its validity (B5).
+    """
+
     ladder: tuple[Stage, ...]
-    done: list[CaseAction | None]
     reached: int
     reached_on: date | None
+    stage_code: str
+    stage_label: str
     notice_at: int | None
     earliest: date | None
     expires: date | None
     notice_lapsed: bool
 
+
+@dataclass(slots=True)
+class _Case:
+    """What :func:`recommend` has worked out about one case before deciding (internal)."""
+
+    facts: CaseFacts
+    policy: RecoveryPolicy
+    as_of: date
+    by_code: dict[str, list[CaseAction]]
+    arrears: _Arrears
+    bs: BreathingSpaceState | None
+    records: _Records
+    arrangements: _Arrangements
+    position: _Position
+    follow_up: bool
+    warnings: list[str]
+    former: bool  # the tenancy ended on or before ``as_of``
+
     def blocks(self, kind: str, stage: Stage | None) -> list[tuple[str, date | None]]:
         """Active blocks on an action of ``kind`` ("contact": chasing an arrangement), each
         with the day it lifts (None: no known end)."""
         found: list[tuple[str, date | None]] = []
-        if self.pause is not None and self.pause.until is not None:
+        records = self.records
+        pause = records.pause
+        if pause is not None and pause.until is not None:
             found.append(
-                (f"Paused by the officer until {format_day(self.pause.until)}",
-                 self.pause.until + _DAY)
+                (f"Paused by the officer until {format_day(pause.until)}", pause.until + _DAY)
             )
         bs = self.bs
         if bs is not None and bs.active and kind != "reminder":
-            name = "Breathing Space" if bs.kind == "standard" else (
-                "Breathing Space (mental health crisis)"
-            )
             found.append(
-                (f"{name} {bs.until_words}", None if bs.last_day is None else bs.last_day + _DAY)
+                (f"{_bs_name(bs)} {bs.until_words}",
+                 None if bs.last_day is None else bs.last_day + _DAY)
             )
         if kind == "contact":
             return found
-        if self.eviction is not None and self.eviction.until is not None:
+        eviction, hearing, claim = records.eviction, records.hearing, records.claim
+        if eviction is not None and eviction.until is not None:
             found.append(
-                (f"Eviction date set for {format_day(self.eviction.until)}",
-                 self.eviction.until + _DAY)
+                (f"Eviction date set for {format_day(eviction.until)}", eviction.until + _DAY)
             )
-        if self.hearing is not None and self.hearing.until is not None:
+        if hearing is not None and hearing.until is not None:
             found.append(
-                (f"Possession hearing on {format_day(self.hearing.until)}",
-                 self.hearing.until + _DAY)
+                (f"Possession hearing on {format_day(hearing.until)}", hearing.until + _DAY)
             )
-        if self.claim is not None and kind == "court":
+        if claim is not None and kind == "court":
             found.append(
-                (f"Benefit claim pending since {format_day(self.claim.on)} "
+                (f"Benefit claim pending since {format_day(claim.on)} "
                  "(pre-action protocol: no proceedings until it is decided)", None)
             )
-        if self.kept and not (stage is not None and stage.despite_kept_arrangement):
-            terms = self.kept[0][0]
+        kept = self.arrangements.kept
+        if kept and not (stage is not None and stage.despite_kept_arrangement):
+            terms = kept[0][0]
             found.append(
                 (f"Arrangement {terms.ref} being kept ({format_pence(terms.instalment_pence)} "
                  f"{terms.frequency.replace('_', '-')} off the arrears)", None)
             )
-        if self.vulnerable is not None and kind in self.policy.vulnerability_holds:
+        vulnerable = records.vulnerable
+        if vulnerable is not None and kind in self.policy.vulnerability_holds:
             found.append(
-                (f"Vulnerability recorded on {format_day(self.vulnerable.on)} (policy hold)",
-                 None)
+                (f"Vulnerability recorded on {format_day(vulnerable.on)} (policy hold)", None)
             )
         return found
 
@@ -577,161 +635,131 @@ class _Outcome:
         self.due, self.tail = due, tail
 
 
-def _ladder_step(
-    case: _Case,
-    outcome: _Outcome,
-    bits: list[str],
-    *,
-    contacted: CaseAction | None,
-    court_order_breached: bool,
-) -> None:
-    """The next stage of the ladder: which, when, and what blocks it."""
-    ladder, reached, policy = case.ladder, case.reached, case.policy
-    summary = case.summary
-    weekly = summary.weekly_charge_pence
-    notice_stage = ladder[case.notice_at] if case.notice_at is not None else None
-    extra = ""
-    stage: Stage
-    if case.notice_lapsed and notice_stage is not None and case.expires is not None:
-        stage, due = notice_stage, case.expires + _DAY
-        bits.append(f"notice lapsed on {format_day(case.expires)}")
-        extra = " again"
-    elif reached + 1 >= len(ladder):
-        outcome.tail = "last stage of the policy reached: nothing further to recommend"
-        return
-    else:
-        stage = ladder[reached + 1]
-        anchor = case.reached_on if reached >= 0 else summary.in_arrears_since
-        assert anchor is not None
-        due = anchor + timedelta(days=stage.wait_days)
-        if stage.requires_notice and notice_stage is not None:
-            if case.earliest is None:
-                stage, extra = notice_stage, ""
-                due = anchor + timedelta(days=stage.wait_days)
-                bits.append("no notice served")
-            else:
-                due = max(due, case.earliest)
-        if stage.requires_breached_court_order and not (court_order_breached and contacted):
-            outcome.tail = (
-                "nothing due: a court order on the account is being kept"
-                if any(terms.kind == "court_order" for terms, _ in case.kept)
-                else "nothing due until a court order is breached (record the hearing outcome)"
-            )
-            outcome.blocks = case.blocks(stage.kind, stage)
-            return
-    if contacted is not None:
-        due = max(due, contacted.on + timedelta(days=policy.broken_contact_wait_days))
-
-    bs = case.bs
-    in_bs = bs is not None and bs.active
-    new_overdue = max(0, case.actionable - bs.protected_at_start_pence) if bs is not None else 0
-    tested = new_overdue if in_bs and stage.kind == "reminder" else case.actionable
-    if stage.thresholds_met(tested, weekly):
-        outcome.take(stage, due, _lower_first(stage.label) + extra)
-        outcome.blocks = case.blocks(stage.kind, stage)
-    else:
-        outcome.tail = f"nothing due ({_lower_first(stage.label)} at {stage.describe_threshold()})"
-        outcome.blocks = case.blocks(stage.kind, stage)
-
-    # C7: in Breathing Space a current-rent reminder stays allowed, on the new arrears only.
-    blocked_by_bs = outcome.next_action == NONE or any(
-        reason.startswith("Breathing Space") for reason, _ in outcome.blocks
-    )
-    if not (in_bs and blocked_by_bs) or bs is None:
-        return
-    reminder = next((s for s in ladder if s.kind == "reminder"), None)
-    if reminder is None or reminder is stage or not reminder.thresholds_met(new_overdue, weekly):
-        return
-    if case.blocks("reminder", reminder):
-        return
-    sent = None
-    for code in reminder.satisfied_by:
-        action = _latest(case.by_code.get(code), since=bs.start)
-        if action is not None and (sent is None or action.on > sent.on):
-            sent = action
-    due = case.as_of if sent is None else sent.on + timedelta(days=policy.reminder_every_days)
-    bits.append(
-        f"new arrears since {format_day(bs.start)} {format_pence(new_overdue)} overdue"
-    )
-    outcome.take(reminder, due, _lower_first(reminder.label) + " (current rent only)")
-    outcome.blocks = []
+def _bs_name(bs: BreathingSpaceState) -> str:
+    if bs.kind == "standard":
+        return "Breathing Space"
+    return "Breathing Space (mental health crisis)"
 
 
-def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommendation:
-    """The next recommended action for one case on ``as_of``, with its reason and flags.
+# --- reading the case: what the account, the records and the arrangements say --------------
 
-    Cost: the recent ledger lines (with a plain unsorted list, one sort first), the actions, and
-    the lines since each live arrangement began. See the module notes for every rule.
-    """
-    lines = ordered(facts.lines)
-    by_code = _group(facts.actions, as_of)
+
+def _arrears(
+    lines: Sequence[LedgerLine],
+    terms: RentTerms,
+    by_code: Mapping[str, list[CaseAction]],
+    as_of: date,
+) -> _Arrears:
+    """The account summary and the arrears that count: the balance less the larger of this
+    week's charge and, under Universal Credit, the technical allowance (E5)."""
     pay_day = _latest(by_code.get("uc_pay_day"))
     summary = summarise_ordered(
-        lines, facts.terms, as_of, uc_pay_day=None if pay_day is None else pay_day.on
+        lines, terms, as_of, uc_pay_day=None if pay_day is None else pay_day.on
     )
-    balance = summary.balance_pence
-    weekly = summary.weekly_charge_pence
     uc = summary.uc
     deduction = summary.current_week_charge_pence
     if uc is not None:
         deduction = max(deduction, uc.allowance_pence)
-    actionable = max(0, balance - deduction)
+    actionable = max(0, summary.balance_pence - deduction)
     technical = uc.technical_arrears_pence if uc is not None else 0
+    return _Arrears(summary, deduction, actionable, technical)
 
+
+def _records(by_code: Mapping[str, list[CaseAction]], as_of: date) -> _Records:
+    """The vulnerability and safety flags, the pause, hearing, eviction and benefit claim in
+    force on ``as_of`` (F4), and the hearing or eviction date passed with no outcome."""
+    if not by_code:
+        return _NO_RECORDS
+    hearing, hearing_passed = _dated_block(by_code, "hearing_set", "hearing_ended", as_of)
+    eviction, eviction_passed = _dated_block(by_code, "eviction_set", "eviction_ended", as_of)
+    return _Records(
+        vulnerable=_open_record(by_code, "vulnerability", "vulnerability_ended"),
+        safety=_open_record(by_code, "safety_warning", "safety_warning_ended"),
+        pause=_dated_block(by_code, "pause", "pause_ended", as_of)[0],
+        hearing=hearing,
+        eviction=eviction,
+        claim=_open_record(by_code, "benefit_claim_pending", "benefit_claim_decided"),
+        hearing_passed=hearing_passed,
+        eviction_passed=eviction_passed,
+    )
+
+
+def _standing_warnings(
+    records: _Records,
+    arrears: _Arrears,
+    bs: BreathingSpaceState | None,
+    policy: RecoveryPolicy,
+    as_of: date,
+) -> list[str]:
+    """The warnings that stand whatever the ladder says: the person (vulnerability, officer
+    safety), an active Breathing Space, UC timing, a rent-free week, a policy not yet in
+    force and a pending benefit claim."""
     warnings: list[str] = []
-    vulnerable = _open_record(by_code, "vulnerability", "vulnerability_ended")
+    vulnerable, safety = records.vulnerable, records.safety
     if vulnerable is not None:
         note = f": {vulnerable.note}" if vulnerable.note else ""
         warnings.append(f"Vulnerability recorded on {format_day(vulnerable.on)}{note}")
-    safety = _open_record(by_code, "safety_warning", "safety_warning_ended")
     if safety is not None:
         note = f": {safety.note}" if safety.note else ""
         warnings.append(f"Officer-safety warning since {format_day(safety.on)}{note}")
-
-    bs = _breathing_space(by_code, policy, as_of, lines, balance)
     if bs is not None and bs.active:
-        name = "Breathing Space" if bs.kind == "standard" else (
-            "Breathing Space (mental health crisis)"
-        )
         review = (
             f"; review request by {format_day(bs.review_request_by)}"
             if as_of <= bs.review_request_by
             else ""
         )
         warnings.append(
-            f"{name} {bs.until_words}: protected arrears {format_pence(bs.protected_pence)}, "
-            f"new arrears {format_pence(bs.new_arrears_pence)}{review}"
+            f"{_bs_name(bs)} {bs.until_words}: protected arrears "
+            f"{format_pence(bs.protected_pence)}, new arrears "
+            f"{format_pence(bs.new_arrears_pence)}{review}"
         )
+    uc = arrears.summary.uc
     if uc is not None:
         if uc.overdue:
             warnings.append(f"UC payment expected {format_day(uc.next_uc_expected)} not received")
-        elif technical > 0:
+        elif arrears.technical > 0:
             warnings.append(
-                f"Technical arrears {format_pence(technical)} (UC timing): next UC expected "
-                f"{format_day(uc.next_uc_expected)}"
+                f"Technical arrears {format_pence(arrears.technical)} (UC timing): next UC "
+                f"expected {format_day(uc.next_uc_expected)}"
             )
-    if summary.in_rent_free_week:
+    if arrears.summary.in_rent_free_week:
         warnings.append("Rent-free week: no rent charged this week")
     if as_of < policy.effective_from:
         warnings.append(
             f"Recovery policy {policy.version} takes effect on {format_day(policy.effective_from)}"
         )
+    if records.claim is not None:
+        warnings.append(f"Benefit claim pending since {format_day(records.claim.on)}")
+    return warnings
 
-    pause, _ = _dated_block(by_code, "pause", "pause_ended", as_of)
-    hearing, hearing_passed = _dated_block(by_code, "hearing_set", "hearing_ended", as_of)
-    eviction, eviction_passed = _dated_block(by_code, "eviction_set", "eviction_ended", as_of)
-    claim = _open_record(by_code, "benefit_claim_pending", "benefit_claim_decided")
-    if claim is not None:
-        warnings.append(f"Benefit claim pending since {format_day(claim.on)}")
 
-    # Follow-up: a block lifted with nothing recorded since, or a date passed with no outcome.
-    follow_up = False
-    last_officer = max(
-        (acts[-1].on for code, acts in by_code.items() if code in OFFICER_CODES), default=None
+def _follow_up_due(
+    by_code: Mapping[str, list[CaseAction]],
+    records: _Records,
+    bs: BreathingSpaceState | None,
+    balance: int,
+    warnings: list[str],
+) -> bool:
+    """A block lifted (a pause over, Breathing Space ended) on an account in arrears with no
+    officer action since, or a hearing or eviction date passed with no outcome (warned)."""
+    follow_up = balance > 0 and _lifted_unseen(by_code, records, bs)
+    passed_dates = (
+        (records.hearing_passed, "Hearing on"), (records.eviction_passed, "Eviction date")
     )
+    for passed, what in passed_dates:
+        if passed is not None and passed.until is not None:
+            follow_up = True
+            warnings.append(f"{what} {format_day(passed.until)} passed: no outcome recorded")
+    return follow_up
+
+
+def _lifted_unseen(
+    by_code: Mapping[str, list[CaseAction]], records: _Records, bs: BreathingSpaceState | None
+) -> bool:
+    """A pause that is over or a Breathing Space that ended, with no officer action since."""
     lifted: list[date] = []
     latest_pause = _latest(by_code.get("pause"))
-    if pause is None and latest_pause is not None:
+    if records.pause is None and latest_pause is not None:
         ended = _latest(by_code.get("pause_ended"), since=latest_pause.on)
         if ended is not None:
             lifted.append(ended.on)
@@ -739,15 +767,24 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
             lifted.append(latest_pause.until + _DAY)
     if bs is not None and not bs.active and bs.last_day is not None:
         lifted.append(bs.last_day + _DAY)
-    if balance > 0 and any(last_officer is None or last_officer < day for day in lifted):
-        follow_up = True
-    for passed, what in ((hearing_passed, "Hearing on"), (eviction_passed, "Eviction date")):
-        if passed is not None and passed.until is not None:
-            follow_up = True
-            warnings.append(f"{what} {format_day(passed.until)} passed: no outcome recorded")
+    if not lifted:
+        return False
+    last_officer = max(
+        (acts[-1].on for code, acts in by_code.items() if code in OFFICER_CODES), default=None
+    )
+    return any(last_officer is None or last_officer < day for day in lifted)
 
-    # Arrangements (F3).
-    live = [terms for terms in facts.arrangements if terms.exists_on(as_of)]
+
+def _check_arrangements(
+    arrangements: Sequence[ArrangementTerms],
+    lines: Sequence[LedgerLine],
+    policy: RecoveryPolicy,
+    as_of: date,
+) -> _Arrangements:
+    """Each arrangement live on ``as_of`` checked against the ledger (F3)."""
+    if not arrangements:
+        return _NO_ARRANGEMENTS
+    live = [terms for terms in arrangements if terms.exists_on(as_of)]
     checked = [
         (
             terms,
@@ -766,27 +803,69 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
         key=lambda pair: (pair[1].breached_since or as_of, pair[0].ref),
     )
     kept = [] if breached else [pair for pair in checked if pair[1].kept]
+    return _Arrangements(live, checked, breached, kept)
 
-    # The ladder: the furthest stage with an action in the current arrears episode.
-    ladder = policy.ladder(facts.tenure)
-    episode = summary.in_arrears_since
+
+# --- the ladder: where the case stands --------------------------------------------------------
+
+
+def _stages_done(
+    ladder: tuple[Stage, ...],
+    by_code: Mapping[str, list[CaseAction]],
+    episode: date | None,
+) -> list[CaseAction | None]:
+    """For each stage, its latest action since the arrears episode began (None: not done)."""
     done: list[CaseAction | None] = [None] * len(ladder)
     if episode is not None and by_code:
         for index, stage in enumerate(ladder):
             for code in stage.satisfied_by:
-                action = _latest(by_code.get(code), since=episode)
+                if code not in by_code:
+                    continue
+                action = _latest(by_code[code], since=episode)
                 best = done[index]
                 if action is not None and (best is None or action.on > best.on):
                     done[index] = action
+    return done
 
-    notice_at, warrant_at = policy.landmarks(facts.tenure)
-    notice = done[notice_at] if notice_at is not None else None
-    if (
-        notice is not None
-        and bs is not None
+
+def _served_in_breathing_space(notice: CaseAction, bs: BreathingSpaceState | None) -> bool:
+    """A notice served during a Breathing Space is void (C4)."""
+    return (
+        bs is not None
         and bs.start <= notice.on
         and (bs.last_day is None or notice.on <= bs.last_day)
-    ):
+    )
+
+
+def _notice_dates(
+    notice: CaseAction | None, stage: Stage | None
+) -> tuple[date | None, date | None]:
+    """The served notice's earliest-proceedings date and the end of its validity (B5)."""
+    if notice is None or stage is None:
+        return None, None
+    # The date specified in the notice (the action's until) wins over the policy's period.
+    earliest = notice.until or notice.on + timedelta(days=stage.earliest_proceedings_days)
+    return earliest, add_months(earliest, stage.valid_months)
+
+
+def _ladder_position(
+    tenure: str,
+    policy: RecoveryPolicy,
+    by_code: Mapping[str, list[CaseAction]],
+    summary: AccountSummary,
+    bs: BreathingSpaceState | None,
+    checked: Sequence[tuple[ArrangementTerms, ArrangementState]],
+    as_of: date,
+    warnings: list[str],
+) -> _Position:
+    """The furthest stage with an action in the current arrears episode (a live court order
+    means proceedings were taken, whatever was recorded), and the notice's dates: a void or
+    lapsed notice is warned about."""
+    ladder = policy.ladder(tenure)
+    notice_at, warrant_at = policy.landmarks(tenure)
+    done = _stages_done(ladder, by_code, summary.in_arrears_since)
+    notice = done[notice_at] if notice_at is not None else None
+    if notice is not None and _served_in_breathing_space(notice, bs):
         warnings.append(f"Notice served on {format_day(notice.on)} during Breathing Space is void")
         assert notice_at is not None
         done[notice_at] = notice = None
@@ -795,24 +874,26 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
     reached_on = reached_action.on if reached_action is not None else None
 
     court_orders = [terms for terms, _ in checked if terms.kind == "court_order"]
-    if warrant_at is not None and court_orders and balance > 0 and reached < warrant_at - 1:
-        # A live court order means proceedings were taken, whatever was recorded.
+    if (
+        warrant_at is not None
+        and court_orders
+        and summary.balance_pence > 0
+        and reached < warrant_at - 1
+    ):
         reached = warrant_at - 1
         reached_action = None
         reached_on = min(terms.start_date for terms in court_orders)
 
-    earliest: date | None = None
-    expires: date | None = None
-    if notice is not None and notice_at is not None:
-        # The date specified in the notice (the action's until) wins over the policy's period.
-        earliest = notice.until or notice.on + timedelta(
-            days=ladder[notice_at].earliest_proceedings_days
+    earliest, expires = _notice_dates(notice, ladder[notice_at] if notice_at is not None else None)
+    # Proceedings taken while the notice was in force keep it from lapsing.
+    notice_lapsed = (
+        expires is not None
+        and as_of > expires
+        and not court_orders
+        and not any(
+            action is not None and ladder[i].kind == "court" for i, action in enumerate(done)
         )
-        expires = add_months(earliest, ladder[notice_at].valid_months)
-    court_taken = bool(court_orders) or any(
-        action is not None and ladder[i].kind == "court" for i, action in enumerate(done)
     )
-    notice_lapsed = expires is not None and as_of > expires and not court_taken
     if notice_lapsed and expires is not None:
         warnings.append(f"Notice lapsed on {format_day(expires)}")
 
@@ -821,75 +902,227 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
     else:
         stage_code = ladder[reached].code
         stage_label = _past(reached_action.code if reached_action is not None else stage_code)
+    return _Position(
+        ladder, reached, reached_on, stage_code, stage_label, notice_at, earliest, expires,
+        notice_lapsed,
+    )
 
-    case = _Case(
+
+def _read_case(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> _Case:
+    """Everything the decision reads: the arrears, Breathing Space, the records in force, the
+    standing warnings, whether a follow-up is due, the arrangements and the ladder."""
+    lines = ordered(facts.lines)
+    by_code = _group(facts.actions, as_of)
+    arrears = _arrears(lines, facts.terms, by_code, as_of)
+    balance = arrears.summary.balance_pence
+    bs = _breathing_space(by_code, policy, as_of, lines, balance)
+    records = _records(by_code, as_of)
+    warnings = _standing_warnings(records, arrears, bs, policy, as_of)
+    follow_up = _follow_up_due(by_code, records, bs, balance, warnings)
+    arrangements = _check_arrangements(facts.arrangements, lines, policy, as_of)
+    position = _ladder_position(
+        facts.tenure, policy, by_code, arrears.summary, bs, arrangements.checked, as_of, warnings
+    )
+    return _Case(
         facts=facts,
         policy=policy,
         as_of=as_of,
         by_code=by_code,
-        summary=summary,
-        actionable=actionable,
+        arrears=arrears,
         bs=bs,
-        pause=pause,
-        hearing=hearing,
-        eviction=eviction,
-        claim=claim,
-        vulnerable=vulnerable,
-        kept=kept,
-        ladder=ladder,
-        done=done,
-        reached=reached,
-        reached_on=reached_on,
-        notice_at=notice_at,
-        earliest=earliest,
-        expires=expires,
-        notice_lapsed=notice_lapsed,
+        records=records,
+        arrangements=arrangements,
+        position=position,
+        follow_up=follow_up,
+        warnings=warnings,
+        former=facts.end_date is not None and facts.end_date <= as_of,
     )
+
+
+# --- deciding: the next step and why ----------------------------------------------------------
+
+
+def _next_stage(
+    case: _Case,
+    outcome: _Outcome,
+    bits: list[str],
+    *,
+    contacted: CaseAction | None,
+    court_order_breached: bool,
+) -> tuple[Stage, date, str] | None:
+    """The stage that comes next, the day it falls due before any contact wait, and words to
+    add to its label; None (with ``outcome`` saying why) when the ladder goes no further."""
+    position = case.position
+    ladder, reached = position.ladder, position.reached
+    notice_stage = ladder[position.notice_at] if position.notice_at is not None else None
+    if position.notice_lapsed and notice_stage is not None and position.expires is not None:
+        bits.append(f"notice lapsed on {format_day(position.expires)}")
+        return notice_stage, position.expires + _DAY, " again"
+    if reached + 1 >= len(ladder):
+        outcome.tail = "last stage of the policy reached: nothing further to recommend"
+        return None
+    stage = ladder[reached + 1]
+    anchor = position.reached_on if reached >= 0 else case.arrears.summary.in_arrears_since
+    assert anchor is not None
+    due = anchor + timedelta(days=stage.wait_days)
+    if stage.requires_notice and notice_stage is not None:
+        if position.earliest is None:
+            stage = notice_stage
+            due = anchor + timedelta(days=stage.wait_days)
+            bits.append("no notice served")
+        else:
+            due = max(due, position.earliest)
+    if stage.requires_breached_court_order and not (court_order_breached and contacted):
+        outcome.tail = (
+            "nothing due: a court order on the account is being kept"
+            if any(terms.kind == "court_order" for terms, _ in case.arrangements.kept)
+            else "nothing due until a court order is breached (record the hearing outcome)"
+        )
+        outcome.blocks = case.blocks(stage.kind, stage)
+        return None
+    return stage, due, ""
+
+
+def _ladder_step(
+    case: _Case,
+    outcome: _Outcome,
+    bits: list[str],
+    *,
+    contacted: CaseAction | None,
+    court_order_breached: bool,
+) -> None:
+    """The next stage of the ladder: which, when, and what blocks it."""
+    found = _next_stage(
+        case, outcome, bits, contacted=contacted, court_order_breached=court_order_breached
+    )
+    if found is None:
+        return
+    stage, due, extra = found
+    if contacted is not None:
+        due = max(due, contacted.on + timedelta(days=case.policy.broken_contact_wait_days))
+    actionable = case.arrears.actionable
+    bs = case.bs
+    in_bs = bs is not None and bs.active
+    new_overdue = max(0, actionable - bs.protected_at_start_pence) if bs is not None else 0
+    tested = new_overdue if in_bs and stage.kind == "reminder" else actionable
+    if stage.thresholds_met(tested, case.arrears.summary.weekly_charge_pence):
+        outcome.take(stage, due, _lower_first(stage.label) + extra)
+    else:
+        outcome.tail = f"nothing due ({_lower_first(stage.label)} at {stage.describe_threshold()})"
+    outcome.blocks = case.blocks(stage.kind, stage)
+    if bs is not None and bs.active and _held_by_breathing_space(outcome):
+        _current_rent_reminder(case, bs, outcome, bits, stage, new_overdue)
+
+
+def _held_by_breathing_space(outcome: _Outcome) -> bool:
+    """Nothing is due, or Breathing Space is among the blocks on the step chosen."""
+    return outcome.next_action == NONE or any(
+        reason.startswith("Breathing Space") for reason, _ in outcome.blocks
+    )
+
+
+def _current_rent_reminder(
+    case: _Case,
+    bs: BreathingSpaceState,
+    outcome: _Outcome,
+    bits: list[str],
+    stage: Stage,
+    new_overdue: int,
+) -> None:
+    """C7: in Breathing Space a current-rent reminder stays allowed, on the new arrears only
+    (at most one every ``reminder_every_days``); it replaces the step that Breathing Space holds."""
+    reminder = next((s for s in case.position.ladder if s.kind == "reminder"), None)
+    weekly = case.arrears.summary.weekly_charge_pence
+    if reminder is None or reminder is stage or not reminder.thresholds_met(new_overdue, weekly):
+        return
+    if case.blocks("reminder", reminder):
+        return
+    sent = None
+    for code in reminder.satisfied_by:
+        action = _latest(case.by_code.get(code), since=bs.start)
+        if action is not None and (sent is None or action.on > sent.on):
+            sent = action
+    due = case.as_of if sent is None else sent.on + timedelta(days=case.policy.reminder_every_days)
+    bits.append(
+        f"new arrears since {format_day(bs.start)} {format_pence(new_overdue)} overdue"
+    )
+    outcome.take(reminder, due, _lower_first(reminder.label) + " (current rent only)")
+    outcome.blocks = []
+
+
+def _broken_arrangement_contact(
+    case: _Case,
+    outcome: _Outcome,
+    bits: list[str],
+    broken: tuple[ArrangementTerms, ArrangementState],
+) -> CaseAction | None:
+    """A breached arrangement asks first for a contact with the tenant (F3): the contact
+    recorded since the breach began, or None with that contact made the next action."""
+    terms, state = broken
+    assert state.breached_since is not None
+    contacted = _latest(case.by_code.get(BROKEN_ARRANGEMENT_CONTACT), since=state.breached_since)
+    bits.append(
+        f"arrangement {terms.ref} breached by {format_pence(state.breached_by_pence)} "
+        f"since {format_day(state.breached_since)}"
+    )
+    if contacted is None:
+        outcome.next_action = BROKEN_ARRANGEMENT_CONTACT
+        outcome.label = "Contact the tenant about the broken arrangement"
+        outcome.due = state.breached_since
+        outcome.tail = "contact the tenant about the missed payments"
+        outcome.blocks = case.blocks("contact", None)
+    else:
+        bits.append(f"tenant contacted {_ago((case.as_of - contacted.on).days)}")
+    return contacted
+
+
+def _nothing_overdue_words(arrears: _Arrears) -> str:
+    """Why a balance in arrears is not yet overdue: UC timing, or this week's charge."""
+    summary, technical = arrears.summary, arrears.technical
+    balance, uc = summary.balance_pence, summary.uc
+    if uc is not None and technical > 0 and uc.allowance_pence >= balance:
+        return (
+            f"{format_pence(balance)} arrears are UC timing only (technical): UC paid "
+            f"{format_day(uc.last_uc_on)}, next expected {format_day(uc.next_uc_expected)}"
+        )
+    return f"{format_pence(balance)} is this week's charge, not yet overdue"
+
+
+def _former_words(end_date: date, balance: int) -> str:
+    owed = (
+        f"{format_pence(balance)} former tenant arrears"
+        if balance > 0
+        else (f"in credit {format_pence(-balance)}" if balance < 0 else "clear")
+    )
+    return f"Former tenancy (ended {format_day(end_date)}): {owed}"
+
+
+def _decide(case: _Case) -> tuple[_Outcome, list[str]]:
+    """The next step and the words of the reason: nothing for a former tenancy, an account
+    clear or in credit, or arrears not yet overdue; else a broken arrangement's contact, or
+    the next stage of the ladder."""
     outcome = _Outcome()
     bits: list[str] = []
-    former = facts.end_date is not None and facts.end_date <= as_of
-    if former:
-        assert facts.end_date is not None
-        owed = (
-            f"{format_pence(balance)} former tenant arrears"
-            if balance > 0
-            else (f"in credit {format_pence(-balance)}" if balance < 0 else "clear")
-        )
-        bits.append(f"Former tenancy (ended {format_day(facts.end_date)}): {owed}")
+    arrears = case.arrears
+    balance = arrears.summary.balance_pence
+    if case.former:
+        assert case.facts.end_date is not None
+        bits.append(_former_words(case.facts.end_date, balance))
         outcome.tail = "no recovery stage applies"
     elif balance <= 0:
         bits.append(f"In credit {format_pence(-balance)}" if balance < 0 else "Clear")
-    elif actionable <= 0:
-        if uc is not None and technical > 0 and uc.allowance_pence >= balance:
-            bits.append(
-                f"{format_pence(balance)} arrears are UC timing only (technical): UC paid "
-                f"{format_day(uc.last_uc_on)}, next expected {format_day(uc.next_uc_expected)}"
-            )
-        else:
-            bits.append(f"{format_pence(balance)} is this week's charge, not yet overdue")
+    elif arrears.actionable <= 0:
+        bits.append(_nothing_overdue_words(arrears))
     else:
-        bits.extend(_account_words(summary, actionable, deduction, technical, reached_on,
-                                   stage_label, as_of))
+        position = case.position
+        bits.extend(
+            _account_words(arrears, position.reached_on, position.stage_label, case.as_of)
+        )
+        breached = case.arrangements.breached
         broken = breached[0] if breached else None
-        contacted: CaseAction | None = None
-        if broken is not None:
-            terms, state = broken
-            assert state.breached_since is not None
-            contacted = _latest(
-                case.by_code.get(BROKEN_ARRANGEMENT_CONTACT), since=state.breached_since
-            )
-            bits.append(
-                f"arrangement {terms.ref} breached by {format_pence(state.breached_by_pence)} "
-                f"since {format_day(state.breached_since)}"
-            )
-            if contacted is None:
-                outcome.next_action = BROKEN_ARRANGEMENT_CONTACT
-                outcome.label = "Contact the tenant about the broken arrangement"
-                outcome.due = state.breached_since
-                outcome.tail = "contact the tenant about the missed payments"
-                outcome.blocks = case.blocks("contact", None)
-            else:
-                bits.append(f"tenant contacted {_ago((as_of - contacted.on).days)}")
+        contacted = (
+            None if broken is None else _broken_arrangement_contact(case, outcome, bits, broken)
+        )
         if outcome.next_action == NONE:
             _ladder_step(
                 case,
@@ -898,92 +1131,124 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
                 contacted=contacted,
                 court_order_breached=broken is not None and broken[0].kind == "court_order",
             )
+    return outcome, bits
 
+
+# --- finishing: blocks, the due date, priority ------------------------------------------------
+
+
+def _settle(case: _Case, outcome: _Outcome) -> tuple[str | None, bool]:
+    """Apply the blocks to the step chosen and finish its words: a blocked step escalates
+    nothing and falls due when its last block lifts (None if one has no known end); a step due
+    later says when, and serving the notice says its earliest proceedings. Returns the
+    blocks in words (or None) and whether the step is serving the notice."""
+    position = case.position
+    notice_at = position.notice_at
     blocked_by = "; ".join(reason for reason, _ in outcome.blocks) or None
-    due = outcome.due
-    escalates = outcome.escalates
-    notice_step = notice_at is not None and outcome.next_action == ladder[notice_at].code
+    notice_step = notice_at is not None and outcome.next_action == position.ladder[notice_at].code
     if outcome.next_action == NONE:
-        due, escalates = None, False
+        outcome.due, outcome.escalates = None, False
     elif outcome.blocks:
-        escalates = False
+        outcome.escalates = False
         lifts = [lift for _, lift in outcome.blocks]
-        if due is None or any(lift is None for lift in lifts):
-            due = None
+        if outcome.due is None or any(lift is None for lift in lifts):
+            outcome.due = None
         else:
-            due = max([due, *(lift for lift in lifts if lift is not None)])
+            outcome.due = max([outcome.due, *(lift for lift in lifts if lift is not None)])
         outcome.tail += f": blocked ({blocked_by})"
     else:
-        if due is not None and due > as_of:
+        due = outcome.due
+        if due is not None and due > case.as_of:
             outcome.tail += f", due {format_day(due)}"
         if notice_step and notice_at is not None and due is not None:
-            served = max(due, as_of)
-            days = timedelta(days=ladder[notice_at].earliest_proceedings_days)
+            served = max(due, case.as_of)
+            days = timedelta(days=position.ladder[notice_at].earliest_proceedings_days)
             outcome.tail += f" (earliest proceedings {format_day(served + days)})"
-    reason = "; ".join(bits) + " -> " + outcome.tail
+    return blocked_by, notice_step
 
-    ref = facts.tenancy_ref
+
+def _priority(case: _Case, outcome: _Outcome) -> tuple[int, int, int, str]:
+    """The worklist's sort key (ascending): due now, follow-ups, due later, blocked, nothing."""
+    actionable, as_of, ref = case.arrears.actionable, case.as_of, case.facts.tenancy_ref
+    due = outcome.due
     if outcome.next_action != NONE and not outcome.blocks and due is not None and due <= as_of:
-        priority = (0, -actionable, -(as_of - due).days, ref)
-    elif follow_up and outcome.next_action == NONE:
-        priority = (0, -actionable, 0, ref)
-    elif outcome.next_action != NONE and not outcome.blocks and due is not None:
-        priority = (1, due.toordinal(), -actionable, ref)
-    elif outcome.next_action != NONE:
-        priority = (2, -actionable, 0, ref)
-    else:
-        priority = (3, -max(0, balance), 0, ref)
+        return (0, -actionable, -(as_of - due).days, ref)
+    if case.follow_up and outcome.next_action == NONE:
+        return (0, -actionable, 0, ref)
+    if outcome.next_action != NONE and not outcome.blocks and due is not None:
+        return (1, due.toordinal(), -actionable, ref)
+    if outcome.next_action != NONE:
+        return (2, -actionable, 0, ref)
+    return (3, -max(0, case.arrears.summary.balance_pence), 0, ref)
 
-    earliest_out = earliest if not notice_lapsed else None
-    if notice_step and notice_at is not None:
-        earliest_out = None if due is None else max(due, as_of) + timedelta(
-            days=ladder[notice_at].earliest_proceedings_days
-        )
 
+def _earliest_proceedings(case: _Case, outcome: _Outcome, notice_step: bool) -> date | None:
+    """The served notice's earliest-proceedings date (none once it lapsed), or, when the next
+    step is serving the notice, the date that notice would give."""
+    position = case.position
+    if notice_step and position.notice_at is not None:
+        if outcome.due is None:
+            return None
+        days = position.ladder[position.notice_at].earliest_proceedings_days
+        return max(outcome.due, case.as_of) + timedelta(days=days)
+    return position.earliest if not position.notice_lapsed else None
+
+
+def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommendation:
+    """The next recommended action for one case on ``as_of``, with its reason and flags.
+
+    Three phases: read the case (the arrears, Breathing Space, the records in force, warnings,
+    follow-up, arrangements, the ladder position), decide the next step and its reason, then
+    settle what blocks it and when it is due. Cost: the recent ledger lines (with a plain
+    unsorted list, one sort first), the actions, and the lines since each live arrangement
+    began. See the module notes for every rule.
+    """
+    case = _read_case(facts, policy, as_of)
+    outcome, bits = _decide(case)
+    blocked_by, notice_step = _settle(case, outcome)
+    summary, position = case.arrears.summary, case.position
+    arrangements, bs = case.arrangements, case.bs
+    actionable = case.arrears.actionable
     return Recommendation(
-        tenancy_ref=ref,
+        tenancy_ref=facts.tenancy_ref,
         as_of=as_of,
         policy_version=policy.version,
-        stage=stage_code,
-        stage_label=stage_label,
-        stage_on=reached_on if reached >= 0 else None,
+        stage=position.stage_code,
+        stage_label=position.stage_label,
+        stage_on=position.reached_on if position.reached >= 0 else None,
         next_action=outcome.next_action,
         next_action_label=outcome.label,
-        escalates=escalates,
-        due_date=due,
+        escalates=outcome.escalates,
+        due_date=outcome.due,
         blocked_by=blocked_by,
-        reason=reason,
-        priority=priority,
-        warnings=tuple(warnings),
-        has_live_arrangement=bool(live),
-        arrangement_kept=None if not checked else not breached,
-        vulnerable=vulnerable is not None,
-        safety_warning=safety is not None,
+        reason="; ".join(bits) + " -> " + outcome.tail,
+        priority=_priority(case, outcome),
+        warnings=tuple(case.warnings),
+        has_live_arrangement=bool(arrangements.live),
+        arrangement_kept=None if not arrangements.checked else not arrangements.breached,
+        vulnerable=case.records.vulnerable is not None,
+        safety_warning=case.records.safety is not None,
         breathing_space=bs is not None and bs.active,
-        follow_up_due=follow_up,
-        arrears_band=arrears_band(balance, summary.weeks_in_arrears),
+        follow_up_due=case.follow_up,
+        arrears_band=arrears_band(summary.balance_pence, summary.weeks_in_arrears),
         actionable_arrears_pence=actionable,
-        actionable_weeks=_weeks_of(actionable, weekly),
-        technical_arrears_pence=technical,
-        earliest_proceedings=earliest_out,
-        notice_expires=expires if not notice_lapsed else None,
-        former_tenancy=former,
+        actionable_weeks=_weeks_of(actionable, summary.weekly_charge_pence),
+        technical_arrears_pence=case.arrears.technical,
+        earliest_proceedings=_earliest_proceedings(case, outcome, notice_step),
+        notice_expires=position.expires if not position.notice_lapsed else None,
+        former_tenancy=case.former,
         summary=summary,
         breathing_space_state=bs,
-        arrangement_states=tuple(state for _, state in checked),
+        arrangement_states=tuple(state for _, state in arrangements.checked),
     )
 
 
 def _account_words(
-    summary: AccountSummary,
-    actionable: int,
-    deduction: int,
-    technical: int,
-    reached_on: date | None,
-    stage_label: str,
-    as_of: date,
+    arrears: _Arrears, reached_on: date | None, stage_label: str, as_of: date
 ) -> list[str]:
     """The start of a reason: the arrears, the last recovery step, the last payment."""
+    summary, deduction = arrears.summary, arrears.deduction
+    actionable, technical = arrears.actionable, arrears.technical
     balance = summary.balance_pence
     weekly = summary.weekly_charge_pence
     words: list[str] = []

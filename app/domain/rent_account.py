@@ -377,15 +377,62 @@ def summarise_ordered(
 ) -> AccountSummary:
     """:func:`summarise_account` for lines already in date order (the caller guarantees it)."""
     end = count_up_to(lines, as_of)
-    if isinstance(lines, Ledger):
-        balance = lines.balance_on(as_of)
-        arrears_since = lines.in_arrears_since(as_of)
-    else:
-        upto = lines if end == len(lines) else islice(lines, end)
-        balances = list(accumulate(map(_AMOUNT, upto)))
-        balance = balances[-1] if balances else 0
-        arrears_since = _arrears_since(lines, balances) if balance > 0 else None
+    balance, arrears_since = _balance_and_arrears_since(lines, end, as_of)
+    rows = lines.lines if isinstance(lines, Ledger) else lines
+    (charged_4w, paid_4w, charged_13w, paid_13w, week_charge, rent_this_week, rent_before,
+     last_pay_on, last_pay, last_uc, debits) = _walk_back(rows, end, as_of)
+    arrears = max(0, balance)
+    weekly = terms.weekly_charge_pence
+    week_charge = max(0, week_charge)
+    uc = _uc_timing(last_uc, uc_pay_day, as_of, debits, arrears, balance, weekly)
+    return AccountSummary(
+        as_of=as_of,
+        balance_pence=balance,
+        arrears_pence=arrears,
+        weekly_charge_pence=weekly,
+        weeks_in_arrears=_weeks(arrears, weekly),
+        current_week_charge_pence=week_charge,
+        collectable_arrears_pence=max(0, balance - week_charge),
+        in_rent_free_week=terms.rent_weeks < 52 and not rent_this_week and rent_before,
+        in_arrears_since=arrears_since,
+        last_payment_on=last_pay_on,
+        last_payment_pence=last_pay if last_pay_on is not None else None,
+        charged_4w_pence=charged_4w,
+        paid_4w_pence=paid_4w,
+        collection_rate_4w_pct=_rate(paid_4w, charged_4w),
+        charged_13w_pence=charged_13w,
+        paid_13w_pence=paid_13w,
+        collection_rate_13w_pct=_rate(paid_13w, charged_13w),
+        uc=uc,
+    )
 
+
+def _balance_and_arrears_since(
+    lines: Sequence[LedgerLine], end: int, as_of: date
+) -> tuple[int, date | None]:
+    """The balance on ``as_of`` (after the first ``end`` of the date-ordered ``lines``), and the
+    first day of the run of days in arrears it ends (None when not in arrears)."""
+    if isinstance(lines, Ledger):
+        return lines.balance_on(as_of), lines.in_arrears_since(as_of)
+    upto = lines if end == len(lines) else islice(lines, end)
+    balances = list(accumulate(map(_AMOUNT, upto)))
+    balance = balances[-1] if balances else 0
+    return balance, (_arrears_since(lines, balances) if balance > 0 else None)
+
+
+#: What :func:`_walk_back` found in the recent lines, in this order: RENT and SERVICE charged and
+#: payments in the 4 and then 13 weeks, this week's charge, whether rent was debited this week
+#: and in the five weeks before it, the last payment's day and that day's sum, the last direct
+#: UC credit, and the weekly debits since the older of the 13-week and UC horizons. A plain
+#: tuple, unpacked at once: a named one costs a summary about 3% more on the worklist's path.
+_Recent = tuple[
+    int, int, int, int, int, bool, bool, date | None, int, date | None, list[tuple[date, int]]
+]
+
+
+def _walk_back(rows: Sequence[LedgerLine], end: int, as_of: date) -> _Recent:
+    """One walk from the line before ``end`` back through the 13-week and UC windows, and on
+    to the last payment if it is older (the lines before ``end`` are those up to ``as_of``)."""
     week_from = as_of - timedelta(days=6)
     from_4w = as_of - timedelta(days=27)
     from_13w = as_of - timedelta(days=90)
@@ -402,7 +449,6 @@ def summarise_ordered(
     recent_debits: list[tuple[date, int]] = []
 
     day_seen: date | None = None
-    rows = lines.lines if isinstance(lines, Ledger) else lines
     for index in range(end - 1, -1, -1):
         line = rows[index]
         day = line.posted_on
@@ -444,30 +490,9 @@ def summarise_ordered(
                     last_pay -= amount
                 if kind == UC and last_uc is None and day >= uc_from:
                     last_uc = day
-
-    arrears = max(0, balance)
-    weekly = terms.weekly_charge_pence
-    week_charge = max(0, week_charge)
-    uc = _uc_timing(last_uc, uc_pay_day, as_of, recent_debits, arrears, balance, weekly)
-    return AccountSummary(
-        as_of=as_of,
-        balance_pence=balance,
-        arrears_pence=arrears,
-        weekly_charge_pence=weekly,
-        weeks_in_arrears=_weeks(arrears, weekly),
-        current_week_charge_pence=week_charge,
-        collectable_arrears_pence=max(0, balance - week_charge),
-        in_rent_free_week=terms.rent_weeks < 52 and not rent_this_week and rent_before,
-        in_arrears_since=arrears_since,
-        last_payment_on=last_pay_on,
-        last_payment_pence=last_pay if last_pay_on is not None else None,
-        charged_4w_pence=charged_4w,
-        paid_4w_pence=paid_4w,
-        collection_rate_4w_pct=_rate(paid_4w, charged_4w),
-        charged_13w_pence=charged_13w,
-        paid_13w_pence=paid_13w,
-        collection_rate_13w_pct=_rate(paid_13w, charged_13w),
-        uc=uc,
+    return (
+        charged_4w, paid_4w, charged_13w, paid_13w, week_charge, rent_this_week, rent_before,
+        last_pay_on, last_pay, last_uc, recent_debits,
     )
 
 
