@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from platformdirs import user_data_path
 
@@ -56,8 +54,3 @@ def policy_override(directory: Path) -> Path | None:
         return Path(named).expanduser()
     local = directory / "recovery-policy.toml"
     return local if local.exists() else None
-
-
-def london_today() -> date:
-    """Today's date in Europe/London: the officer's working day, whatever the laptop's zone."""
-    return datetime.now(ZoneInfo("Europe/London")).date()

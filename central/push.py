@@ -39,9 +39,8 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -51,6 +50,7 @@ from sqlalchemy.orm import Session
 from app.domain import sfs
 from app.domain.arrangement_watch import ArrangementError, ArrangementTerms
 from app.domain.case_actions import CITES_ASSESSMENT, ActionError, check_action
+from app.domain.clock import SYSTEM_CLOCK
 from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
@@ -82,7 +82,6 @@ from central.models import (
 
 log = logging.getLogger("central.push")
 
-LONDON = ZoneInfo("Europe/London")
 # A device's clock and the server's may disagree by a day around midnight or a time zone.
 DATE_GRACE = timedelta(days=1)
 MAX_PROBLEMS = 3
@@ -137,9 +136,9 @@ def push_mutations(
     """Handle ``mutations`` in ``device_seq`` order; one result each, in that order.
 
     Raises :class:`PushUnavailable` on a temporary failure (the mutations before it are
-    committed). ``today`` (default: the date in London) bounds action dates.
+    committed). ``today`` (default: the council's date) bounds action dates.
     """
-    pusher = Pusher(device_id, officer_id, today or datetime.now(LONDON).date())
+    pusher = Pusher(device_id, officer_id, today or SYSTEM_CLOCK.today())
     results: list[MutationResult] = []
     replayed = 0
     for mutation in sorted(mutations, key=_device_seq):

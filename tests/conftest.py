@@ -19,6 +19,11 @@ import pytest
 from tests.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is an officer's laptop (1366x768), the smallest Doorstep is designed for,
+# so every window test runs at the size officers have (tests/ui/windows.py: assert_fits_laptop).
+LAPTOP_SCREEN = Path(__file__).parent / "ui" / "laptop-screen.json"
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={LAPTOP_SCREEN}"
 
 PG_ENV = "DOORSTEP_TEST_PG_URL"
 

@@ -38,7 +38,8 @@ from app.domain.arrangement_watch import (
     end_date,
     instalment_count,
 )
-from app.domain.money import format_pence, round_half_up_pence
+from app.domain.display import format_pence
+from app.domain.money import round_half_up_pence
 from app.domain.months import add_months, whole_months_between
 
 _ALIASES = {"four-weekly": "four_weekly"}

@@ -36,7 +36,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from app.domain.money import format_pence, round_half_up_pence
+from app.domain.display import format_pence
+from app.domain.money import round_half_up_pence
 from app.domain.universal_credit import (
     DeductionRules,
     UcInputError,

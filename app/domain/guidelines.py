@@ -41,7 +41,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain.money import AmountError, format_pence, parse_pounds
+from app.domain.display import format_pence
+from app.domain.money import AmountError, parse_pounds
 from app.domain.sfs import GROUPS_BY_KEY, Budget, Household
 
 CATEGORIES: tuple[str, ...] = ("communications-leisure", "food-housekeeping", "personal")

@@ -70,13 +70,6 @@ def parse_typed_pounds(text: str) -> int:
     return parse_pounds(raw)
 
 
-def format_pence(pence: int, *, symbol: bool = True) -> str:
-    """Format pence for people: ``123456`` -> ``£1,234.56``; ``-500`` -> ``-£5.00``."""
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}{'£' if symbol else ''}{pounds:,}.{rest:02d}"
-
-
 def round_half_up_pence(amount: Fraction | Decimal | int) -> int:
     """An exact amount of pence rounded to a whole penny, half up (docs/rules.md A4: "each line is
     converted ..., then rounded half-up to the penny").

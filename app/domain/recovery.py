@@ -80,7 +80,8 @@ from typing import NamedTuple
 
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms, check_arrangement
 from app.domain.case_actions import ACTION_KINDS
-from app.domain.money import format_pence, weeks_of_charge
+from app.domain.display import format_day, format_pence
+from app.domain.money import weeks_of_charge
 from app.domain.months import add_months
 from app.domain.rent_account import (
     AccountSummary,
@@ -339,14 +340,6 @@ class Recommendation:
 
 
 # --- words -----------------------------------------------------------------------------------
-
-
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_day(day: date) -> str:
-    """A date for people, the same in every locale: ``30 Apr 2026``."""
-    return f"{day.day} {_MONTHS[day.month]} {day.year}"
 
 
 def _plain(number: Decimal) -> str:

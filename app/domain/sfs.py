@@ -34,7 +34,8 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
-from app.domain.money import format_pence, round_half_up_pence
+from app.domain.display import format_pence
+from app.domain.money import round_half_up_pence
 
 INCOME = "income"
 FIXED = "fixed"

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from app.domain import sfs
-from app.domain.guidelines import GuidelineCheck
-from app.domain.money import format_pence
+from app.domain.display import format_pence
+from app.domain.guidelines import GuidelineCheck, flag_comment
 from app.domain.sfs import FIXED, FLEXIBLE, INCOME, SECTION_LABELS
 
 if TYPE_CHECKING:
@@ -340,9 +340,7 @@ def _guideline_section(
             [b("Category"), b("You spend", right), b("Guideline", right), b("Comment")]
         ]
         for flag in guidelines.flags:
-            comment = "; ".join(
-                c.line.note for c in budget.group(flag.category).lines if c.line.note
-            )
+            comment = flag_comment(budget, flag.category)
             rows.append(
                 [
                     p(flag.label),

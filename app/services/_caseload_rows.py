@@ -31,11 +31,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.domain.arrangement_watch import ArrangementTerms
+from app.domain.display import format_day
 from app.domain.money import weeks_of_charge
 from app.domain.recovery import CaseAction as ActionFact
 from app.domain.recovery import CaseFacts
@@ -46,6 +48,7 @@ from app.models import Arrangement, CaseAction, LedgerEntry, Person, SyncState, 
 # record separator between people, inside the aggregated columns.
 _PART = "\x1f"
 _PERSON = "\x1e"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,11 +197,18 @@ class LoadedCase:
     facts: CaseFacts
 
 
-def _by_tenancy(rows: Iterable[tuple[uuid.UUID, object]]) -> dict[uuid.UUID, list[object]]:
-    grouped: dict[uuid.UUID, list[object]] = defaultdict(list)
+def _by_tenancy(rows: Iterable[tuple[uuid.UUID, T]]) -> dict[uuid.UUID, list[T]]:
+    grouped: dict[uuid.UUID, list[T]] = defaultdict(list)
     for tenancy_id, value in rows:
         grouped[tenancy_id].append(value)
     return grouped
+
+
+def _scoped(
+    statement: Select[Any], column: InstrumentedAttribute[uuid.UUID], ids: list[uuid.UUID] | None
+) -> Select[Any]:
+    """The whole table when loading everything (one scan), else an IN list."""
+    return statement if ids is None else statement.where(column.in_(ids))
 
 
 _SUPERSEDED = (
@@ -250,7 +260,7 @@ def arrangement_label(ref: str, source: str, made_on: date) -> str:
     laptop (whose reference is its id) the day it was agreed, e.g. "agreed 18 May 2026"."""
     if source != "device":
         return ref
-    return f"agreed {made_on.day} {made_on:%b %Y}"
+    return f"agreed {format_day(made_on)}"
 
 
 def load_cases(
@@ -261,30 +271,72 @@ def load_cases(
     rows = caseload_rows(session, today=today, tenancy_ids=wanted)
     if not rows:
         return {}
-    ids = [r.tenancy_id for r in rows]
+    ids = None if wanted is None else [r.tenancy_id for r in rows]
+    terms = _rent_terms(session, ids)
+    lines = _ledger_lines(session, ids)
+    arrangements = _current_arrangements(session, ids)
+    actions = _actions(session, ids)
+    loaded: dict[uuid.UUID, LoadedCase] = {}
+    for row in rows:
+        tenure, end_date, rent_terms = terms[row.tenancy_id]
+        loaded[row.tenancy_id] = LoadedCase(
+            row=row,
+            facts=CaseFacts(
+                tenancy_ref=row.ref,
+                tenure=tenure,
+                terms=rent_terms,
+                lines=Ledger(lines.get(row.tenancy_id, ())),
+                actions=tuple(actions.get(row.tenancy_id, ())),
+                arrangements=tuple(arrangements.get(row.tenancy_id, ())),
+                end_date=end_date,
+            ),
+        )
+    return loaded
 
-    def scoped(statement, column):  # type: ignore[no-untyped-def]
-        # The whole table when loading everything (one scan), else an IN list.
-        return statement if wanted is None else statement.where(column.in_(ids))
 
-    terms = {
+def _rent_terms(
+    session: Session, ids: list[uuid.UUID] | None
+) -> dict[uuid.UUID, tuple[str, date | None, RentTerms]]:
+    """Each tenancy's tenure, end date and rent terms."""
+    statement = select(
+        Tenancy.id,
+        Tenancy.tenure,
+        Tenancy.end_date,
+        Tenancy.weekly_rent_pence,
+        Tenancy.weekly_service_charge_pence,
+        Tenancy.rent_weeks,
+    )
+    return {
         tenancy_id: (tenure, end_date, RentTerms(rent, service, weeks))
         for tenancy_id, tenure, end_date, rent, service, weeks in session.execute(
-            scoped(
-                select(
-                    Tenancy.id,
-                    Tenancy.tenure,
-                    Tenancy.end_date,
-                    Tenancy.weekly_rent_pence,
-                    Tenancy.weekly_service_charge_pence,
-                    Tenancy.rent_weeks,
-                ),
-                Tenancy.id,
-            )
+            _scoped(statement, Tenancy.id, ids)
         ).tuples()
     }
-    lines = _ledger_lines(session, [r.tenancy_id for r in rows] if wanted else None)
-    arrangements = _by_tenancy(
+
+
+def _current_arrangements(
+    session: Session, ids: list[uuid.UUID] | None
+) -> dict[uuid.UUID, list[ArrangementTerms]]:
+    """Only the current version of each arrangement: a superseded one has ended. A version the
+    central store refused (``sync_problem``) is shown, never monitored."""
+    statement = (
+        select(
+            Arrangement.tenancy_id,
+            Arrangement.ref,
+            Arrangement.kind,
+            Arrangement.start_date,
+            Arrangement.frequency,
+            Arrangement.instalment_pence,
+            Arrangement.starting_balance_pence,
+            Arrangement.status,
+            Arrangement.made_on,
+            Arrangement.source,
+            Arrangement.day_of_month,
+        )
+        .where(Arrangement.id.not_in(_SUPERSEDED), Arrangement.sync_problem.is_(None))
+        .order_by(Arrangement.start_date, Arrangement.ref)
+    )
+    return _by_tenancy(
         (
             row.tenancy_id,
             ArrangementTerms(
@@ -301,61 +353,25 @@ def load_cases(
                 day_of_month=row.day_of_month,
             ),
         )
-        for row in session.execute(
-            scoped(
-                select(
-                    Arrangement.tenancy_id,
-                    Arrangement.ref,
-                    Arrangement.kind,
-                    Arrangement.start_date,
-                    Arrangement.frequency,
-                    Arrangement.instalment_pence,
-                    Arrangement.starting_balance_pence,
-                    Arrangement.status,
-                    Arrangement.made_on,
-                    Arrangement.source,
-                    Arrangement.day_of_month,
-                )
-                # Only the current version of each arrangement: a superseded one has ended.
-                # A version the central store refused (sync_problem) is shown, never monitored.
-                .where(Arrangement.id.not_in(_SUPERSEDED), Arrangement.sync_problem.is_(None))
-                .order_by(Arrangement.start_date, Arrangement.ref),
-                Arrangement.tenancy_id,
-            )
-        )
-    )
-    actions = _by_tenancy(
-        (tenancy_id, ActionFact(code=code, on=on_date, until=until, note=note or ""))
-        for tenancy_id, code, on_date, until, note in session.execute(
-            scoped(
-                select(
-                    CaseAction.tenancy_id,
-                    CaseAction.code,
-                    CaseAction.on_date,
-                    CaseAction.until,
-                    CaseAction.note,
-                ).order_by(CaseAction.on_date, CaseAction.recorded_at, CaseAction.ref),
-                CaseAction.tenancy_id,
-            )
-        ).tuples()
+        for row in session.execute(_scoped(statement, Arrangement.tenancy_id, ids))
     )
 
-    loaded: dict[uuid.UUID, LoadedCase] = {}
-    for row in rows:
-        tenure, end_date, rent_terms = terms[row.tenancy_id]
-        loaded[row.tenancy_id] = LoadedCase(
-            row=row,
-            facts=CaseFacts(
-                tenancy_ref=row.ref,
-                tenure=tenure,
-                terms=rent_terms,
-                lines=Ledger(lines.get(row.tenancy_id, ())),  # type: ignore[arg-type]
-                actions=tuple(actions.get(row.tenancy_id, ())),  # type: ignore[arg-type]
-                arrangements=tuple(arrangements.get(row.tenancy_id, ())),  # type: ignore[arg-type]
-                end_date=end_date,
-            ),
-        )
-    return loaded
+
+def _actions(session: Session, ids: list[uuid.UUID] | None) -> dict[uuid.UUID, list[ActionFact]]:
+    """Each case's actions, in the order they were done."""
+    statement = select(
+        CaseAction.tenancy_id,
+        CaseAction.code,
+        CaseAction.on_date,
+        CaseAction.until,
+        CaseAction.note,
+    ).order_by(CaseAction.on_date, CaseAction.recorded_at, CaseAction.ref)
+    return _by_tenancy(
+        (tenancy_id, ActionFact(code=code, on=on_date, until=until, note=note or ""))
+        for tenancy_id, code, on_date, until, note in session.execute(
+            _scoped(statement, CaseAction.tenancy_id, ids)
+        ).tuples()
+    )
 
 
 def last_synced_at(session: Session) -> datetime | None:

@@ -28,8 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import sfs
+from app.domain.display import format_pence
 from app.domain.guidelines import GuidelineSet, check_guidelines, uncommented_flags
-from app.domain.money import format_pence
 from app.models import IncomeAssessment, SyncState, Tenancy
 from app.models.assessment import write_figures
 from app.services._ie_rows import (

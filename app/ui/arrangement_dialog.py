@@ -52,7 +52,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.arrangement_plan import Proposal, ProposalError, propose
-from app.domain.money import format_pence, parse_typed_pounds
+from app.domain.display import format_pence
+from app.domain.money import parse_typed_pounds
 from app.domain.recovery import RecoveryPolicy
 from app.services.arrangements import (
     ArrangementAgreed,

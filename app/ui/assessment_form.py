@@ -54,8 +54,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import sfs
+from app.domain.display import format_pence
 from app.domain.guidelines import GuidelineCheck, GuidelineSet, check_guidelines
-from app.domain.money import format_pence
 from app.services.assessments import (
     AssessmentOpened,
     AssessmentRefused,

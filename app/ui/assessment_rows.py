@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.domain import sfs
 from app.domain.case_actions import MAX_NOTE
-from app.domain.money import AmountError, format_pence, parse_typed_pounds
+from app.domain.display import format_pence
+from app.domain.money import AmountError, parse_typed_pounds
 from app.ui.field_errors import error_label
 
 FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (

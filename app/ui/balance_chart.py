@@ -33,8 +33,7 @@ from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from app.domain.money import format_pence
-from app.domain.recovery import format_day
+from app.domain.display import format_day, format_pence
 from app.services.case_file import StatementLine
 
 _EPOCH = date(1970, 1, 1).toordinal()

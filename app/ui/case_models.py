@@ -19,8 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.domain.money import format_pence
-from app.domain.recovery import format_day
+from app.domain.display import format_day, format_pence
 from app.services.case_file import ActionLine, StatementLine
 from app.ui.table_model import FrozenRowsModel, FrozenRowsProxy
 

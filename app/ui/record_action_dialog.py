@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case_actions import ACTION_KINDS, CITES_ASSESSMENT, ActionKind
-from app.domain.recovery import NONE, format_day
+from app.domain.display import format_day
+from app.domain.recovery import NONE
 from app.domain.sfs_document import EMPLOYMENT_STATUSES
 from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile

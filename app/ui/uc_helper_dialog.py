@@ -49,7 +49,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.deductions import DeductionCheck, check_deductions, request_summary
-from app.domain.money import AmountError, format_pence
+from app.domain.display import format_pence
+from app.domain.money import AmountError
 from app.domain.universal_credit import (
     CLAIMANT_TYPES,
     IGNORED,

@@ -37,8 +37,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.domain.money import format_pence
-from app.domain.recovery import NONE, format_day
+from app.domain.display import format_day, format_pence
+from app.domain.recovery import NONE
 from app.services.worklist import WorkItem
 from app.ui.table_model import AnyIndex, FrozenRowsModel, FrozenRowsProxy, fold
 from app.ui.text.worklist import due_text

@@ -22,8 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.arrangement_plan import propose
+from app.domain.clock import SYSTEM_CLOCK
 from app.models import Arrangement, OutboxMutation
-from app.paths import data_dir, london_today
+from app.paths import data_dir
 from app.protocol.messages import ArrangementRow, PullPage, TenancyRow
 from app.services.arrangements import agree_arrangement, arrangement_history
 from app.services.caseload import load_cases
@@ -82,7 +83,7 @@ def _monitored(laptop: Workspace, tenancy_id: uuid.UUID, today):  # type: ignore
 def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_ledger_lines(
     central: RunningCentral, tmp_path: Path
 ) -> None:
-    today = london_today()
+    today = SYSTEM_CLOCK.today()
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=2)
     alice = officer_id(central.engine, "alice")
     case = seeded["alice"][0]
@@ -179,7 +180,7 @@ def test_an_arrangement_agreed_offline_round_trips_and_its_state_follows_new_led
 def test_a_pull_never_changes_or_deletes_a_pending_version(tmp_path: Path) -> None:
     """The server's row with the same id only notes its change number; the case leaving scope
     and a re-bootstrap's wipe leave the pending version; a refused one survives the wipe."""
-    today = london_today()
+    today = SYSTEM_CLOCK.today()
     device = _open(tmp_path, "device")
     store = device.store
     tenancy_id = uuid.uuid4()
@@ -262,7 +263,7 @@ def test_a_pull_never_changes_or_deletes_a_pending_version(tmp_path: Path) -> No
 def test_a_plan_kept_to_a_pay_day_of_the_31st_keeps_it_on_both_laptops(
     central: RunningCentral, tmp_path: Path
 ) -> None:
-    today = london_today()
+    today = SYSTEM_CLOCK.today()
     seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=1)
     case = seeded["alice"][0]
     laptop = _open(tmp_path, "laptop")

@@ -23,9 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import sfs
+from app.domain.clock import SYSTEM_CLOCK
 from app.domain.sfs_document import Client, SfsStatement, dumps_document, export_document
 from app.models import CaseAction, IncomeAssessment, OutboxMutation
-from app.paths import data_dir, london_today
+from app.paths import data_dir
 from app.protocol.messages import AssessmentContent
 from app.services.actions import ActionRefused, record_action
 from app.services.assessments import (
@@ -87,7 +88,7 @@ def _adviser_statement(value: sfs.Assessment, note: str) -> str:
 def test_an_assessment_finished_offline_reaches_the_server_and_the_other_laptop(
     central: RunningCentral, tmp_path: Path
 ) -> None:
-    today = london_today()
+    today = SYSTEM_CLOCK.today()
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=2)
     case = seeded["alice"][0].tenancy_id
     laptop = _laptop(tmp_path, "laptop", central)
@@ -139,7 +140,7 @@ def test_an_assessment_finished_offline_reaches_the_server_and_the_other_laptop(
 def test_an_imported_statement_and_a_referral_citing_it_reach_the_other_laptop(
     central: RunningCentral, tmp_path: Path
 ) -> None:
-    today = london_today()
+    today = SYSTEM_CLOCK.today()
     seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=1)
     case = seeded["alice"][0].tenancy_id
     laptop = _laptop(tmp_path, "laptop", central)
@@ -179,7 +180,7 @@ def test_an_imported_statement_and_a_referral_citing_it_reach_the_other_laptop(
 def test_a_refused_assessment_stays_visible_and_cannot_be_sent_with_a_referral(
     central: RunningCentral, tmp_path: Path
 ) -> None:
-    today = london_today()
+    today = SYSTEM_CLOCK.today()
     seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=1)
     case = seeded["alice"][0].tenancy_id
     laptop = _laptop(tmp_path, "laptop", central)
@@ -214,7 +215,7 @@ def test_a_refused_assessment_stays_visible_and_cannot_be_sent_with_a_referral(
 def test_a_case_reassigned_brings_its_assessments_and_takes_them_away(
     central: RunningCentral, tmp_path: Path
 ) -> None:
-    today = london_today()
+    today = SYSTEM_CLOCK.today()
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=1)
     bobs_case = seeded["bob"][0].tenancy_id
     bobs = _laptop(tmp_path, "bob", central, user="bob")

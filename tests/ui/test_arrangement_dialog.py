@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.domain import sfs
 from app.domain.arrangement_plan import per_frequency_from_monthly
-from app.domain.money import format_pence
+from app.domain.display import format_pence
 from app.models import Arrangement, LedgerEntry, OutboxMutation
 from app.services.actions import record_action
 from app.services.assessments import finish_assessment, save_draft, start_assessment

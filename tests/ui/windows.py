@@ -1,5 +1,5 @@
-"""The main window over a seeded store, offline, and finding a case in it by its ref: the
-set-up most UI tests share."""
+"""The main window over a seeded store, offline, finding a case in it by its ref, and whether a
+window fits the laptop screen: the set-up and checks most UI tests share."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.clock import Clock, SetClock
@@ -73,3 +74,38 @@ def open_ref(window: MainWindow, ref: str) -> CaseWindow:
 
 def worklist_cell(window: MainWindow, ref: str, column: WorklistColumn) -> str:
     return str(window.proxy.index(row_of(window, ref), column).data())
+
+
+def horizontal_scrollers(window: QWidget) -> list[str]:
+    """The scroll areas in ``window`` scrolling sideways now (their accessible or object name)."""
+    return [
+        area.accessibleName() or area.objectName() or type(area).__name__
+        for area in window.findChildren(QAbstractScrollArea)
+        if area.isVisibleTo(window) and area.horizontalScrollBar().isVisible()
+    ]
+
+
+def cut_off_labels(window: QWidget) -> list[str]:
+    """Visible one-line labels narrower than their text (the text is cut off)."""
+    return [
+        label.text()
+        for label in window.findChildren(QLabel)
+        if label.isVisibleTo(window)
+        and not label.wordWrap()
+        and label.text()
+        and label.width() < label.minimumSizeHint().width()
+    ]
+
+
+def assert_fits_laptop(window: QWidget) -> None:
+    """``window``, shown at the size it gives itself, fits the laptop screen (1366x768) with no
+    sideways scrolling and no one-line label cut off."""
+    QApplication.processEvents()
+    screen = window.screen().availableGeometry()
+    assert (screen.width(), screen.height()) == (1366, 768), "tests run on a laptop screen"
+    frame = window.frameGeometry()
+    assert screen.contains(frame), f"{type(window).__name__} {frame} does not fit {screen}"
+    scrolling = horizontal_scrollers(window)
+    assert not scrolling, f"{type(window).__name__} scrolls sideways in {scrolling}"
+    cut = cut_off_labels(window)
+    assert not cut, f"{type(window).__name__} cuts off {cut}"

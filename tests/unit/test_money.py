@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.domain.display import format_pence
 from app.domain.money import (
     AmountError,
-    format_pence,
     parse_pounds,
     parse_typed_pounds,
     round_half_up_pence,

@@ -7,8 +7,7 @@ Pure functions; no Qt. Threading: any thread.
 from __future__ import annotations
 
 from app.domain.arrangement_plan import Proposal
-from app.domain.money import format_pence
-from app.domain.recovery import format_day
+from app.domain.display import format_day, format_pence
 from app.services.arrangements import ArrangementContext, ArrangementVersion
 
 FREQUENCIES = (

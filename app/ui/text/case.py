@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from app.domain.money import format_pence
-from app.domain.recovery import NONE, Recommendation, format_day
+from app.domain.display import format_day, format_pence
+from app.domain.recovery import NONE, Recommendation
 from app.domain.rent_account import AccountSummary
 from app.services.case_file import ActionLine, CaseFile
 from app.services.caseload import single_line_address

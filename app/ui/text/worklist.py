@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.clock import council_time
-from app.domain.recovery import NONE, format_day
+from app.domain.display import format_day
+from app.domain.recovery import NONE
 from app.services.enrolment import OfficerInfo
 from app.services.worklist import WorkItem
 

@@ -1,0 +1,59 @@
+"""The worklist: unfiltered, by balance, due today, filtered offline, no match, a case selected;
+and a laptop with no caseload yet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from app.paths import data_dir
+from app.store.database import open_local_store
+from app.sync.errors import Offline
+from app.ui.context import UiContext
+from app.ui.main_window import MainWindow
+from app.ui.worklist_model import WorkFlag, WorklistColumn
+from tests.ui.fakes import RecordingPrompts
+from tests.ui.screenshots.kit import Shots
+from tests.ui.seed import SEED_TODAY
+from tests.workspaces import workspace_on
+
+
+def offline(workspace: object, **kwargs: object) -> object:
+    raise Offline("Cannot reach the Doorstep server at https://doorstep.example.gov.uk.")
+
+
+def open_worklist(shots: Shots) -> MainWindow:
+    """The worklist window, shown at its own size on the laptop screen."""
+    window = MainWindow(shots.context, sync_fn=offline)
+    window.show()
+    return window
+
+
+def shoot(shots: Shots, window: MainWindow) -> None:
+    shots.save(window, "worklist")
+    window.table.sortByColumn(WorklistColumn.BALANCE, Qt.SortOrder.DescendingOrder)
+    shots.save(window, "worklist_by_balance")
+    window.table.sortByColumn(WorklistColumn.PRIORITY, Qt.SortOrder.AscendingOrder)
+    window.filter_panel.flag_boxes[WorkFlag.DUE_NOW].setChecked(True)
+    shots.save(window, "worklist_due_today")
+    window.filter_panel.clear()
+    window.sync_now()
+    window.filter_edit.setText("road")
+    shots.save(window, "worklist_filtered_offline")
+    window.filter_edit.setText("xyz")
+    shots.save(window, "worklist_no_match")
+    window.filter_edit.clear()
+    window.focus_table()
+    shots.save(window, "worklist_selected")
+
+
+def shoot_empty(shots: Shots, folder: Path) -> None:
+    """A laptop whose caseload has not been downloaded yet."""
+    store = open_local_store(data_dir(folder))
+    empty = MainWindow(
+        UiContext(workspace_on(store, SEED_TODAY), shots.context.runner, RecordingPrompts())
+    )
+    empty.show()
+    shots.save(empty, "main_window_empty")
+    empty.close()
