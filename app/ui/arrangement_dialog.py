@@ -68,6 +68,7 @@ from app.services.arrangements import (
 )
 from app.services.case_file import CaseFile
 from app.ui.context import UiContext
+from app.ui.dates import DAY_FORMAT
 from app.ui.field_errors import (
     error_label,
     show_errors,
@@ -94,7 +95,7 @@ from app.ui.text.arrangement import (
 
 log = logging.getLogger(__name__)
 
-DATE_FORMAT = "d MMM yyyy"
+
 WARNING_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
     " border-radius: 4px; padding: 6px 10px; }"
@@ -165,7 +166,7 @@ class ArrangementDialog(QDialog):
         self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("weekly"))
         self.first_date_edit = QDateEdit(QDate(today))
         self.first_date_edit.setCalendarPopup(True)
-        self.first_date_edit.setDisplayFormat(DATE_FORMAT)
+        self.first_date_edit.setDisplayFormat(DAY_FORMAT)
         self.first_date_edit.setAccessibleName("First instalment due")
         self.first_date_edit.setMinimumWidth(
             self.first_date_edit.fontMetrics().horizontalAdvance("30 Sep 2026") + 60

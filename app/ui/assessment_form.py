@@ -73,6 +73,7 @@ from app.ui.assessment_rows import (
     read_amount,
 )
 from app.ui.context import UiContext
+from app.ui.dates import DAY_FORMAT
 from app.ui.field_errors import ERROR_STYLE, error_label
 from app.ui.ops import Op, ProgressFn
 
@@ -80,7 +81,7 @@ log = logging.getLogger(__name__)
 _R = TypeVar("_R")  # what a background operation of the form returns
 
 SAVE_DELAY_MS = 500
-DATE_FORMAT = "d MMM yyyy"
+
 FLAG_STYLE = "color: #8a4b00; font-weight: bold;"
 WARNING_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
@@ -203,7 +204,7 @@ class AssessmentForm(QWidget):
 
         # -- household ------------------------------------------------------------------------
         self.date_edit = QDateEdit()
-        self.date_edit.setDisplayFormat(DATE_FORMAT)
+        self.date_edit.setDisplayFormat(DAY_FORMAT)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setAccessibleName("Assessment date")
         self.date_edit.dateChanged.connect(self._changed)
@@ -651,7 +652,7 @@ class AssessmentForm(QWidget):
             label.setStyleSheet(FLAG_STYLE if flag is not None else "")
         if check.table_from is None:
             warning = NO_TABLE_WARNING + (
-                f" ({self.date_edit.date().toString(DATE_FORMAT)}): spending cannot be checked"
+                f" ({self.date_edit.date().toString(DAY_FORMAT)}): spending cannot be checked"
                 " against the guidelines. Import the licensed table with"
                 " 'python -m app guidelines import FILE'."
             )

@@ -60,6 +60,7 @@ from app.ui.case_models import (
     StatementTableModel,
 )
 from app.ui.context import UiContext
+from app.ui.dates import DAY_FORMAT
 from app.ui.ops import ProgressFn
 from app.ui.record_action_dialog import RecordActionDialog
 from app.ui.text.case import case_header, history_tab_title
@@ -67,7 +68,7 @@ from app.ui.uc_helper_dialog import UcHelperDialog, UcPrefill
 
 log = logging.getLogger(__name__)
 
-DATE_FORMAT = "d MMM yyyy"
+
 LOADING = "Opening the case…"
 
 # Warning banners: (background, text colour, border, heading). Text and colour both say it.
@@ -285,7 +286,7 @@ class CaseWindow(QWidget):
         self.to_edit = QDateEdit()
         for edit, name in ((self.from_edit, "From"), (self.to_edit, "To")):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setDisplayFormat(DAY_FORMAT)
             edit.setAccessibleName(f"Statement {name.lower()}")
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Statement line type")

@@ -47,6 +47,7 @@ from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile
 from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
 from app.ui.context import UiContext
+from app.ui.dates import DAY_FORMAT
 from app.ui.field_errors import (
     error_label,
     show_errors,
@@ -57,7 +58,7 @@ from app.ui.ops import ProgressFn
 
 log = logging.getLogger(__name__)
 
-DATE_FORMAT = "d MMM yyyy"
+
 FIELDS = ("code", "date", "until", "assessment", "note")
 FALLBACK_CODE = "contact"
 
@@ -72,7 +73,7 @@ class OptionalDateEdit(QDateEdit):
         super().__init__(parent)
         self._default = default
         self.setCalendarPopup(True)
-        self.setDisplayFormat(DATE_FORMAT)
+        self.setDisplayFormat(DAY_FORMAT)
         self.setMinimumDate(self.BLANK)
         self.setSpecialValueText("Not set")
         self.setDate(self.BLANK)
@@ -173,7 +174,7 @@ class RecordActionDialog(QDialog):
 
         self.date_edit = QDateEdit(QDate(today))
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat(DATE_FORMAT)
+        self.date_edit.setDisplayFormat(DAY_FORMAT)
         self.date_edit.setAccessibleName("Date done")
 
         self.until_label = QLabel()

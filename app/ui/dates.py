@@ -1,0 +1,28 @@
+"""Dates on screen, one way: ``DAY_FORMAT`` is how every date box shows a day, the same as
+:func:`app.domain.display.format_day` writes one in text (``1 Dec 2026``).
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QWidget
+
+#: Qt's pattern for :func:`app.domain.display.format_day`'s ``1 Dec 2026``.
+DAY_FORMAT = "d MMM yyyy"
+
+
+def day_edit(day: date | None = None, *, name: str, parent: QWidget | None = None) -> QDateEdit:
+    """A date box showing days as the rest of the app writes them, with a calendar to pick
+    from and wide enough for the longest date."""
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DAY_FORMAT)
+    edit.setAccessibleName(name)
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("30 Sep 2026") + 60)
+    if day is not None:
+        edit.setDate(QDate(day))
+    return edit
