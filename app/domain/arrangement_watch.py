@@ -304,3 +304,11 @@ def check_arrangement(
         next_due_on=due_date(terms, upcoming) if upcoming < count else None,
         end_date=end_date(terms),
     )
+
+
+def terms_made_on(made_on: date | None, start_date: date) -> date | None:
+    """The ``made_on`` an arrangement's terms carry: the day a version agreed on a laptop was
+    made, when that is on or before its first due date (before it, the arrangement did not
+    exist). A version made after its first due date is a cancellation, never live, so the day is
+    not needed; an HMS arrangement has none."""
+    return made_on if made_on is not None and made_on <= start_date else None

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.domain.arrangement_watch import ArrangementTerms
+from app.domain.arrangement_watch import ArrangementTerms, terms_made_on
 from app.domain.display import format_day
 from app.domain.money import weeks_of_charge
 from app.domain.recovery import CaseAction as ActionFact
@@ -347,9 +347,7 @@ def _current_arrangements(
                 instalment_pence=row.instalment_pence,
                 starting_balance_pence=row.starting_balance_pence,
                 status=row.status,
-                # A version agreed on the device exists from the day it was made (a cancelled
-                # version made after its first due date is not live, so the day is not needed).
-                made_on=row.made_on if row.made_on and row.made_on <= row.start_date else None,
+                made_on=terms_made_on(row.made_on, row.start_date),
                 day_of_month=row.day_of_month,
             ),
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -170,13 +170,42 @@ def add_finished(
         raise AssessmentRefused("lines: the statement has no income or outgoing in it")
     content = wire_content(assessment)
     previous = latest_final_row(session, tenancy_id)
+    row = new_assessment_row(
+        session,
+        tenancy_id=tenancy_id,
+        status=FINAL,
+        assessed_on=assessment.assessed_on,
+        supersedes=previous,
+        source=source,
+        note=note,
+        finalised_at=finalised_at,
+    )
+    write_figures(session, row, assessment)
+    queue_for_central(session, row, content)
+    session.flush()
+    return saved_of(session, row)
+
+
+def new_assessment_row(
+    session: Session,
+    *,
+    tenancy_id: uuid.UUID,
+    status: str,
+    assessed_on: date,
+    supersedes: IncomeAssessment | None,
+    source: str = "device",
+    note: str = "",
+    finalised_at: datetime | None = None,
+) -> IncomeAssessment:
+    """A new assessment of the case by this device's officer, superseding ``supersedes`` once
+    finished; added and flushed, with no figures yet."""
     state = session.get(SyncState, 1)
     row = IncomeAssessment(
         id=uuid.uuid4(),
         tenancy_id=tenancy_id,
-        status=FINAL,
-        assessed_on=assessment.assessed_on,
-        supersedes_id=previous.id if previous is not None else None,
+        status=status,
+        assessed_on=assessed_on,
+        supersedes_id=supersedes.id if supersedes is not None else None,
         source=source,
         officer_id=state.officer_id if state else None,
         note=note,
@@ -187,10 +216,7 @@ def add_finished(
     )
     session.add(row)
     session.flush()
-    write_figures(session, row, assessment)
-    queue_for_central(session, row, content)
-    session.flush()
-    return saved_of(session, row)
+    return row
 
 
 def wire_content(value: sfs.Assessment) -> dict[str, Any]:

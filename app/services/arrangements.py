@@ -49,6 +49,7 @@ from app.domain.arrangement_watch import (
     check_arrangement,
     end_date,
     instalment_count,
+    terms_made_on,
 )
 from app.domain.recovery import RecoveryPolicy
 from app.domain.rent_account import Ledger, LedgerLine
@@ -128,7 +129,6 @@ class ArrangementContext:
 
 def _terms_of(row: Arrangement) -> ArrangementTerms:
     """The row's terms for the F3 rule (``made_on`` kept only where the domain allows it)."""
-    made_on = row.made_on if row.made_on is not None and row.made_on <= row.start_date else None
     return ArrangementTerms(
         ref=row.ref,
         kind=row.kind,
@@ -137,7 +137,7 @@ def _terms_of(row: Arrangement) -> ArrangementTerms:
         instalment_pence=row.instalment_pence,
         starting_balance_pence=row.starting_balance_pence,
         status=row.status,
-        made_on=made_on,
+        made_on=terms_made_on(row.made_on, row.start_date),
         day_of_month=row.day_of_month,
     )
 

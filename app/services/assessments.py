@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from app.domain import sfs
 from app.domain.display import format_pence
 from app.domain.guidelines import GuidelineSet, check_guidelines, uncommented_flags
-from app.models import IncomeAssessment, SyncState, Tenancy
+from app.models import IncomeAssessment, Tenancy
 from app.models.assessment import write_figures
 from app.services._ie_rows import (
     DRAFT,
@@ -40,6 +40,7 @@ from app.services._ie_rows import (
     assessment_row,
     figures_of,
     latest_final_row,
+    new_assessment_row,
     open_draft_row,
     queue_for_central,
     read_guidelines,
@@ -228,21 +229,9 @@ def _start(
     if open_draft is not None:
         return saved_of(session, open_draft)
     previous = latest_final_row(session, tenancy_id)
-    state = session.get(SyncState, 1)
-    row = IncomeAssessment(
-        id=uuid.uuid4(),
-        tenancy_id=tenancy_id,
-        status=DRAFT,
-        assessed_on=on,
-        supersedes_id=previous.id if previous is not None else None,
-        officer_id=state.officer_id if state else None,
-        note="",
-        pending=False,
-        server_seq=0,
-        rent_offer_pence=None,
+    row = new_assessment_row(
+        session, tenancy_id=tenancy_id, status=DRAFT, assessed_on=on, supersedes=previous
     )
-    session.add(row)
-    session.flush()
     base = figures_of(session, previous) if previous is not None and copy_forward else None
     value = (
         sfs.Assessment(
