@@ -2,9 +2,13 @@
 note) and one debt (creditor, owed, offer, CCJ), and how a typed amount is read.
 
 Amounts are typed as ``12.50``, ``£12.50`` or ``1,150`` (``app.domain.money.
-parse_typed_pounds``); anything else shows its reason beside the field and is not counted.
+parse_typed_pounds``); anything else shows its reason under the row and is not counted.
 The rows only read and show what was typed; every figure is worked out by ``app.domain.sfs``
-in :mod:`app.ui.assessment_form`.
+in :mod:`app.ui.assessment_form`, every sentence by :mod:`app.ui.text.assessment`.
+
+Widths: every line's heading box is as wide as the longest heading of any section (measured in
+the row's font once), so the columns of all three sections line up; the note takes what is
+left, down to :data:`NOTE_MIN_WIDTH`, so a line never needs more than a laptop's width.
 
 Threading: GUI thread only.
 """
@@ -25,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.domain import sfs
 from app.domain.case_actions import MAX_NOTE
-from app.domain.display import format_pence
 from app.domain.money import AmountError, parse_typed_pounds
 from app.ui.field_errors import error_label
+from app.ui.text import assessment as say
 
 FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (
     (sfs.Frequency.WEEKLY, "weekly"),
@@ -37,6 +41,15 @@ FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (
     (sfs.Frequency.QUARTERLY, "quarterly"),
     (sfs.Frequency.ANNUAL, "annual"),
 )
+#: A heading box's room beside its text: the frame and the drop-down arrow.
+HEADING_PADDING = 32
+#: The narrowest a line's note gets (the rest of the line is fixed width).
+NOTE_MIN_WIDTH = 120
+#: The widest "= £x a month" a line shows.
+WIDEST_MONTHLY = "= £99,999.99 a month"
+_heading_widths: dict[str, int] = {}  # by font: measured once, read for every row
+
+
 def parse_amount(text: str) -> int | None:
     """``"12.50"``, ``"£12.50"`` or ``"1,150"`` -> pence; blank -> None; anything else
     AmountError (why)."""
@@ -46,6 +59,16 @@ def parse_amount(text: str) -> int | None:
     if pence < 0:
         raise AmountError("an amount cannot be negative")
     return pence
+
+
+def heading_width(combo: QComboBox) -> int:
+    """Wide enough for the longest heading of every section in ``combo``'s font."""
+    key = combo.font().key()
+    if key not in _heading_widths:
+        metrics = combo.fontMetrics()
+        longest = max(metrics.horizontalAdvance(h.label) for h in sfs.HEADINGS.values())
+        _heading_widths[key] = longest + HEADING_PADDING
+    return _heading_widths[key]
 
 
 def amount_edit(name: str) -> QLineEdit:
@@ -68,7 +91,7 @@ def read_amount(edit: QLineEdit, error: QLabel) -> int | None:
     try:
         pence = parse_amount(edit.text())
     except AmountError as exc:
-        show_field_error(error, f"{exc}; not counted")
+        show_field_error(error, say.amount_error(str(exc)))
         return None
     show_field_error(error, "")
     return pence
@@ -89,7 +112,7 @@ class LineEditorRow(QWidget):
         self.section = section
         self.heading_combo = QComboBox()
         self.heading_combo.setAccessibleName("Heading")
-        self.heading_combo.setFixedWidth(290)  # every row's columns line up
+        self.heading_combo.setFixedWidth(heading_width(self.heading_combo))  # columns line up
         model = QStandardItemModel(self.heading_combo)
         self.heading_combo.setModel(model)
         for group in sfs.GROUPS:
@@ -107,16 +130,19 @@ class LineEditorRow(QWidget):
         self.amount_edit = amount_edit("Amount")
         self.frequency_combo = QComboBox()
         self.frequency_combo.setAccessibleName("Frequency")
-        self.frequency_combo.setFixedWidth(120)
         for frequency, label in FREQUENCY_LABELS:
             self.frequency_combo.addItem(label, frequency.value)
+        self.frequency_combo.setFixedWidth(self.frequency_combo.sizeHint().width())
         self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
         self.note_edit = QLineEdit()
         self.note_edit.setMaxLength(MAX_NOTE)  # what the central store keeps
         self.note_edit.setPlaceholderText("note")
         self.note_edit.setAccessibleName("Note")
+        self.note_edit.setMinimumWidth(NOTE_MIN_WIDTH)
         self.monthly_label = QLabel()
-        self.monthly_label.setMinimumWidth(150)
+        self.monthly_label.setMinimumWidth(
+            self.monthly_label.fontMetrics().horizontalAdvance(WIDEST_MONTHLY)
+        )
         self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.error_label = error_label()
 
@@ -164,7 +190,7 @@ class LineEditorRow(QWidget):
 
     def fill(self, line: sfs.Line) -> None:
         self.set_heading(line.heading)
-        self.amount_edit.setText(format_pence(line.amount_pence, symbol=False).replace(",", ""))
+        self.amount_edit.setText(say.typed_amount(line.amount_pence))
         self.set_frequency(line.frequency.value)
         self.note_edit.setText(line.note)
 
@@ -182,11 +208,7 @@ class LineEditorRow(QWidget):
         )
 
     def show_monthly(self, line: sfs.Line | None) -> None:
-        text = (
-            ""
-            if line is None or line.frequency is sfs.Frequency.MONTHLY
-            else (f"= {format_pence(line.monthly_pence)} a month")
-        )
+        text = say.monthly_text(line)
         if self.monthly_label.text() != text:
             self.monthly_label.setText(text)
             self.monthly_label.setToolTip(
@@ -256,22 +278,21 @@ class DebtEditorRow(QWidget):
 
     def fill(self, debt: sfs.PriorityDebt | sfs.NonPriorityDebt) -> None:
         self.creditor_edit.setText(debt.creditor)
-        self.owed_edit.setText(format_pence(debt.owed_pence, symbol=False).replace(",", ""))
-        self.offer_edit.setText(format_pence(debt.offer_pence, symbol=False).replace(",", ""))
+        self.owed_edit.setText(say.typed_amount(debt.owed_pence))
+        self.offer_edit.setText(say.typed_amount(debt.offer_pence))
         if isinstance(debt, sfs.NonPriorityDebt):
             self.ccj_check.setChecked(debt.ccj)
 
     def read(self) -> sfs.PriorityDebt | sfs.NonPriorityDebt | None:
         """The debt as entered, or None when it is blank or an amount is bad (not counted)."""
-        messages = []
+        messages: list[tuple[str, str]] = []
         amounts = []
         for name, edit in (("owed", self.owed_edit), ("offer", self.offer_edit)):
             try:
                 amounts.append(parse_amount(edit.text()) or 0)
             except AmountError as exc:
-                messages.append(f"{name}: {exc}")
-        counted = "; not counted" if messages else ""
-        show_field_error(self.error_label, "; ".join(messages) + counted)
+                messages.append((name, str(exc)))
+        show_field_error(self.error_label, say.debt_error(messages))
         creditor = self.creditor_edit.text().strip()
         if messages or (not creditor and not any(amounts)):
             return None
