@@ -87,7 +87,7 @@ def show_field_error(label: QLabel, text: str) -> None:
 
 
 def read_amount(edit: QLineEdit, error: QLabel) -> int | None:
-    """The amount typed (None when blank or bad); shows or clears the message beside it."""
+    """The amount typed (None when blank or bad); shows or clears the message under it."""
     try:
         pence = parse_amount(edit.text())
     except AmountError as exc:
@@ -97,43 +97,83 @@ def read_amount(edit: QLineEdit, error: QLabel) -> int | None:
     return pence
 
 
-class LineEditorRow(QWidget):
-    """One SFS line: heading (the section's headings, grouped), amount, frequency, note.
+def heading_combo(section: str) -> QComboBox:
+    """The headings of ``section`` under their groups' titles (bold, not choosable), the
+    first heading chosen."""
+    combo = QComboBox()
+    combo.setAccessibleName("Heading")
+    combo.setFixedWidth(heading_width(combo))  # every section's columns line up
+    model = QStandardItemModel(combo)
+    combo.setModel(model)
+    for group in sfs.GROUPS:
+        if group.section != section:
+            continue
+        combo.addItem(group.label.upper(), None)
+        title = model.item(model.rowCount() - 1)
+        title.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        for item in group.headings:
+            combo.addItem(item.label, item.key)
+    combo.setCurrentIndex(1)
+    return combo
 
-    ``submitted`` is emitted on Enter in the amount or the note (the form adds a line).
+
+def frequency_combo() -> QComboBox:
+    """Every frequency, monthly chosen; as wide as the longest."""
+    combo = QComboBox()
+    combo.setAccessibleName("Frequency")
+    for frequency, label in FREQUENCY_LABELS:
+        combo.addItem(label, frequency.value)
+    combo.setFixedWidth(combo.sizeHint().width())
+    combo.setCurrentIndex(combo.findData("monthly"))
+    return combo
+
+
+class EditorRow(QWidget):
+    """What a line and a debt share: their signals, their grid (fields on the first line, the
+    message under them) and their "×" button.
+
+    ``changed`` on any edit, ``submitted`` on Enter (the form adds a row), ``removed`` on the
+    "×" or Ctrl+Delete anywhere in the row.
     """
 
     changed = Signal()
     submitted = Signal()
     removed = Signal()
 
+    def _grid(self) -> QGridLayout:
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        return grid
+
+    def _remove_button(self, name: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setText("×")
+        button.setToolTip(tip)
+        button.setAccessibleName(name)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays on the fields
+        button.clicked.connect(self.removed)
+        shortcut = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return button
+
+
+class LineEditorRow(EditorRow):
+    """One SFS line: heading (the section's headings, grouped), amount, frequency, note.
+
+    ``submitted`` is emitted on Enter in the amount or the note (the form adds a line).
+    """
+
     def __init__(self, section: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.section = section
-        self.heading_combo = QComboBox()
-        self.heading_combo.setAccessibleName("Heading")
-        self.heading_combo.setFixedWidth(heading_width(self.heading_combo))  # columns line up
-        model = QStandardItemModel(self.heading_combo)
-        self.heading_combo.setModel(model)
-        for group in sfs.GROUPS:
-            if group.section != section:
-                continue
-            self.heading_combo.addItem(group.label.upper(), None)
-            title = model.item(model.rowCount() - 1)
-            title.setFlags(Qt.ItemFlag.NoItemFlags)
-            font = title.font()
-            font.setBold(True)
-            title.setFont(font)
-            for item in group.headings:
-                self.heading_combo.addItem(item.label, item.key)
-        self.heading_combo.setCurrentIndex(1)
+        self.heading_combo = heading_combo(section)
         self.amount_edit = amount_edit("Amount")
-        self.frequency_combo = QComboBox()
-        self.frequency_combo.setAccessibleName("Frequency")
-        for frequency, label in FREQUENCY_LABELS:
-            self.frequency_combo.addItem(label, frequency.value)
-        self.frequency_combo.setFixedWidth(self.frequency_combo.sizeHint().width())
-        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
+        self.frequency_combo = frequency_combo()
         self.note_edit = QLineEdit()
         self.note_edit.setMaxLength(MAX_NOTE)  # what the central store keeps
         self.note_edit.setPlaceholderText("note")
@@ -145,27 +185,13 @@ class LineEditorRow(QWidget):
         )
         self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.error_label = error_label()
-
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(1)
-        grid.addWidget(self.heading_combo, 0, 0)
-        grid.addWidget(self.amount_edit, 0, 1)
-        grid.addWidget(self.frequency_combo, 0, 2)
-        grid.addWidget(self.note_edit, 0, 3)
-        grid.addWidget(self.monthly_label, 0, 4)
-        self.remove_button = QToolButton()
-        self.remove_button.setText("×")
-        self.remove_button.setToolTip("Remove this line (Ctrl+Delete)")
-        self.remove_button.setAccessibleName("Remove line")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays on the fields
-        self.remove_button.clicked.connect(self.removed)
-        grid.addWidget(self.remove_button, 0, 5)
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
-        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.remove_button = self._remove_button("Remove line", "Remove this line (Ctrl+Delete)")
+        grid = self._grid()
+        fields = (self.heading_combo, self.amount_edit, self.frequency_combo, self.note_edit)
+        for column, widget in enumerate((*fields, self.monthly_label, self.remove_button)):
+            grid.addWidget(widget, 0, column)
         grid.addWidget(self.error_label, 1, 0, 1, 6)
-        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(3, 1)  # the note takes what is left
         self.setFocusProxy(self.heading_combo)
 
         self.heading_combo.currentIndexChanged.connect(self.changed)
@@ -223,12 +249,8 @@ class LineEditorRow(QWidget):
             edit.setReadOnly(read_only)
 
 
-class DebtEditorRow(QWidget):
+class DebtEditorRow(EditorRow):
     """One debt: creditor, owed, monthly offer (and the CCJ flag for a non-priority debt)."""
-
-    changed = Signal()
-    submitted = Signal()
-    removed = Signal()
 
     def __init__(self, *, priority: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -244,10 +266,8 @@ class DebtEditorRow(QWidget):
         self.ccj_check = QCheckBox("CCJ")
         self.ccj_check.setToolTip("A county court judgment is registered for this debt")
         self.error_label = error_label()
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(1)
+        self.remove_button = self._remove_button("Remove debt", "Remove this debt (Ctrl+Delete)")
+        grid = self._grid()
         grid.addWidget(self.creditor_edit, 0, 0)
         grid.addWidget(self.owed_edit, 0, 1)
         grid.addWidget(self.offer_edit, 0, 2)
@@ -255,15 +275,7 @@ class DebtEditorRow(QWidget):
             grid.addWidget(self.ccj_check, 0, 3)
         else:
             self.ccj_check.hide()
-        self.remove_button = QToolButton()
-        self.remove_button.setText("×")
-        self.remove_button.setToolTip("Remove this debt (Ctrl+Delete)")
-        self.remove_button.setAccessibleName("Remove debt")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.remove_button.clicked.connect(self.removed)
         grid.addWidget(self.remove_button, 0, 4)
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
-        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         grid.addWidget(self.error_label, 1, 0, 1, 5)
         grid.setColumnStretch(0, 1)
         self.setFocusProxy(self.creditor_edit)
