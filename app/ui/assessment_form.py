@@ -99,6 +99,8 @@ PREFERRED_SIZE = (1400, 940)
 FRAME_ROOM = (16, 48)
 #: The totals panel's share of the window's width, and its bounds in pixels.
 SIDE_SHARE, SIDE_MIN, SIDE_MAX = 0.27, 320, 420
+#: Totals whose figure is shown under their name (the largest offer: a month and a week).
+WIDE_TOTALS = frozenset({"max_rent_offer"})
 #: Household counts per row (three: the form fits a laptop's width).
 HOUSEHOLD_COLUMNS = 3
 
@@ -349,34 +351,45 @@ class AssessmentForm(QWidget):
         return side
 
     def _build_totals_box(self) -> QGroupBox:
+        """Each total: its name, its figure (never broken across lines) and its "?". The
+        largest offer's figure (a month and a week) goes under its name, across the row."""
         box = QGroupBox("Totals (monthly)")
         grid = QGridLayout(box)
         grid.setColumnStretch(0, 1)
         self.total_labels: dict[str, QLabel] = {}
         self.explain_buttons: dict[str, QToolButton] = {}
-        for row, (key, title) in enumerate(TOTALS):
-            name = QLabel(title)
-            name.setWordWrap(True)
-            value = QLabel()
-            value.setObjectName(f"total_{key}")
-            value.setWordWrap(True)
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if key in say.KEY_TOTALS:
-                font = value.font()
-                font.setBold(True)
-                value.setFont(font)
-                name.setFont(font)
-            button = QToolButton()
-            button.setText("?")
-            button.setAccessibleName(f"Explain {title.lower()}")
-            button.clicked.connect(lambda _=False, k=key: self.show_explanation(k))
+        row = 0
+        for key, title in TOTALS:
+            name, value, button = self._total_row(key, title)
             grid.addWidget(name, row, 0)
-            grid.addWidget(value, row, 1)
             grid.addWidget(button, row, 2)
-            self.total_labels[key] = value
-            self.explain_buttons[key] = button
+            if key in WIDE_TOTALS:
+                row += 1
+                grid.addWidget(value, row, 0, 1, 2)
+            else:
+                grid.addWidget(value, row, 1)
+            row += 1
         return box
+
+    def _total_row(self, key: str, title: str) -> tuple[QLabel, QLabel, QToolButton]:
+        name = QLabel(title)
+        name.setWordWrap(True)
+        value = QLabel()
+        value.setObjectName(f"total_{key}")
+        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if key in say.KEY_TOTALS:
+            font = value.font()
+            font.setBold(True)
+            value.setFont(font)
+            name.setFont(font)
+        button = QToolButton()
+        button.setText("?")
+        button.setAccessibleName(f"Explain {title.lower()}")
+        button.clicked.connect(lambda _=False, k=key: self.show_explanation(k))
+        self.total_labels[key] = value
+        self.explain_buttons[key] = button
+        return name, value, button
 
     def _build_explanation(self) -> QScrollArea:
         self.explanation_label = QLabel()
