@@ -3,29 +3,36 @@
 What it shows (issue 5, docs/rules.md A1-A6): the household, the assessment date, the income, fixed
 and flexible costs as lists of lines (heading, amount, frequency, note), savings and the debt
 admin fee, the other priority debts and the non-priority debts, and live totals as you type.
-Every figure comes from :func:`app.domain.sfs.assess` and every guideline flag from
-:func:`app.domain.guidelines.check_guidelines`; this module only reads widgets into an
-``sfs.Assessment`` and formats the result. A total's "?" explains its sum from
-``Explained.parts``; a negative budget is shown plainly with ``Budget.drivers``.
+Every figure comes from :func:`app.domain.sfs.assess`, every guideline flag from
+:func:`app.domain.guidelines.check_guidelines` and every sentence from
+:mod:`app.ui.text.assessment`; this module only reads widgets into an ``sfs.Assessment`` and
+shows what those return. A total's "?" explains its sum from ``Explained.parts``; a negative
+budget is shown plainly with ``Budget.drivers``.
+
+Layout: the lines scroll up and down on the left (never sideways: every field of a line, its
+"= £x a month" and its remove button fit the width); the totals and the explanation of one
+total stay in view on the right; the buttons run along the bottom. The window sizes itself to
+the screen it opens on (a 1366x768 laptop at the smallest).
 
 Keyboard: Tab goes heading → amount → frequency → note → the next line; Enter on a line's
 amount or note adds a new line under it. Amounts are typed as ``12.50`` or ``£12.50``; anything
-else shows its reason beside the field and is not counted.
+else shows its reason under the field and is not counted.
 
 Saving: the open draft is saved ~500 ms after the last change (a single-shot ``QTimer``) with
 ``save_draft`` on the database worker (``Op`` kind "db"; the worker runs jobs in order, so the
 last save wins). "Finish" saves and makes it final in one step (``finish_assessment``; refused
-when empty, and then the figures typed stay in the draft); a finished assessment
-is read-only and offers "New assessment (copy forward)" and "Print summary…" (the two-page PDF
-the tenant keeps: asks where through ``Prompts``, then builds and writes it on the database
-worker, never the GUI thread).
+when empty or when spending above a guideline has no comment, and then the figures typed stay
+in the draft); a finished assessment is read-only and offers "New assessment (copy forward)"
+and "Print summary…" (the two-page PDF the tenant keeps: asks where through ``Prompts``, then
+builds and writes it on the database worker, never the GUI thread).
 
 Threading: GUI thread only; database work through ``Op``. Results arriving after the window
-closed are dropped. A keystroke only updates labels; no widget is rebuilt.
+closed are dropped. A keystroke only updates labels whose text changed; no widget is rebuilt.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import uuid
 from collections.abc import Callable
@@ -37,7 +44,6 @@ from typing import TypeVar, cast
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -54,8 +60,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import sfs
-from app.domain.display import format_pence
-from app.domain.guidelines import GuidelineCheck, GuidelineSet, check_guidelines
+from app.domain.guidelines import (
+    GuidelineCheck,
+    GuidelineSet,
+    check_guidelines,
+    uncommented_flags,
+)
 from app.services.assessments import (
     AssessmentOpened,
     AssessmentRefused,
@@ -73,14 +83,26 @@ from app.ui.assessment_rows import (
     read_amount,
 )
 from app.ui.context import UiContext
-from app.ui.dates import DAY_FORMAT
+from app.ui.dates import day_edit
 from app.ui.field_errors import ERROR_STYLE, error_label
 from app.ui.ops import Op, ProgressFn
+from app.ui.text import assessment as say
+from app.ui.text.assessment import TOTALS
 
 log = logging.getLogger(__name__)
 _R = TypeVar("_R")  # what a background operation of the form returns
 
 SAVE_DELAY_MS = 500
+#: The size the form asks for; on a smaller screen it takes the screen, less the room a window
+#: frame and title bar need.
+PREFERRED_SIZE = (1400, 940)
+FRAME_ROOM = (16, 48)
+#: The totals panel's share of the window's width, and its bounds in pixels.
+SIDE_SHARE, SIDE_MIN, SIDE_MAX = 0.27, 320, 420
+#: Totals whose figure is shown under their name (the largest offer: a month and a week).
+WIDE_TOTALS = frozenset({"max_rent_offer"})
+#: Household counts per row (three: the form fits a laptop's width).
+HOUSEHOLD_COLUMNS = 3
 
 FLAG_STYLE = "color: #8a4b00; font-weight: bold;"
 WARNING_STYLE = (
@@ -91,7 +113,11 @@ SHORTFALL_STYLE = (
     "QLabel { background: #fdecea; color: #7f0000; border: 1px solid #e57373;"
     " border-radius: 4px; padding: 6px 10px; }"
 )
-NO_TABLE_WARNING = "No spending guidelines loaded for this date"
+# A finished assessment must look finished, not just refuse keys.
+READ_ONLY_STYLE = (
+    'QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"]'
+    " { background: palette(window); color: palette(text); }"
+)
 HOUSEHOLD_FIELDS: tuple[tuple[str, str, int], ...] = (
     ("adults", "&Adults (client and partner)", 1),
     ("children_under_16", "Children &under 16", 0),
@@ -100,49 +126,11 @@ HOUSEHOLD_FIELDS: tuple[tuple[str, str, int], ...] = (
     ("non_dependants", "&Non-dependants", 0),
     ("vehicles", "&Vehicles", 0),
 )
-# (key, label) of every total shown, in order.
-TOTALS: tuple[tuple[str, str], ...] = (
-    ("income", "Income"),
-    ("fixed", "Fixed costs"),
-    ("flexible", "Flexible costs"),
-    ("outgoings", "Outgoings"),
-    ("surplus", "Income − outgoings"),
-    ("available_for_priority", "Available for priority debts"),
-    ("max_rent_offer", "Largest rent-arrears offer"),
-    ("available_for_non_priority", "Available for non-priority debts"),
-)
 
 
-def explain(explained: sfs.Explained) -> str:
-    """A total's sum for people, one part a line: ``+ Child Benefit £173.20 four-weekly …``."""
-    if not explained.parts:
-        return f"Nothing entered = {format_pence(explained.pence)}"
-    rows = []
-    for index, part in enumerate(explained.parts):
-        sign = "−" if part.pence < 0 else ("" if index == 0 else "+")
-        if part.detail and "£" in part.detail:  # a line's own conversion text
-            body = f"{part.label} {part.detail}"
-        else:
-            body = f"{part.label} {format_pence(abs(part.pence))}"
-            if part.detail:
-                body += f" ({part.detail})"
-        rows.append(f"{sign} {body}".strip())
-    rows.append(f"= {format_pence(explained.pence)}")
-    return "\n".join(rows)
-
-
-def _comment(budget: sfs.Budget, group: str) -> str:
-    """A flagged group's comment: the notes on its lines (as the printed summary shows it)."""
-    return "; ".join(c.line.note for c in budget.group(group).lines if c.line.note)
-
-
-def _sync_state(saved: SavedAssessment) -> str:
-    """Where a finished assessment is: waiting on this laptop, refused, or held centrally."""
-    if saved.sync_problem:
-        return f"The central store refused it: {saved.sync_problem}"
-    if saved.pending:
-        return "Waiting to sync: it goes to the central store at the next sync."
-    return "Held by the central store."
+def side_width(window_width: int) -> int:
+    """The totals panel's width in a window ``window_width`` wide."""
+    return max(SIDE_MIN, min(SIDE_MAX, round(window_width * SIDE_SHARE)))
 
 
 @dataclass
@@ -150,6 +138,7 @@ class _ListSection:
     """A group box holding a growing list of rows and its "Add" button."""
 
     box: QGroupBox
+    layout: QVBoxLayout
     rows_layout: QVBoxLayout
     add_button: QPushButton
     rows: list[QWidget]
@@ -181,110 +170,55 @@ class AssessmentForm(QWidget):
         self._closed = False
         self._filling = False
         self._dirty = False
+        self._explaining: str | None = "max_rent_offer"
         self.saved_assessment: SavedAssessment | None = None
         self.guidelines = GuidelineSet()
         self.budget: sfs.Budget | None = None
         self.check: GuidelineCheck | None = None
         self.setObjectName("AssessmentForm")
-        self.setWindowTitle(f"Doorstep — income and expenditure{' — ' + title if title else ''}")
-        self.resize(1280, 900)
+        self.setWindowTitle(say.window_title(title))
+        self._save_timer = self._build_save_timer()
+        self._build_status()
+        self.lines_area = self._build_lines_area()
+        self._side = self._build_totals_panel()
+        self._build_layout(self.lines_area, self._side, self._build_buttons())
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        self.setStyleSheet(READ_ONLY_STYLE)
+        self._fit_to_screen()
 
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.save_now)
+    # -- building ---------------------------------------------------------------------------
+    def _build_save_timer(self) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(SAVE_DELAY_MS)
+        timer.timeout.connect(self.save_now)
+        return timer
 
-        # -- top: status and warnings ---------------------------------------------------------
-        self.status_label = QLabel("Opening the assessment…")
+    def _build_status(self) -> None:
+        """The status line (draft, finished, refusals) and the guideline warning over it all."""
+        self.status_label = QLabel(say.OPENING)
+        self.status_label.setObjectName("Status")
+        self.status_label.setTextFormat(Qt.TextFormat.RichText)
+        self.status_label.setWordWrap(True)
         self.guideline_warning = QLabel()
         self.guideline_warning.setObjectName("GuidelineWarning")
+        self.guideline_warning.setTextFormat(Qt.TextFormat.PlainText)
         self.guideline_warning.setStyleSheet(WARNING_STYLE)
         self.guideline_warning.setWordWrap(True)
         self.guideline_warning.hide()
 
-        # -- household ------------------------------------------------------------------------
-        self.date_edit = QDateEdit()
-        self.date_edit.setDisplayFormat(DAY_FORMAT)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setAccessibleName("Assessment date")
-        self.date_edit.dateChanged.connect(self._changed)
-        self.household_spins: dict[str, QSpinBox] = {}
-        household_box = QGroupBox("Household")
-        household_grid = QGridLayout(household_box)
-        date_label = QLabel("Assessment &date")
-        date_label.setBuddy(self.date_edit)
-        household_grid.addWidget(date_label, 0, 0)
-        household_grid.addWidget(self.date_edit, 0, 1)
-        for index, (name, text, minimum) in enumerate(HOUSEHOLD_FIELDS, start=1):
-            spin = QSpinBox()
-            spin.setRange(minimum, 20)
-            spin.setFixedWidth(70)
-            spin.setAccessibleName(text.replace("&", ""))
-            spin.valueChanged.connect(self._changed)
-            label = QLabel(text)
-            label.setBuddy(spin)
-            row, column = divmod(index, 4)
-            household_grid.addWidget(label, row, column * 2)
-            household_grid.addWidget(spin, row, column * 2 + 1)
-            self.household_spins[name] = spin
-        household_grid.setColumnStretch(7, 1)
-
-        # -- the three sections of lines ------------------------------------------------------
+    def _build_lines_area(self) -> QScrollArea:
+        """Everything typed, in one column that scrolls up and down: the household, the three
+        sections of lines, the savings and fees, and the debts."""
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.addWidget(self._build_household())
         self.sections: dict[str, _ListSection] = {}
         self.section_totals: dict[str, QLabel] = {}
         self.flag_labels: dict[str, QLabel] = {}
-        section_boxes = []
         for section in sfs.SECTIONS:
-            listed = self._list_section(
-                sfs.SECTION_LABELS[section],
-                f"Add {sfs.SECTION_LABELS[section].lower()} line",
-                lambda _=False, s=section: self.add_line(s),
-            )
-            self.sections[section] = listed
-            total = QLabel()
-            total.setAlignment(Qt.AlignmentFlag.AlignRight)
-            self.section_totals[section] = total
-            listed.box.layout().addWidget(total)  # type: ignore[union-attr]
-            if section == sfs.FLEXIBLE:
-                flags = QFrame()
-                flags_layout = QVBoxLayout(flags)
-                flags_layout.setContentsMargins(0, 4, 0, 0)
-                flags_layout.setSpacing(2)
-                for group in sfs.GROUPS:
-                    if group.section == sfs.FLEXIBLE:
-                        label = QLabel()
-                        label.setObjectName(f"guideline_{group.key}")
-                        label.setWordWrap(True)
-                        flags_layout.addWidget(label)
-                        self.flag_labels[group.key] = label
-                listed.box.layout().addWidget(flags)  # type: ignore[union-attr]
-            section_boxes.append(listed.box)
-
-        # -- savings, fee, rent offer ---------------------------------------------------------
-        self.savings_edit = amount_edit("Savings contribution a month")
-        self.admin_fee_edit = amount_edit("Debt admin fee a month")
-        self.rent_offer_edit = amount_edit("Agreed rent-arrears offer a month")
-        self.rent_offer_edit.setPlaceholderText("none agreed")
-        self.amount_errors: dict[QLineEdit, QLabel] = {}
-        deductions = QGroupBox("Savings, fees and the rent-arrears offer (monthly)")
-        deductions_form = QFormLayout(deductions)
-        for text, edit in (
-            ("&Savings contribution", self.savings_edit),
-            ("Debt a&dmin fee", self.admin_fee_edit),
-            ("Agreed &rent-arrears offer", self.rent_offer_edit),
-        ):
-            error = error_label()
-            self.amount_errors[edit] = error
-            edit.textChanged.connect(self._changed)
-            holder = QWidget()
-            amount_row = QHBoxLayout(holder)
-            amount_row.setContentsMargins(0, 0, 0, 0)
-            amount_row.addWidget(edit)
-            amount_row.addWidget(error, 1)
-            holder.setFocusProxy(edit)
-            deductions_form.addRow(text, holder)
-
-        # -- debts ----------------------------------------------------------------------------
+            column.addWidget(self._build_section(section))
+        column.addWidget(self._build_deductions())
         self.priority_debts = self._list_section(
             "Other priority debts (creditor, owed, offer a month)",
             "Add priority debt",
@@ -295,120 +229,96 @@ class AssessmentForm(QWidget):
             "Add non-priority debt",
             lambda _=False: self.add_debt(priority=False),
         )
-
-        content = QWidget()
-        content_layout = QVBoxLayout(content)
-        content_layout.addWidget(household_box)
-        for box in section_boxes:
-            content_layout.addWidget(box)
-        content_layout.addWidget(deductions)
-        content_layout.addWidget(self.priority_debts.box)
-        content_layout.addWidget(self.non_priority_debts.box)
-        content_layout.addStretch(1)
+        column.addWidget(self.priority_debts.box)
+        column.addWidget(self.non_priority_debts.box)
+        column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setObjectName("Lines")
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._scroll = scroll
+        return scroll
 
-        # -- totals ---------------------------------------------------------------------------
-        totals_box = QGroupBox("Totals (monthly)")
-        totals_grid = QGridLayout(totals_box)
-        totals_grid.setColumnStretch(0, 1)
-        self.total_labels: dict[str, QLabel] = {}
-        self.explain_buttons: dict[str, QToolButton] = {}
-        for row_index, (key, text) in enumerate(TOTALS):
-            name_label = QLabel(text)
-            name_label.setWordWrap(True)
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setObjectName(f"total_{key}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if key in ("surplus", "available_for_priority", "max_rent_offer"):
-                font = value.font()
-                font.setBold(True)
-                value.setFont(font)
-                name_label.setFont(font)
-            button = QToolButton()
-            button.setText("?")
-            button.setAccessibleName(f"Explain {text.lower()}")
-            button.clicked.connect(lambda _=False, k=key: self.show_explanation(k))
-            totals_grid.addWidget(name_label, row_index, 0)
-            totals_grid.addWidget(value, row_index, 1)
-            totals_grid.addWidget(button, row_index, 2)
-            self.total_labels[key] = value
-            self.explain_buttons[key] = button
-        self.explanation_label = QLabel()
-        self.explanation_label.setObjectName("Explanation")
-        self.explanation_label.setWordWrap(True)
-        self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.explanation_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.explanation_label.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.explanation_label.setMinimumHeight(120)
-        self._explaining: str | None = "max_rent_offer"
-        self.shortfall_label = QLabel()
-        self.shortfall_label.setObjectName("Shortfall")
-        self.shortfall_label.setStyleSheet(SHORTFALL_STYLE)
-        self.shortfall_label.setWordWrap(True)
-        self.shortfall_label.hide()
+    def _build_household(self) -> QGroupBox:
+        """The assessment date on its own row, then the household's counts in rows of three."""
+        self.date_edit = day_edit(name="Assessment date")
+        self.date_edit.dateChanged.connect(self._changed)
+        box = QGroupBox("Household")
+        grid = QGridLayout(box)
+        date_label = QLabel("Assessment &date")
+        date_label.setBuddy(self.date_edit)
+        grid.addWidget(date_label, 0, 0)
+        # across the next label's column too, so it does not widen the column of counts
+        grid.addWidget(self.date_edit, 0, 1, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        self.household_spins: dict[str, QSpinBox] = {}
+        for index, (name, label_text, minimum) in enumerate(HOUSEHOLD_FIELDS):
+            spin = QSpinBox()
+            spin.setRange(minimum, 20)
+            spin.setFixedWidth(70)
+            spin.setAccessibleName(label_text.replace("&", ""))
+            spin.valueChanged.connect(self._changed)
+            label = QLabel(label_text)
+            label.setBuddy(spin)
+            row, column = divmod(index, HOUSEHOLD_COLUMNS)
+            label.setContentsMargins(16 if column else 0, 0, 0, 0)  # a gap between the pairs
+            grid.addWidget(label, row + 1, column * 2)
+            grid.addWidget(spin, row + 1, column * 2 + 1, Qt.AlignmentFlag.AlignLeft)
+            self.household_spins[name] = spin
+        grid.setColumnStretch(HOUSEHOLD_COLUMNS * 2, 1)  # spare width after the last column
+        return box
 
-        self.finish_button = QPushButton("&Finish")
-        self.finish_button.setToolTip("Make this assessment final (it can no longer be changed)")
-        self.finish_button.clicked.connect(self.finish)
-        self.finish_button.setEnabled(False)
-        self.discard_button = QPushButton("&Discard draft…")
-        self.discard_button.setToolTip("Throw this draft away (finished assessments are kept)")
-        self.discard_button.clicked.connect(self.discard)
-        self.discard_button.hide()
-        self.new_button = QPushButton("&New assessment (copy forward)")
-        self.new_button.setToolTip("A new draft with this assessment's figures, to update")
-        self.new_button.clicked.connect(lambda: self.start_new())
-        self.new_button.hide()
-        self.new_empty_button = QPushButton("New &empty assessment")
-        self.new_empty_button.setToolTip("A new draft with nothing filled in")
-        self.new_empty_button.clicked.connect(lambda: self.start_empty())
-        self.new_empty_button.hide()
-        self.print_button = QPushButton("&Print summary…")
-        self.print_button.setToolTip("Save the two-page summary the tenant keeps, as a PDF")
-        self.print_button.clicked.connect(self.print_summary)
-        self.print_button.hide()
-        close_button = QPushButton("Close")
-        close_button.clicked.connect(self.close)
-
-        side = QVBoxLayout()
-        side.addWidget(totals_box)
-        side.addWidget(self.shortfall_label)
-        side.addWidget(QLabel("Where a total comes from:"))
-        side.addWidget(self.explanation_label, 1)
-        side.addWidget(self.finish_button)
-        side.addWidget(self.discard_button)
-        side.addWidget(self.new_button)
-        side.addWidget(self.new_empty_button)
-        side.addWidget(self.print_button)
-        side.addWidget(close_button)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(440)
-
-        body = QHBoxLayout()
-        body.addWidget(scroll, 1)
-        body.addWidget(side_widget)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.guideline_warning)
-        layout.addLayout(body, 1)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
-        # A finished assessment must look finished, not just refuse keys.
-        self.setStyleSheet(
-            'QLineEdit[readOnly="true"], QAbstractSpinBox[readOnly="true"]'
-            " { background: palette(window); color: palette(text); }"
+    def _build_section(self, section: str) -> QGroupBox:
+        """One section's lines, its total, and (flexible costs) each group's guideline line."""
+        label = sfs.SECTION_LABELS[section]
+        listed = self._list_section(
+            label, f"Add {label.lower()} line", lambda _=False, s=section: self.add_line(s)
         )
+        self.sections[section] = listed
+        total = QLabel()
+        total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.section_totals[section] = total
+        listed.layout.addWidget(total)
+        if section == sfs.FLEXIBLE:
+            listed.layout.addWidget(self._build_flag_lines())
+        return listed.box
 
-    # -- building ---------------------------------------------------------------------------
-    def _list_section(
-        self, title: str, add_text: str, add: Callable[..., object]
-    ) -> _ListSection:
+    def _build_flag_lines(self) -> QFrame:
+        flags = QFrame()
+        column = QVBoxLayout(flags)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.setSpacing(2)
+        for group in sfs.GROUPS:
+            if group.section == sfs.FLEXIBLE:
+                label = QLabel()
+                label.setObjectName(f"guideline_{group.key}")
+                label.setTextFormat(Qt.TextFormat.PlainText)  # a note is shown as typed
+                label.setWordWrap(True)
+                column.addWidget(label)
+                self.flag_labels[group.key] = label
+        return flags
+
+    def _build_deductions(self) -> QGroupBox:
+        """Savings, the debt admin fee and the agreed rent-arrears offer, each with its message
+        under it."""
+        self.savings_edit = amount_edit("Savings contribution a month")
+        self.admin_fee_edit = amount_edit("Debt admin fee a month")
+        self.rent_offer_edit = amount_edit("Agreed rent-arrears offer a month")
+        self.rent_offer_edit.setPlaceholderText("none agreed")
+        self.amount_errors: dict[QLineEdit, QLabel] = {}
+        box = QGroupBox("Savings, fees and the rent-arrears offer (monthly)")
+        form = QFormLayout(box)
+        for label_text, edit in (
+            ("&Savings contribution", self.savings_edit),
+            ("Debt a&dmin fee", self.admin_fee_edit),
+            ("Agreed &rent-arrears offer", self.rent_offer_edit),
+        ):
+            error = error_label()
+            self.amount_errors[edit] = error
+            edit.textChanged.connect(self._changed)
+            form.addRow(label_text, _with_error_below(edit, error))
+        return box
+
+    def _list_section(self, title: str, add_text: str, add: Callable[..., object]) -> _ListSection:
         # ``add`` takes the button's ``checked`` (and the callers' lambdas bind their section
         # or debt kind by default argument, which mypy cannot infer against a fixed signature)
         box = QGroupBox(title)
@@ -420,8 +330,150 @@ class AssessmentForm(QWidget):
         button.setAutoDefault(False)
         button.clicked.connect(add)
         outer.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-        return _ListSection(box, rows_layout, button, [])
+        return _ListSection(box, outer, rows_layout, button, [])
 
+    def _build_totals_panel(self) -> QWidget:
+        """The right-hand side: the totals, the shortfall when there is one, and how the
+        chosen total is made up (scrolling on its own when it is long)."""
+        self.shortfall_label = QLabel()
+        self.shortfall_label.setObjectName("Shortfall")
+        self.shortfall_label.setTextFormat(Qt.TextFormat.RichText)
+        self.shortfall_label.setStyleSheet(SHORTFALL_STYLE)
+        self.shortfall_label.setWordWrap(True)
+        self.shortfall_label.hide()
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._build_totals_box())
+        column.addWidget(self.shortfall_label)
+        column.addWidget(QLabel(say.EXPLANATION_HEADING))
+        column.addWidget(self._build_explanation(), 1)
+        return side
+
+    def _build_totals_box(self) -> QGroupBox:
+        """Each total: its name, its figure (never broken across lines) and its "?". The
+        largest offer's figure (a month and a week) goes under its name, across the row."""
+        box = QGroupBox("Totals (monthly)")
+        grid = QGridLayout(box)
+        grid.setColumnStretch(0, 1)
+        self.total_labels: dict[str, QLabel] = {}
+        self.explain_buttons: dict[str, QToolButton] = {}
+        row = 0
+        for key, title in TOTALS:
+            name, value, button = self._total_row(key, title)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(button, row, 2)
+            if key in WIDE_TOTALS:
+                row += 1
+                grid.addWidget(value, row, 0, 1, 2)
+            else:
+                grid.addWidget(value, row, 1)
+            row += 1
+        return box
+
+    def _total_row(self, key: str, title: str) -> tuple[QLabel, QLabel, QToolButton]:
+        name = QLabel(title)
+        name.setWordWrap(True)
+        value = QLabel()
+        value.setObjectName(f"total_{key}")
+        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if key in say.KEY_TOTALS:
+            font = value.font()
+            font.setBold(True)
+            value.setFont(font)
+            name.setFont(font)
+        button = QToolButton()
+        button.setText("?")
+        button.setAccessibleName(f"Explain {title.lower()}")
+        button.clicked.connect(lambda _=False, k=key: self.show_explanation(k))
+        self.total_labels[key] = value
+        self.explain_buttons[key] = button
+        return name, value, button
+
+    def _build_explanation(self) -> QScrollArea:
+        self.explanation_label = QLabel()
+        self.explanation_label.setObjectName("Explanation")
+        self.explanation_label.setTextFormat(Qt.TextFormat.PlainText)  # creditors as typed
+        self.explanation_label.setWordWrap(True)
+        self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explanation_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.explanation_label.setMargin(4)
+        area = QScrollArea()
+        area.setObjectName("ExplanationArea")
+        area.setWidget(self.explanation_label)
+        area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
+        area.setMinimumHeight(100)
+        return area
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """Along the bottom: Finish for a draft (or Discard it); for a finished assessment a
+        new one (copied forward or empty) and its printed summary; Close."""
+        self.finish_button = _button(
+            "&Finish", "Make this assessment final (it can no longer be changed)", self.finish
+        )
+        self.finish_button.setEnabled(False)
+        self.discard_button = _button(
+            "&Discard draft…", "Throw this draft away (finished assessments are kept)", self.discard
+        )
+        self.new_button = _button(
+            "&New assessment (copy forward)",
+            "A new draft with this assessment's figures, to update",
+            lambda: self.start_new(),
+        )
+        self.new_empty_button = _button(
+            "New &empty assessment", "A new draft with nothing filled in", self.start_empty
+        )
+        self.print_button = _button(
+            "&Print summary…",
+            "Save the two-page summary the tenant keeps, as a PDF",
+            self.print_summary,
+        )
+        for shown_later in (
+            self.discard_button,
+            self.new_button,
+            self.new_empty_button,
+            self.print_button,
+        ):
+            shown_later.hide()
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for button in (
+            self.finish_button,
+            self.discard_button,
+            self.new_button,
+            self.new_empty_button,
+            self.print_button,
+            _button("Close", "", self.close),
+        ):
+            row.addWidget(button)
+        return row
+
+    def _build_layout(self, lines: QScrollArea, side: QWidget, buttons: QHBoxLayout) -> None:
+        body = QHBoxLayout()
+        body.addWidget(lines, 1)
+        body.addWidget(side)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.guideline_warning)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+
+    def _fit_to_screen(self) -> None:
+        """The preferred size, or the screen the form opens on less room for the window's
+        frame, centred on that screen; the totals panel takes its share of the width."""
+        screen = self.screen().availableGeometry()
+        width = min(PREFERRED_SIZE[0], screen.width() - FRAME_ROOM[0])
+        height = min(PREFERRED_SIZE[1], screen.height() - FRAME_ROOM[1])
+        self._side.setFixedWidth(side_width(width))
+        self.resize(width, height)
+        self.move(
+            screen.x() + (screen.width() - width) // 2,
+            screen.y() + (screen.height() - height) // 2,
+        )
+
+    # -- the rows -----------------------------------------------------------------------------
     def lines(self, section: str) -> list[LineEditorRow]:
         """The line rows of one section, in order."""
         return [row for row in self.sections[section].rows if isinstance(row, LineEditorRow)]
@@ -445,7 +497,7 @@ class AssessmentForm(QWidget):
         self._chain_tabs()
         if not self._filling:
             row.heading_combo.setFocus(Qt.FocusReason.OtherFocusReason)
-            self._scroll.ensureWidgetVisible(row)
+            self.lines_area.ensureWidgetVisible(row)
         return row
 
     def remove_line(self, row: LineEditorRow) -> None:
@@ -542,9 +594,7 @@ class AssessmentForm(QWidget):
                 (self.admin_fee_edit, value.admin_fee_pence),
                 (self.rent_offer_edit, value.rent_offer_pence),
             ):
-                edit.setText(
-                    "" if not pence else format_pence(pence, symbol=False).replace(",", "")
-                )
+                edit.setText(say.typed_amount(pence) if pence else "")
             for debt in value.priority_debts:
                 self.add_debt(priority=True).fill(debt)
             for other in value.non_priority_debts:
@@ -563,16 +613,17 @@ class AssessmentForm(QWidget):
                 row.show_monthly(line)
                 if line is not None:
                     lines.append(line)
-        savings = read_amount(self.savings_edit, self.amount_errors[self.savings_edit])
-        fee = read_amount(self.admin_fee_edit, self.amount_errors[self.admin_fee_edit])
-        rent_offer = read_amount(self.rent_offer_edit, self.amount_errors[self.rent_offer_edit])
+        savings, fee, rent_offer = (
+            read_amount(edit, self.amount_errors[edit])
+            for edit in (self.savings_edit, self.admin_fee_edit, self.rent_offer_edit)
+        )
         priority = [d.read() for d in self.debts(priority=True)]
         non_priority = [d.read() for d in self.debts(priority=False)]
         household = sfs.Household(
             **{name: spin.value() for name, spin in self.household_spins.items()}
         )
         return sfs.Assessment(
-            assessed_on=cast("date", self.date_edit.date().toPython()),  # typed object in PySide6
+            assessed_on=self._assessed_on(),
             household=household,
             lines=tuple(lines),
             savings_pence=savings or 0,
@@ -581,6 +632,9 @@ class AssessmentForm(QWidget):
             non_priority_debts=tuple(d for d in non_priority if isinstance(d, sfs.NonPriorityDebt)),
             rent_offer_pence=rent_offer,
         )
+
+    def _assessed_on(self) -> date:
+        return cast("date", self.date_edit.date().toPython())  # typed object in PySide6
 
     def refresh(self) -> sfs.Budget:
         """Assess what is entered and update every total, flag and warning (labels only)."""
@@ -592,100 +646,58 @@ class AssessmentForm(QWidget):
             table=self.guidelines.in_force(value.assessed_on),
         )
         self.budget, self.check = budget, check
-        figures: dict[str, sfs.Explained] = {
-            "income": budget.income,
-            "fixed": budget.fixed,
-            "flexible": budget.flexible,
-            "outgoings": budget.outgoings,
-            "surplus": budget.surplus,
-            "available_for_priority": budget.available_for_priority,
-            "max_rent_offer": budget.max_rent_offer_monthly,
-            "available_for_non_priority": budget.available_for_non_priority,
-        }
-        for key, explained in figures.items():
-            text = format_pence(explained.pence)
-            if key == "max_rent_offer":
-                text += f"/month = {format_pence(budget.max_rent_offer_weekly_pence)}/week"
-            label = self.total_labels[key]
-            if label.text() != text:
-                label.setText(text)
-                label.setStyleSheet(ERROR_STYLE if explained.pence < 0 else "")
-            tip = explain(explained)
-            if key == "max_rent_offer":
-                tip += (
-                    f"\nPer week: {format_pence(explained.pence)} × 12 / 52 = "
-                    f"{format_pence(budget.max_rent_offer_weekly_pence)}"
-                )
-            label.setToolTip(tip)
-            self.explain_buttons[key].setToolTip(tip)
-        for section, explained in zip(
-            sfs.SECTIONS, (budget.income, budget.fixed, budget.flexible), strict=True
-        ):
-            self.section_totals[section].setText(
-                f"{sfs.SECTION_LABELS[section]}: <b>{format_pence(explained.pence)}</b> a month"
-            )
+        self._show_totals(budget)
+        for section, shown in say.section_totals_html(budget).items():
+            _set_text(self.section_totals[section], shown)
         if self._explaining is not None:
             self.show_explanation(self._explaining)
-        self._show_guidelines(budget, check)
+        self._show_guidelines(budget, check, value)
         self._show_shortfall(budget)
         return budget
 
-    def _show_guidelines(self, budget: sfs.Budget, check: GuidelineCheck) -> None:
-        flags = {flag.category: flag for flag in check.flags}
-        for key, label in self.flag_labels.items():
-            group = sfs.GROUPS_BY_KEY[key]
-            actual = budget.group(key).pence
-            guideline = check.guidelines.get(key)
-            text = f"{group.label}: {format_pence(actual)}"
-            if guideline is not None:
-                text += f" (guideline {format_pence(guideline)})"
-            flag = flags.get(key)
-            if flag is not None:
-                comment = _comment(budget, key)
-                if comment:
-                    text += (
-                        f" — {format_pence(flag.over_pence)} above guideline; comment: {comment}"
-                    )
-                else:
-                    text += f" — {flag.message} (add a note on a line)"
-            label.setText(text)
-            label.setStyleSheet(FLAG_STYLE if flag is not None else "")
-        if check.table_from is None:
-            warning = NO_TABLE_WARNING + (
-                f" ({self.date_edit.date().toString(DAY_FORMAT)}): spending cannot be checked"
-                " against the guidelines. Import the licensed table with"
-                " 'python -m app guidelines import FILE'."
-            )
-        elif check.warnings:
-            warning = "Spending guidelines: " + "; ".join(check.warnings)
-        else:
-            warning = ""
-        self.guideline_warning.setText(warning)
+    def _show_totals(self, budget: sfs.Budget) -> None:
+        for key, shown in say.total_texts(budget).items():
+            label = self.total_labels[key]
+            if label.text() != shown.text:
+                label.setText(shown.text)
+                label.setStyleSheet(ERROR_STYLE if shown.negative else "")
+            if label.toolTip() != shown.explanation:
+                label.setToolTip(shown.explanation)
+                self.explain_buttons[key].setToolTip(shown.explanation)
+
+    def _show_guidelines(
+        self, budget: sfs.Budget, check: GuidelineCheck, value: sfs.Assessment
+    ) -> None:
+        for key, line in say.flag_lines(budget, check).items():
+            label = self.flag_labels[key]
+            _set_text(label, line.text)
+            if label.property("flagged") != line.flagged:  # a style sheet is costly to set
+                label.setProperty("flagged", line.flagged)
+                label.setStyleSheet(FLAG_STYLE if line.flagged else "")
+        warning = say.guideline_warning(
+            check, household=value.household, assessed_on=value.assessed_on
+        )
+        _set_text(self.guideline_warning, warning)
         self.guideline_warning.setVisible(bool(warning))
 
     def _show_shortfall(self, budget: sfs.Budget) -> None:
-        if not budget.shortfall:
-            self.shortfall_label.hide()
-            return
-        drivers = ", ".join(
-            f"{d.label} {format_pence(d.pence)}" + (f" ({d.detail.lower()})" if d.detail else "")
-            for d in budget.drivers
-        )
-        self.shortfall_label.setText(
-            f"<b>The budget does not balance:</b> "
-            f"{format_pence(-budget.max_rent_offer_monthly.pence)} a month short before any "
-            f"rent-arrears offer. Largest outgoings: {drivers}."
-        )
-        self.shortfall_label.show()
+        shortfall = say.shortfall_html(budget)
+        _set_text(self.shortfall_label, shortfall)
+        self.shortfall_label.setVisible(bool(shortfall))
 
     def explanation(self, key: str) -> str:
         """How one total (a key of :data:`TOTALS`) is made up, as shown by its "?"."""
         return self.total_labels[key].toolTip()
 
     def show_explanation(self, key: str) -> None:
+        """Show how the total ``key`` is made up under the totals (and keep it up to date)."""
         self._explaining = key
-        title = dict(TOTALS)[key]
-        self.explanation_label.setText(f"{title}:\n{self.explanation(key)}")
+        _set_text(self.explanation_label, say.explanation_text(key, self.explanation(key)))
+
+    def _show_status(self, message: str, *, error: bool = False) -> None:
+        """The line over the form; an error in red. ``message`` is plain text."""
+        shown = html.escape(message, quote=False)
+        self.status_label.setText(f"<span style='{ERROR_STYLE}'>{shown}</span>" if error else shown)
 
     # -- loading, saving, finishing ---------------------------------------------------------
     def load(self) -> None:
@@ -709,17 +721,17 @@ class AssessmentForm(QWidget):
 
         self._op(work).success(self._show_loaded).failure(self._failed).run()
 
+    def start_empty(self) -> None:
+        """A new empty draft dated today (see :meth:`start_new`)."""
+        self.start_new(copy_forward=False)
+
     def discard(self) -> None:
         """Ask, then throw the draft away and show the latest finished assessment (or, with
         none, a fresh empty draft)."""
         saved = self.saved_assessment
         if saved is None or saved.is_final:
             return
-        if not self.context.prompts.ask_yes_no(
-            self,
-            "Doorstep",
-            "Throw this draft away? What was typed in it is lost; finished assessments are kept.",
-        ):
+        if not self.context.prompts.ask_yes_no(self, "Doorstep", say.DISCARD_QUESTION):
             return
         self._save_timer.stop()
         self._dirty = False
@@ -729,10 +741,6 @@ class AssessmentForm(QWidget):
             discard_draft(workspace, assessment_id=assessment_id)
 
         self._op(work).success(lambda _none: self.load()).failure(self._failed).run()
-
-    def start_empty(self) -> None:
-        """A new empty draft dated today (see :meth:`start_new`)."""
-        self.start_new(copy_forward=False)
 
     def _show_loaded(self, loaded: AssessmentOpened) -> None:
         if self._closed:
@@ -753,7 +761,19 @@ class AssessmentForm(QWidget):
         return self.saved_assessment is None or self.saved_assessment.is_final
 
     def _apply_read_only(self) -> None:
-        read_only = self.is_read_only()
+        """Fields, buttons and the status line for what is open: a draft or a finished one."""
+        self._set_fields_read_only(self.is_read_only())
+        saved = self.saved_assessment
+        final = saved is not None and saved.is_final
+        self.finish_button.setEnabled(not self.is_read_only())
+        self.new_button.setVisible(final)
+        self.new_empty_button.setVisible(final)
+        self.discard_button.setVisible(saved is not None and not final)
+        self.print_button.setVisible(final)
+        if saved is not None:
+            self._show_status(say.loaded_status(saved))
+
+    def _set_fields_read_only(self, read_only: bool) -> None:
         for section in sfs.SECTIONS:
             for row in self.lines(section):
                 row.set_read_only(read_only)
@@ -767,23 +787,7 @@ class AssessmentForm(QWidget):
         self.date_edit.setReadOnly(read_only)
         for spin in self.household_spins.values():
             spin.setReadOnly(read_only)
-        self.finish_button.setEnabled(not read_only)
         self.setStyleSheet(self.styleSheet())  # re-match the readOnly selectors
-        saved = self.saved_assessment
-        final = saved is not None and saved.is_final
-        self.new_button.setVisible(final)
-        self.new_empty_button.setVisible(final)
-        self.discard_button.setVisible(saved is not None and not final)
-        self.print_button.setVisible(final)
-        if final and saved is not None:
-            when = saved.finalised_at.strftime("%d %b %Y") if saved.finalised_at else ""
-            made = " (a debt adviser's statement, imported)" if saved.source == "sfs-import" else ""
-            self.status_label.setText(
-                f"Finished {when}{made}: read-only. Start a new assessment to record changes."
-                f" {_sync_state(saved)}"
-            )
-        elif saved is not None:
-            self.status_label.setText("Draft — saved as you type.")
 
     def _changed(self) -> None:
         if self._filling:
@@ -791,7 +795,7 @@ class AssessmentForm(QWidget):
         self.refresh()
         if self.saved_assessment is not None and not self.saved_assessment.is_final:
             self._dirty = True
-            self.status_label.setText("Draft — unsaved changes…")
+            self._show_status(say.DRAFT_UNSAVED)
             self._save_timer.start()
 
     def save_now(self) -> None:
@@ -812,11 +816,11 @@ class AssessmentForm(QWidget):
         if self._closed:
             return
         if not self._dirty:
-            self.status_label.setText("Draft — saved on this laptop.")
+            self._show_status(say.DRAFT_SAVED)
         self.saved.emit()
 
     def errors(self) -> list[str]:
-        """The messages shown beside fields now (amounts refused and not counted)."""
+        """The messages shown under fields now (amounts refused and not counted)."""
         labels = [
             *(row.error_label for s in sfs.SECTIONS for row in self.lines(s)),
             *self.amount_errors.values(),
@@ -825,30 +829,15 @@ class AssessmentForm(QWidget):
         return [label.text() for label in labels if label.text()]
 
     def finish(self) -> None:
-        """Save and make the assessment final (refused, with the reason, when it is empty or
-        an amount is refused: a finished statement never leaves out what was typed)."""
+        """Save and make the assessment final (refused, with the reason, when it is empty, when
+        spending above a guideline has no comment, or when an amount is refused: a finished
+        statement never leaves out what was typed)."""
         saved = self.saved_assessment
         if saved is None or saved.is_final:
             return
-        self.refresh()
-        uncommented = [
-            f"{flag.label} ({format_pence(flag.over_pence)} above guideline)"
-            for flag in (self.check.flags if self.check is not None else ())
-            if self.budget is not None and not _comment(self.budget, flag.category)
-        ]
-        if uncommented:
-            self.status_label.setText(
-                f"<span style='{ERROR_STYLE}'>Not finished: a comment is required for "
-                + ", ".join(uncommented)
-                + ". Add a note on one of its lines saying why.</span>"
-            )
-            return
-        bad = self.errors()
-        if bad:
-            self.status_label.setText(
-                f"<span style='{ERROR_STYLE}'>Not finished: {len(bad)} amount(s) marked in red"
-                " are not counted; correct or clear them first.</span>"
-            )
+        refusal = self._why_not_finished()
+        if refusal:
+            self._show_status(refusal, error=True)
             return
         self._save_timer.stop()
         self._dirty = False
@@ -859,6 +848,16 @@ class AssessmentForm(QWidget):
 
         self.finish_button.setEnabled(False)
         self._op(work).success(self._finished).failure(self._finish_failed).run()
+
+    def _why_not_finished(self) -> str:
+        """What stops Finish before asking the service: a flag with no comment (the service
+        refuses it too) or an amount that could not be read (only the form knows it)."""
+        budget = self.refresh()
+        missing = uncommented_flags(self.check, budget) if self.check is not None else ()
+        if missing:
+            return say.uncommented_refusal(missing)
+        bad = self.errors()
+        return say.bad_amounts_refusal(len(bad)) if bad else ""
 
     def _finished(self, saved: SavedAssessment) -> None:
         if self._closed:
@@ -874,11 +873,9 @@ class AssessmentForm(QWidget):
         self._dirty = True  # nothing was finished: keep what was typed as the draft
         self.save_now()
         if isinstance(error, AssessmentRefused):
-            text = str(error)
-            if text.startswith("lines:"):
-                text = "Enter at least one income or outgoing before finishing."
-            self.status_label.setText(f"<span style='{ERROR_STYLE}'>Not finished: {text}</span>")
-            self.context.prompts.show_error(self, "Doorstep", f"Not finished: {text}")
+            refusal = say.refusal_text(str(error))
+            self._show_status(refusal, error=True)
+            self.context.prompts.show_error(self, "Doorstep", refusal)
         else:
             self._failed(error)
 
@@ -888,9 +885,11 @@ class AssessmentForm(QWidget):
         saved = self.saved_assessment
         if saved is None or not saved.is_final:
             return
-        suggested = f"I&E summary {saved.assessment.assessed_on.isoformat()}.pdf"
         target = self.context.prompts.choose_save_file(
-            self, "Save the I&E summary", suggested, "PDF documents (*.pdf)"
+            self,
+            "Save the I&E summary",
+            say.summary_file_name(saved.assessment.assessed_on),
+            "PDF documents (*.pdf)",
         )
         if target is None:
             return
@@ -903,35 +902,29 @@ class AssessmentForm(QWidget):
             return target
 
         self.print_button.setEnabled(False)
-        self.status_label.setText("Building the summary…")
+        self._show_status(say.BUILDING_SUMMARY)
         self._op(work).success(self._summary_saved).failure(self._summary_failed).run()
 
     def _summary_saved(self, path: Path) -> None:
         if self._closed:
             return
         self.print_button.setEnabled(True)
-        self.status_label.setText(f"Summary saved to {path}")
+        self._show_status(say.summary_saved(path))
 
     def _summary_failed(self, error: Exception) -> None:
         if self._closed:
             return
         self.print_button.setEnabled(True)
         log.error("I&E summary failed", exc_info=error)
-        self.status_label.setText(
-            f"<span style='{ERROR_STYLE}'>The summary was not saved: {error}</span>"
-        )
-        self.context.prompts.show_error(self, "Doorstep", f"The summary was not saved: {error}")
+        self._show_status(say.summary_failed(error), error=True)
+        self.context.prompts.show_error(self, "Doorstep", say.summary_failed(error))
 
     def _failed(self, error: Exception) -> None:
         if self._closed:
             return
         log.error("assessment operation failed", exc_info=error)
-        self.status_label.setText(
-            f"<span style='{ERROR_STYLE}'>Could not save on this laptop: {error}</span>"
-        )
-        self.context.prompts.show_error(
-            self, "Doorstep", f"The assessment could not be saved: {error}"
-        )
+        self._show_status(say.not_saved_status(error), error=True)
+        self.context.prompts.show_error(self, "Doorstep", say.not_saved_message(error))
 
     def _op(self, work: Callable[[ProgressFn], _R]) -> Op[_R]:
         return self.context.op(self, work)
@@ -941,13 +934,36 @@ class AssessmentForm(QWidget):
         if not self._closed:
             bad = self.errors() if not self.is_read_only() else []
             if bad and not self.context.prompts.ask_yes_no(
-                self,
-                "Doorstep",
-                f"{len(bad)} amount(s) marked in red are not valid, so they cannot be kept in "
-                "the draft. Close anyway and lose them?",
+                self, "Doorstep", say.close_question(len(bad))
             ):
                 event.ignore()  # stay open to correct them; the rest is saved already
                 return
             self.save_now()  # the last keystrokes are not lost
             self._closed = True
         super().closeEvent(event)
+
+
+def _button(label: str, tip: str, clicked: Callable[[], object]) -> QPushButton:
+    button = QPushButton(label)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(clicked)
+    return button
+
+
+def _with_error_below(edit: QLineEdit, error: QLabel) -> QWidget:
+    """An amount box with its message wrapping under it, across the row's width."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
+    column.addWidget(error)
+    holder.setFocusProxy(edit)
+    return holder
+
+
+def _set_text(label: QLabel, shown: str) -> None:
+    """Set a label's text only when it changed (a keystroke repaints only what changed)."""
+    if label.text() != shown:
+        label.setText(shown)

@@ -2,9 +2,13 @@
 note) and one debt (creditor, owed, offer, CCJ), and how a typed amount is read.
 
 Amounts are typed as ``12.50``, ``£12.50`` or ``1,150`` (``app.domain.money.
-parse_typed_pounds``); anything else shows its reason beside the field and is not counted.
+parse_typed_pounds``); anything else shows its reason under the row and is not counted.
 The rows only read and show what was typed; every figure is worked out by ``app.domain.sfs``
-in :mod:`app.ui.assessment_form`.
+in :mod:`app.ui.assessment_form`, every sentence by :mod:`app.ui.text.assessment`.
+
+Widths: every line's heading box is as wide as the longest heading of any section (measured in
+the row's font once), so the columns of all three sections line up; the note takes what is
+left, down to :data:`NOTE_MIN_WIDTH`, so a line never needs more than a laptop's width.
 
 Threading: GUI thread only.
 """
@@ -25,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.domain import sfs
 from app.domain.case_actions import MAX_NOTE
-from app.domain.display import format_pence
 from app.domain.money import AmountError, parse_typed_pounds
 from app.ui.field_errors import error_label
+from app.ui.text import assessment as say
 
 FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (
     (sfs.Frequency.WEEKLY, "weekly"),
@@ -37,6 +41,15 @@ FREQUENCY_LABELS: tuple[tuple[sfs.Frequency, str], ...] = (
     (sfs.Frequency.QUARTERLY, "quarterly"),
     (sfs.Frequency.ANNUAL, "annual"),
 )
+#: A heading box's room beside its text: the frame and the drop-down arrow.
+HEADING_PADDING = 32
+#: The narrowest a line's note gets (the rest of the line is fixed width).
+NOTE_MIN_WIDTH = 120
+#: The widest "= £x a month" a line shows.
+WIDEST_MONTHLY = "= £99,999.99 a month"
+_heading_widths: dict[str, int] = {}  # by font: measured once, read for every row
+
+
 def parse_amount(text: str) -> int | None:
     """``"12.50"``, ``"£12.50"`` or ``"1,150"`` -> pence; blank -> None; anything else
     AmountError (why)."""
@@ -46,6 +59,16 @@ def parse_amount(text: str) -> int | None:
     if pence < 0:
         raise AmountError("an amount cannot be negative")
     return pence
+
+
+def heading_width(combo: QComboBox) -> int:
+    """Wide enough for the longest heading of every section in ``combo``'s font."""
+    key = combo.font().key()
+    if key not in _heading_widths:
+        metrics = combo.fontMetrics()
+        longest = max(metrics.horizontalAdvance(h.label) for h in sfs.HEADINGS.values())
+        _heading_widths[key] = longest + HEADING_PADDING
+    return _heading_widths[key]
 
 
 def amount_edit(name: str) -> QLineEdit:
@@ -64,82 +87,111 @@ def show_field_error(label: QLabel, text: str) -> None:
 
 
 def read_amount(edit: QLineEdit, error: QLabel) -> int | None:
-    """The amount typed (None when blank or bad); shows or clears the message beside it."""
+    """The amount typed (None when blank or bad); shows or clears the message under it."""
     try:
         pence = parse_amount(edit.text())
     except AmountError as exc:
-        show_field_error(error, f"{exc}; not counted")
+        show_field_error(error, say.amount_error(str(exc)))
         return None
     show_field_error(error, "")
     return pence
 
 
-class LineEditorRow(QWidget):
-    """One SFS line: heading (the section's headings, grouped), amount, frequency, note.
+def heading_combo(section: str) -> QComboBox:
+    """The headings of ``section`` under their groups' titles (bold, not choosable), the
+    first heading chosen."""
+    combo = QComboBox()
+    combo.setAccessibleName("Heading")
+    combo.setFixedWidth(heading_width(combo))  # every section's columns line up
+    model = QStandardItemModel(combo)
+    combo.setModel(model)
+    for group in sfs.GROUPS:
+        if group.section != section:
+            continue
+        combo.addItem(group.label.upper(), None)
+        title = model.item(model.rowCount() - 1)
+        title.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        for item in group.headings:
+            combo.addItem(item.label, item.key)
+    combo.setCurrentIndex(1)
+    return combo
 
-    ``submitted`` is emitted on Enter in the amount or the note (the form adds a line).
+
+def frequency_combo() -> QComboBox:
+    """Every frequency, monthly chosen; as wide as the longest."""
+    combo = QComboBox()
+    combo.setAccessibleName("Frequency")
+    for frequency, label in FREQUENCY_LABELS:
+        combo.addItem(label, frequency.value)
+    combo.setFixedWidth(combo.sizeHint().width())
+    combo.setCurrentIndex(combo.findData("monthly"))
+    return combo
+
+
+class EditorRow(QWidget):
+    """What a line and a debt share: their signals, their grid (fields on the first line, the
+    message under them) and their "×" button.
+
+    ``changed`` on any edit, ``submitted`` on Enter (the form adds a row), ``removed`` on the
+    "×" or Ctrl+Delete anywhere in the row.
     """
 
     changed = Signal()
     submitted = Signal()
     removed = Signal()
 
-    def __init__(self, section: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.section = section
-        self.heading_combo = QComboBox()
-        self.heading_combo.setAccessibleName("Heading")
-        self.heading_combo.setFixedWidth(290)  # every row's columns line up
-        model = QStandardItemModel(self.heading_combo)
-        self.heading_combo.setModel(model)
-        for group in sfs.GROUPS:
-            if group.section != section:
-                continue
-            self.heading_combo.addItem(group.label.upper(), None)
-            title = model.item(model.rowCount() - 1)
-            title.setFlags(Qt.ItemFlag.NoItemFlags)
-            font = title.font()
-            font.setBold(True)
-            title.setFont(font)
-            for item in group.headings:
-                self.heading_combo.addItem(item.label, item.key)
-        self.heading_combo.setCurrentIndex(1)
-        self.amount_edit = amount_edit("Amount")
-        self.frequency_combo = QComboBox()
-        self.frequency_combo.setAccessibleName("Frequency")
-        self.frequency_combo.setFixedWidth(120)
-        for frequency, label in FREQUENCY_LABELS:
-            self.frequency_combo.addItem(label, frequency.value)
-        self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("monthly"))
-        self.note_edit = QLineEdit()
-        self.note_edit.setMaxLength(MAX_NOTE)  # what the central store keeps
-        self.note_edit.setPlaceholderText("note")
-        self.note_edit.setAccessibleName("Note")
-        self.monthly_label = QLabel()
-        self.monthly_label.setMinimumWidth(150)
-        self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.error_label = error_label()
-
+    def _grid(self) -> QGridLayout:
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(1)
-        grid.addWidget(self.heading_combo, 0, 0)
-        grid.addWidget(self.amount_edit, 0, 1)
-        grid.addWidget(self.frequency_combo, 0, 2)
-        grid.addWidget(self.note_edit, 0, 3)
-        grid.addWidget(self.monthly_label, 0, 4)
-        self.remove_button = QToolButton()
-        self.remove_button.setText("×")
-        self.remove_button.setToolTip("Remove this line (Ctrl+Delete)")
-        self.remove_button.setAccessibleName("Remove line")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays on the fields
-        self.remove_button.clicked.connect(self.removed)
-        grid.addWidget(self.remove_button, 0, 5)
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
-        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return grid
+
+    def _remove_button(self, name: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setText("×")
+        button.setToolTip(tip)
+        button.setAccessibleName(name)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays on the fields
+        button.clicked.connect(self.removed)
+        shortcut = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return button
+
+
+class LineEditorRow(EditorRow):
+    """One SFS line: heading (the section's headings, grouped), amount, frequency, note.
+
+    ``submitted`` is emitted on Enter in the amount or the note (the form adds a line).
+    """
+
+    def __init__(self, section: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.heading_combo = heading_combo(section)
+        self.amount_edit = amount_edit("Amount")
+        self.frequency_combo = frequency_combo()
+        self.note_edit = QLineEdit()
+        self.note_edit.setMaxLength(MAX_NOTE)  # what the central store keeps
+        self.note_edit.setPlaceholderText("note")
+        self.note_edit.setAccessibleName("Note")
+        self.note_edit.setMinimumWidth(NOTE_MIN_WIDTH)
+        self.monthly_label = QLabel()
+        self.monthly_label.setMinimumWidth(
+            self.monthly_label.fontMetrics().horizontalAdvance(WIDEST_MONTHLY)
+        )
+        self.monthly_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.error_label = error_label()
+        self.remove_button = self._remove_button("Remove line", "Remove this line (Ctrl+Delete)")
+        grid = self._grid()
+        fields = (self.heading_combo, self.amount_edit, self.frequency_combo, self.note_edit)
+        for column, widget in enumerate((*fields, self.monthly_label, self.remove_button)):
+            grid.addWidget(widget, 0, column)
         grid.addWidget(self.error_label, 1, 0, 1, 6)
-        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(3, 1)  # the note takes what is left
         self.setFocusProxy(self.heading_combo)
 
         self.heading_combo.currentIndexChanged.connect(self.changed)
@@ -164,7 +216,7 @@ class LineEditorRow(QWidget):
 
     def fill(self, line: sfs.Line) -> None:
         self.set_heading(line.heading)
-        self.amount_edit.setText(format_pence(line.amount_pence, symbol=False).replace(",", ""))
+        self.amount_edit.setText(say.typed_amount(line.amount_pence))
         self.set_frequency(line.frequency.value)
         self.note_edit.setText(line.note)
 
@@ -182,11 +234,7 @@ class LineEditorRow(QWidget):
         )
 
     def show_monthly(self, line: sfs.Line | None) -> None:
-        text = (
-            ""
-            if line is None or line.frequency is sfs.Frequency.MONTHLY
-            else (f"= {format_pence(line.monthly_pence)} a month")
-        )
+        text = say.monthly_text(line)
         if self.monthly_label.text() != text:
             self.monthly_label.setText(text)
             self.monthly_label.setToolTip(
@@ -201,12 +249,8 @@ class LineEditorRow(QWidget):
             edit.setReadOnly(read_only)
 
 
-class DebtEditorRow(QWidget):
+class DebtEditorRow(EditorRow):
     """One debt: creditor, owed, monthly offer (and the CCJ flag for a non-priority debt)."""
-
-    changed = Signal()
-    submitted = Signal()
-    removed = Signal()
 
     def __init__(self, *, priority: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,10 +266,8 @@ class DebtEditorRow(QWidget):
         self.ccj_check = QCheckBox("CCJ")
         self.ccj_check.setToolTip("A county court judgment is registered for this debt")
         self.error_label = error_label()
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(1)
+        self.remove_button = self._remove_button("Remove debt", "Remove this debt (Ctrl+Delete)")
+        grid = self._grid()
         grid.addWidget(self.creditor_edit, 0, 0)
         grid.addWidget(self.owed_edit, 0, 1)
         grid.addWidget(self.offer_edit, 0, 2)
@@ -233,15 +275,7 @@ class DebtEditorRow(QWidget):
             grid.addWidget(self.ccj_check, 0, 3)
         else:
             self.ccj_check.hide()
-        self.remove_button = QToolButton()
-        self.remove_button.setText("×")
-        self.remove_button.setToolTip("Remove this debt (Ctrl+Delete)")
-        self.remove_button.setAccessibleName("Remove debt")
-        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.remove_button.clicked.connect(self.removed)
         grid.addWidget(self.remove_button, 0, 4)
-        remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.removed.emit)
-        remove.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         grid.addWidget(self.error_label, 1, 0, 1, 5)
         grid.setColumnStretch(0, 1)
         self.setFocusProxy(self.creditor_edit)
@@ -256,22 +290,21 @@ class DebtEditorRow(QWidget):
 
     def fill(self, debt: sfs.PriorityDebt | sfs.NonPriorityDebt) -> None:
         self.creditor_edit.setText(debt.creditor)
-        self.owed_edit.setText(format_pence(debt.owed_pence, symbol=False).replace(",", ""))
-        self.offer_edit.setText(format_pence(debt.offer_pence, symbol=False).replace(",", ""))
+        self.owed_edit.setText(say.typed_amount(debt.owed_pence))
+        self.offer_edit.setText(say.typed_amount(debt.offer_pence))
         if isinstance(debt, sfs.NonPriorityDebt):
             self.ccj_check.setChecked(debt.ccj)
 
     def read(self) -> sfs.PriorityDebt | sfs.NonPriorityDebt | None:
         """The debt as entered, or None when it is blank or an amount is bad (not counted)."""
-        messages = []
+        messages: list[tuple[str, str]] = []
         amounts = []
         for name, edit in (("owed", self.owed_edit), ("offer", self.offer_edit)):
             try:
                 amounts.append(parse_amount(edit.text()) or 0)
             except AmountError as exc:
-                messages.append(f"{name}: {exc}")
-        counted = "; not counted" if messages else ""
-        show_field_error(self.error_label, "; ".join(messages) + counted)
+                messages.append((name, str(exc)))
+        show_field_error(self.error_label, say.debt_error(messages))
         creditor = self.creditor_edit.text().strip()
         if messages or (not creditor and not any(amounts)):
             return None

@@ -1,17 +1,19 @@
 """The income and expenditure form: W1 entered by keyboard with every total, the W2 guideline
 flag (FICTIONAL table) and the no-table warning, a bad amount refused, the draft saved and
-reopened intact, Finish making it read-only, copy forward, and a keystroke's cost.
+reopened intact, Finish making it read-only, copy forward, a keystroke's cost, and the form
+fitting a laptop's screen in every state an officer meets.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain import sfs
@@ -20,11 +22,12 @@ from app.models import Tenancy
 from app.services.assessments import case_assessments
 from app.services.guidelines import import_guidelines
 from app.store.database import LocalStore
-from app.ui.assessment_form import NO_TABLE_WARNING, AssessmentForm
+from app.ui.assessment_form import AssessmentForm
 from app.ui.assessment_rows import LineEditorRow
 from app.ui.ops import InlineRunner, ThreadRunner
+from app.ui.text.assessment import NO_TABLE_WARNING
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.windows import ui_context
+from tests.ui.windows import assert_fits_laptop, ui_context
 from tests.unit.sfs_examples import W1_DATE, W1_LINES, W2_CSV
 from tests.workspaces import workspace_on
 
@@ -470,3 +473,164 @@ def test_closing_with_an_amount_in_red_asks_before_losing_it(
     prompts.answers = [True]
     assert form.close()
     assert not form.isVisible()
+
+
+# -- the form on a laptop's screen --------------------------------------------------------------
+
+
+def row_widgets(form: AssessmentForm) -> list[QWidget]:
+    """Every field of every line and debt, the "= £x a month" labels, the remove buttons and
+    the messages under fields."""
+    widgets: list[QWidget] = []
+    for section in sfs.SECTIONS:
+        for row in form.lines(section):
+            widgets += [*row.focus_chain(), row.monthly_label, row.remove_button, row.error_label]
+    for priority in (True, False):
+        for debt in form.debts(priority=priority):
+            widgets += [*debt.focus_chain(), debt.remove_button, debt.error_label]
+    for edit, error in form.amount_errors.items():
+        widgets += [edit, error]
+    return widgets
+
+
+def past_the_right_edge(form: AssessmentForm) -> list[str]:
+    """Row widgets reaching past the right edge of the lines area (hidden unless scrolled)."""
+    viewport = form.lines_area.viewport()
+    return [
+        widget.accessibleName() or type(widget).__name__
+        for widget in row_widgets(form)
+        if widget.isVisibleTo(form)
+        and widget.mapTo(viewport, QPoint(widget.width(), 0)).x() > viewport.width()
+    ]
+
+
+def cut_off_messages(form: AssessmentForm) -> list[str]:
+    """Messages under fields shorter than their wrapped text."""
+    return [
+        label.text()
+        for label in form.findChildren(QLabel)
+        if label.isVisibleTo(form)
+        and label.wordWrap()
+        and label.height() < label.heightForWidth(label.width())
+    ]
+
+
+def assert_form_fits(form: AssessmentForm) -> None:
+    """The form fits the laptop; every line shows all its fields; every message under a field
+    and every total (with its "?") is readable in full."""
+    for _ in range(3):  # a wrapped label's new height reaches the scroll area a few events on
+        QApplication.processEvents()
+    assert_fits_laptop(form)
+    assert not past_the_right_edge(form)
+    assert not cut_off_messages(form)
+    window = form.rect()
+    for key, label in form.total_labels.items():
+        for widget in (label, form.explain_buttons[key]):
+            assert window.contains(QRect(widget.mapTo(form, QPoint(0, 0)), widget.size())), key
+
+
+def test_the_form_fits_a_laptop_in_every_state(
+    qtbot: QtBot,
+    store: LocalStore,
+    tenancy: uuid.UUID,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+) -> None:
+    form = AssessmentForm(
+        ui_context(store, inline_runner, prompts, SetClock.on(W1_DATE)),
+        tenancy_id=tenancy,
+        title="T-IE — Alexandra Featherstonehaugh-Montgomery-Smythe",
+    )
+    qtbot.addWidget(form)
+    form.show()
+    form.load()
+    assert form.guideline_warning.isVisibleTo(form)  # no table: the warning over the form
+    assert_form_fits(form)
+    form.close()
+    with_guidelines(store)
+    form = make_form(qtbot, store, tenancy, inline_runner, prompts)
+    enter_w1(qtbot, form)
+    comms = next(r for r in form.lines(sfs.FLEXIBLE) if r.amount_edit.text() == "85.00")
+    comms.amount_edit.setText("140")
+    assert form.flag_labels["communications-leisure"].styleSheet()  # flagged
+    assert_form_fits(form)
+    # messages under a line, a deduction and a debt (two reasons), all wrapping in full
+    comms.amount_edit.setText("£1,40")
+    form.savings_edit.setText("20p")
+    debt = form.add_debt(priority=False)
+    debt.creditor_edit.setText("Catalogue " * 20)
+    debt.owed_edit.setText("1,40")
+    debt.offer_edit.setText("5.001")
+    assert len(form.errors()) == 3
+    assert_form_fits(form)
+    # money short: the shortfall beside the totals, naming its largest outgoings
+    form.lines(sfs.INCOME)[0].amount_edit.setText("150")
+    assert form.shortfall_label.isVisibleTo(form)
+    assert_form_fits(form)
+    # sixty lines, and the longest explanation of all
+    for index in range(45):
+        form.add_line(sfs.FIXED).fill(sfs.Line("other-essential-costs", 100 + index))
+    form.show_explanation("fixed")
+    assert len(form.explanation_label.text().splitlines()) > 50
+    assert_form_fits(form)
+
+
+def test_a_finished_assessment_fits_a_laptop(qtbot: QtBot, form: AssessmentForm) -> None:
+    enter_w1(qtbot, form)
+    with qtbot.waitSignal(form.finished):
+        form.finish()
+    assert form.print_button.isVisibleTo(form)
+    assert_form_fits(form)
+
+
+def test_finished_shows_the_councils_day_as_every_date_is_shown(
+    qtbot: QtBot,
+    store: LocalStore,
+    tenancy: uuid.UUID,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+) -> None:
+    late = SetClock.at(datetime(2026, 6, 1, 23, 30, tzinfo=UTC))  # 00:30 on 2 June in London
+    form = AssessmentForm(ui_context(store, inline_runner, prompts, late), tenancy_id=tenancy)
+    qtbot.addWidget(form)
+    form.show()
+    form.load()
+    enter_w1(qtbot, form)
+    with qtbot.waitSignal(form.finished):
+        form.finish()
+    assert form.status_label.text().startswith("Finished 2 Jun 2026: read-only.")
+
+
+def test_no_guideline_for_the_household_is_warned_with_the_table_dated_as_everywhere(
+    qtbot: QtBot,
+    store: LocalStore,
+    tenancy: uuid.UUID,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+) -> None:
+    with_guidelines(store)
+    form = make_form(qtbot, store, tenancy, inline_runner, prompts)  # one adult: W2 has none
+    assert form.guideline_warning.isVisibleTo(form)
+    warning = form.guideline_warning.text()
+    assert "no guideline for communications and leisure for 1 adult(s)" in warning
+    assert "in the table from 7 Apr 2025" in warning
+    form.household_spins["adults"].setValue(2)
+    assert not form.guideline_warning.isVisibleTo(form)
+
+
+def test_a_comment_the_service_asks_for_reads_as_the_forms_own_check(
+    qtbot: QtBot, store: LocalStore, form: AssessmentForm, prompts: RecordingPrompts
+) -> None:
+    enter_w1(qtbot, form)
+    comms = next(r for r in form.lines(sfs.FLEXIBLE) if r.amount_edit.text() == "85.00")
+    comms.amount_edit.setText("140")
+    with_guidelines(store)  # imported after the form opened: only the service checks them
+    form.finish()
+    assert form.saved_assessment is not None
+    assert not form.saved_assessment.is_final
+    expected = "Not finished: a comment is required for Communications and leisure"
+    assert expected in form.status_label.text()
+    assert "comments:" not in form.status_label.text()
+    kind, _title, message = prompts.shown[-1]
+    assert kind == "error"
+    assert message.startswith(expected)
