@@ -264,7 +264,7 @@ def test_a_bad_instalment_is_refused_naming_the_field_and_saves_nothing(
     dialog.first_date_edit.setMinimumDate(dialog.first_date_edit.minimumDate().addYears(-1))
     dialog.set_first_date(SEED_TODAY - timedelta(days=1))
     dialog.agree()
-    assert "before today" in dialog.error_for("first_date")
+    assert "17 May 2026 is before today" in dialog.error_for("first_date")
     assert count(seeded, Arrangement) == before
     assert queued(seeded) == 0
     dialog.reject()
