@@ -3,16 +3,19 @@
 The dialog reads, on the database worker, the case's latest finished income and expenditure
 assessment's offer and its current live arrangement
 (``app.services.arrangements.arrangement_context``). It proposes with
-``app.domain.arrangement_plan.propose``: the
-instalment defaults to the largest affordable offer for the chosen frequency until the officer
-types one; with no finished I&E the officer types the instalment and a note says so. The end
-date, the number of instalments and the proposal's warnings follow every change. "Agree" saves
-with ``app.services.arrangements.agree_arrangement`` on the database worker; a refusal (from
-``propose`` or the service, each naming the field) is shown under that field and nothing is
-saved. A live arrangement is replaced by the new version (the dialog says so).
+``app.domain.arrangement_plan.propose``: the instalment defaults to the largest affordable
+offer for the chosen frequency until the officer types one; with no finished I&E the officer
+types the instalment and a note says so. The end date, the number of instalments and the
+proposal's warnings follow every change. "Agree" saves with
+``app.services.arrangements.agree_arrangement`` on the database worker; a refusal (from
+``propose`` or the service, each naming the field) is shown under that field, the focus moves
+there and nothing is saved. A live arrangement is replaced by the new version (the dialog says
+so). Warnings and refusals appear in room kept above the buttons, so the Agree button does not
+move under the pointer (``app.ui.field_errors.SaveFeedback``). What it says is worded in
+``app.ui.text.arrangement``.
 
-Also here: :class:`ArrangementHistoryModel`, every version of a case's arrangements for the
-case window's "Arrangements" tab.
+Also here: :class:`ArrangementHistoryModel`, every version of a case's arrangements, and
+:class:`ArrangementsPanel`, the case window's "Arrangements" tab.
 
 Threading: GUI thread only; reads and the save run through ``Op`` (kind "db").
 """
