@@ -87,9 +87,10 @@ class SaveFeedback:
     (the exception, never the form's contents) and shown in the general label as ``not_saved``
     words it.
 
-    Messages never move the buttons: the dialog's layout ends with a stretch above the buttons,
-    and :meth:`make_room` sizes the dialog to its content plus a few lines of room, which a
-    message or warning fills as it appears (a message longer than the room grows the dialog).
+    Messages do not move the buttons: the dialog's layout ends with a stretch above the
+    buttons, and :meth:`make_room` sizes the dialog to its content plus a few lines of room,
+    which a message or warning fills as it appears; only more than the room grows the dialog
+    (:meth:`keep_whole`), and it never shrinks while messages come and go.
 
     Invariant: one save at a time; the save button is enabled exactly when not saving.
     Threading: GUI thread only.
