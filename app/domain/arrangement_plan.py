@@ -38,7 +38,7 @@ from app.domain.arrangement_watch import (
     end_date,
     instalment_count,
 )
-from app.domain.display import format_pence
+from app.domain.display import format_day, format_pence
 from app.domain.money import round_half_up_pence
 from app.domain.months import add_months, whole_months_between
 
@@ -229,7 +229,7 @@ def _warnings(
     ):
         warnings.append(
             f"The plan takes longer than the policy's maximum of {max_weeks} weeks"
-            + (f" (last instalment {last:%a %d %b %Y})" if last is not None else "")
+            + (f" (last instalment {format_day(last)})" if last is not None else "")
         )
     return tuple(warnings)
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
+from app.domain.display import format_day
 from app.domain.months import add_months, whole_months_between
 from app.domain.rent_account import (
     ADJUSTMENT,
@@ -113,8 +114,8 @@ class ArrangementTerms:
             self._check_day_of_month(frequency)
         if self.made_on is not None and self.made_on > self.start_date:
             raise ArrangementError(
-                f"made_on: {self.made_on.isoformat()} is after the first due date "
-                f"{self.start_date.isoformat()}"
+                f"made_on: {format_day(self.made_on)} is after the first due date "
+                f"{format_day(self.start_date)}"
             )
 
     def _check_day_of_month(self, frequency: str) -> None:
@@ -126,7 +127,7 @@ class ArrangementTerms:
         start = self.start_date
         if add_months(start, 0, anchor_day=day) != start:
             raise ArrangementError(
-                f"day_of_month: the first due date {start.isoformat()} is not day {day} of its "
+                f"day_of_month: the first due date {format_day(start)} is not day {day} of its "
                 "month (nor that month's last day)"
             )
 

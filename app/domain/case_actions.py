@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.display import format_day
+
 
 @dataclass(frozen=True, slots=True)
 class ActionKind:
@@ -98,6 +100,6 @@ def check_action(*, code: str, on: date, until: date | None) -> ActionKind:
         raise ActionError(f"until: {kind.label.lower()} needs the date '{kind.until_label}'")
     if until is not None and until < on:
         raise ActionError(
-            f"until: {until.isoformat()} is before the action's date {on.isoformat()}"
+            f"until: {format_day(until)} is before the action's date {format_day(on)}"
         )
     return kind

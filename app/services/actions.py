@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.case_actions import CITES_ASSESSMENT, MAX_NOTE, ActionError, check_action
 from app.domain.clock import council_day
+from app.domain.display import format_day
 from app.models import CaseAction, IncomeAssessment, SyncState, Tenancy
 from app.protocol.intents import RECORD_CASE_ACTION
 from app.services.workspace import Workspace
@@ -88,11 +89,11 @@ def _record(
         raise ActionRefused(str(exc)) from exc
     if on > today:
         raise ActionRefused(
-            f"date: {on.isoformat()} is in the future; record an action once it is done"
+            f"date: {format_day(on)} is in the future; record an action once it is done"
         )
     if on < tenancy.start_date:
         raise ActionRefused(
-            f"date: {on.isoformat()} is before the tenancy began ({tenancy.start_date.isoformat()})"
+            f"date: {format_day(on)} is before the tenancy began ({format_day(tenancy.start_date)})"
         )
     note = note.strip()
     if len(note) > MAX_NOTE:

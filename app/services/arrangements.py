@@ -51,6 +51,7 @@ from app.domain.arrangement_watch import (
     instalment_count,
     terms_made_on,
 )
+from app.domain.display import format_day
 from app.domain.recovery import RecoveryPolicy
 from app.domain.rent_account import Ledger, LedgerLine
 from app.models import Arrangement, LedgerEntry, Tenancy
@@ -203,7 +204,7 @@ def _agree(
         raise ArrangementRefused(str(exc)) from exc
     if checked.start_date < today:
         raise ArrangementRefused(
-            f"first_date: {checked.start_date.isoformat()} is before today; the first "
+            f"first_date: {format_day(checked.start_date)} is before today; the first "
             "instalment must be due today or later"
         )
     if checked.starting_balance_pence <= 0:

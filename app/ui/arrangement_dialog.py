@@ -3,16 +3,19 @@
 The dialog reads, on the database worker, the case's latest finished income and expenditure
 assessment's offer and its current live arrangement
 (``app.services.arrangements.arrangement_context``). It proposes with
-``app.domain.arrangement_plan.propose``: the
-instalment defaults to the largest affordable offer for the chosen frequency until the officer
-types one; with no finished I&E the officer types the instalment and a note says so. The end
-date, the number of instalments and the proposal's warnings follow every change. "Agree" saves
-with ``app.services.arrangements.agree_arrangement`` on the database worker; a refusal (from
-``propose`` or the service, each naming the field) is shown under that field and nothing is
-saved. A live arrangement is replaced by the new version (the dialog says so).
+``app.domain.arrangement_plan.propose``: the instalment defaults to the largest affordable
+offer for the chosen frequency until the officer types one; with no finished I&E the officer
+types the instalment and a note says so. The end date, the number of instalments and the
+proposal's warnings follow every change. "Agree" saves with
+``app.services.arrangements.agree_arrangement`` on the database worker; a refusal (from
+``propose`` or the service, each naming the field) is shown under that field, the focus moves
+there and nothing is saved. A live arrangement is replaced by the new version (the dialog says
+so). Warnings and refusals appear in room kept above the buttons, so the Agree button does not
+move under the pointer (``app.ui.field_errors.SaveFeedback``). What it says is worded in
+``app.ui.text.arrangement``.
 
-Also here: :class:`ArrangementHistoryModel`, every version of a case's arrangements for the
-case window's "Arrangements" tab.
+Also here: :class:`ArrangementHistoryModel`, every version of a case's arrangements, and
+:class:`ArrangementsPanel`, the case window's "Arrangements" tab.
 
 Threading: GUI thread only; reads and the save run through ``Op`` (kind "db").
 """
@@ -37,7 +40,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -46,13 +48,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.arrangement_plan import Proposal, ProposalError, propose
-from app.domain.display import format_pence
 from app.domain.money import parse_typed_pounds
 from app.domain.recovery import RecoveryPolicy
 from app.services.arrangements import (
@@ -68,24 +70,12 @@ from app.services.arrangements import (
 )
 from app.services.case_file import CaseFile
 from app.ui.context import UiContext
-from app.ui.dates import DAY_FORMAT
-from app.ui.field_errors import (
-    error_label,
-    show_errors,
-    split_field_message,
-    with_error_below,
-)
+from app.ui.dates import day_edit
+from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
+from app.ui.text import arrangement as words
 from app.ui.text.arrangement import (
-    FREQUENCIES,
-    arrears_text,
-    cancel_question,
-    live_summary,
     made_on_text,
-    plan_text,
-    plan_warnings,
-    replaces_text,
-    source_text,
     version_paid,
     version_state,
     version_status,
@@ -100,20 +90,21 @@ WARNING_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
     " border-radius: 4px; padding: 6px 10px; }"
 )
-KINDS = (("informal", "Informal arrangement"), ("court_order", "Court order on terms"))
 FIELDS = ("instalment_pence", "frequency", "first_date", "kind")
 # Messages from propose()/agree_arrangement() name these; shown under our field.
 FIELD_ALIASES = {"start_date": "first_date", "instalment": "instalment_pence"}
-
-
-def _field_message(message: str) -> tuple[str, str]:
-    return split_field_message(message, FIELDS, FIELD_ALIASES)
+#: Room kept above the buttons for what comes and goes as the officer types and agrees: two
+#: warnings of two lines each in their box and a two-line refusal. It fills, so the Agree
+#: button does not move under the pointer.
+ROOM_LINES = 7
 
 
 class ArrangementDialog(QDialog):
     """Propose and agree an arrangement on one case; ``open()`` it (window-modal).
 
-    ``agreed(ArrangementAgreed)`` is emitted once saved. ``ready`` once the I&E is read.
+    ``agreed(ArrangementAgreed)`` is emitted once saved. ``ready`` once the I&E is read. Its
+    save, refusals and button state are a :class:`~app.ui.field_errors.SaveFeedback`
+    (``feedback``), which also keeps room above the buttons for the warnings and messages.
     Threading: GUI thread only.
     """
 
@@ -133,10 +124,9 @@ class ArrangementDialog(QDialog):
         self.context = context
         self._case = case
         self._policy = policy
-        self._today = today = context.today()
+        self._today = context.today()
         # The policy's longest term unless a caller (a test) names another.
         self._max_weeks = max_weeks if max_weeks is not None else policy.max_arrangement_weeks
-        self._saving = False
         self._typed = False  # the officer typed an instalment (else: the affordable default)
         self._setting = False
         self.starting_point: ArrangementContext | None = None
@@ -144,67 +134,89 @@ class ArrangementDialog(QDialog):
         self.setWindowTitle(f"Arrangement — {case.ref}")
         self.setObjectName("ArrangementDialog")
         self.setMinimumWidth(580)
+        self.feedback = SaveFeedback(
+            self,
+            FIELDS,
+            refusal=ArrangementRefused,
+            not_saved=words.not_saved,
+            log=log,
+            failed="agreeing an arrangement failed",
+            aliases=FIELD_ALIASES,
+        )
+        self._build_header()
+        self._build_fields()
+        self._build_plan()
+        self._build_buttons()
+        self._lay_out()
+        self.frequency_combo.currentIndexChanged.connect(self._recompute)
+        self.first_date_edit.dateChanged.connect(self._recompute)
+        self.instalment_edit.setFocus()
 
-        self.arrears_label = QLabel(arrears_text(case.advice.summary.balance_pence))
+    # -- building -----------------------------------------------------------------------------
+    def _build_header(self) -> None:
+        """The arrears (bold), where the affordable figure comes from, what it replaces."""
+        self.arrears_label = QLabel(words.arrears_text(self._case.advice.summary.balance_pence))
         bold = self.arrears_label.font()
         bold.setBold(True)
         self.arrears_label.setFont(bold)
-        self.source_label = QLabel("Reading the income and expenditure…")
+        self.source_label = QLabel(words.READING_IE)
         self.source_label.setWordWrap(True)
         self.replaces_label = QLabel()
         self.replaces_label.setWordWrap(True)
         self.replaces_label.hide()
 
+    def _build_fields(self) -> None:
+        """The instalment, its frequency, the first due date and the kind."""
         self.instalment_edit = QLineEdit()
         self.instalment_edit.setAccessibleName("Instalment")
-        self.instalment_edit.setPlaceholderText("e.g. 12.50")
+        self.instalment_edit.setPlaceholderText(words.INSTALMENT_EXAMPLE)
         self.instalment_edit.textEdited.connect(self._instalment_typed)
         self.frequency_combo = QComboBox()
         self.frequency_combo.setAccessibleName("Frequency")
-        for code, label in FREQUENCIES:
+        for code, label in words.FREQUENCIES:
             self.frequency_combo.addItem(label, code)
         self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("weekly"))
-        self.first_date_edit = QDateEdit(QDate(today))
-        self.first_date_edit.setCalendarPopup(True)
-        self.first_date_edit.setDisplayFormat(DAY_FORMAT)
-        self.first_date_edit.setAccessibleName("First instalment due")
-        self.first_date_edit.setMinimumWidth(
-            self.first_date_edit.fontMetrics().horizontalAdvance("30 Sep 2026") + 60
-        )
-        self.first_date_edit.setMaximumWidth(self.first_date_edit.minimumWidth())
+        self.first_date_edit = day_edit(self._today, name="First instalment due")
+        # A date's width, even when a message under it widens its row.
+        self.first_date_edit.setFixedWidth(self.first_date_edit.minimumWidth())
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("Kind")
-        for code, label in KINDS:
+        for code, label in words.KINDS:
             self.kind_combo.addItem(label, code)
 
+    def _build_plan(self) -> None:
+        """The plan in words, and the box of warnings (hidden while there are none)."""
         self.plan_label = QLabel()
         self.plan_label.setAccessibleName("Plan")
+        self.plan_label.setWordWrap(True)  # a plan moved to the UC pay day runs long
+        self.plan_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.warnings_label = QLabel()
+        self.warnings_label.setTextFormat(Qt.TextFormat.RichText)  # escaped, even one warning
         self.warnings_label.setWordWrap(True)
         self.warnings_label.setStyleSheet(WARNING_STYLE)
         self.warnings_label.hide()
 
-        self.error_labels: dict[str, QLabel] = {}
-        for name in (*FIELDS, ""):
-            self.error_labels[name] = error_label(expand=True)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow("&Instalment", self._with_error(self.instalment_edit, "instalment_pence"))
-        form.addRow("&Frequency", self._with_error(self.frequency_combo, "frequency"))
-        form.addRow("First &due", self._with_error(self.first_date_edit, "first_date"))
-        form.addRow("&Kind", self._with_error(self.kind_combo, "kind"))
-        form.addRow("Plan", self.plan_label)
-
+    def _build_buttons(self) -> None:
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.agree_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.agree_button.setText("&Agree")
-        self.agree_button.setEnabled(False)
+        self.feedback.use_button(self.agree_button, idle="&Agree", busy="Saving…")
+        self.agree_button.setEnabled(False)  # until the I&E is read
         self.buttons.accepted.connect(self.agree)
         self.buttons.rejected.connect(self.reject)
 
+    def _lay_out(self) -> None:
+        """The header, the form with each field's message under it, the warnings, a message
+        naming no field, then room (see ``SaveFeedback.make_room``) above the buttons."""
+        below = self.feedback.below
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("&Instalment", below(self.instalment_edit, "instalment_pence"))
+        form.addRow("&Frequency", below(self.frequency_combo, "frequency"))
+        form.addRow("First &due", below(self.first_date_edit, "first_date"))
+        form.addRow("&Kind", below(self.kind_combo, "kind"))
+        form.addRow("Plan", self.plan_label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.arrears_label)
         layout.addWidget(self.source_label)
@@ -212,12 +224,9 @@ class ArrangementDialog(QDialog):
         layout.addSpacing(4)
         layout.addLayout(form)
         layout.addWidget(self.warnings_label)
-        layout.addWidget(self.error_labels[""])
+        layout.addWidget(self.feedback.general)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
-
-        self.frequency_combo.currentIndexChanged.connect(self._recompute)
-        self.first_date_edit.dateChanged.connect(self._recompute)
-        self.instalment_edit.setFocus()
 
     # -- loading ------------------------------------------------------------------------------
     def load(self) -> None:
@@ -237,23 +246,25 @@ class ArrangementDialog(QDialog):
         self.context.op(self, work).success(self._loaded).failure(self._load_failed).run()
 
     def _loaded(self, context: ArrangementContext) -> None:
-        self.starting_point = context
-        self.source_label.setText(source_text(context))
+        self.source_label.setText(words.source_text(context))
         live = context.live
         if live is not None:
-            self.replaces_label.setText(replaces_text(live))
+            self.replaces_label.setText(words.replaces_text(live))
             self.replaces_label.show()
             kind_index = self.kind_combo.findData(live.kind)
             if kind_index >= 0:
                 self.kind_combo.setCurrentIndex(kind_index)
-        self.agree_button.setEnabled(True)
-        self._recompute()
-        self.ready.emit()
+        self._start_from(context)
 
     def _load_failed(self, error: Exception) -> None:
         log.error("could not read the I&E for an arrangement", exc_info=error)
-        self.source_label.setText(f"The income and expenditure could not be read: {error}")
-        self.starting_point = ArrangementContext(None, None, None)
+        self.source_label.setText(words.ie_not_read(error))
+        self._start_from(ArrangementContext(None, None, None))
+
+    def _start_from(self, context: ArrangementContext) -> None:
+        """The header is final: size the dialog with its room, then propose."""
+        self.starting_point = context
+        self.feedback.make_room(lines=ROOM_LINES)
         self.agree_button.setEnabled(True)
         self._recompute()
         self.ready.emit()
@@ -283,10 +294,10 @@ class ArrangementDialog(QDialog):
         self._instalment_typed()
 
     def error_for(self, field: str) -> str:
-        return self.error_labels[field].text()
+        return self.feedback.error_for(field)
 
     def error_text(self) -> str:
-        return " ".join(filter(None, (self.error_for(name) for name in self.error_labels)))
+        return self.feedback.error_text()
 
     def warnings(self) -> tuple[str, ...]:
         return self._warnings
@@ -295,23 +306,21 @@ class ArrangementDialog(QDialog):
 
     def agree(self) -> None:
         """Save the proposal on the database worker (nothing is saved if it is refused)."""
-        if self._saving or self.starting_point is None:
+        if self.feedback.saving or self.starting_point is None:
             return
         proposal = self._recompute()
         if proposal is None:
+            self.feedback.focus_error()
             return
         workspace, tenancy_id, kind = self.context.workspace, self._case.tenancy_id, self.kind()
 
         def work(_progress: ProgressFn) -> ArrangementAgreed:
             return agree_arrangement(workspace, tenancy_id=tenancy_id, terms=proposal, kind=kind)
 
-        self._set_saving(True)
-        self.context.op(self, work).success(self._saved).failure(self._refused).run()
+        self.feedback.begin()
+        self.context.op(self, work).success(self._saved).failure(self.feedback.refused).run()
 
     # -- internals ----------------------------------------------------------------------------
-    def _with_error(self, field: QWidget, name: str) -> QWidget:
-        return with_error_below(field, self.error_labels[name])
-
     def _instalment_typed(self, *_args: object) -> None:
         if not self._setting:
             self._typed = bool(self.instalment_edit.text().strip())
@@ -324,83 +333,68 @@ class ArrangementDialog(QDialog):
         start = self.starting_point
         if start is None:
             return None
-        errors: dict[str, str] = {}
+        proposal, errors = self._propose(start)
+        if proposal is not None and not self._typed:
+            self._show_default_instalment(proposal)
+        self.proposal = proposal
+        self._show_plan(proposal, has_ie=start.affordable_monthly_pence is not None)
+        self.feedback.show(errors)
+        return proposal
+
+    def _propose(self, start: ArrangementContext) -> tuple[Proposal | None, dict[str, str]]:
+        """The proposal from the fields, or no proposal and the message under its field."""
         instalment: int | None = None
         if self._typed:
             try:
                 instalment = parse_typed_pounds(self.instalment_edit.text())
             except ValueError as exc:
-                errors["instalment_pence"] = (
-                    f"Type an amount in pounds, such as 12.50 or £12.50 ({exc})"
-                )
-        no_ie = start.affordable_monthly_pence is None
-        if not errors and instalment is None and no_ie:
-            errors["instalment_pence"] = "Type the instalment agreed (there is no finished I&E)"
-        proposal: Proposal | None = None
-        if not errors:
-            try:
-                proposal = propose(
-                    arrears_pence=self._case.advice.summary.balance_pence,
-                    affordable_monthly_pence=start.affordable_monthly_pence or 0,
-                    weekly_rent_pence=self._case.weekly_rent_pence
-                    + self._case.weekly_service_charge_pence,
-                    frequency=self.frequency(),
-                    first_date=self.first_date(),
-                    uc_pay_day=self._uc_pay_day(),
-                    max_weeks=self._max_weeks,
-                    instalment_pence=instalment,
-                )
-            except ProposalError as exc:
-                field, text = _field_message(str(exc))
-                errors[field] = text
-        if proposal is not None and not self._typed:
-            self._setting = True
-            try:
-                self.instalment_edit.setText(format_pence(proposal.instalment_pence, symbol=False))
-            finally:
-                self._setting = False
-        self.proposal = proposal
-        self._show_plan(proposal, no_ie=no_ie)
-        self._show_errors(errors)
-        return proposal
+                return None, {"instalment_pence": words.unreadable_instalment(exc)}
+        if instalment is None and start.affordable_monthly_pence is None:
+            return None, {"instalment_pence": words.TYPE_THE_INSTALMENT}
+        case = self._case
+        try:
+            proposal = propose(
+                arrears_pence=case.advice.summary.balance_pence,
+                affordable_monthly_pence=start.affordable_monthly_pence or 0,
+                weekly_rent_pence=case.weekly_rent_pence + case.weekly_service_charge_pence,
+                frequency=self.frequency(),
+                first_date=self.first_date(),
+                uc_pay_day=self._uc_pay_day(),
+                max_weeks=self._max_weeks,
+                instalment_pence=instalment,
+            )
+        except ProposalError as exc:
+            field, text = self.feedback.split(str(exc))
+            return None, {field: text}
+        return proposal, {}
+
+    def _show_default_instalment(self, proposal: Proposal) -> None:
+        """The affordable instalment in the box, not counted as typed."""
+        self._setting = True
+        try:
+            self.instalment_edit.setText(words.typed_instalment(proposal))
+        finally:
+            self._setting = False
 
     def _uc_pay_day(self) -> date | None:
         uc = self._case.advice.summary.uc
         return None if uc is None else uc.anchor
 
-    def _show_plan(self, proposal: Proposal | None, *, no_ie: bool) -> None:
+    def _show_plan(self, proposal: Proposal | None, *, has_ie: bool) -> None:
         if proposal is None:
-            self.plan_label.setText("—")
+            self.plan_label.setText(words.NO_PLAN)
             self.warnings_label.hide()
             return
-        self.plan_label.setText(plan_text(proposal))
-        warnings = plan_warnings(proposal, has_ie=not no_ie)
+        self.plan_label.setText(words.plan_text(proposal))
+        warnings = words.plan_warnings(proposal, has_ie=has_ie)
         self._warnings = warnings
-        self.warnings_label.setText("<br>".join(f"⚠ {w}" for w in warnings))
+        self.warnings_label.setText(words.warnings_html(warnings))
         self.warnings_label.setVisible(bool(warnings))
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        show_errors(self.error_labels, errors)
-        self.adjustSize()
-
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
-        self.agree_button.setEnabled(not saving)
-        self.agree_button.setText("Saving…" if saving else "&Agree")
-
     def _saved(self, agreed: ArrangementAgreed) -> None:
-        self._set_saving(False)
+        self.feedback.saved()
         self.agreed.emit(agreed)
         self.accept()
-
-    def _refused(self, error: Exception) -> None:
-        self._set_saving(False)
-        if isinstance(error, ArrangementRefused):
-            field, text = _field_message(str(error))
-        else:
-            log.error("agreeing an arrangement failed", exc_info=error)
-            field, text = "", f"The arrangement could not be saved on this laptop: {error}"
-        self._show_errors({field: text})
 
 
 class ArrangementColumn(enum.IntEnum):
@@ -524,7 +518,7 @@ class ArrangementsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ArrangementColumn.TERMS, QHeaderView.ResizeMode.Stretch)
-        self.summary_label = QLabel("No arrangement on this case")
+        self.summary_label = QLabel(words.NO_ARRANGEMENT)
         self.summary_label.setWordWrap(True)
         self.cancel_button = QPushButton("&Cancel the live arrangement…")
         self.cancel_button.setEnabled(False)
@@ -560,12 +554,12 @@ class ArrangementsPanel(QWidget):
         self.model.set_rows(versions)
         live = self.live()
         self.cancel_button.setEnabled(live is not None)
-        self.summary_label.setText(live_summary(versions, live))
+        self.summary_label.setText(words.live_summary(versions, live))
         self.loaded.emit()
 
     def _failed(self, error: Exception) -> None:
         log.error("could not read the arrangements", exc_info=error)
-        self.summary_label.setText(f"The arrangements could not be read: {error}")
+        self.summary_label.setText(words.history_not_read(error))
 
     def cancel_live(self) -> None:
         """Ask, then cancel the live version (a new cancelled version; nothing overwritten)."""
@@ -573,7 +567,7 @@ class ArrangementsPanel(QWidget):
         if live is None:
             return
         if not self.context.prompts.ask_yes_no(
-            self, "Cancel the arrangement", cancel_question(live)
+            self, "Cancel the arrangement", words.cancel_question(live)
         ):
             return
         workspace, arrangement_id = self.context.workspace, live.id
@@ -588,6 +582,4 @@ class ArrangementsPanel(QWidget):
     def _cancel_failed(self, error: Exception) -> None:
         if not isinstance(error, ArrangementRefused):
             log.error("cancelling an arrangement failed", exc_info=error)
-        self.context.prompts.show_error(
-            self, "Doorstep", f"The arrangement was not cancelled: {error}"
-        )
+        self.context.prompts.show_error(self, "Doorstep", words.not_cancelled(error))

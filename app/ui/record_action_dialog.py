@@ -6,10 +6,11 @@ required when the action needs it) and a note. A referral to debt advice offers 
 latest finished income and expenditure as its hand-over: ticked, the referral names it (and
 the central store and the adviser's copy follow it), and "Save SFS file for the adviser…"
 writes it as the SFS data-entry JSON the adviser loads, so the tenant does not start again.
-Saving calls
-``app.services.actions.record_action`` on the database worker; it decides what is valid. When
-it refuses, its message (which starts with the field's name) is shown under that field and
-nothing is saved; on success ``recorded(ActionRecorded)`` is emitted and the dialog closes.
+Saving calls ``app.services.actions.record_action`` on the database worker; it decides what is
+valid. When it refuses, its message (which starts with the field's name) is shown under that
+field, the focus moves there and nothing is saved; on success ``recorded(ActionRecorded)`` is
+emitted and the dialog closes. A refusal appears in room kept above the buttons, so they do
+not move under the pointer. What the form says is worded in ``app.ui.text.record_action``.
 
 Threading: GUI thread only; the save runs through ``Op`` (kind "db").
 """
@@ -40,27 +41,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.case_actions import ACTION_KINDS, CITES_ASSESSMENT, ActionKind
-from app.domain.display import format_day
-from app.domain.recovery import NONE
 from app.domain.sfs_document import EMPLOYMENT_STATUSES
 from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile
 from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
 from app.ui.context import UiContext
-from app.ui.dates import DAY_FORMAT
-from app.ui.field_errors import (
-    error_label,
-    show_errors,
-    split_field_message,
-    with_error_below,
-)
+from app.ui.dates import DAY_FORMAT, day_edit
+from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
+from app.ui.text import record_action as words
 
 log = logging.getLogger(__name__)
 
 
 FIELDS = ("code", "date", "until", "assessment", "note")
-FALLBACK_CODE = "contact"
+#: Room kept above the buttons for a refusal of up to three lines, so it does not move them.
+ROOM_LINES = 3
 
 
 class OptionalDateEdit(QDateEdit):
@@ -108,29 +104,12 @@ class OptionalDateEdit(QDateEdit):
         super().keyPressEvent(event)
 
 
-def _field_message(message: str) -> tuple[str, str]:
-    return split_field_message(message, FIELDS)
-
-
-def _recommendation(case: CaseFile) -> str:
-    advice = case.advice
-    if advice.next_action == NONE:
-        return "Nothing is due on this case; choose what was done."
-    label = advice.next_action_label
-    if advice.blocked_by:
-        return f"Recommended: {label} — on hold ({advice.blocked_by})."
-    if advice.due_date is not None and advice.due_date <= advice.as_of:
-        return f"Recommended: {label} — due now."
-    if advice.due_date is not None:
-        return f"Recommended: {label} — due {format_day(advice.due_date)}."
-    return f"Recommended: {label}."
-
-
 class RecordActionDialog(QDialog):
     """The form for one action on one case; ``open()`` it (window-modal, non-blocking).
 
-    ``recorded(ActionRecorded)`` is emitted once the action is saved. Threading: GUI thread
-    only.
+    ``recorded(ActionRecorded)`` is emitted once the action is saved. Its save, refusals and
+    button state are a :class:`~app.ui.field_errors.SaveFeedback` (``feedback``). Threading:
+    GUI thread only.
     """
 
     recorded = Signal(object)
@@ -145,86 +124,130 @@ class RecordActionDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self._case = case
-        today = context.today()
-        self._saving = False
         self._until_shown = False
         self._handover_shown = False
         self.setWindowTitle(f"Record an action — {case.ref}")
         self.setObjectName("RecordActionDialog")
-        self.setMinimumWidth(560)
-
-        advice = case.advice
-        self.hint_label = QLabel(_recommendation(case))
+        self.setMinimumWidth(620)
+        self.feedback = SaveFeedback(
+            self,
+            FIELDS,
+            refusal=ActionRefused,
+            not_saved=words.not_saved,
+            log=log,
+            failed="recording an action failed",
+            selectable=True,
+        )
+        self.hint_label = QLabel(words.recommendation(case.advice))
         self.hint_label.setWordWrap(True)
+        self._build_fields(context.today())
+        self.handover = self._handover_row(case)
+        self._build_form()
+        self._build_buttons()
+        self._lay_out()
+        self.code_combo.currentIndexChanged.connect(self._code_changed)
+        self._code_changed()
+        self.code_combo.setFocus()
 
+    # -- building -------------------------------------------------------------------------
+    def _build_fields(self, today: date) -> None:
+        """The action (the recommended one chosen), the date done, its extra date, the note."""
         self.code_combo = QComboBox()
         self.code_combo.setAccessibleName("Action")
-        recommended = (
-            advice.next_action
-            if advice.next_action in ACTION_KINDS and advice.blocked_by is None
-            else None
-        )
-        for code, kind in ACTION_KINDS.items():
-            label = f"{kind.label}  (recommended)" if code == recommended else kind.label
+        for code, label in words.action_choices(self._case.advice):
             self.code_combo.addItem(label, code)
-        self.code_combo.setCurrentIndex(
-            max(0, self.code_combo.findData(recommended or FALLBACK_CODE))
-        )
+        preselected = words.preselected_code(self._case.advice)
+        self.code_combo.setCurrentIndex(max(0, self.code_combo.findData(preselected)))
         self.code_combo.setMaxVisibleItems(16)
-
-        self.date_edit = QDateEdit(QDate(today))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat(DAY_FORMAT)
-        self.date_edit.setAccessibleName("Date done")
-
+        self.code_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.date_edit = day_edit(today, name="Date done")
         self.until_label = QLabel()
         self.until_edit = OptionalDateEdit(default=today)
         self.until_edit.setAccessibleName("Until")
-
-        self.handover = self._handover_row(case)
-
+        for edit in (self.date_edit, self.until_edit):  # as wide as a date, even with an error
+            edit.setFixedWidth(self.date_edit.minimumWidth())
         self.note_edit = QPlainTextEdit()
         self.note_edit.setAccessibleName("Note")
-        self.note_edit.setPlaceholderText("What was done or agreed (optional)")
+        self.note_edit.setPlaceholderText(words.NOTE_PLACEHOLDER)
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 16)
 
-        self.error_labels: dict[str, QLabel] = {}
-        for field_name in (*FIELDS, ""):
-            self.error_labels[field_name] = error_label(expand=True, selectable=True)
-
+    def _build_form(self) -> None:
+        """Each field with its refusal under it; the extra date and the hand-over rows are
+        shown only for the actions that take them."""
+        below = self.feedback.below
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        for edit in (self.date_edit, self.until_edit):
-            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("30 Sep 2026") + 60)
-            edit.setMaximumWidth(edit.minimumWidth())
-        self.code_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.until_field = self._with_error(self.until_edit, "until")
-        self.form.addRow("&Action", self._with_error(self.code_combo, "code"))
-        self.form.addRow("&Date done", self._with_error(self.date_edit, "date"))
+        self.until_field = below(self.until_edit, "until")
+        self.handover_field = below(self.handover, "assessment", focus=self.send_check)
+        action_label = QLabel("&Action")
+        action_label.setBuddy(self.code_combo)
+        # Wide enough for every extra date's label: choosing an action never moves the fields.
+        metrics = action_label.fontMetrics()
+        action_label.setMinimumWidth(
+            max(metrics.horizontalAdvance(text) for text in words.until_row_labels())
+        )
+        self.form.addRow(action_label, below(self.code_combo, "code"))
+        self.form.addRow("&Date done", below(self.date_edit, "date"))
         self.form.addRow(self.until_label, self.until_field)
-        self.handover_field = self._with_error(self.handover, "assessment")
         self.form.addRow("Hand-over", self.handover_field)
-        self.form.addRow("&Note", self._with_error(self.note_edit, "note"))
+        self.form.addRow("&Note", below(self.note_edit, "note"))
 
+    def _build_buttons(self) -> None:
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("&Record")
+        self.feedback.use_button(self.save_button, idle="&Record", busy="Recording…")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
+    def _lay_out(self) -> None:
+        """The recommendation, the form, a refusal naming no field, then room (see
+        ``SaveFeedback.make_room``) above the buttons."""
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint_label)
         layout.addSpacing(4)
         layout.addLayout(self.form)
-        layout.addWidget(self.error_labels[""])
+        layout.addWidget(self.feedback.general)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        self.code_combo.currentIndexChanged.connect(self._code_changed)
-        self._code_changed()
-        self.code_combo.setFocus()
+    def _handover_row(self, case: CaseFile) -> QWidget:
+        """The referral's hand-over: the latest finished I&E, ticked to send, and its file."""
+        finished = case.assessment
+        self.send_check = QCheckBox()
+        self.sfs_button = QPushButton("Save SFS file for the adviser…")
+        self.sfs_button.clicked.connect(self.save_sfs_file)
+        # The SFS asks for the client's employment; Doorstep does not hold it, so ask here.
+        self.employment_combo = QComboBox()
+        self.employment_combo.setAccessibleName("Tenant's employment, for the SFS file")
+        self.employment_combo.addItem(words.EMPLOYMENT_NOT_RECORDED, None)
+        for status in EMPLOYMENT_STATUSES:
+            self.employment_combo.addItem(status, status)
+        self.handover_label = QLabel(words.handover_note(finished))
+        self.handover_label.setWordWrap(True)
+        self.handover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if finished is None:
+            self.send_check.setChecked(False)
+            for nothing_to_send in (self.send_check, self.sfs_button, self.employment_combo):
+                nothing_to_send.hide()
+        else:
+            self.send_check.setText(words.handover_check(finished))
+            sendable = finished.sync_problem is None
+            self.send_check.setChecked(sendable)
+            self.send_check.setEnabled(sendable)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.employment_combo)
+        buttons.addWidget(self.sfs_button)
+        buttons.addStretch(1)
+        row = QWidget()
+        layout = QVBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.send_check)
+        layout.addWidget(self.handover_label)
+        layout.addLayout(buttons)
+        return row
 
     # -- ours -----------------------------------------------------------------------------
     def code(self) -> str:
@@ -241,17 +264,15 @@ class RecordActionDialog(QDialog):
 
     def error_for(self, field: str) -> str:
         """The message shown under ``field`` ("" for the general one), or ""."""
-        label = self.error_labels[field]
-        return label.text()
+        return self.feedback.error_for(field)
 
     def error_text(self) -> str:
-        return " ".join(filter(None, (self.error_for(name) for name in self.error_labels)))
+        return self.feedback.error_text()
 
     def save(self) -> None:
         """Record the action on the database worker (nothing is saved if it is refused)."""
-        if self._saving:
+        if self.feedback.saving:
             return
-        self._show_errors({})
         code = self.code()
         on: date = self.date_edit.date().toPython()  # type: ignore[assignment]
         until = self.until_edit.value() if self.until_shown() else None
@@ -271,8 +292,8 @@ class RecordActionDialog(QDialog):
                 assessment_id=assessment_id,
             )
 
-        self._set_saving(True)
-        self.context.op(self, work).success(self._saved).failure(self._refused).run()
+        self.feedback.begin()
+        self.context.op(self, work).success(self._saved).failure(self.feedback.refused).run()
 
     def handed_over(self) -> uuid.UUID | None:
         """The assessment the referral is to name: shown, offered and ticked; else None."""
@@ -286,9 +307,11 @@ class RecordActionDialog(QDialog):
         finished = self._case.assessment
         if finished is None:
             return
-        suggested = f"SFS {self._case.ref} {finished.assessed_on.isoformat()}.json"
         target = self.context.prompts.choose_save_file(
-            self, "Save the SFS file for the adviser", suggested, "SFS documents (*.json)"
+            self,
+            "Save the SFS file for the adviser",
+            words.sfs_file_name(self._case.ref, finished),
+            "SFS documents (*.json)",
         )
         if target is None:
             return
@@ -309,69 +332,18 @@ class RecordActionDialog(QDialog):
         self.context.op(self, work).success(self._sfs_saved).failure(self._sfs_failed).run()
 
     # -- internals ------------------------------------------------------------------------
-    def _handover_row(self, case: CaseFile) -> QWidget:
-        """The referral's hand-over: the latest finished I&E, ticked to send, and its file."""
-        row = QWidget()
-        layout = QVBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        finished = case.assessment
-        self.send_check = QCheckBox()
-        self.sfs_button = QPushButton("Save SFS file for the adviser…")
-        self.sfs_button.clicked.connect(self.save_sfs_file)
-        # The SFS asks for the client's employment; Doorstep does not hold it, so ask here.
-        self.employment_combo = QComboBox()
-        self.employment_combo.setAccessibleName("Tenant's employment, for the SFS file")
-        self.employment_combo.addItem("Employment not recorded", None)
-        for status in EMPLOYMENT_STATUSES:
-            self.employment_combo.addItem(status, status)
-        self.handover_label = QLabel()
-        self.handover_label.setWordWrap(True)
-        self.handover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        if finished is None:
-            self.send_check.setChecked(False)
-            self.send_check.hide()
-            self.sfs_button.hide()
-            self.employment_combo.hide()
-            self.handover_label.setText(
-                "No finished income and expenditure on this case: the adviser will go "
-                "through one with the tenant. Finish one first to send it."
-            )
-        else:
-            when = format_day(finished.assessed_on)
-            self.send_check.setText(f"Send the income and expenditure of {when} with it")
-            refused = finished.sync_problem is not None
-            self.send_check.setChecked(not refused)
-            self.send_check.setEnabled(not refused)
-            self.handover_label.setText(
-                f"The central store refused that assessment ({finished.sync_problem}); "
-                "finish a new one to send it."
-                if refused
-                else "The adviser's service loads the SFS file, so the tenant does not "
-                "start again."
-            )
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.employment_combo)
-        buttons.addWidget(self.sfs_button)
-        buttons.addStretch(1)
-        layout.addWidget(self.send_check)
-        layout.addWidget(self.handover_label)
-        layout.addLayout(buttons)
-        return row
-
     def _sfs_saved(self, path: Path) -> None:
         self.sfs_button.setEnabled(True)
-        self._show_errors({})
-        self.handover_label.setText(f"SFS file saved to {path}")
+        self.feedback.show({})
+        self.handover_label.setText(words.sfs_saved(path))
 
     def _sfs_failed(self, error: Exception) -> None:
         self.sfs_button.setEnabled(True)
         log.error("saving the SFS file failed", exc_info=error)
-        self._show_errors({"assessment": f"The SFS file was not saved: {error}"})
-
-    def _with_error(self, field: QWidget, name: str) -> QWidget:
-        return with_error_below(field, self.error_labels[name])
+        self.feedback.show({"assessment": words.sfs_not_saved(error)})
 
     def _code_changed(self) -> None:
+        """Show the rows the chosen action takes, then size the dialog to them."""
         kind = self.kind()
         self._handover_shown = kind.code in CITES_ASSESSMENT
         self.form.setRowVisible(self.handover_field, self._handover_shown)
@@ -379,39 +351,12 @@ class RecordActionDialog(QDialog):
         self._until_shown = shown
         self.form.setRowVisible(self.until_field, shown)
         if shown:
-            name = kind.until_label or "Until"
-            self.until_label.setText(name if kind.needs_until else f"{name} (if known)")
-            self.until_edit.setAccessibleName(name)
-        self._show_errors({})
-
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
-        self.save_button.setEnabled(not saving)
-        self.save_button.setText("Recording…" if saving else "&Record")
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        show_errors(self.error_labels, errors)
-        self.adjustSize()
+            self.until_label.setText(words.until_row_label(kind))
+            self.until_edit.setAccessibleName(words.until_name(kind))
+        self.feedback.show({})
+        self.feedback.make_room(lines=ROOM_LINES)
 
     def _saved(self, recorded: ActionRecorded) -> None:
-        self._set_saving(False)
+        self.feedback.saved()
         self.recorded.emit(recorded)
         self.accept()
-
-    def _refused(self, error: Exception) -> None:
-        self._set_saving(False)
-        if isinstance(error, ActionRefused):
-            field, text = _field_message(str(error))
-        else:
-            log.error("recording an action failed", exc_info=error)
-            field, text = "", f"The action could not be saved on this laptop: {error}"
-        self._show_errors({field: text})
-        focus = {
-            "code": self.code_combo,
-            "date": self.date_edit,
-            "until": self.until_edit,
-            "assessment": self.send_check,
-            "note": self.note_edit,
-        }.get(field)
-        if focus is not None:
-            focus.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -256,7 +256,7 @@ BAD_ROWS = [
     pytest.param(
         "hearing_set,2025-08-14",
         "hearing_set,2025-06-30",
-        "actions.csv:6:until: 2025-06-30 is before the action's date 2025-07-01",
+        "actions.csv:6:until: 30 Jun 2025 is before the action's date 1 Jul 2025",
         id="until-before-date",
     ),
     pytest.param(

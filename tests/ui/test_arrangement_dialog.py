@@ -6,11 +6,13 @@ the field that saves nothing; the history model passes the model tester.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QTextDocumentFragment
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -27,9 +29,17 @@ from app.ui.case_window import CaseWindow
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.worklist_model import WorklistColumn
+from tests.ui.dialog_checks import assert_nothing_squeezed, where
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import SEED_TODAY
-from tests.ui.windows import make_window, open_ref, tenancy_of, ui_context, worklist_cell
+from tests.ui.windows import (
+    assert_fits_laptop,
+    make_window,
+    open_ref,
+    tenancy_of,
+    ui_context,
+    worklist_cell,
+)
 from tests.unit.sfs_examples import w1_assessment
 from tests.workspaces import MovableClock, workspace_on
 
@@ -121,6 +131,9 @@ def test_the_dialog_proposes_the_affordable_instalment_from_the_latest_ie(
     assert dialog.proposal.instalment_pence == monthly + 1
     assert any("more than the I&E shows as affordable" in w for w in dialog.warnings())
     assert dialog.warnings_label.isVisibleTo(dialog)
+    # One warning, rich text all the same: "I&E" reads as typed, not as "I&amp;E".
+    shown = QTextDocumentFragment.fromHtml(dialog.warnings_label.text()).toPlainText()
+    assert "more than the I&E shows as affordable" in shown
     dialog.reject()
 
 
@@ -264,7 +277,7 @@ def test_a_bad_instalment_is_refused_naming_the_field_and_saves_nothing(
     dialog.first_date_edit.setMinimumDate(dialog.first_date_edit.minimumDate().addYears(-1))
     dialog.set_first_date(SEED_TODAY - timedelta(days=1))
     dialog.agree()
-    assert "before today" in dialog.error_for("first_date")
+    assert "17 May 2026 is before today" in dialog.error_for("first_date")
     assert count(seeded, Arrangement) == before
     assert queued(seeded) == 0
     dialog.reject()
@@ -380,8 +393,128 @@ def test_a_monthly_plan_moves_to_the_uc_pay_day_and_keeps_the_31st(
     dialog.set_first_date(date(2026, 6, 1))
     assert dialog.proposal.first_date == date(2026, 6, 30)  # June has no 31st
     assert "day 31 of each month or the month's last day" in dialog.plan_label.text()
+    fits(dialog)
     dialog.agree()
     assert dialog.result() == ArrangementDialog.DialogCode.Accepted
     with seeded.session() as session:
         row = session.scalars(select(Arrangement).where(Arrangement.pending.is_(True))).one()
     assert (row.start_date, row.day_of_month) == (date(2026, 6, 30), 31)
+
+
+def short_term_dialog(case: CaseWindow, qtbot: QtBot) -> ArrangementDialog:
+    """The case's arrangement dialog, opened as the case window opens it, with a 12-week
+    maximum term so a plan of £50 a week off £1,000 warns."""
+    assert case.case is not None
+    dialog = ArrangementDialog(
+        case.context, case=case.case, policy=case._policy, max_weeks=12, parent=case
+    )
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.load()
+    return dialog
+
+
+def fits(dialog: ArrangementDialog) -> None:
+    """On the laptop screen, with room for everything it shows."""
+    assert_fits_laptop(dialog)
+    assert_nothing_squeezed(dialog)
+
+
+def test_a_warning_or_a_refusal_appearing_does_not_move_the_agree_button(
+    window: MainWindow, seeded: LocalStore, qtbot: QtBot
+) -> None:
+    dialog = short_term_dialog(open_ref(window, REF), qtbot)  # no I&E
+    dialog.set_instalment_text("100")  # 10 weeks: no warning
+    assert dialog.warnings() == ()
+    assert dialog.error_text() == ""
+    fits(dialog)
+    before = where(dialog.agree_button)
+    dialog.set_instalment_text("50")  # 20 weeks: longer than 12
+    assert len(dialog.warnings()) == 1
+    assert where(dialog.agree_button) == before
+    fits(dialog)
+    dialog.set_instalment_text("ten pounds")
+    assert "pounds" in dialog.error_for("instalment_pence")
+    assert where(dialog.agree_button) == before
+    fits(dialog)
+    dialog.set_instalment_text("50")
+    dialog.first_date_edit.setMinimumDate(dialog.first_date_edit.minimumDate().addYears(-1))
+    dialog.set_first_date(SEED_TODAY - timedelta(days=1))
+    dialog.agree()  # refused by the service, under the date, with the warning shown
+    assert "before today" in dialog.error_for("first_date")
+    assert len(dialog.warnings()) == 1
+    assert where(dialog.agree_button) == before
+    assert dialog.focusWidget() is dialog.first_date_edit
+    fits(dialog)
+    dialog.reject()
+
+
+def test_both_warnings_and_a_refusal_fit_in_the_room_kept_for_them(
+    window: MainWindow, seeded: LocalStore, qtbot: QtBot
+) -> None:
+    finish_w1(seeded, tenancy_of(window, REF))
+    dialog = short_term_dialog(open_ref(window, REF), qtbot)
+    [too_long] = dialog.warnings()  # the affordable default takes 23 weeks
+    assert "longer than the policy's maximum of 12 weeks" in too_long
+    before = where(dialog.agree_button)
+    dialog.set_instalment_text("50")  # above what the I&E allows, and still 20 weeks
+    assert len(dialog.warnings()) == 2
+    assert where(dialog.agree_button) == before
+    fits(dialog)
+    dialog.first_date_edit.setMinimumDate(dialog.first_date_edit.minimumDate().addYears(-1))
+    dialog.set_first_date(SEED_TODAY - timedelta(days=1))
+    dialog.agree()
+    assert "before today" in dialog.error_for("first_date")
+    assert len(dialog.warnings()) == 2
+    assert where(dialog.agree_button) == before
+    fits(dialog)
+    dialog.reject()
+
+
+def test_the_dialog_fits_the_laptop_in_each_state(
+    window: MainWindow, seeded: LocalStore, qtbot: QtBot
+) -> None:
+    case = open_ref(window, REF)
+    dialog = short_term_dialog(case, qtbot)  # no I&E: the instalment is asked for
+    assert "Type the instalment agreed" in dialog.error_for("instalment_pence")
+    fits(dialog)
+    dialog.set_instalment_text("25")
+    dialog.agree()
+    dialog = short_term_dialog(case, qtbot)  # replacing the live arrangement
+    assert dialog.replaces_label.isVisibleTo(dialog)
+    dialog.set_instalment_text("50")
+    dialog.set_frequency("monthly")
+    assert dialog.warnings()
+    fits(dialog)
+    dialog.set_instalment_text("2000")  # more than the arrears
+    assert "more than the arrears" in dialog.error_for("instalment_pence")
+    fits(dialog)
+    dialog.reject()
+
+
+def test_an_unexpected_failure_is_logged_and_said_under_the_form(
+    window: MainWindow,
+    seeded: LocalStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import app.ui.arrangement_dialog as module
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(module, "agree_arrangement", broken)
+    arrangements_before = count(seeded, Arrangement)
+    dialog = open_dialog(open_ref(window, REF))
+    dialog.set_instalment_text("25")
+    before = where(dialog.agree_button)
+    with caplog.at_level(logging.ERROR, logger=module.__name__):
+        dialog.agree()
+    assert dialog.error_for("") == "The arrangement could not be saved on this laptop: disk full"
+    assert [r.getMessage() for r in caplog.records] == ["agreeing an arrangement failed"]
+    assert dialog.agree_button.isEnabled()
+    assert dialog.agree_button.text() == "&Agree"
+    assert where(dialog.agree_button) == before
+    assert count(seeded, Arrangement) == arrangements_before
+    fits(dialog)
+    dialog.reject()

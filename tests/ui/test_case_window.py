@@ -246,7 +246,7 @@ def test_a_future_date_is_refused_under_the_date(window: MainWindow, seeded: Loc
     assert dialog is not None
     dialog.date_edit.setDate(SEED_TODAY + timedelta(days=1))
     dialog.save()
-    assert "2026-05-19 is in the future" in dialog.error_for("date")
+    assert "19 May 2026 is in the future" in dialog.error_for("date")
     assert dialog.error_for("until") == ""
     assert dialog.isVisible()
     assert dialog.save_button.isEnabled()
@@ -256,6 +256,26 @@ def test_a_future_date_is_refused_under_the_date(window: MainWindow, seeded: Loc
     dialog.save()
     assert dialog.error_text() == ""
     assert count(seeded, CaseAction) == actions_before + 1
+
+
+def test_refused_dates_read_as_every_other_date_on_screen(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    actions_before = count(seeded, CaseAction)
+    case = open_ref(window, "T000001")
+    dialog = case.record_action()
+    assert dialog is not None
+    dialog.set_code("nosp")
+    dialog.until_edit.set_value(SEED_TODAY - timedelta(days=1))
+    dialog.save()
+    assert dialog.error_for("until") == "17 May 2026 is before the action's date 18 May 2026"
+    dialog.until_edit.set_value(SEED_TODAY + timedelta(days=28))
+    dialog.date_edit.setDate(date(2015, 4, 5))
+    dialog.save()
+    assert dialog.error_for("date") == "5 Apr 2015 is before the tenancy began (6 Apr 2015)"
+    assert dialog.error_for("until") == ""
+    assert count(seeded, CaseAction) == actions_before
+    dialog.reject()
 
 
 def test_optional_and_absent_extra_dates(window: MainWindow) -> None:

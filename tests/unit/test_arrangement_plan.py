@@ -92,6 +92,11 @@ def test_max_term_warning_at_its_boundary() -> None:
     assert _propose(arrears_pence=106_000, max_weeks=None).warnings == ()
 
 
+def test_the_term_warning_writes_the_last_instalment_as_people_read_a_date() -> None:
+    [warning] = _propose(arrears_pence=106_000).warnings
+    assert warning.endswith("(last instalment 6 Mar 2028)")
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -199,3 +204,34 @@ def test_monthly_rent_per_period_and_end() -> None:
 def test_the_shipped_policy_sets_a_maximum_term() -> None:
     text = resource_path("recovery-policy.toml").read_text(encoding="utf-8")
     assert parse_policy(text).max_arrangement_weeks == 104
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"start_date": date(2026, 2, 27)},
+            "day_of_month: the first due date 27 Feb 2026 is not day 31 of its month",
+        ),
+        (
+            {"day_of_month": None, "made_on": date(2026, 3, 1)},
+            "made_on: 1 Mar 2026 is after the first due date 28 Feb 2026",
+        ),
+    ],
+)
+def test_refusals_write_dates_as_people_read_them(
+    changes: dict[str, object], message: str
+) -> None:
+    values: dict[str, object] = {
+        "ref": "p",
+        "kind": "informal",
+        "start_date": date(2026, 2, 28),
+        "frequency": "monthly",
+        "instalment_pence": 1_000,
+        "starting_balance_pence": 6_000,
+        "day_of_month": 31,
+    }
+    values.update(changes)
+    with pytest.raises(ArrangementError) as refused:
+        ArrangementTerms(**values)  # type: ignore[arg-type]
+    assert str(refused.value).startswith(message)

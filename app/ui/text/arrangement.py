@@ -6,6 +6,8 @@ Pure functions; no Qt. Threading: any thread.
 
 from __future__ import annotations
 
+import html
+
 from app.domain.arrangement_plan import Proposal
 from app.domain.display import format_day, format_pence
 from app.services.arrangements import ArrangementContext, ArrangementVersion
@@ -16,6 +18,7 @@ FREQUENCIES = (
     ("four_weekly", "Four-weekly"),
     ("monthly", "Monthly"),
 )
+KINDS = (("informal", "Informal arrangement"), ("court_order", "Court order on terms"))
 EACH = {
     "weekly": "a week",
     "fortnightly": "a fortnight",
@@ -24,6 +27,12 @@ EACH = {
 }
 #: A proposal's warning that only makes sense against an I&E.
 _AFFORDABILITY_WARNING = "Rent plus instalment"
+READING_IE = "Reading the income and expenditure…"
+INSTALMENT_EXAMPLE = "e.g. 12.50"
+TYPE_THE_INSTALMENT = "Type the instalment agreed (there is no finished I&E)"
+#: The plan row while there is no proposal.
+NO_PLAN = "—"
+NO_ARRANGEMENT = "No arrangement on this case"
 
 
 def frequency_words(frequency: str) -> str:
@@ -100,7 +109,7 @@ def made_on_text(version: ArrangementVersion) -> str:
 def live_summary(versions: list[ArrangementVersion], live: ArrangementVersion | None) -> str:
     """The Arrangements tab's one line: the live terms and whether they are kept."""
     if live is None:
-        return "No live arrangement" if versions else "No arrangement on this case"
+        return "No live arrangement" if versions else NO_ARRANGEMENT
     state = version_state(live)
     return f"Live: {terms_words(live.instalment_pence, live.frequency)}" + (
         f" — {state}" if state else ""
@@ -169,3 +178,34 @@ def plan_warnings(proposal: Proposal, *, has_ie: bool) -> tuple[str, ...]:
         w for w in proposal.warnings if has_ie or not w.startswith(_AFFORDABILITY_WARNING)
     )
 
+
+
+def warnings_html(warnings: tuple[str, ...]) -> str:
+    """The warnings box: one warning a line, each marked (rich text, escaped)."""
+    return "<br>".join(f"⚠ {html.escape(warning, quote=False)}" for warning in warnings)
+
+
+def typed_instalment(proposal: Proposal) -> str:
+    """The instalment as the officer would type it (``25.00``), for the default."""
+    return format_pence(proposal.instalment_pence, symbol=False)
+
+
+def unreadable_instalment(error: ValueError) -> str:
+    return f"Type an amount in pounds, such as 12.50 or £12.50 ({error})"
+
+
+def ie_not_read(error: Exception) -> str:
+    return f"The income and expenditure could not be read: {error}"
+
+
+def not_saved(error: Exception) -> str:
+    """Agreeing failed for a reason other than a refusal."""
+    return f"The arrangement could not be saved on this laptop: {error}"
+
+
+def history_not_read(error: Exception) -> str:
+    return f"The arrangements could not be read: {error}"
+
+
+def not_cancelled(error: Exception) -> str:
+    return f"The arrangement was not cancelled: {error}"

@@ -1,9 +1,14 @@
-"""Recording an action: the form, refusals (no date, a future date), the case after it; and a
-referral to debt advice handing over the finished I&E."""
+"""Recording an action: the form, refusals (no date, a future date), the case after it; an
+optional extra date; and a referral to debt advice handing over the finished I&E, with the SFS
+file refused (no date of birth held)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from app.ui.case_window import CaseWindow
+from tests.ui.fakes import RecordingPrompts
 from tests.ui.screenshots.kit import Shots
 from tests.ui.seed import SEED_TODAY
 
@@ -30,9 +35,17 @@ def shoot_referral(shots: Shots, case: CaseWindow) -> None:
     case.load()
     dialog = case.record_action()
     assert dialog is not None
+    dialog.set_code("breathing_space_start")  # its end date is optional
+    shots.save(dialog, "record_action_optional_date")
     dialog.set_code("debt_advice_referral")
     dialog.note_edit.setPlainText("Citizens Advice Testtown; appointment on Thursday")
     shots.save(dialog, "referral")
+    prompts = shots.context.prompts
+    assert isinstance(prompts, RecordingPrompts)
+    with tempfile.TemporaryDirectory() as folder:
+        prompts.files.append(Path(folder) / "for the adviser")
+        dialog.sfs_button.click()  # the housing system holds no date of birth: refused
+    shots.save(dialog, "referral_sfs_refused")
     dialog.save()
     case.tabs.setCurrentIndex(1)
     shots.save(case, "case_history_referral")
