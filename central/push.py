@@ -51,6 +51,7 @@ from app.domain import sfs
 from app.domain.arrangement_watch import ArrangementError, ArrangementTerms
 from app.domain.case_actions import CITES_ASSESSMENT, ActionError, check_action
 from app.domain.clock import SYSTEM_CLOCK
+from app.domain.display import format_day
 from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
@@ -306,13 +307,13 @@ def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionA
         raise Rejected(str(exc)) from None
     if args.on > pusher.today + DATE_GRACE:
         raise Rejected(
-            f"on: {args.on.isoformat()} is after today ({pusher.today.isoformat()}) on the "
+            f"on: {format_day(args.on)} is after today ({format_day(pusher.today)}) on the "
             "central store; check the laptop's date"
         )
     if args.on < tenancy.start_date:
         raise Rejected(
-            f"on: {args.on.isoformat()} is before the tenancy began "
-            f"({tenancy.start_date.isoformat()})"
+            f"on: {format_day(args.on)} is before the tenancy began "
+            f"({format_day(tenancy.start_date)})"
         )
 
     if args.assessment_id is not None:
@@ -398,13 +399,13 @@ def _case_for(session: Session, pusher: Pusher, tenancy_id: uuid.UUID, what: str
 def _check_made_on(pusher: Pusher, tenancy: Tenancy, made_on: date) -> None:
     if made_on > pusher.today + DATE_GRACE:
         raise Rejected(
-            f"made_on: {made_on.isoformat()} is after today ({pusher.today.isoformat()}) on the "
+            f"made_on: {format_day(made_on)} is after today ({format_day(pusher.today)}) on the "
             "central store; check the laptop's date"
         )
     if made_on < tenancy.start_date:
         raise Rejected(
-            f"made_on: {made_on.isoformat()} is before the tenancy began "
-            f"({tenancy.start_date.isoformat()})"
+            f"made_on: {format_day(made_on)} is before the tenancy began "
+            f"({format_day(tenancy.start_date)})"
         )
 
 
@@ -550,8 +551,8 @@ def add_assessment(session: Session, pusher: Pusher, args: AddAssessmentArgs) ->
     tenancy = _case_for(session, pusher, args.tenancy_id, "assessment")
     if args.assessed_on > pusher.today + DATE_GRACE:
         raise Rejected(
-            f"assessed_on: {args.assessed_on.isoformat()} is after today "
-            f"({pusher.today.isoformat()}) on the central store; check the laptop's date"
+            f"assessed_on: {format_day(args.assessed_on)} is after today "
+            f"({format_day(pusher.today)}) on the central store; check the laptop's date"
         )
     try:
         args.content.assessment(args.assessed_on)
