@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -181,8 +182,16 @@ def sign_in_client(client_dir: Path, server: str, password: str) -> None:
         workspace.close()
 
 
-def move_aside(client_dir: Path) -> Path:
-    """Move a demo laptop that will not open out of the way, its key kept; returns where to.
+@dataclass(frozen=True)
+class MovedAside:
+    """Where a demo laptop that would not open now is, and whether a key for it was found."""
+
+    path: Path
+    with_key: bool
+
+
+def move_aside(client_dir: Path) -> MovedAside:
+    """Move a demo laptop that will not open out of the way, its key kept.
 
     A key in the demo's key file moves with the folder. A key in the keyring is named after the
     folder's path, so it is filed again under the new path before a fresh laptop takes the old
@@ -200,7 +209,7 @@ def move_aside(client_dir: Path) -> Path:
             kept.save_database_key(key)
         if token is not None:
             kept.save_device_token(token)
-    return aside
+    return MovedAside(aside, with_key=key is not None)
 
 
 def _stamp() -> str:
@@ -232,9 +241,10 @@ def open_demo_laptop(home: Path, server: str, password: str) -> Path:
         raise
     except StoreError as exc:
         aside = move_aside(client_dir)
-        print(f"The demo laptop's database would not open: {exc}\n"
-              f"It was moved aside, with its key, to {aside}. A fresh demo laptop is signed in "
-              "and downloads the synthetic caseload again.", flush=True)
+        moved = (f"It was moved aside, with its key, to {aside.path}." if aside.with_key else
+                 f"It was moved aside to {aside.path} (this computer holds no key for it).")
+        print(f"The demo laptop's database would not open: {exc}\n{moved} A fresh demo laptop "
+              "is signed in and downloads the synthetic caseload again.", flush=True)
         client_dir.mkdir()
         sign_in_client(client_dir, server, password)
     return client_dir

@@ -137,7 +137,7 @@ def test_a_laptop_that_will_not_open_is_moved_aside_and_a_fresh_one_signed_in(
     result = _run_demo(keyring_backend=NO_KEYRING)
 
     [aside] = council.glob("client-unopened-*")
-    assert f"It was moved aside, with its key, to {aside}." in result.stdout
+    assert f"It was moved aside to {aside} (this computer holds no key for it)." in result.stdout
     assert "cannot be opened" in result.stdout  # the store's own reason
     assert _digest(aside / "doorstep.db") == laptop
     assert (aside / "demo-device-token.secret").exists()
@@ -159,10 +159,10 @@ def test_a_laptop_moved_aside_keeps_its_keyring_key(
     open_local_store(client).close()  # a fresh laptop takes the old path, with a key of its own
     again = launcher.move_aside(client)  # and will not open either, in the same second
 
-    assert aside == tmp_path / "client-unopened-20260105-093000"
-    assert again == tmp_path / "client-unopened-20260105-093000-2"
-    open_local_store(aside).close()  # each kept key still opens its own laptop
-    open_local_store(again).close()
+    assert aside == launcher.MovedAside(tmp_path / "client-unopened-20260105-093000", True)
+    assert again == launcher.MovedAside(tmp_path / "client-unopened-20260105-093000-2", True)
+    open_local_store(aside.path).close()  # each kept key still opens its own laptop
+    open_local_store(again.path).close()
 
 
 def test_a_qt_that_cannot_be_imported_is_explained(
