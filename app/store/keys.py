@@ -6,7 +6,9 @@ of every SQLCipher file), which lets Doorstep tell "this is not the file the key
 from "the file is damaged".
 
 Only the synthetic demo (``make run``) may fall back, when no keyring exists, to files in its
-own demo folder; ``Secrets.source`` then says so and the window title shows it.
+own demo folder, and keeps using them for as long as they are there (the key of a folder never
+moves between a file and the keyring); ``Secrets.source`` then says so and the window title
+shows it.
 """
 
 from __future__ import annotations
@@ -71,7 +73,11 @@ class Secrets:
         self.data_dir = data_dir
         self.allow_demo_files = allow_demo_files
         self.source = "keyring"
-        if isinstance(keyring.get_keyring(), fail.Keyring):
+        if allow_demo_files and self._demo_file("database-key").exists():
+            # A demo folder keyed while there was no keyring stays keyed by its file: a keyring
+            # that appears later (another session, gnome-keyring now running) holds no key for it.
+            self.source = DEMO_FILE_SOURCE
+        elif isinstance(keyring.get_keyring(), fail.Keyring):
             if not allow_demo_files:
                 raise KeyringUnavailable(NO_KEYRING_MESSAGE)
             self.source = DEMO_FILE_SOURCE

@@ -113,6 +113,20 @@ def test_demo_may_fall_back_to_a_key_file_and_says_so(data_dir):
     assert open_local_store(data_dir, allow_demo_files=True).key_source == "demo key file"
 
 
+def test_a_demo_folder_keyed_by_file_keeps_its_file_when_a_keyring_appears(
+    data_dir, memory_keyring
+):
+    keyring.set_keyring(fail.Keyring())  # the first run: no keyring
+    open_local_store(data_dir, allow_demo_files=True).close()
+    keyring.set_keyring(memory_keyring)  # a later run: a keyring, holding no key for the folder
+    store = open_local_store(data_dir, allow_demo_files=True)
+    assert store.key_source == "demo key file"
+    store.close()
+    assert memory_keyring.items == {}
+    with pytest.raises(WrongKey):  # the real app never reads a demo key file
+        open_local_store(data_dir)
+
+
 def test_a_key_for_another_database_is_refused_and_the_file_untouched(data_dir, memory_keyring):
     path = _seeded(data_dir)
     before = _digest(path)
