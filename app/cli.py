@@ -357,8 +357,17 @@ def _ie(args: argparse.Namespace) -> int:
 
 def _gui(args: argparse.Namespace) -> int:
     from app.paths import data_dir
-    from app.ui.app import run_gui
 
+    try:
+        from app.ui.app import run_gui
+    except ImportError as exc:  # Qt, or a system library it needs, is missing
+        print(
+            f"doorstep: the window cannot start: {exc}. Doorstep's window needs PySide6 and "
+            "the system libraries Qt loads (README: 'If the window does not open'); the "
+            "other commands (signin, sync, report, ie, calc) work without them.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     result: int = run_gui(
         data_dir=data_dir(args.data_dir),
         allow_demo_files=args.allow_demo_key_file,

@@ -247,3 +247,27 @@ def test_sync_pushes_an_action_recorded_offline_and_says_so(
     assert "pushed 1 change(s) (0 rejected)" in sync.stdout
     assert "check ok" in sync.stdout
     assert central_actions_count(central.engine) == before + 1
+
+
+def test_the_window_without_qt_is_one_clear_line(tmp_path: Path) -> None:
+    """A machine missing Qt (or a library it loads) gets what to do, never a traceback."""
+    fake = tmp_path / "fake" / "PySide6"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(
+        'raise ImportError("libxcb-cursor.so.0: cannot open shared object file")\n',
+        encoding="utf-8",
+    )
+    env = _env()
+    env["PYTHONPATH"] = str(tmp_path / "fake")
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "the window cannot start: libxcb-cursor.so.0" in result.stderr
+    assert "If the window does not open" in result.stderr
