@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from app.domain.display import format_day, format_pence
 from app.domain.recovery import NONE, Recommendation
 from app.domain.rent_account import AccountSummary
-from app.services.case_file import ActionLine, CaseFile
+from app.services.case_file import ActionLine, CaseFile, StatementLine
 from app.services.caseload import single_line_address
 
 NO_TENANT = "No tenant named"
@@ -198,3 +198,27 @@ def history_tab_title(actions: tuple[ActionLine, ...]) -> str:
     title = f"Action history ({len(actions)})"
     pending = sum(1 for action in actions if action.pending)
     return title + (f" — {pending} waiting to sync" if pending else "")
+
+
+# -- the balance chart -------------------------------------------------------------------------
+CHART_NAME = "Balance over time"
+CHART_EMPTY = "No rent account lines yet"
+ZERO_LEGEND = "£0 (clear)"
+BALANCE_LEGEND = "Balance"
+WEEKLY_BALANCE_LEGEND = "Balance at the end of each week"
+PAYMENT_LEGEND = "Payment by the tenant"
+BENEFIT_LEGEND = "Benefit (HB, UC, DHP)"
+
+
+def pounds_label(pounds: int) -> str:
+    """A pounds-axis label in whole pounds: ``"£1,000"``, ``"-£100"``, ``"£0"``."""
+    return format_pence(pounds * 100).removesuffix(".00")
+
+
+def credit_mark_tip(line: StatementLine) -> str:
+    """What hovering a payment or benefit mark says: ``"3 Apr 2026: Payment £93.90 (balance
+    after £0.00)"``."""
+    return (
+        f"{format_day(line.posted_on)}: {line.type_label} {format_pence(-line.amount_pence)} "
+        f"(balance after {format_pence(line.balance_pence)})"
+    )
