@@ -82,12 +82,13 @@ def nice_step(span_pounds: float, ticks: int = 5) -> int:
 
 
 def _round_steps(first: int) -> list[int]:
-    """The round steps (1, 2, 5 x 10^n) from ``first`` (itself round) up, far enough for any
-    balance."""
+    """The round steps from ``first`` up, far enough for any balance: 1, 2, 5 x 10^n and, from
+    £25, 2.5 x 10^n too (so a short axis need not jump from £200 to £500 a step)."""
     steps = []
     power = 1
     while power <= 10**12:
-        steps.extend(step for step in (power, 2 * power, 5 * power) if step >= first)
+        quarter = [25 * power // 10] if power >= 10 else []
+        steps.extend(s for s in (power, 2 * power, *quarter, 5 * power) if s >= first)
         power *= 10
     return steps
 

@@ -114,7 +114,9 @@ def test_the_ticks_are_round_cover_the_balance_and_never_too_many() -> None:
 
     assert pounds_ticks(-30, 450, most=7) == (-100, 500, 100)  # as before where they fit
     assert pounds_ticks(-30, 450, most=5) == (-200, 600, 200)
-    assert pounds_ticks(-30, 450, most=4) == (-500, 500, 500)
+    assert pounds_ticks(-30, 450, most=4) == (-250, 500, 250)
+    assert pounds_ticks(0, 637.5, most=4) == (0, 750, 250)
+    assert pounds_ticks(-30, 450, most=3) == (-500, 500, 500)
     assert pounds_ticks(0, 1000, most=7) == (0, 1000, 200)
     assert pounds_ticks(0, 0, most=7) == (0, 1, 1)
     for low, high in ((-30, 450), (-2500, 12000), (0, 7), (-800, 0), (0, 999_999)):
@@ -123,7 +125,7 @@ def test_the_ticks_are_round_cover_the_balance_and_never_too_many() -> None:
             assert bottom <= low
             assert top >= high
             assert (top - bottom) // step + 1 <= most
-            assert str(step).strip("0") in ("1", "2", "5")
+            assert str(step).strip("0") in ("1", "2", "25", "5")
     assert labels_that_fit(0, 16) == 7  # not laid out yet
     assert labels_that_fit(112, 16) == 4
     assert labels_that_fit(60, 16) == FEWEST_LABELS
