@@ -12,6 +12,10 @@ window announces ``ActionRecorded`` on the ``ChangeHub`` and every screen showin
 redraws (this window reloads itself; the worklist reloads that one case). After a sync that
 touched the case the window reloads too.
 
+The window sizes itself to the screen it opens on (:data:`PREFERRED_SIZE` where there is room,
+else the screen less a frame allowance), so it fits a 1366x768 laptop; the splitter gives the
+chart about :data:`CHART_SHARE` of its height and the tabs always room for a few statement lines.
+
 Threading: GUI thread only; reads go through ``Op`` (kind "db"). Results arriving after the
 window closed are dropped.
 """
@@ -66,6 +70,7 @@ from app.ui.text.case import (
     ALL_TYPES,
     ARRANGEMENTS_TAB,
     FROM,
+    HISTORY_TAB,
     LOADING,
     SHOW,
     STATEMENT_PRESETS,
@@ -216,7 +221,7 @@ class CaseWindow(QWidget):
         self.warnings_layout.setSpacing(4)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_statement_page(), statement_tab_title(0))
-        self.tabs.addTab(self._build_history_page(), history_tab_title(()))
+        self.tabs.addTab(self._build_history_page(), HISTORY_TAB)
         self.arrangements_panel = ArrangementsPanel(context, tenancy_id=tenancy_id, policy=policy)
         self.arrangements_panel.changed.connect(self._arrangement_changed)
         self.tabs.addTab(self.arrangements_panel, ARRANGEMENTS_TAB)

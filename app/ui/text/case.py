@@ -198,13 +198,6 @@ def stage_html(advice: Recommendation) -> str:
     return f"<b>Stage:</b> {_escape(stage)}"
 
 
-def history_tab_title(actions: tuple[ActionLine, ...]) -> str:
-    """``"Action history (12) — 2 waiting to sync"``."""
-    title = f"Action history ({len(actions)})"
-    pending = sum(1 for action in actions if action.pending)
-    return title + (f" — {pending} waiting to sync" if pending else "")
-
-
 def open_failed(error: Exception) -> str:
     """The message box when a case could not be opened (a fault, not a missing case)."""
     return f"The case could not be opened: {error}"
@@ -238,6 +231,7 @@ def banner(kind: str, text: str) -> Banner:
 
 
 # -- tabs and the statement's filters -----------------------------------------------------------
+HISTORY_TAB = "Action history"  # until the case is read
 ARRANGEMENTS_TAB = "Arrangements"
 STATEMENT_PRESETS = (
     ("last_13_weeks", "Last 13 weeks"),
@@ -252,6 +246,13 @@ SHOW, FROM, TO = "Show", "from", "to"
 def statement_tab_title(shown: int) -> str:
     """``"Rent statement (138)"``: the lines shown now."""
     return f"Rent statement ({shown})"
+
+
+def history_tab_title(actions: tuple[ActionLine, ...]) -> str:
+    """``"Action history (12) — 2 waiting to sync"``."""
+    title = f"{HISTORY_TAB} ({len(actions)})"
+    pending = sum(1 for action in actions if action.pending)
+    return title + (f" — {pending} waiting to sync" if pending else "")
 
 
 def statement_count(shown: int, total: int) -> str:
