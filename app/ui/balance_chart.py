@@ -84,7 +84,7 @@ def nice_step(span_pounds: float, ticks: int = 5) -> int:
 def _round_steps(first: int) -> list[int]:
     """The round steps from ``first`` up, far enough for any balance: 1, 2, 5 x 10^n and, from
     £25, 2.5 x 10^n too (so a short axis need not jump from £200 to £500 a step)."""
-    steps = []
+    steps: list[int] = []
     power = 1
     while power <= 10**12:
         quarter = [25 * power // 10] if power >= 10 else []

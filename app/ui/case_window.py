@@ -418,7 +418,9 @@ class CaseWindow(QWidget):
         width = min(PREFERRED_SIZE[0], screen.width() - FRAME_ALLOWANCE[0])
         height = min(PREFERRED_SIZE[1], screen.height() - FRAME_ALLOWANCE[1])
         self.resize(width, height)
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:  # lay out now, so the splitter's height is known
+            layout.activate()
         shared = self.splitter.height() - self.splitter.handleWidth()
         chart = max(self.chart.minimumHeight(), round(shared * CHART_SHARE))
         self.splitter.setSizes([chart, shared - chart])
