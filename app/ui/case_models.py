@@ -2,9 +2,9 @@
 action history.
 
 Both present the plain values ``app.services.case_file.open_case`` returned; display text is
-worked out once per row when a case is (re)loaded (``FrozenRowsModel``). The statement keeps
-the account's running balance on every line whatever is filtered out (it is the balance after
-that line, not a sum of what is shown).
+worded by ``app.ui.text.case`` once per row when a case is (re)loaded (``FrozenRowsModel``).
+The statement keeps the account's running balance on every line whatever is filtered out (it is
+the balance after that line, not a sum of what is shown).
 
 Threading: GUI thread only.
 """
@@ -19,9 +19,22 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.domain.display import format_day, format_pence
 from app.services.case_file import ActionLine, StatementLine
 from app.ui.table_model import FrozenRowsModel, FrozenRowsProxy
+from app.ui.text.case import (
+    BALANCE_TIP,
+    CREDIT_TIP,
+    DEBIT_TIP,
+    HISTORY_HEADERS,
+    PENDING_TIP,
+    SOURCE_TIP,
+    STATEMENT_HEADERS,
+    UNTIL_TIP,
+    history_row,
+    in_credit_tip,
+    refused_tip,
+    statement_row,
+)
 
 _CREDIT = QColor(0, 110, 50)
 _PENDING = QColor(130, 80, 0)
@@ -41,15 +54,14 @@ class StatementTableModel(FrozenRowsModel[StatementLine]):
     """Ledger lines with the balance after each. Read-only. Sorting by date keeps the posting
     order within a day (reversed when newest first), so the balances read down the page."""
 
-    headers = ("Date", "Type", "Description", "Debit", "Credit", "Balance")
+    headers = STATEMENT_HEADERS
     right_aligned = frozenset(
         {StatementColumn.DEBIT, StatementColumn.CREDIT, StatementColumn.BALANCE}
     )
     header_tips = {
-        StatementColumn.DEBIT: "Charges to the account (rent, service charge, costs)",
-        StatementColumn.CREDIT: "Payments and benefit received, and other credits",
-        StatementColumn.BALANCE: "The account balance after the line: arrears plain, credit "
-        "with a minus sign",
+        StatementColumn.DEBIT: DEBIT_TIP,
+        StatementColumn.CREDIT: CREDIT_TIP,
+        StatementColumn.BALANCE: BALANCE_TIP,
     }
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -63,15 +75,7 @@ class StatementTableModel(FrozenRowsModel[StatementLine]):
         super().set_rows(rows)
 
     def row_texts(self, row: StatementLine) -> tuple[str, ...]:
-        amount = row.amount_pence
-        return (
-            format_day(row.posted_on),
-            row.type_label,
-            row.description,
-            format_pence(amount) if amount > 0 else "",
-            format_pence(-amount) if amount < 0 else "",
-            format_pence(row.balance_pence),
-        )
+        return statement_row(row)
 
     def sort_key(self, row: StatementLine, column: int) -> Any:
         if column == StatementColumn.DATE:
@@ -106,7 +110,7 @@ class StatementTableModel(FrozenRowsModel[StatementLine]):
         if column == StatementColumn.DESCRIPTION and row.description:
             return row.description
         if column == StatementColumn.BALANCE and row.balance_pence < 0:
-            return f"In credit by {format_pence(-row.balance_pence)}"
+            return in_credit_tip(row.balance_pence)
         return None
 
 
@@ -161,20 +165,12 @@ class HistoryColumn(IntEnum):
     SOURCE = 4
 
 
-WAITING_TO_SYNC = "This laptop — waiting to sync"
-REFUSED = "This laptop — refused by the central store"
-
-
 class ActionHistoryModel(FrozenRowsModel[ActionLine]):
     """The case's actions, newest first (as the service gives them). Read-only; an action
     recorded on this laptop and not yet sent shows "waiting to sync" in italics."""
 
-    headers = ("Date", "Action", "Until", "Note", "Recorded by")
-    header_tips = {
-        HistoryColumn.UNTIL: "The date the action runs to (a notice's date, a hearing, a pause)",
-        HistoryColumn.SOURCE: "HMS: imported from the housing system; Doorstep: recorded by an "
-        "officer in Doorstep; this laptop: recorded here and waiting to sync",
-    }
+    headers = HISTORY_HEADERS
+    header_tips = {HistoryColumn.UNTIL: UNTIL_TIP, HistoryColumn.SOURCE: SOURCE_TIP}
 
     def __init__(self, parent: QObject | None = None) -> None:
         self._italic = QFont()
@@ -184,23 +180,7 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
         super().__init__((), parent)
 
     def row_texts(self, row: ActionLine) -> tuple[str, ...]:
-        until = ""
-        if row.until is not None:
-            until = format_day(row.until)
-            if row.until_label:
-                until = f"{row.until_label}: {until}"
-        if row.source == "device" and row.sync_problem:
-            source = REFUSED
-        elif row.source == "device":
-            # Once the central store holds it, it may have come from the officer's other laptop.
-            source = WAITING_TO_SYNC if row.pending else "Doorstep"
-        else:
-            source = "HMS" if row.source == "hms" else row.source
-        note = " ".join(row.note.split())
-        if row.assessment_on is not None:
-            sent = f"Sent with the I&E of {format_day(row.assessment_on)}."
-            note = f"{sent} {note}" if note else sent
-        return (format_day(row.on), row.label, until, note, source)
+        return history_row(row)
 
     def sort_key(self, row: ActionLine, column: int) -> Any:
         if column == HistoryColumn.DATE:
@@ -236,10 +216,7 @@ class ActionHistoryModel(FrozenRowsModel[ActionLine]):
         if column == HistoryColumn.NOTE and row.note:
             return row.note
         if row.sync_problem and column == HistoryColumn.SOURCE:
-            return (
-                f"The central store refused this action: {row.sync_problem}. It is kept here "
-                "so nothing is lost; record it again if it still applies."
-            )
+            return refused_tip(row.sync_problem)
         if row.pending and column == HistoryColumn.SOURCE:
-            return "Recorded on this laptop; it goes to the central store at the next sync"
+            return PENDING_TIP
         return None

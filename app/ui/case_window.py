@@ -12,6 +12,10 @@ window announces ``ActionRecorded`` on the ``ChangeHub`` and every screen showin
 redraws (this window reloads itself; the worklist reloads that one case). After a sync that
 touched the case the window reloads too.
 
+The window sizes itself to the screen it opens on (:data:`PREFERRED_SIZE` where there is room,
+else the screen less a frame allowance), so it fits a 1366x768 laptop; the splitter gives the
+chart about :data:`CHART_SHARE` of its height and the tabs always room for a few statement lines.
+
 Threading: GUI thread only; reads go through ``Op`` (kind "db"). Results arriving after the
 window closed are dropped.
 """
@@ -19,9 +23,9 @@ window closed are dropped.
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,7 +34,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -60,32 +63,46 @@ from app.ui.case_models import (
     StatementTableModel,
 )
 from app.ui.context import UiContext
-from app.ui.dates import DAY_FORMAT
+from app.ui.dates import day_edit
 from app.ui.ops import ProgressFn
 from app.ui.record_action_dialog import RecordActionDialog
-from app.ui.text.case import case_header, history_tab_title
+from app.ui.text.case import (
+    ALL_TYPES,
+    ARRANGEMENTS_TAB,
+    FROM,
+    HISTORY_TAB,
+    LOADING,
+    SHOW,
+    STATEMENT_PRESETS,
+    TO,
+    UNREADABLE,
+    WAITING_TO_SYNC,
+    banner,
+    case_header,
+    history_tab_title,
+    open_failed,
+    statement_count,
+    statement_tab_title,
+)
 from app.ui.uc_helper_dialog import UcHelperDialog, UcPrefill
 
 log = logging.getLogger(__name__)
 
 
-LOADING = "Opening the case…"
-
-# Warning banners: (background, text colour, border, heading). Text and colour both say it.
-BANNERS = {
-    "safety": ("#b71c1c", "#ffffff", "#7f0000", "⚠ OFFICER SAFETY"),
-    "vulnerability": ("#ffc107", "#000000", "#c79100", "VULNERABLE"),
-    "breathing_space": ("#1565c0", "#ffffff", "#003c8f", "BREATHING SPACE"),
-    "other": ("#fff3cd", "#4d3800", "#e0c97a", "Note"),
+# Warning banners: (background, text colour, border). The heading says it as well as the colour.
+BANNER_COLOURS = {
+    "safety": ("#b71c1c", "#ffffff", "#7f0000"),
+    "vulnerability": ("#ffc107", "#000000", "#c79100"),
+    "breathing_space": ("#1565c0", "#ffffff", "#003c8f"),
+    "other": ("#fff3cd", "#4d3800", "#e0c97a"),
 }
-
-PRESETS = (
-    ("last_13_weeks", "Last 13 weeks"),
-    ("last_12_months", "Last 12 months"),
-    ("all", "All lines"),
-    ("custom", "Dates chosen"),
-)
 DEFAULT_PRESET = "last_12_months"
+#: The size the window asks for where the screen has room, and what it leaves of a smaller
+#: screen for the window manager's title bar and frame.
+PREFERRED_SIZE = (1200, 900)
+FRAME_ALLOWANCE = (16, 48)
+#: The chart's share of the height the chart and the tabs split, at first.
+CHART_SHARE = 0.4
 
 
 def preset_range(preset: str, *, today: date) -> tuple[date | None, date | None]:
@@ -98,17 +115,18 @@ def preset_range(preset: str, *, today: date) -> tuple[date | None, date | None]
 
 
 def _banner(kind: str, text: str) -> QLabel:
-    background, colour, border, heading = BANNERS.get(kind, BANNERS["other"])
-    label = QLabel(f"<b>{heading}</b> — {html.escape(text, quote=False)}")
+    words = banner(kind, text)
+    background, colour, border = BANNER_COLOURS[words.kind]
+    label = QLabel(words.html)
     label.setObjectName(f"banner_{kind}")
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setStyleSheet(
         f"QLabel {{ background: {background}; color: {colour}; border: 1px solid {border};"
-        " border-radius: 4px; padding: 6px 10px; }"
+        " border-radius: 4px; padding: 4px 10px; }"
     )
-    label.setAccessibleName(f"{heading}: {text}")
+    label.setAccessibleName(words.spoken)
     return label
 
 
@@ -127,6 +145,29 @@ def _table(model: Any, name: str) -> QTableView:
     view.horizontalHeader().setHighlightSections(False)
     view.horizontalHeader().setStretchLastSection(False)
     return view
+
+
+def _info_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _scale_bold(label: QLabel, scale: float) -> None:
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+
+
+def _button(text: str, tip: str, slot: Callable[[], object]) -> QPushButton:
+    """A header button, disabled until the case is read."""
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.setEnabled(False)
+    button.clicked.connect(slot)
+    return button
 
 
 def _raised(window: QWidget | None) -> bool:
@@ -165,111 +206,133 @@ class CaseWindow(QWidget):
         self.tenancy_id = tenancy_id
         self._policy = policy
         self._closed = False
+        self._setting_dates = False
         self.case: CaseFile | None = None
         self.record_dialog: RecordActionDialog | None = None
         self.assessment_form: AssessmentForm | None = None
         self.arrangement_dialog: ArrangementDialog | None = None
+        self.uc_helper: UcHelperDialog | None = None
+        self.banners: list[QLabel] = []
         self.setObjectName("CaseWindow")
         self.setWindowTitle("Doorstep — case")
-        self.resize(1100, 860)
 
-        # -- header ---------------------------------------------------------------------------
+        header = self._build_header()
+        self.warnings_layout = QVBoxLayout()
+        self.warnings_layout.setSpacing(4)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_statement_page(), statement_tab_title(0))
+        self.tabs.addTab(self._build_history_page(), HISTORY_TAB)
+        self.arrangements_panel = ArrangementsPanel(context, tenancy_id=tenancy_id, policy=policy)
+        self.arrangements_panel.changed.connect(self._arrangement_changed)
+        self.tabs.addTab(self.arrangements_panel, ARRANGEMENTS_TAB)
+        self.chart = BalanceChartView()
+        self.splitter = self._build_splitter()
+        self._keep_statement_lines(4)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addLayout(self.warnings_layout)
+        layout.addWidget(self.splitter, 1)
+        self._add_shortcuts()
+        context.changes.operation_did_execute.connect(self._operation_did_execute)
+        self._set_preset(DEFAULT_PRESET)
+        self._size_to_screen()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_header(self) -> QGridLayout:
+        """Who and where (with the buttons) across the top; the money and the advice under."""
+        header = QGridLayout()
+        header.setHorizontalSpacing(16)
+        header.setVerticalSpacing(4)
+        header.addLayout(self._build_who(), 0, 0, 1, 2)
+        header.addLayout(self._build_money(), 1, 0)
+        header.addWidget(self._build_advice(), 1, 1)
+        header.setColumnStretch(0, 2)
+        header.setColumnStretch(1, 3)
+        return header
+
+    def _build_who(self) -> QVBoxLayout:
         self.name_label = QLabel(LOADING)
-        name_font = self.name_label.font()
-        name_font.setPointSizeF(name_font.pointSizeF() * 1.45)
-        name_font.setBold(True)
-        self.name_label.setFont(name_font)
+        _scale_bold(self.name_label, 1.45)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.ref_label = QLabel()
         self.ref_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.household_label = self._info_label()
-        self.address_label = self._info_label()
-        self.tenancy_label = self._info_label()
-
-        self.balance_label = QLabel()
-        balance_font = self.balance_label.font()
-        balance_font.setPointSizeF(balance_font.pointSizeF() * 1.3)
-        balance_font.setBold(True)
-        self.balance_label.setFont(balance_font)
-        self.balance_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.account_label = self._info_label()
-        self.arrangement_label = self._info_label()
-
-        self.record_button = QPushButton("&Record action…")
-        self.record_button.setToolTip("Record an action on this case (works offline)")
-        self.record_button.setEnabled(False)
-        self.record_button.clicked.connect(self.record_action)
-        self.assessment_button = QPushButton("&Income and expenditure…")
-        self.assessment_button.setToolTip(
-            "The household's income and expenditure (SFS): continue the draft, see the last"
-            " finished one, or start a new one copied forward"
-        )
-        self.assessment_button.setEnabled(False)
-        self.assessment_button.clicked.connect(self.open_assessment)
-        self.uc_helper: UcHelperDialog | None = None
-        self.uc_button = QPushButton("&Universal Credit…")
-        self.uc_button.setToolTip(
-            "Estimate UC for the household; managed payment and deduction checks with the text"
-            " for the DWP request"
-        )
-        self.uc_button.setEnabled(False)
-        self.uc_button.clicked.connect(self.open_uc_helper)
-
-        self.arrangement_button = QPushButton("Arra&ngement…")
-        self.arrangement_button.setToolTip(
-            "Propose and agree a payment arrangement from the latest I&E (works offline)"
-        )
-        self.arrangement_button.setEnabled(False)
-        self.arrangement_button.clicked.connect(self.open_arrangement)
-
-        self.stage_label = self._info_label()
-        self.next_label = self._info_label()
-        self.reason_label = self._info_label()
-        advice_box = QFrame()
-        advice_box.setObjectName("AdviceBox")
-        advice_box.setFrameShape(QFrame.Shape.StyledPanel)
-        advice_layout = QVBoxLayout(advice_box)
-        advice_layout.setContentsMargins(10, 8, 10, 8)
-        advice_layout.setSpacing(3)
-        advice_layout.addWidget(self.next_label)
-        advice_layout.addWidget(self.stage_label)
-        advice_layout.addWidget(self.reason_label)
-
-        who = QVBoxLayout()
-        who.setSpacing(2)
+        self.household_label = _info_label()
+        self.address_label = _info_label()
+        self.tenancy_label = _info_label()
         title_row = QHBoxLayout()
         title_row.addWidget(self.name_label)
         title_row.addSpacing(12)
         title_row.addWidget(self.ref_label, 0, Qt.AlignmentFlag.AlignBottom)
         title_row.addStretch(1)
-        title_row.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignTop)
-        title_row.addWidget(self.uc_button, 0, Qt.AlignmentFlag.AlignTop)
-        title_row.addWidget(self.arrangement_button, 0, Qt.AlignmentFlag.AlignTop)
-        title_row.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignTop)
+        for button in self._build_buttons():
+            title_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        who = QVBoxLayout()
+        who.setSpacing(2)
         who.addLayout(title_row)
         who.addWidget(self.household_label)
         who.addWidget(self.address_label)
         who.addWidget(self.tenancy_label)
+        return who
 
+    def _build_buttons(self) -> tuple[QPushButton, ...]:
+        """The four things an officer does from a case, each disabled until it is read."""
+        self.assessment_button = _button(
+            "&Income and expenditure…",
+            "The household's income and expenditure (SFS): continue the draft, see the last"
+            " finished one, or start a new one copied forward",
+            self.open_assessment,
+        )
+        self.uc_button = _button(
+            "&Universal Credit…",
+            "Estimate UC for the household; managed payment and deduction checks with the text"
+            " for the DWP request",
+            self.open_uc_helper,
+        )
+        self.arrangement_button = _button(
+            "Arra&ngement…",
+            "Propose and agree a payment arrangement from the latest I&E (works offline)",
+            self.open_arrangement,
+        )
+        self.record_button = _button(
+            "&Record action…",
+            "Record an action on this case (works offline)",
+            self.record_action,
+        )
+        return (self.assessment_button, self.uc_button, self.arrangement_button, self.record_button)
+
+    def _build_money(self) -> QVBoxLayout:
+        self.balance_label = QLabel()
+        _scale_bold(self.balance_label, 1.3)
+        self.balance_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.account_label = _info_label()
+        self.arrangement_label = _info_label()
         money = QVBoxLayout()
         money.setSpacing(2)
         money.addWidget(self.balance_label)
         money.addWidget(self.account_label)
         money.addWidget(self.arrangement_label)
+        money.addStretch(1)
+        return money
 
-        header = QGridLayout()
-        header.setHorizontalSpacing(16)
-        header.addLayout(who, 0, 0, 1, 2)
-        header.addLayout(money, 1, 0)
-        header.addWidget(advice_box, 1, 1)
-        header.setColumnStretch(0, 2)
-        header.setColumnStretch(1, 3)
+    def _build_advice(self) -> QFrame:
+        self.next_label = _info_label()
+        self.stage_label = _info_label()
+        self.reason_label = _info_label()
+        advice_box = QFrame()
+        advice_box.setObjectName("AdviceBox")
+        advice_box.setFrameShape(QFrame.Shape.StyledPanel)
+        advice_layout = QVBoxLayout(advice_box)
+        advice_layout.setContentsMargins(10, 6, 10, 6)
+        advice_layout.setSpacing(2)
+        advice_layout.addWidget(self.next_label)
+        advice_layout.addWidget(self.stage_label)
+        advice_layout.addWidget(self.reason_label)
+        return advice_box
 
-        self.warnings_layout = QVBoxLayout()
-        self.warnings_layout.setSpacing(4)
-        self.banners: list[QLabel] = []
-
-        # -- statement ------------------------------------------------------------------------
+    def _build_statement_page(self) -> QWidget:
         self.statement_model = StatementTableModel(self)
         self.statement_proxy = StatementFilterProxy(self)
         self.statement_proxy.setSourceModel(self.statement_model)
@@ -277,93 +340,90 @@ class CaseWindow(QWidget):
         self.statement_table.setSortingEnabled(True)
         self.statement_table.sortByColumn(StatementColumn.DATE, Qt.SortOrder.DescendingOrder)
         self._size_statement()
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(self._build_statement_filters())
+        layout.addWidget(self.statement_table, 1)
+        return page
 
+    def _build_statement_filters(self) -> QHBoxLayout:
+        """A preset period, or two dates, and a type of line; the count of lines shown."""
         self.preset_combo = QComboBox()
         self.preset_combo.setAccessibleName("Statement period")
-        for code, label in PRESETS:
+        for code, label in STATEMENT_PRESETS:
             self.preset_combo.addItem(label, code)
-        self.from_edit = QDateEdit()
-        self.to_edit = QDateEdit()
-        for edit, name in ((self.from_edit, "From"), (self.to_edit, "To")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat(DAY_FORMAT)
-            edit.setAccessibleName(f"Statement {name.lower()}")
+        self.from_edit = day_edit(name="Statement from")
+        self.to_edit = day_edit(name="Statement to")
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Statement line type")
-        self.type_combo.addItem("All types", None)
+        self.type_combo.addItem(ALL_TYPES, None)
         for code, label in STATEMENT_GROUPS:
             self.type_combo.addItem(label, code)
         self.statement_count = QLabel()
-        self._setting_dates = False
         self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
         self.from_edit.dateChanged.connect(self._dates_edited)
         self.to_edit.dateChanged.connect(self._dates_edited)
         self.type_combo.currentIndexChanged.connect(self._type_chosen)
-
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("Show"))
+        filters.addWidget(QLabel(SHOW))
         filters.addWidget(self.preset_combo)
         filters.addSpacing(8)
-        filters.addWidget(QLabel("from"))
+        filters.addWidget(QLabel(FROM))
         filters.addWidget(self.from_edit)
-        filters.addWidget(QLabel("to"))
+        filters.addWidget(QLabel(TO))
         filters.addWidget(self.to_edit)
         filters.addSpacing(8)
         filters.addWidget(self.type_combo)
         filters.addStretch(1)
         filters.addWidget(self.statement_count)
-        statement_page = QWidget()
-        statement_layout = QVBoxLayout(statement_page)
-        statement_layout.setContentsMargins(6, 6, 6, 6)
-        statement_layout.addLayout(filters)
-        statement_layout.addWidget(self.statement_table, 1)
+        return filters
 
-        # -- history --------------------------------------------------------------------------
+    def _build_history_page(self) -> QWidget:
         self.history_model = ActionHistoryModel(self)
         self.history_table = _table(self.history_model, "Action history")
         self._size_history()
-        history_page = QWidget()
-        history_layout = QVBoxLayout(history_page)
-        history_layout.setContentsMargins(6, 6, 6, 6)
-        history_layout.addWidget(self.history_table)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.history_table)
+        return page
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(statement_page, "Rent statement")
-        self.tabs.addTab(history_page, "Action history")
-        self.arrangements_panel = ArrangementsPanel(context, tenancy_id=tenancy_id, policy=policy)
-        self.arrangements_panel.changed.connect(self._arrangement_changed)
-        self.tabs.addTab(self.arrangements_panel, "Arrangements")
-
-        # -- chart ----------------------------------------------------------------------------
-        self.chart = BalanceChartView()
-
+    def _build_splitter(self) -> QSplitter:
+        """The chart over the tabs; growing the window grows the tabs more than the chart."""
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.chart)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        return splitter
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(8)
-        layout.addLayout(header)
-        layout.addLayout(self.warnings_layout)
-        layout.addWidget(splitter, 1)
+    def _keep_statement_lines(self, lines: int) -> None:
+        """However the splitter is dragged, the tabs keep room for ``lines`` statement lines
+        under the filters and the column headings."""
+        row = self.statement_table.verticalHeader().defaultSectionSize()
+        bars = self.tabs.tabBar().sizeHint().height() + self.preset_combo.sizeHint().height()
+        self.tabs.setMinimumHeight(bars + (lines + 1) * row + 28)
 
+    def _add_shortcuts(self) -> None:
         close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         close.setContext(Qt.ShortcutContext.WindowShortcut)
         close.activated.connect(self.close)
 
-        context.changes.operation_did_execute.connect(self._operation_did_execute)
-        self._set_preset(DEFAULT_PRESET)
-
-    @staticmethod
-    def _info_label() -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
+    def _size_to_screen(self) -> None:
+        """As big as :data:`PREFERRED_SIZE` where the screen has room, else the screen less
+        its frame; the chart takes :data:`CHART_SHARE` of what the chart and tabs share."""
+        screen = self.screen().availableGeometry()
+        width = min(PREFERRED_SIZE[0], screen.width() - FRAME_ALLOWANCE[0])
+        height = min(PREFERRED_SIZE[1], screen.height() - FRAME_ALLOWANCE[1])
+        self.resize(width, height)
+        layout = self.layout()
+        if layout is not None:  # lay out now, so the splitter's height is known
+            layout.activate()
+        shared = self.splitter.height() - self.splitter.handleWidth()
+        chart = max(self.chart.minimumHeight(), round(shared * CHART_SHARE))
+        self.splitter.setSizes([chart, shared - chart])
 
     def _size_statement(self) -> None:
         metrics = self.statement_table.fontMetrics()
@@ -388,7 +448,7 @@ class CaseWindow(QWidget):
             (HistoryColumn.DATE, "30 Sep 2026"),
             (HistoryColumn.ACTION, "Notice of seeking possession served"),
             (HistoryColumn.UNTIL, "Proceedings may start from: 30 Sep 2026"),
-            (HistoryColumn.SOURCE, "This laptop — waiting to sync"),
+            (HistoryColumn.SOURCE, WAITING_TO_SYNC),
         ):
             self.history_table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
 
@@ -432,10 +492,8 @@ class CaseWindow(QWidget):
             self.name_label.setText(str(error))
         else:
             log.error("could not open a case", exc_info=error)
-            self.name_label.setText("This case could not be read from this laptop.")
-            self.context.prompts.show_error(
-                self, "Doorstep", f"The case could not be opened: {error}"
-            )
+            self.name_label.setText(UNREADABLE)
+            self.context.prompts.show_error(self, "Doorstep", open_failed(error))
 
     # -- header ---------------------------------------------------------------------------
     def _show_header(self, case: CaseFile) -> None:
@@ -456,16 +514,16 @@ class CaseWindow(QWidget):
         self.reason_label.setText(header.reason_html)
 
     def _show_warnings(self, case: CaseFile) -> None:
-        for banner in self.banners:
-            self.warnings_layout.removeWidget(banner)
-            banner.deleteLater()
+        for old in self.banners:
+            self.warnings_layout.removeWidget(old)
+            old.deleteLater()
         self.banners = [_banner(w.kind, w.text) for w in case.warnings]
-        for banner in self.banners:
-            self.warnings_layout.addWidget(banner)
+        for label in self.banners:
+            self.warnings_layout.addWidget(label)
 
     def warning_texts(self) -> list[str]:
         """The banners' texts as shown (heading and sentence), most serious first."""
-        return [banner.accessibleName() for banner in self.banners]
+        return [label.accessibleName() for label in self.banners]
 
     # -- statement filters ------------------------------------------------------------------
     def _set_preset(self, preset: str) -> None:
@@ -532,10 +590,8 @@ class CaseWindow(QWidget):
     def _statement_shown(self) -> None:
         shown = self.statement_proxy.rowCount()
         total = self.statement_model.rowCount()
-        self.statement_count.setText(
-            f"{total} lines" if shown == total else f"{shown} of {total} lines"
-        )
-        self.tabs.setTabText(0, f"Rent statement ({shown})")
+        self.statement_count.setText(statement_count(shown, total))
+        self.tabs.setTabText(0, statement_tab_title(shown))
 
     # -- recording --------------------------------------------------------------------------
     def record_action(self) -> RecordActionDialog | None:

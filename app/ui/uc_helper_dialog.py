@@ -12,7 +12,9 @@ Two tabs over one benefit year and claimant type chosen at the top:
   the standard allowance of the chosen year and claimant -> :func:`app.domain.deductions.
   check_deductions` and :func:`~app.domain.deductions.request_summary` (read-only, "Copy").
 
-Every figure comes from ``app.domain``; this module only reads widgets and formats results.
+Every figure comes from ``app.domain`` and every sentence from ``app.ui.text.uc_helper``; this
+module only reads widgets and shows results. The household scrolls (never sideways), so any
+number of children fits a laptop screen.
 Amounts are typed as ``12.50`` or ``£12.50``; a bad one shows its reason beside the field and no
 figure is shown until it is corrected. The rates are the shipped table (read once, cached,
 immutable: :func:`app.services.uc_rates.load_uc_rates`).
@@ -22,18 +24,19 @@ Threading: GUI thread only; no database work (the case values are passed in).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -41,6 +44,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QToolButton,
@@ -49,11 +53,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.deductions import DeductionCheck, check_deductions, request_summary
-from app.domain.display import format_pence
 from app.domain.money import AmountError
 from app.domain.universal_credit import (
     CLAIMANT_TYPES,
-    IGNORED,
     Household,
     UcEstimate,
     UcInputError,
@@ -64,25 +66,32 @@ from app.services.case_file import CaseFile
 from app.services.caseload import single_line_address
 from app.services.uc_rates import load_uc_rates
 from app.ui.assessment_rows import parse_amount
+from app.ui.dates import day_edit
 from app.ui.field_errors import ERROR_STYLE, error_label
+from app.ui.text.uc_helper import (
+    CLAIMANT_LABELS,
+    COPIED,
+    CORRECT_THE_AMOUNT,
+    ENTER_THE_RENT,
+    ESTIMATE_BANNER_HTML,
+    allowance_text,
+    check_texts,
+    estimate_line_html,
+    estimate_notes,
+    no_check,
+    no_estimate,
+    uc_figure,
+    window_title,
+)
 
-ESTIMATE_LABEL = "Estimate only — not a benefit decision"
 BANNER_STYLE = (
     "QLabel { background: #fff3cd; color: #4d3800; border: 1px solid #e0c97a;"
     " border-radius: 4px; padding: 6px 10px; }"
 )
-YES_STYLE = "color: #1b5e20; font-weight: bold;"
-NO_STYLE = "color: #7f0000; font-weight: bold;"
-CLAIMANT_LABELS = {
-    "single_under_25": "Single, under 25",
-    "single_25_plus": "Single, 25 or over",
-    "couple_under_25": "Couple, both under 25",
-    "couple_25_plus": "Couple, one 25 or over",
-}
-ROUTES = {
-    "two_months": "arrears of at least 2 months' rent",
-    "underpayment": "at least 1 month's rent and underpaid for more than 2 months",
-}
+#: The size the helper asks for where the screen has room, and what it leaves of a smaller
+#: screen for the window manager's title bar and frame.
+PREFERRED_SIZE = (1100, 720)
+FRAME_ALLOWANCE = (16, 48)
 
 
 @dataclass(frozen=True)
@@ -147,10 +156,7 @@ class ChildRow(QWidget):
 
     def __init__(self, born: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.date_edit = QDateEdit(QDate(born))
-        self.date_edit.setDisplayFormat("d MMM yyyy")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setAccessibleName("Child's date of birth")
+        self.date_edit = day_edit(born, name="Child's date of birth")
         self.remove_button = QToolButton()
         self.remove_button.setText("Remove")
         self.remove_button.setAccessibleName("Remove this child")
@@ -165,6 +171,7 @@ class ChildRow(QWidget):
     def born(self) -> date:
         value: date = self.date_edit.date().toPython()  # type: ignore[assignment]
         return value
+
 
 
 class UcHelperDialog(QDialog):
@@ -188,20 +195,34 @@ class UcHelperDialog(QDialog):
         self.estimate: UcEstimate | None = None
         self.check: DeductionCheck | None = None
         self.child_rows: list[ChildRow] = []
-        title = "Universal Credit helper"
-        if prefill.tenancy_ref:
-            title += f" — {prefill.tenancy_ref}"
-        self.setWindowTitle(f"{title} — Doorstep")
+        self.setWindowTitle(window_title(prefill.tenancy_ref))
         self.setObjectName("UcHelperDialog")
-        self.resize(900, 760)
 
-        # -- year and claimant (both tabs) -----------------------------------------------------
+        top = self._build_year_and_claimant()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._estimate_page(), "&Estimate")
+        self.tabs.addTab(self._deductions_page(), "&Managed payment and deductions")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+
+        self._refresh_on_every_change()
+        self.refresh()
+        self._size_to_screen()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_year_and_claimant(self) -> QHBoxLayout:
+        """The benefit year (the one ``today`` falls in, else the first) and the claimant,
+        which both pages use."""
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName("Benefit year")
         for name in self._rates.years:
             self.year_combo.addItem(name, name)
         try:
-            current = self._rates.year_on(today).year
+            current = self._rates.year_on(self._today).year
         except UcInputError:
             current = next(iter(self._rates.years))
         self.year_combo.setCurrentIndex(self.year_combo.findData(current))
@@ -218,24 +239,41 @@ class UcHelperDialog(QDialog):
             top.addWidget(combo)
             top.addSpacing(16)
         top.addStretch(1)
+        return top
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._estimate_page(), "&Estimate")
-        self.tabs.addTab(self._deductions_page(), "&Managed payment and deductions")
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(buttons)
-
-        for combo in (self.year_combo, self.claimant_combo):
-            combo.currentIndexChanged.connect(self.refresh)
-        self.refresh()
-
-    # -- building ---------------------------------------------------------------------------
     def _estimate_page(self) -> QWidget:
+        """The banner over the household (scrolling) and the estimate beside it."""
+        self.estimate_banner = QLabel(ESTIMATE_BANNER_HTML)
+        self.estimate_banner.setObjectName("EstimateBanner")
+        self.estimate_banner.setStyleSheet(BANNER_STYLE)
+        self.estimate_banner.setWordWrap(True)
+        body = QHBoxLayout()
+        body.addWidget(self._household_scroll(), 3)
+        body.addWidget(self._estimate_box(), 2)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.estimate_banner)
+        layout.addLayout(body, 1)
+        return page
+
+    def _household_scroll(self) -> QScrollArea:
+        """The household form, scrolling up and down (never sideways) when children fill it."""
+        household = QGroupBox("Household")
+        household.setLayout(self._household_form())
+        scroll = QScrollArea()
+        scroll.setObjectName("HouseholdScroll")
+        scroll.setWidget(household)
+        household.setAutoFillBackground(False)  # setWidget fills it: keep the page's colour
+        scroll.viewport().setAutoFillBackground(False)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(
+            household.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        )
+        return scroll
+
+    def _household_form(self) -> QFormLayout:
         prefill = self._prefill
         self.carer_check = QCheckBox("Ca&rer (35 hours a week for a disabled person)")
         self.lcwra_check = QCheckBox(
@@ -252,19 +290,8 @@ class UcHelperDialog(QDialog):
         self.unearned_error = error_label()
         self.capital_edit = _amount_edit("Capital")
         self.capital_error = error_label()
-
-        self.children_layout = QVBoxLayout()
-        self.children_layout.setContentsMargins(0, 0, 0, 0)
-        self.add_child_button = QPushButton("Add &child")
-        self.add_child_button.clicked.connect(lambda: self.add_child())
-        children_box = QWidget()
-        children = QVBoxLayout(children_box)
-        children.setContentsMargins(0, 0, 0, 0)
-        children.addLayout(self.children_layout)
-        children.addWidget(self.add_child_button, 0, Qt.AlignmentFlag.AlignLeft)
-
         form = QFormLayout()
-        form.addRow("Children", children_box)
+        form.addRow("Children", self._children_box())
         form.addRow("", self.carer_check)
         form.addRow("", self.lcwra_check)
         form.addRow(
@@ -279,15 +306,22 @@ class UcHelperDialog(QDialog):
             "Unearned income", _with_error(self.unearned_edit, self.unearned_error, "a month")
         )
         form.addRow("Capital (savings)", _with_error(self.capital_edit, self.capital_error))
-        household = QGroupBox("Household")
-        household.setLayout(form)
+        return form
 
-        self.estimate_banner = QLabel(
-            f"<b>{ESTIMATE_LABEL}.</b> It ignores " + ", ".join(IGNORED) + "."
-        )
-        self.estimate_banner.setObjectName("EstimateBanner")
-        self.estimate_banner.setStyleSheet(BANNER_STYLE)
-        self.estimate_banner.setWordWrap(True)
+    def _children_box(self) -> QWidget:
+        self.children_layout = QVBoxLayout()
+        self.children_layout.setContentsMargins(0, 0, 0, 0)
+        self.add_child_button = QPushButton("Add &child")
+        self.add_child_button.clicked.connect(lambda: self.add_child())
+        box = QWidget()
+        children = QVBoxLayout(box)
+        children.setContentsMargins(0, 0, 0, 0)
+        children.addLayout(self.children_layout)
+        children.addWidget(self.add_child_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
+
+    def _estimate_box(self) -> QGroupBox:
+        """The lines of the sum, the figure, and the notes (or why there is no figure)."""
         self.lines_grid = QGridLayout()
         self.lines_grid.setColumnStretch(0, 1)
         self.line_labels: list[tuple[QLabel, QLabel]] = []
@@ -300,30 +334,30 @@ class UcHelperDialog(QDialog):
         self.uc_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.estimate_status = QLabel()
         self.estimate_status.setWordWrap(True)
-        result_box = QGroupBox("Estimate, a month")
-        result = QVBoxLayout(result_box)
+        box = QGroupBox("Estimate, a month")
+        result = QVBoxLayout(box)
         result.addLayout(self.lines_grid)
         result.addWidget(self.uc_label)
         result.addWidget(self.estimate_status)
         result.addStretch(1)
-
-        for edit in (self.rent_edit, self.earnings_edit, self.unearned_edit, self.capital_edit):
-            edit.textChanged.connect(self.refresh)
-        for spin in (self.weeks_spin, self.spare_spin, self.non_dependants_spin):
-            spin.valueChanged.connect(self.refresh)
-        for check in (self.carer_check, self.lcwra_check):
-            check.toggled.connect(self.refresh)
-
-        body = QHBoxLayout()
-        body.addWidget(household, 3)
-        body.addWidget(result_box, 2)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.estimate_banner)
-        layout.addLayout(body, 1)
-        return page
+        return box
 
     def _deductions_page(self) -> QWidget:
+        """The figures beside the checks, over the text for the DWP request."""
+        top = QHBoxLayout()
+        top.addWidget(self._figures_box(), 1)
+        top.addWidget(self._checks_box(), 1)
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setReadOnly(True)
+        self.summary_edit.setAccessibleName("Text for the DWP request")
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addLayout(self._copy_row())
+        layout.addWidget(self.summary_edit, 1)
+        return page
+
+    def _figures_box(self) -> QGroupBox:
         prefill = self._prefill
         self.ded_rent_edit = _amount_edit("Weekly rent for the check", prefill.weekly_rent_pence)
         self.ded_rent_error = error_label()
@@ -348,7 +382,9 @@ class UcHelperDialog(QDialog):
         )
         inputs = QGroupBox("Figures")
         inputs.setLayout(form)
+        return inputs
 
+    def _checks_box(self) -> QGroupBox:
         self.month_label = QLabel()
         self.apa_label = QLabel()
         self.tpd_label = QLabel()
@@ -369,38 +405,56 @@ class UcHelperDialog(QDialog):
             results.addRow(title, label)
         checks = QGroupBox("Checks (the DWP decides each request)")
         checks.setLayout(results)
+        return checks
 
-        self.summary_edit = QPlainTextEdit()
-        self.summary_edit.setReadOnly(True)
-        self.summary_edit.setAccessibleName("Text for the DWP request")
+    def _copy_row(self) -> QHBoxLayout:
         self.copy_button = QPushButton("C&opy")
         self.copy_button.setToolTip("Copy the text for the DWP request to the clipboard")
         self.copy_button.clicked.connect(self.copy_summary)
         self.copied_label = QLabel()
-        copy_row = QHBoxLayout()
-        copy_row.addWidget(QLabel("Text for the DWP request (check it before sending):"))
-        copy_row.addStretch(1)
-        copy_row.addWidget(self.copied_label)
-        copy_row.addWidget(self.copy_button)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Text for the DWP request (check it before sending):"))
+        row.addStretch(1)
+        row.addWidget(self.copied_label)
+        row.addWidget(self.copy_button)
+        return row
 
-        for edit in (self.ded_rent_edit, self.arrears_edit, self.existing_edit):
+    def _refresh_on_every_change(self) -> None:
+        """Every field of both pages recomputes the figures; the rent is one on both pages."""
+        for edit in (
+            self.rent_edit,
+            self.earnings_edit,
+            self.unearned_edit,
+            self.capital_edit,
+            self.ded_rent_edit,
+            self.arrears_edit,
+            self.existing_edit,
+        ):
             edit.textChanged.connect(self.refresh)
-        # One rent on both pages: what the officer types on one shows on the other
-        # (textEdited is the user's typing only, so the two never echo each other).
+        for spin in (
+            self.weeks_spin,
+            self.spare_spin,
+            self.non_dependants_spin,
+            self.ded_weeks_spin,
+            self.underpaid_spin,
+        ):
+            spin.valueChanged.connect(self.refresh)
+        for check in (self.carer_check, self.lcwra_check):
+            check.toggled.connect(self.refresh)
+        for combo in (self.year_combo, self.claimant_combo):
+            combo.currentIndexChanged.connect(self.refresh)
+        # textEdited is the user's typing only, so the two rents never echo each other.
         self.rent_edit.textEdited.connect(self.ded_rent_edit.setText)
         self.ded_rent_edit.textEdited.connect(self.rent_edit.setText)
-        for spin in (self.ded_weeks_spin, self.underpaid_spin):
-            spin.valueChanged.connect(self.refresh)
 
-        top = QHBoxLayout()
-        top.addWidget(inputs, 1)
-        top.addWidget(checks, 1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(top)
-        layout.addLayout(copy_row)
-        layout.addWidget(self.summary_edit, 1)
-        return page
+    def _size_to_screen(self) -> None:
+        """As big as :data:`PREFERRED_SIZE` where the screen has room, else the screen less
+        its frame."""
+        screen = self.screen().availableGeometry()
+        self.resize(
+            min(PREFERRED_SIZE[0], screen.width() - FRAME_ALLOWANCE[0]),
+            min(PREFERRED_SIZE[1], screen.height() - FRAME_ALLOWANCE[1]),
+        )
 
     # -- children ---------------------------------------------------------------------------
     def add_child(self, born: date | None = None) -> ChildRow:
@@ -447,12 +501,7 @@ class UcHelperDialog(QDialog):
         capital, ok_capital = self._amount(self.capital_edit, self.capital_error)
         self.estimate = None
         if not (ok_rent and ok_earnings and ok_unearned and ok_capital):
-            self._show_lines(())
-            self.uc_label.setText("")
-            self.uc_label.hide()
-            self.estimate_status.setText(
-                f"<span style='{ERROR_STYLE}'>No estimate: correct the amount marked in red.</span>"
-            )
+            self._show_no_estimate(no_estimate())
             return
         try:
             household = Household(
@@ -471,25 +520,25 @@ class UcHelperDialog(QDialog):
             )
             estimate = estimate_uc(household, self._rates.year(year))
         except UcInputError as exc:
-            self._show_lines(())
-            self.uc_label.setText("")
-            self.uc_label.hide()
-            self.estimate_status.setText(f"<span style='{ERROR_STYLE}'>No estimate: {exc}</span>")
+            self._show_no_estimate(no_estimate(str(exc)))
             return
         self.estimate = estimate
         self._show_lines(estimate.lines()[:-1])
-        self.uc_label.setText(f"UC (estimate): {format_pence(estimate.uc_pence)} a month")
+        self.uc_label.setText(uc_figure(estimate))
         self.uc_label.show()
-        notes = [f"{year} rates. {ESTIMATE_LABEL}."]
-        if estimate.over_capital_limit:
-            notes.insert(0, "Capital is above the upper limit: no UC.")
-        if estimate.work_allowance_pence:
-            notes.append(f"Work allowance {format_pence(estimate.work_allowance_pence)}.")
-        self.estimate_status.setText(" ".join(notes))
+        self.estimate_status.setText(estimate_notes(estimate, year))
+
+    def _show_no_estimate(self, why: str) -> None:
+        self._show_lines(())
+        self.uc_label.setText("")
+        self.uc_label.hide()
+        self.estimate_status.setText(_in_red(why))
 
     def _show_lines(self, lines: tuple[tuple[str, int], ...]) -> None:
         while len(self.line_labels) < len(lines):
             name, amount = QLabel(), QLabel()
+            for label in (name, amount):
+                label.setTextFormat(Qt.TextFormat.RichText)
             amount.setAlignment(Qt.AlignmentFlag.AlignRight)
             row = len(self.line_labels)
             self.lines_grid.addWidget(name, row, 0)
@@ -497,10 +546,9 @@ class UcHelperDialog(QDialog):
             self.line_labels.append((name, amount))
         for index, (name, amount) in enumerate(self.line_labels):
             if index < len(lines):
-                label, pence = lines[index]
-                bold = label == "Maximum UC"
-                name.setText(f"<b>{label}</b>" if bold else label)
-                amount.setText(f"<b>{format_pence(pence)}</b>" if bold else format_pence(pence))
+                name_html, amount_html = estimate_line_html(*lines[index])
+                name.setText(name_html)
+                amount.setText(amount_html)
             name.setVisible(index < len(lines))
             amount.setVisible(index < len(lines))
 
@@ -508,7 +556,7 @@ class UcHelperDialog(QDialog):
         """The lines shown now, as (label, amount) text."""
 
         def plain(label: QLabel) -> str:
-            return label.text().replace("<b>", "").replace("</b>", "")
+            return html.unescape(label.text().replace("<b>", "").replace("</b>", ""))
 
         return [
             (plain(name), plain(amount)) for name, amount in self.line_labels if not name.isHidden()
@@ -516,26 +564,20 @@ class UcHelperDialog(QDialog):
 
     def _refresh_deductions(self, allowance_pence: int) -> None:
         self.allowance_label.setText(
-            f"{format_pence(allowance_pence)} a month ({self.year_combo.currentText()}, "
-            f"{self.claimant_combo.currentText().lower()})"
+            allowance_text(
+                allowance_pence,
+                year=self.year_combo.currentText(),
+                claimant=self.claimant_combo.currentText(),
+            )
         )
         rent, ok_rent = self._amount(self.ded_rent_edit, self.ded_rent_error)
         arrears, ok_arrears = self._amount(self.arrears_edit, self.arrears_error)
         existing, ok_existing = self._amount(self.existing_edit, self.existing_error)
         self.check = None
-        labels = (
-            self.month_label,
-            self.apa_label,
-            self.tpd_label,
-            self.range_label,
-            self.cap_label,
-            self.last_resort_label,
-        )
-        problem = ""
         if not (ok_rent and ok_arrears and ok_existing):
-            problem = "correct the amount marked in red"
+            self._show_no_check(CORRECT_THE_AMOUNT)
         elif rent <= 0:
-            problem = "enter the rent"
+            self._show_no_check(ENTER_THE_RENT)
         else:
             try:
                 check = check_deductions(
@@ -549,62 +591,36 @@ class UcHelperDialog(QDialog):
                     rules=self._rates.deduction_rules_on(self._today),
                 )
             except UcInputError as exc:
-                problem = str(exc)
+                self._show_no_check(str(exc))
             else:
                 self._show_check(check)
-                return
-        for label in labels:
+
+    def _check_labels(self) -> tuple[QLabel, ...]:
+        return (
+            self.month_label,
+            self.apa_label,
+            self.tpd_label,
+            self.range_label,
+            self.cap_label,
+            self.last_resort_label,
+        )
+
+    def _show_no_check(self, why: str) -> None:
+        for label in self._check_labels():
             label.clear()
-        self.month_label.setText(f"<span style='{ERROR_STYLE}'>No check: {problem}.</span>")
+        self.month_label.setText(_in_red(no_check(why)))
         self.summary_edit.setPlainText("")
         self.copy_button.setEnabled(False)
 
     def _show_check(self, check: DeductionCheck) -> None:
         self.check = check
-        money = format_pence
-        rules = check.rules
-        self.month_label.setText(
-            f"{money(check.month_of_rent_pence)}; {rules.apa_arrears_months} months "
-            f"{money(check.apa_threshold_pence)}"
-        )
-        if check.apa_route is not None:
-            self.apa_label.setText(
-                f"<span style='{YES_STYLE}'>Eligible</span> — {ROUTES[check.apa_route]}"
-            )
-        else:
-            self.apa_label.setText(
-                f"<span style='{NO_STYLE}'>Not eligible</span> — arrears below "
-                f"{money(check.apa_underpayment_threshold_pence)} (1 month), or below "
-                f"{money(check.apa_threshold_pence)} without more than "
-                f"{rules.apa_underpaid_more_than_months} months underpaid"
-            )
-        if check.tpd_eligible:
-            self.tpd_label.setText(
-                f"<span style='{YES_STYLE}'>Eligible</span> — arrears at least "
-                f"{money(check.tpd_threshold_pence)}"
-            )
-        else:
-            self.tpd_label.setText(
-                f"<span style='{NO_STYLE}'>Not eligible</span> — arrears below "
-                f"{money(check.tpd_threshold_pence)}"
-            )
-        self.range_label.setText(
-            f"{money(check.tpd_min_pence)} to {money(check.tpd_max_pence)} a month "
-            f"({rules.tpd_min_rate * 100:.0f}%–{rules.tpd_max_rate * 100:.0f}% of the standard "
-            "allowance)"
-        )
-        self.cap_label.setText(
-            f"{money(check.cap_pence)} ({rules.cap_rate * 100:.0f}%); already taken "
-            f"{money(check.existing_deductions_pence)}; headroom "
-            f"<b>{money(check.headroom_pence)}</b>"
-        )
-        if check.last_resort:
-            self.last_resort_label.setText(
-                f"<span style='{NO_STYLE}'>Yes</span> — a {money(check.tpd_min_pence)} deduction "
-                "would go over the cap: last resort, DWP discretion"
-            )
-        else:
-            self.last_resort_label.setText("No — a 10% deduction fits within the cap")
+        texts = check_texts(check)
+        self.month_label.setText(texts.month_html)
+        self.apa_label.setText(texts.apa_html)
+        self.tpd_label.setText(texts.tpd_html)
+        self.range_label.setText(texts.range_html)
+        self.cap_label.setText(texts.cap_html)
+        self.last_resort_label.setText(texts.last_resort_html)
         prefill = self._prefill
         self.summary_edit.setPlainText(
             request_summary(
@@ -621,4 +637,9 @@ class UcHelperDialog(QDialog):
     def copy_summary(self) -> None:
         """Put the request text on the clipboard."""
         QGuiApplication.clipboard().setText(self.summary_edit.toPlainText())
-        self.copied_label.setText("Copied.")
+        self.copied_label.setText(COPIED)
+
+
+def _in_red(text: str) -> str:
+    """``text`` as rich text in the error colour (escaped)."""
+    return f"<span style='{ERROR_STYLE}'>{html.escape(text, quote=False)}</span>"

@@ -430,7 +430,8 @@ def test_an_action_the_central_store_refused_says_so_in_the_history() -> None:
     import uuid
 
     from app.services.case_file import ActionLine
-    from app.ui.case_models import REFUSED, WAITING_TO_SYNC, ActionHistoryModel
+    from app.ui.case_models import ActionHistoryModel
+    from app.ui.text.case import REFUSED, WAITING_TO_SYNC
 
     def line(**kw: Any) -> ActionLine:
         base = dict(
@@ -583,3 +584,32 @@ def test_an_ie_finished_in_its_window_is_offered_to_a_referral_and_shows_its_syn
     main.sync_now()
     assert "Held by the central store." in form.status_label.text()
     assert "Income and expenditure of 18 May 2026<" in case.arrangement_label.text() + "<"
+
+
+@pytest.mark.parametrize("ref", ["T000001", "T000002", "T000960"])
+def test_the_case_window_fits_a_laptop_on_every_tab(
+    qtbot: QtBot,
+    seeded: LocalStore,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+    ref: str,
+) -> None:
+    """Every warning (T000001), Breathing Space (T000002), and the most a header can hold."""
+    from tests.ui.crowded_case import seed_crowded_case
+    from tests.ui.test_balance_chart import assert_readable
+    from tests.ui.windows import assert_fits_laptop
+
+    seed_crowded_case(seeded)
+    case = open_ref(make_window(qtbot, seeded, inline_runner, prompts), ref)
+    case.show()
+    # Offscreen draws no title bar; a real window manager's needs about 30 pixels more.
+    assert case.frameGeometry().height() <= case.screen().availableGeometry().height() - 30
+    for preset in ("last_12_months", "all", "last_13_weeks"):
+        case.set_statement_preset(preset)
+        for tab in range(case.tabs.count()):
+            case.tabs.setCurrentIndex(tab)
+            assert_fits_laptop(case)
+        assert_readable(case.chart)
+        # The splitter leaves the statement room for a useful number of lines.
+        table = case.statement_table
+        assert table.viewport().height() >= 5 * table.verticalHeader().defaultSectionSize()

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from app.store.database import LocalStore
 from app.ui.ops import InlineRunner
-from app.ui.uc_helper_dialog import ESTIMATE_LABEL, UcHelperDialog, UcPrefill
+from app.ui.text.uc_helper import ESTIMATE_LABEL
+from app.ui.uc_helper_dialog import UcHelperDialog, UcPrefill
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import seed_caseload, seed_officer
 from tests.ui.windows import make_window, open_ref
@@ -181,3 +182,56 @@ def test_the_rent_typed_on_one_page_is_the_rent_on_the_other(w7: UcHelperDialog)
     w7.ded_rent_edit.selectAll()
     QTest.keyClicks(w7.ded_rent_edit, "125")
     assert w7.rent_edit.text() == "125"
+
+
+def _crowd(dialog: UcHelperDialog) -> None:
+    """Six children, every box ticked, and a refused amount in every field of both pages."""
+    for year in range(2010, 2016):
+        dialog.add_child(date(year, 3, 1))
+    dialog.carer_check.setChecked(True)
+    dialog.lcwra_check.setChecked(True)
+    for edit in (
+        dialog.rent_edit,
+        dialog.earnings_edit,
+        dialog.unearned_edit,
+        dialog.capital_edit,
+        dialog.arrears_edit,
+        dialog.existing_edit,
+    ):
+        edit.setText("1,00")  # a decimal comma: the longest refusal
+
+
+def test_the_helper_fits_a_laptop_with_every_field_refused(
+    qtbot: QtBot, store: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.windows import assert_fits_laptop
+
+    seed_caseload(store, extra=0)
+    seed_officer(store)
+    case = open_ref(make_window(qtbot, store, inline_runner, prompts), "T000001")
+    dialog = case.open_uc_helper()
+    assert dialog is not None
+    # Offscreen draws no title bar; a real window manager's needs about 30 pixels more.
+    assert dialog.frameGeometry().height() <= dialog.screen().availableGeometry().height() - 30
+    for tab in (0, 1):
+        dialog.tabs.setCurrentIndex(tab)
+        assert_fits_laptop(dialog)  # as it opens: the figures from the case
+    _crowd(dialog)
+    dialog.tabs.setCurrentIndex(0)
+    assert dialog.earnings_error.isVisibleTo(dialog)
+    for tab in (0, 1):
+        dialog.tabs.setCurrentIndex(tab)
+        assert_fits_laptop(dialog)
+    for year in range(2016, 2020):  # ten children: the household scrolls, the window stays
+        dialog.add_child(date(year, 3, 1))
+    dialog.tabs.setCurrentIndex(0)
+    scroll = dialog.findChild(QScrollArea, "HouseholdScroll").verticalScrollBar()
+    qtbot.waitUntil(scroll.isVisible, timeout=2000)
+    assert_fits_laptop(dialog)
+    for edit in (dialog.rent_edit, dialog.arrears_edit, dialog.existing_edit):
+        edit.setText("830")
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.check is not None
+    assert_fits_laptop(dialog)  # the checks and the request text shown
