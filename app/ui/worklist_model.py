@@ -77,6 +77,9 @@ HEADERS = (
     "Reason",
 )
 
+DESCENDING_FIRST = frozenset({WorklistColumn.BALANCE, WorklistColumn.WEEKS})
+"""The columns whose first click sorts biggest first (arrears before credits)."""
+
 
 class WorkFlag(IntFlag):
     """Yes/no facts of a row that the worklist can be filtered by (all chosen must hold)."""
@@ -218,6 +221,17 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         self._muted = QBrush(_MUTED)
         self._credit = QBrush(_CREDIT)
         super().__init__(rows, parent)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # The first click on Balance or Weeks shows the biggest arrears first.
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            first = DESCENDING_FIRST if orientation == Qt.Orientation.Horizontal else ()
+            return (
+                Qt.SortOrder.DescendingOrder if section in first else Qt.SortOrder.AscendingOrder
+            )
+        return super().headerData(section, orientation, role)
 
     def set_stage_order(self, codes: Sequence[str]) -> None:
         self._stage_order = {code: n for n, code in enumerate(codes)}

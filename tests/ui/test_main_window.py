@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -471,3 +471,38 @@ def test_actions_the_central_store_refused_are_announced_after_a_sync(
     window.sync_now()
     assert "The central store refused 2 recorded action(s)" in window.status_text()
     assert prompts.shown == []
+
+
+def click_header(qtbot: QtBot, window: MainWindow, col: WorklistColumn) -> None:
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    assert 0 <= x < header.viewport().width(), f"the {col.name} header is off screen"
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+@pytest.mark.parametrize("col", [WorklistColumn.BALANCE, WorklistColumn.WEEKS])
+def test_the_first_click_on_balance_or_weeks_puts_the_biggest_arrears_first(
+    qtbot: QtBot,
+    seeded: LocalStore,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+    col: WorklistColumn,
+) -> None:
+    # Failed before the fix: the first click sorted ascending, credits first.
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    click_header(qtbot, window, col)
+    values = column(window, col, SortRole)
+    assert values == sorted(values, reverse=True)
+    click_header(qtbot, window, col)  # a second click turns it round, as anywhere
+    values = column(window, col, SortRole)
+    assert values == sorted(values)
+
+
+def test_the_first_click_on_ref_still_sorts_a_to_z(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    click_header(qtbot, window, WorklistColumn.REF)
+    assert refs(window) == sorted(refs(window))
