@@ -37,11 +37,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.domain.display import format_day, format_pence
 from app.domain.recovery import NONE
 from app.services.worklist import WorkItem
 from app.ui.table_model import AnyIndex, FrozenRowsModel, FrozenRowsProxy, fold
-from app.ui.text.worklist import due_text
+from app.ui.text import worklist as text
 
 MarkersRole = Qt.ItemDataRole.UserRole + 10
 """The warning markers of a row (``Marker`` values), for the warnings column's delegate."""
@@ -63,19 +62,8 @@ class WorklistColumn(IntEnum):
     REASON = 10
 
 
-HEADERS = (
-    "#",
-    "Warnings",
-    "Ref",
-    "Lead tenant",
-    "Address",
-    "Balance",
-    "Weeks",
-    "Next action",
-    "Due",
-    "Stage",
-    "Reason",
-)
+HEADERS = tuple(header for header, _tip in text.COLUMNS)
+assert len(HEADERS) == len(WorklistColumn)
 
 DESCENDING_FIRST = frozenset({WorklistColumn.BALANCE, WorklistColumn.WEEKS})
 """The columns whose first click sorts biggest first (arrears before credits)."""
@@ -113,12 +101,8 @@ class Marker(IntEnum):
     BREATHING_SPACE = 2
 
 
-MARKER_TEXT = {Marker.SAFETY: "Safety", Marker.VULNERABLE: "Vuln", Marker.BREATHING_SPACE: "BS"}
-MARKER_NAME = {
-    Marker.SAFETY: "Officer-safety warning",
-    Marker.VULNERABLE: "Vulnerable",
-    Marker.BREATHING_SPACE: "Breathing Space",
-}
+MARKER_TEXT = {marker: text.WARNING_PILLS[marker] for marker in Marker}
+MARKER_NAME = {marker: text.WARNING_NAMES[marker] for marker in Marker}
 # (background, text): each pair is readable (contrast >= 4.5:1) on any row colour.
 MARKER_COLOURS = {
     Marker.SAFETY: (QColor(183, 28, 28), QColor(255, 255, 255)),
@@ -128,6 +112,7 @@ MARKER_COLOURS = {
 
 _MUTED = QColor(110, 110, 110)
 _CREDIT = QColor(0, 110, 50)
+_OVERDUE = QColor(183, 28, 28)  # with bold type: overdue never rests on colour alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +120,8 @@ class WorklistRow:
     """One worklist line with what filtering needs, prepared once.
 
     ``rank`` is the 1-based place in priority order (the services' order); ``search`` the
-    folded text type-to-filter matches; ``flags``, ``stage`` and ``band`` the filter facets.
+    folded text type-to-filter matches; ``flags``, ``stage`` and ``band`` the filter facets;
+    ``overdue``: the next action fell due before today (its due date is shown bold and red).
     """
 
     item: WorkItem
@@ -143,6 +129,7 @@ class WorklistRow:
     search: str
     flags: WorkFlag
     markers: tuple[Marker, ...]
+    overdue: bool = False
 
     @property
     def stage(self) -> str:
@@ -192,7 +179,8 @@ def worklist_rows(items: Iterable[WorkItem]) -> list[WorklistRow]:
             )
             if on
         )
-        rows.append(WorklistRow(item, rank, _search_text(item), flags, markers))
+        overdue = text.is_overdue(advice)
+        rows.append(WorklistRow(item, rank, _search_text(item), flags, markers, overdue))
     return rows
 
 
@@ -204,15 +192,7 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
     right_aligned = frozenset(
         {WorklistColumn.PRIORITY, WorklistColumn.BALANCE, WorklistColumn.WEEKS}
     )
-    header_tips = {
-        WorklistColumn.PRIORITY: "Priority: actions due now first (most overdue arrears first)",
-        WorklistColumn.WARNINGS: "Safety = officer-safety warning, Vuln = vulnerable, "
-        "BS = Breathing Space in force",
-        WorklistColumn.BALANCE: "Rent account balance today: arrears plain, credit with a minus",
-        WorklistColumn.WEEKS: "Arrears in weeks of the weekly rent and service charge",
-        WorklistColumn.STAGE: "The last recovery step taken in the current arrears",
-        WorklistColumn.DUE: "When the next action falls due; On hold: something stops it",
-    }
+    header_tips = {column: tip for column, (_header, tip) in enumerate(text.COLUMNS) if tip}
 
     def __init__(self, rows: Sequence[WorklistRow] = (), parent: QObject | None = None) -> None:
         self._stage_order: dict[str, int] = {}
@@ -220,6 +200,7 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         self._bold.setBold(True)
         self._muted = QBrush(_MUTED)
         self._credit = QBrush(_CREDIT)
+        self._overdue = QBrush(_OVERDUE)
         super().__init__(rows, parent)
 
     def headerData(
@@ -246,25 +227,8 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
 
     # -- FrozenRowsModel ----------------------------------------------------------------------
     def row_texts(self, row: WorklistRow) -> tuple[str, ...]:
-        item = row.item
-        case = item.case
-        advice = item.advice
-        summary = advice.summary
-        address = f"{case.address}, {case.postcode}" if case.postcode else case.address
-        weeks = "" if summary.weekly_charge_pence <= 0 else str(summary.weeks_in_arrears)
-        return (
-            str(row.rank),
-            ", ".join(MARKER_NAME[m] for m in row.markers),
-            case.ref,
-            case.lead_tenant,
-            address,
-            format_pence(summary.balance_pence),
-            weeks,
-            "—" if advice.next_action == NONE else advice.next_action_label,
-            due_text(item),
-            "—" if advice.stage == NONE else advice.stage_label,
-            advice.reason,
-        )
+        warnings = tuple(MARKER_NAME[marker] for marker in row.markers)
+        return text.row_texts(row.item, rank=row.rank, warnings=warnings)
 
     def sort_key(self, row: WorklistRow, column: int) -> Any:
         advice = row.item.advice
@@ -319,31 +283,27 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         return advice.reason
 
     def cell_tooltip(self, row: WorklistRow, column: int) -> str | None:
+        # Asked on hover only: the words are built here, by app.ui.text.worklist.
         item = row.item
         advice = item.advice
         if column == WorklistColumn.REASON:
-            lines = [advice.reason]
-            if advice.blocked_by:
-                lines.append(f"On hold: {advice.blocked_by}")
-            lines.extend(advice.warnings)
-            return "\n".join(lines)
+            return text.reason_tip(advice)
         if column == WorklistColumn.WARNINGS:
             return "\n".join(advice.warnings) if row.markers else None
-        if column == WorklistColumn.LEAD and item.case.household_names:
-            return "Household: " + ", ".join(item.case.household_names)
+        if column == WorklistColumn.LEAD:
+            return text.lead_tip(item.case)
         if column == WorklistColumn.ADDRESS:
-            case = item.case
-            return f"{case.address}, {case.postcode}" if case.postcode else case.address
+            return text.address_text(item.case)
         if column == WorklistColumn.STAGE:
-            if advice.stage_on is not None:
-                return f"{advice.stage_label} on {format_day(advice.stage_on)}"
-            return advice.stage_label
-        if column in (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE) and advice.blocked_by:
-            return f"On hold: {advice.blocked_by}"
-        if column == WorklistColumn.BALANCE and advice.summary.balance_pence < 0:
-            return f"In credit by {format_pence(-advice.summary.balance_pence)}"
+            return text.stage_tip(advice)
+        if column == WorklistColumn.NEXT_ACTION:
+            return text.next_action_tip(advice)
+        if column == WorklistColumn.DUE:
+            return text.due_tip(advice)
+        if column == WorklistColumn.BALANCE:
+            return text.credit_tip(advice)
         if column == WorklistColumn.REF and item.case.is_former:
-            return "Former tenancy (ended)"
+            return text.FORMER_TENANCY
         return None
 
     def cell_foreground(self, row: WorklistRow, column: int) -> Any:
@@ -354,6 +314,8 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
             return self._credit
         if column in (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE) and advice.blocked_by:
             return self._muted
+        if column == WorklistColumn.DUE and row.overdue:
+            return self._overdue
         return None
 
     def cell_font(self, row: WorklistRow, column: int) -> Any:
@@ -445,6 +407,11 @@ class WorklistFilterProxy(FrozenRowsProxy):
     def clear_filters(self) -> None:
         """Drop every filter but the typed text."""
         self.set_filter(WorklistFilter(words=self._filter.words))
+
+    def clear_all(self) -> None:
+        """Drop every filter and the typed text (one refilter)."""
+        self._text = ""
+        self.set_filter(WorklistFilter())
 
     def set_filter(self, new: WorklistFilter) -> None:
         if new == self._filter:
