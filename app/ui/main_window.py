@@ -3,14 +3,18 @@
 The worklist is every case on the laptop, most urgent first, each with its next recommended
 action and the reason, worked out on the laptop from its own data
 (``app.services.worklist.read_worklist``, on the database worker), so the window opens at once
-with no connection at all. A filter panel (with counts) and type-to-filter narrow it; the arrow
-keys move, Enter or a double-click opens the case in its own window (several may be open to
-compare).
+with no connection at all. A filter strip across the top (type-to-filter, stage, arrears band,
+yes/no filters with counts) narrows it; the arrow keys move, Enter or a double-click opens the
+case in its own window (several may be open to compare). The window takes the screen's width
+and the columns share it (``app.ui.worklist_view``), so a 1366x768 laptop never scrolls
+sideways; the selected case's next action and reason read in full under the list. What the
+window says is worded in ``app.ui.text.worklist``.
 
 The loaded cases stay in the window: after an action is recorded only that case is read
 again and the worklist rebuilt (pure, on the worker); after a sync everything is reloaded.
 "Sync now" runs on a network worker with its progress in the status bar; a failed sync
-(offline, above all) is reported in the status bar, never in a modal box.
+(offline, above all) is reported in the status bar, never in a modal box. While a sync runs an
+empty list says it is downloading ("press Sync now" only when that can be done).
 
 Threading: GUI thread only. Work goes through ``Op`` (``fn`` never touches a widget; results
 arrive on the GUI thread). A generation number drops a rebuilt worklist that a newer load
@@ -56,9 +60,15 @@ from app.sync.errors import SyncError
 from app.ui.context import UiContext
 from app.ui.ops import ProgressDialogSink, ProgressFn
 from app.ui.text.worklist import (
+    FILE_MENU,
     FILTER_PLACEHOLDER,
     FIRST_DOWNLOAD,
     LOADING,
+    OPEN_CASE,
+    OPEN_CASE_TIP,
+    QUIT,
+    SYNC_NOW,
+    SYNC_NOW_TIP,
     SYNCING,
     ListState,
     StatusFacts,
@@ -242,19 +252,19 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         """"Sync now", "Open case" and "Quit", in the File menu and the toolbar."""
-        self.sync_action = QAction("&Sync now", self)
+        self.sync_action = QAction(SYNC_NOW, self)
         self.sync_action.setShortcuts([QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")])
-        self.sync_action.setToolTip("Send your changes and download the latest caseload (F5)")
+        self.sync_action.setToolTip(SYNC_NOW_TIP)
         self.sync_action.triggered.connect(self.sync_now)
-        self.open_action = QAction("&Open case", self)
-        self.open_action.setToolTip("Open the selected case in its own window (Enter)")
+        self.open_action = QAction(OPEN_CASE, self)
+        self.open_action.setToolTip(OPEN_CASE_TIP)
         self.open_action.setEnabled(False)
         self.open_action.triggered.connect(self.open_selected_case)
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(QUIT, self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
 
-        menu = self.menuBar().addMenu("&File")
+        menu = self.menuBar().addMenu(FILE_MENU)
         menu.addAction(self.sync_action)
         menu.addAction(self.open_action)
         menu.addSeparator()
@@ -277,6 +287,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         """What is shown, when it was synced, and progress."""
         self.status_label = ElidedLabel()
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(180)
         self.progress_bar.setMaximumHeight(14)

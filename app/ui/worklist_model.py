@@ -1,10 +1,12 @@
 """The worklist table: one row per case, most urgent first, with its next action and reason.
 
 ``WorklistTableModel`` presents the ``WorkItem`` values ``app.services.worklist.build_worklist``
-made (every figure, stage, action and reason comes from the services and the domain; this
-module only formats them). Display text, the folded search text and the filter facets are
-worked out once per row in ``worklist_rows`` when the rows are replaced, so a keystroke in the
-filter box only compares prepared strings and ints.
+made (every figure, stage, action and reason comes from the services and the domain, and
+every word shown from ``app.ui.text.worklist``; this module only looks them up). An overdue
+due date is bold and dark red (weight and colour, with its tooltip saying how long); the
+first click on Balance or Weeks sorts biggest first. Display text, the folded search text and
+the filter facets are worked out once per row in ``worklist_rows`` when the rows are replaced,
+so a keystroke in the filter box only compares prepared strings and ints.
 
 ``WorklistFilterProxy`` filters on those raw facets (never on formatted text): words typed
 (every word must appear, case- and accent-insensitively, in the lead tenant's or a household
@@ -79,17 +81,20 @@ class WorkFlag(IntFlag):
     FOLLOW_UP = 16
 
 
-#: The flag filters in the order the filter panel shows them, with their names.
-FLAG_FILTERS: tuple[tuple[WorkFlag, str, str], ...] = (
-    (
-        WorkFlag.DUE_NOW,
-        "Action due today",
-        "A recommended action is due today or overdue and nothing holds it",
-    ),
-    (WorkFlag.FOLLOW_UP, "Follow-up due", "A hold has ended or a date has passed: check the case"),
-    (WorkFlag.LIVE_ARRANGEMENT, "Live arrangement", "A payment arrangement is live"),
-    (WorkFlag.VULNERABLE, "Vulnerable", "A vulnerability is recorded"),
-    (WorkFlag.BREATHING_SPACE, "Breathing Space", "Breathing Space (debt respite) is in force"),
+#: The flag filters in the order the filter panel shows them, with their names and tooltips.
+FLAG_FILTERS: tuple[tuple[WorkFlag, str, str], ...] = tuple(
+    (flag, label, tip)
+    for flag, (label, tip) in zip(
+        (
+            WorkFlag.DUE_NOW,
+            WorkFlag.FOLLOW_UP,
+            WorkFlag.LIVE_ARRANGEMENT,
+            WorkFlag.VULNERABLE,
+            WorkFlag.BREATHING_SPACE,
+        ),
+        text.FLAG_WORDS,
+        strict=True,
+    )
 )
 
 

@@ -296,6 +296,15 @@ def _s(count: int) -> str:
 
 # -- the filter panel -------------------------------------------------------------------------
 
+#: The yes/no filters' names and tooltips: action due, follow-up due, live arrangement,
+#: vulnerable, Breathing Space (in that order).
+FLAG_WORDS: tuple[tuple[str, str], ...] = (
+    ("Action due today", "A recommended action is due today or overdue and nothing holds it"),
+    ("Follow-up due", "A hold has ended or a date has passed: check the case"),
+    ("Live arrangement", "A payment arrangement is live"),
+    ("Vulnerable", "A vulnerability is recorded"),
+    ("Breathing Space", "Breathing Space (debt respite) is in force"),
+)
 ALL_STAGES = "All stages"
 ALL_BANDS = "All arrears"
 SHOW_ONLY = "Show only:"
@@ -312,6 +321,16 @@ WIDEST_COUNT = 9999
 def counted(label: str, count: int) -> str:
     """A filter with the number of cases it would show: ``"Action due today (37)"``."""
     return f"{label} ({count})"
+
+
+# -- the window's actions -------------------------------------------------------------------
+
+SYNC_NOW = "&Sync now"
+SYNC_NOW_TIP = "Send your changes and download the latest caseload (F5)"
+OPEN_CASE = "&Open case"
+OPEN_CASE_TIP = "Open the selected case in its own window (Enter)"
+QUIT = "&Quit"
+FILE_MENU = "&File"
 
 
 # -- the selected case ------------------------------------------------------------------------
