@@ -64,8 +64,9 @@ def fit_combo_to(combo: QComboBox, texts: Iterable[str]) -> None:
     size = combo.style().sizeFromContents(
         QStyle.ContentsType.CT_ComboBox, option, QSize(widest, metrics.height()), combo
     )
-    # Qt's own size hint adds a little room beside the text; so do we.
-    combo.setMinimumWidth(size.width() + metrics.horizontalAdvance("  "))
+    # Qt's own size hint adds a little room beside the text; so do we. A fixed size also keeps
+    # a new count from asking the window to lay itself out again at every keystroke.
+    combo.setFixedSize(size.width() + metrics.horizontalAdvance("  "), combo.sizeHint().height())
 
 
 class WorklistFilterPanel(QWidget):
@@ -145,7 +146,9 @@ class WorklistFilterPanel(QWidget):
         row.addWidget(QLabel(SHOW_ONLY))
         for flag, label, tip in FLAG_FILTERS:
             box = QCheckBox(counted(label, WIDEST_COUNT))
-            box.setMinimumWidth(box.sizeHint().width())  # the count never moves its neighbours
+            # Sized for the largest count: a new count neither moves its neighbours nor asks
+            # the window to lay itself out again (a keystroke changes every count).
+            box.setFixedSize(box.sizeHint())
             box.setToolTip(tip)
             box.setAccessibleName(label)
             box.toggled.connect(lambda on, flag=flag: self._flag_toggled(flag, on))
