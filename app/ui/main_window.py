@@ -3,14 +3,18 @@
 The worklist is every case on the laptop, most urgent first, each with its next recommended
 action and the reason, worked out on the laptop from its own data
 (``app.services.worklist.read_worklist``, on the database worker), so the window opens at once
-with no connection at all. A filter panel (with counts) and type-to-filter narrow it; the arrow
-keys move, Enter or a double-click opens the case in its own window (several may be open to
-compare).
+with no connection at all. A filter strip across the top (type-to-filter, stage, arrears band,
+yes/no filters with counts) narrows it; the arrow keys move, Enter or a double-click opens the
+case in its own window (several may be open to compare). The window takes the screen's width
+and the columns share it (``app.ui.worklist_view``), so a 1366x768 laptop never scrolls
+sideways; the selected case's next action and reason read in full under the list. What the
+window says is worded in ``app.ui.text.worklist``.
 
 The loaded cases stay in the window: after an action is recorded only that case is read
 again and the worklist rebuilt (pure, on the worker); after a sync everything is reloaded.
 "Sync now" runs on a network worker with its progress in the status bar; a failed sync
-(offline, above all) is reported in the status bar, never in a modal box.
+(offline, above all) is reported in the status bar, never in a modal box. While a sync runs an
+empty list says it is downloading ("press Sync now" only when that can be done).
 
 Threading: GUI thread only. Work goes through ``Op`` (``fn`` never touches a widget; results
 arrive on the GUI thread). A generation number drops a rebuilt worklist that a newer load
@@ -26,28 +30,15 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QFont,
-    QFontMetrics,
-    QKeyEvent,
-    QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QShortcut,
-)
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QProgressBar,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -65,16 +56,28 @@ from app.services.worklist import (
     read_worklist,
     stage_options,
 )
-from app.sync.errors import Offline, SyncError
+from app.sync.errors import SyncError
 from app.ui.context import UiContext
 from app.ui.ops import ProgressDialogSink, ProgressFn
 from app.ui.text.worklist import (
-    EMPTY_CASELOAD,
+    FILE_MENU,
+    FILTER_PLACEHOLDER,
+    FIRST_DOWNLOAD,
     LOADING,
+    OPEN_CASE,
+    OPEN_CASE_TIP,
+    QUIT,
+    SYNC_NOW,
+    SYNC_NOW_TIP,
+    SYNCING,
+    ListState,
     StatusFacts,
     details_html,
-    no_match,
+    empty_list_text,
+    load_problem,
     status_line,
+    sync_failure,
+    sync_refused,
     window_title,
 )
 from app.ui.worklist_filters import WorklistFilterPanel
@@ -85,6 +88,7 @@ from app.ui.worklist_model import (
     WorklistTableModel,
     worklist_rows,
 )
+from app.ui.worklist_view import ElidedLabel, FilterEdit, WorklistView, worklist_column_fits
 
 if TYPE_CHECKING:
     from app.services.sync import SyncSummary
@@ -93,9 +97,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FILTER_PLACEHOLDER = "Filter by name, address, postcode or ref  (↓ to the list, Enter opens)"
-
 SyncFn = Callable[..., "SyncSummary"]
+
+WIDEST = 1680
+TALLEST = 1000
+FRAME_ROOM = QSize(24, 48)
+"""Room left on the screen for the window's frame and title bar (and the desktop's panel)."""
 
 
 def run_sync_lazily(workspace: Workspace, *, progress: ProgressFn) -> SyncSummary:
@@ -103,77 +110,6 @@ def run_sync_lazily(workspace: Workspace, *, progress: ProgressFn) -> SyncSummar
     from app.services.sync import run_sync
 
     return run_sync(workspace, progress=progress)
-
-
-class FilterEdit(QLineEdit):
-    """The type-to-filter box: ↓ moves into the list, Enter opens the case selected.
-
-    Threading: GUI thread only.
-    """
-
-    down_pressed = Signal()
-    enter_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down and not event.modifiers():
-            self.down_pressed.emit()
-            event.accept()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.enter_pressed.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class WorklistView(QTableView):
-    """The worklist table: Enter opens the current row (``open_requested``), as a double-click
-    does; a centred message is painted over an empty viewport (loading, no cases, no match).
-
-    Threading: GUI thread only.
-    """
-
-    open_requested = Signal(QModelIndex)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._placeholder = ""
-        self.doubleClicked.connect(self.open_requested)
-
-    def placeholder_text(self) -> str:
-        """The message shown when the table has no rows ("" when it has rows)."""
-        model = self.model()
-        if model is not None and model.rowCount() > 0:
-            return ""
-        return self._placeholder
-
-    def set_placeholder_text(self, text: str) -> None:
-        if text != self._placeholder:
-            self._placeholder = text
-            self.viewport().update()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            current = self.currentIndex()
-            if current.isValid():
-                self.open_requested.emit(current)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        text = self.placeholder_text()
-        if not text:
-            return
-        painter = QPainter(self.viewport())
-        painter.setPen(self.palette().placeholderText().color())
-        font = painter.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        painter.setFont(font)
-        area = self.viewport().rect().adjusted(24, 24, -24, -24)
-        painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
-        painter.end()
 
 
 class MainWindow(QMainWindow):
@@ -218,19 +154,34 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("MainWindow")
         self._update_title()
-        # Wide enough for the worklist's columns, never wider than the screen.
+        self.resize(self._initial_size())
+        self._build_models()
+        self._build_filter_box()
+        self._build_table()
+        self._build_details()
+        self.filter_panel = WorklistFilterPanel(self.proxy, search=self.filter_edit)
+        self._build_layout()
+        self._build_actions()
+        self._build_shortcuts()
+        self._build_status_bar()
+        self.load_worklist()
+
+    # -- building the window ------------------------------------------------------------------
+    def _initial_size(self) -> QSize:
+        """As large as the screen allows, up to a size past which the list reads no better."""
         screen = self.screen().availableGeometry()
-        self.resize(
-            min(screen.width(), max(1280, min(1680, int(screen.width() * 0.92)))),
-            min(screen.height(), max(720, min(1000, int(screen.height() * 0.9)))),
+        return QSize(
+            min(WIDEST, screen.width() - FRAME_ROOM.width()),
+            min(TALLEST, screen.height() - FRAME_ROOM.height()),
         )
 
-        # The worklist and its models.
+    def _build_models(self) -> None:
         self.model = WorklistTableModel(parent=self)
         self.proxy = WorklistFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.filter_changed.connect(self._filter_changed)
 
+    def _build_filter_box(self) -> None:
         self.filter_edit = FilterEdit()
         self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
         self.filter_edit.setClearButtonEnabled(True)
@@ -239,6 +190,7 @@ class MainWindow(QMainWindow):
         self.filter_edit.down_pressed.connect(self.focus_table)
         self.filter_edit.enter_pressed.connect(self._open_from_filter)
 
+    def _build_table(self) -> None:
         self.table = WorklistView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -250,16 +202,21 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setShowGrid(False)
         self.table.setAccessibleName("Worklist")
         self.table.setItemDelegateForColumn(WorklistColumn.WARNINGS, MarkerDelegate(self.table))
         self.table.open_requested.connect(self._open_index)
-        self._size_columns()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
+        self.table.set_column_fits(worklist_column_fits(self.table))
         self.table.set_placeholder_text(LOADING)
 
-        self.filter_panel = WorklistFilterPanel(self.proxy)
-        self.filter_panel.setFixedWidth(self.filter_panel.sizeHint().width() + 40)
-
+    def _build_details(self) -> None:
+        """The selected case's next action, reason and warnings in full, under the list."""
         self.details_label = QLabel()
         self.details_label.setObjectName("WorklistDetails")
         self.details_label.setWordWrap(True)
@@ -272,34 +229,42 @@ class MainWindow(QMainWindow):
         self.details_label.setAccessibleName("The selected case")
         self.table.selectionModel().selectionChanged.connect(self._show_details)
 
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(self.filter_edit)
-        right.addWidget(self.table, 1)
-        right.addWidget(self.details_label)
+    def _build_layout(self) -> None:
+        """The filters across the top, the list, the selected case under it."""
         central = QWidget()
-        layout = QHBoxLayout(central)
+        layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.filter_panel)
-        layout.addLayout(right, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.details_label)
         self.setCentralWidget(central)
-        self.setTabOrder(self.filter_edit, self.table)
-        self.setTabOrder(self.table, self.filter_panel)
+        panel = self.filter_panel
+        chain = [
+            self.filter_edit,
+            self.table,
+            panel.stage_combo,
+            panel.band_combo,
+            panel.clear_button,
+            *panel.flag_boxes.values(),
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(first, second)
 
-        # Actions.
-        self.sync_action = QAction("&Sync now", self)
+    def _build_actions(self) -> None:
+        """"Sync now", "Open case" and "Quit", in the File menu and the toolbar."""
+        self.sync_action = QAction(SYNC_NOW, self)
         self.sync_action.setShortcuts([QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")])
-        self.sync_action.setToolTip("Send your changes and download the latest caseload (F5)")
+        self.sync_action.setToolTip(SYNC_NOW_TIP)
         self.sync_action.triggered.connect(self.sync_now)
-        self.open_action = QAction("&Open case", self)
-        self.open_action.setToolTip("Open the selected case in its own window (Enter)")
+        self.open_action = QAction(OPEN_CASE, self)
+        self.open_action.setToolTip(OPEN_CASE_TIP)
         self.open_action.setEnabled(False)
         self.open_action.triggered.connect(self.open_selected_case)
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(QUIT, self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
 
-        menu = self.menuBar().addMenu("&File")
+        menu = self.menuBar().addMenu(FILE_MENU)
         menu.addAction(self.sync_action)
         menu.addAction(self.open_action)
         menu.addSeparator()
@@ -312,14 +277,16 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.open_action)
         self.addToolBar(toolbar)
 
+    def _build_shortcuts(self) -> None:
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.activated.connect(self.focus_filter)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter_edit)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.filter_edit.clear)
 
-        # Status bar: what is shown, when it was synced, and progress.
-        self.status_label = QLabel()
+    def _build_status_bar(self) -> None:
+        """What is shown, when it was synced, and progress."""
+        self.status_label = ElidedLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(180)
@@ -332,43 +299,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.progress_bar)
 
-        self.load_worklist()
-
-    # -- layout -------------------------------------------------------------------------------
-    def _size_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        metrics = self.table.fontMetrics()
-        pad = 20
-
-        def width(sample: str) -> int:
-            return metrics.horizontalAdvance(sample) + pad
-
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setSortIndicatorShown(True)
-        header.setMinimumSectionSize(width("#"))
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)
-        widths = {
-            WorklistColumn.PRIORITY: width("999") + 12,
-            WorklistColumn.WARNINGS: MarkerDelegate.full_width(self.table.font()),
-            WorklistColumn.REF: width("T0000000"),
-            WorklistColumn.LEAD: width("Mrs Alexandra Montgomery"),
-            WorklistColumn.ADDRESS: width("Flat 12, Ångström House, 12"),
-            WorklistColumn.BALANCE: width("£10,000.00"),
-            WorklistColumn.WEEKS: width("Weeks") + 8,
-            WorklistColumn.NEXT_ACTION: bold_metrics.horizontalAdvance("Send arrears letter 2")
-            + pad,
-            WorklistColumn.DUE: width("On hold to 30 Sep 2026"),
-            WorklistColumn.STAGE: width("Arrears letter 1 sent"),
-            WorklistColumn.REASON: width("£1,000.00 = 4.10 weeks' rent; no recovery action yet"),
-        }
-        for column, pixels in widths.items():
-            self.table.setColumnWidth(column, pixels)
-        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
-
     # -- title and status -----------------------------------------------------------------------
     def _update_title(self) -> None:
         self.setWindowTitle(
@@ -378,14 +308,15 @@ class MainWindow(QMainWindow):
         )
 
     def status_text(self) -> str:
-        return self.status_label.text()
+        """The whole status line (the label may show it cut short, ending in "…")."""
+        return self.status_label.full_text()
 
     def _update_status(self) -> None:
         if self._load_problem:
-            self.status_label.setText(self._load_problem)
+            self.status_label.set_full_text(self._load_problem)
             return
         if not self._loaded:
-            self.status_label.setText(LOADING)
+            self.status_label.set_full_text(LOADING)
             return
         facts = StatusFacts(
             total=self.model.rowCount(),
@@ -393,21 +324,21 @@ class MainWindow(QMainWindow):
             sync_problem=self._sync_problem,
             last_synced=self._last_synced,
         )
-        self.status_label.setText(status_line(facts, now=self.context.workspace.clock.now()))
+        self.status_label.set_full_text(
+            status_line(facts, now=self.context.workspace.clock.now())
+        )
 
     def _update_empty_state(self) -> None:
-        if not self._loaded:
-            self.table.set_placeholder_text(LOADING)
-        elif self._load_problem:
-            self.table.set_placeholder_text(self._load_problem)
-        elif self.model.rowCount() == 0:
-            self.table.set_placeholder_text(EMPTY_CASELOAD)
-        else:
-            chosen = self.proxy.current_filter()
-            panel = bool(chosen.flags) or chosen.stage is not None or chosen.band is not None
-            self.table.set_placeholder_text(
-                no_match(self.proxy.filter_text(), panel_filters=panel)
-            )
+        chosen = self.proxy.current_filter()
+        state = ListState(
+            loaded=self._loaded,
+            load_problem=self._load_problem,
+            total=self.model.rowCount(),
+            syncing=self._syncing,
+            filter_text=self.proxy.filter_text(),
+            panel_filters=bool(chosen.flags) or chosen.stage is not None or chosen.band is not None,
+        )
+        self.table.set_placeholder_text(empty_list_text(state))
 
     def _refresh_counts(self) -> None:
         self.filter_panel.show_counts(self.proxy.counts())
@@ -535,7 +466,7 @@ class MainWindow(QMainWindow):
     def _load_failed(self, error: Exception) -> None:
         log.error("could not read the worklist", exc_info=error)
         self._loaded = True
-        self._load_problem = f"The caseload could not be read from this laptop: {error}"
+        self._load_problem = load_problem(error)
         self._update_empty_state()
         self._update_status()
         self.context.prompts.show_error(self, "Doorstep", self._load_problem)
@@ -623,6 +554,7 @@ class MainWindow(QMainWindow):
             return
         self._syncing = True
         self.sync_action.setEnabled(False)
+        self._update_empty_state()  # an empty list says it is downloading, not "press Sync now"
         workspace = self.context.workspace
         sync_fn = self._sync_fn
 
@@ -630,20 +562,16 @@ class MainWindow(QMainWindow):
             return sync_fn(workspace, progress=progress)
 
         sink = ProgressDialogSink(self) if with_dialog else self
-        label = "Downloading your caseload…" if with_dialog else "Syncing…"
+        label = FIRST_DOWNLOAD if with_dialog else SYNCING
         self.context.op(self, work, kind="net").success(self._synced).failure(
             self._sync_failed
         ).with_progress(label, sink=sink).run()
 
     def _synced(self, summary: SyncSummary) -> None:
+        # An empty list keeps saying "downloading" until the reload below shows what came.
         self._syncing = False
         self.sync_action.setEnabled(True)
-        self._sync_problem = None
-        if summary.rejected:
-            self._sync_problem = (
-                f"The central store refused {summary.rejected} recorded action(s); "
-                "each case's history says why"
-            )
+        self._sync_problem = sync_refused(summary.rejected)
         if not self._closed:
             self.load_worklist()
             self.context.changes.operation_did_execute.emit(summary, self)
@@ -651,13 +579,10 @@ class MainWindow(QMainWindow):
     def _sync_failed(self, error: Exception) -> None:
         self._syncing = False
         self.sync_action.setEnabled(True)
-        if isinstance(error, Offline):
-            self._sync_problem = f"Offline: {error}"
-        elif isinstance(error, SyncError):
-            self._sync_problem = f"Sync failed: {error}"
-        else:
+        if not isinstance(error, SyncError):
             log.error("sync failed unexpectedly", exc_info=error)
-            self._sync_problem = f"Sync failed unexpectedly ({type(error).__name__})"
+        self._sync_problem = sync_failure(error)
+        self._update_empty_state()
         self._update_status()
 
     # -- ProgressSink (the status bar; loads and a sync may overlap) ------------------------------

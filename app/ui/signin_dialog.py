@@ -3,7 +3,11 @@
 The dialog checks what was typed (naming the field that is wrong), then runs the sign-in on a
 network worker through ``Op`` while it shows "Signing in…". A refusal or an unreachable server
 is shown inside the dialog with everything typed kept; on success the dialog accepts and
-``officer`` holds who signed in.
+``officer`` holds who signed in. Its words are in ``app.ui.text.signin``.
+
+Room for a two-line message (or the progress) is kept under the fields from the start, so a
+message appearing squashes nothing and never moves the button under the pointer; a longer
+message makes the dialog taller.
 
 Threading: GUI thread only; ``sign_in`` runs on a worker and never sees a widget.
 """
@@ -12,9 +16,7 @@ from __future__ import annotations
 
 import logging
 import platform
-import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,48 +36,28 @@ from app.services.workspace import StoreError
 from app.sync.errors import SyncError
 from app.ui.context import UiContext
 from app.ui.ops import ProgressFn
+from app.ui.text.signin import (
+    EXAMPLE_SERVER,
+    INTRO,
+    NO_PASSWORD,
+    NO_USERNAME,
+    PASSWORD_LABEL,
+    SERVER_LABEL,
+    SIGN_IN,
+    SIGNING_IN,
+    TITLE,
+    USERNAME_EXAMPLE,
+    USERNAME_LABEL,
+    normalise_server_address,
+    server_address_problem,
+    sign_in_failure,
+)
 
 log = logging.getLogger(__name__)
 
 SignInFn = Callable[..., OfficerInfo]
-EXAMPLE_SERVER = "https://doorstep.your-council.gov.uk"
-_HOST = re.compile(
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
-    r"[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]"
-)
-
-
-def server_address_problem(text: str) -> str | None:
-    """Why ``text`` is not a server address of the form http(s)://host[:port], or None."""
-    raw = text.strip()
-    example = f"for example {EXAMPLE_SERVER}"
-    if not raw:
-        return f"Server address: enter the address of your council's Doorstep server, {example}."
-    if any(c.isspace() for c in raw):
-        return f"Server address: it must not contain spaces ({example})."
-    parts = urlsplit(raw)
-    if parts.scheme.lower() not in ("http", "https") or not raw.lower().startswith(
-        parts.scheme.lower() + "://"
-    ):
-        return f"Server address: it must start with https:// or http:// ({example})."
-    netloc = parts.netloc
-    if "@" in netloc:
-        return "Server address: leave out any user name; give only the server's address."
-    host, _, port = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
-    if not host:
-        host, port = netloc, ""
-    if not host or not _HOST.fullmatch(host):
-        return f"Server address: “{raw}” does not name a server ({example})."
-    if port and not (port.isdigit() and 0 < int(port) < 65536):
-        return f"Server address: the port “{port}” must be a number from 1 to 65535."
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        return f"Server address: give only the server and, if needed, a port ({example})."
-    return None
-
-
-def normalise_server_address(text: str) -> str:
-    """A checked address without a trailing slash: ``https://host:8443/`` -> ``https://host:8443``."""
-    return text.strip().rstrip("/")
+MESSAGE_LINES = 2
+"""The lines of message the dialog keeps room for under the fields."""
 
 
 class SignInDialog(QDialog):
@@ -100,30 +82,39 @@ class SignInDialog(QDialog):
         self._busy = False
         self.officer: OfficerInfo | None = None
 
-        self.setWindowTitle("Sign in to Doorstep")
+        self.setWindowTitle(TITLE)
         self.setMinimumWidth(460)
-
-        intro = QLabel(
-            "Sign in with your Doorstep account to download your caseload to this laptop. "
-            "It is kept encrypted and you can work with it offline."
-        )
+        intro = QLabel(INTRO)
         intro.setWordWrap(True)
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addLayout(self._build_fields(server_url))
+        layout.addWidget(self._build_message_area())
+        layout.addStretch(1)
+        layout.addWidget(self._build_buttons())
+
+        (self.username_edit if server_url else self.server_edit).setFocus()
+
+    def _build_fields(self, server_url: str | None) -> QFormLayout:
         self.server_edit = QLineEdit(server_url or "")
         self.server_edit.setPlaceholderText(EXAMPLE_SERVER)
         self.username_edit = QLineEdit()
-        self.username_edit.setPlaceholderText("e.g. asmith")
+        self.username_edit.setPlaceholderText(USERNAME_EXAMPLE)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         for edit in (self.server_edit, self.username_edit, self.password_edit):
             edit.setMinimumWidth(280)
             edit.textEdited.connect(self._clear_error)
-
         form = QFormLayout()
-        form.addRow("&Server address:", self.server_edit)
-        form.addRow("&Username:", self.username_edit)
-        form.addRow("&Password:", self.password_edit)
+        form.addRow(SERVER_LABEL, self.server_edit)
+        form.addRow(USERNAME_LABEL, self.username_edit)
+        form.addRow(PASSWORD_LABEL, self.password_edit)
+        return form
 
+    def _build_message_area(self) -> QWidget:
+        """The error, or the progress, in room kept for ``MESSAGE_LINES`` lines of error."""
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -131,34 +122,39 @@ class SignInDialog(QDialog):
             "QLabel { color: #9b1c1c; background: #fdecec; border: 1px solid #f3b4b4;"
             " border-radius: 3px; padding: 6px; }"
         )
-        self.error_label.hide()
-
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(8)
-        self.progress_bar.hide()
         self.progress_label = QLabel()
-        self.progress_label.hide()
+        area = QWidget()
+        column = QVBoxLayout(area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.error_label)
+        column.addWidget(self.progress_label)
+        column.addWidget(self.progress_bar)
+        column.addStretch(1)
+        self.error_label.setText("\n".join(["Wrong"] * MESSAGE_LINES))
+        self.progress_label.setText(SIGNING_IN)
+        progress = (
+            self.progress_label.sizeHint().height()
+            + column.spacing()
+            + self.progress_bar.sizeHint().height()
+        )
+        area.setMinimumHeight(max(self.error_label.sizeHint().height(), progress))
+        for widget in (self.error_label, self.progress_label, self.progress_bar):
+            widget.hide()
+        self.error_label.clear()
+        return area
 
+    def _build_buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_in_button = QPushButton("Sign in")
+        self.sign_in_button = QPushButton(SIGN_IN)
         self.sign_in_button.setDefault(True)
         self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addSpacing(6)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.progress_label)
-        layout.addWidget(self.progress_bar)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
-        (self.username_edit if server_url else self.server_edit).setFocus()
+        return self.buttons
 
     # -- what was typed ---------------------------------------------------------------------
     def validation_problem(self) -> tuple[str, QLineEdit] | None:
@@ -167,9 +163,9 @@ class SignInDialog(QDialog):
         if problem:
             return problem, self.server_edit
         if not self.username_edit.text().strip():
-            return "Username: enter your Doorstep username.", self.username_edit
+            return NO_USERNAME, self.username_edit
         if not self.password_edit.text():
-            return "Password: enter your password.", self.password_edit
+            return NO_PASSWORD, self.password_edit
         return None
 
     def error_text(self) -> str:
@@ -178,6 +174,17 @@ class SignInDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """Grow taller when a message needs more lines than the room kept for it."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        needed = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
+        needed = max(needed, layout.minimumSize().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _clear_error(self) -> None:
         self.error_label.hide()
@@ -214,7 +221,7 @@ class SignInDialog(QDialog):
 
         self.context.op(self, work, kind="net").success(self._signed_in).failure(
             self._sign_in_failed
-        ).with_progress("Signing in…").run()
+        ).with_progress(SIGNING_IN).run()
 
     def reject(self) -> None:
         if not self._busy:  # Esc or Cancel while signing in would orphan the result
@@ -226,11 +233,9 @@ class SignInDialog(QDialog):
         super().accept()
 
     def _sign_in_failed(self, error: Exception) -> None:
-        if isinstance(error, SyncError | StoreError):
-            self.show_error(str(error))
-        else:
+        if not isinstance(error, SyncError | StoreError):
             log.error("sign-in failed unexpectedly", exc_info=error)
-            self.show_error(f"Sign-in failed unexpectedly ({type(error).__name__}: {error}).")
+        self.show_error(sign_in_failure(error))
         self.password_edit.setFocus()
 
     # -- ProgressSink -------------------------------------------------------------------------

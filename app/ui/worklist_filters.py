@@ -1,28 +1,51 @@
-"""The worklist's filter panel: yes/no filters, a stage and an arrears band, each with a count.
+"""The worklist's filter strip: the search box, a stage and an arrears band, then yes/no
+filters, each with a count; and "Clear filters".
 
 Each check box and each choice in the two lists says how many cases it would show, given the
 other filters chosen and the text typed ("Action due today (37)"); ``show_counts`` writes the
-``FilterCounts`` the proxy worked out. Choosing a filter goes straight to the proxy.
+``FilterCounts`` the proxy worked out. Choosing a filter goes straight to the proxy. The strip
+lies across the top of the list (two rows) so the list keeps the window's width; every box is
+sized once for its longest text with the largest count, so nothing moves as counts change.
+
+"Clear filters" is enabled while any filter is active, the text typed included, and clears
+them all.
 
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
-    QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.recovery import ARREARS_BANDS
+from app.ui.text.worklist import (
+    ALL_BANDS,
+    ALL_STAGES,
+    BAND_LABEL,
+    BAND_TIP,
+    CLEAR_FILTERS,
+    CLEAR_FILTERS_TIP,
+    SHOW_ONLY,
+    STAGE_LABEL,
+    STAGE_TIP,
+    WIDEST_COUNT,
+    counted,
+    short_stage,
+)
 from app.ui.worklist_model import (
     FLAG_FILTERS,
     FilterCounts,
@@ -31,81 +54,113 @@ from app.ui.worklist_model import (
     WorklistFilterProxy,
 )
 
-ALL_STAGES = "All stages"
-ALL_BANDS = "All arrears"
 
-
-def _counted(label: str, count: int) -> str:
-    return f"{label} ({count})"
+def fit_combo_to(combo: QComboBox, texts: Iterable[str]) -> None:
+    """Make ``combo`` wide enough to show the widest of ``texts`` in full."""
+    metrics = combo.fontMetrics()
+    widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    size = combo.style().sizeFromContents(
+        QStyle.ContentsType.CT_ComboBox, option, QSize(widest, metrics.height()), combo
+    )
+    # Qt's own size hint adds a little room beside the text; so do we. A fixed size also keeps
+    # a new count from asking the window to lay itself out again at every keystroke.
+    combo.setFixedSize(size.width() + metrics.horizontalAdvance("  "), combo.sizeHint().height())
 
 
 class WorklistFilterPanel(QWidget):
-    """Filters for a ``WorklistFilterProxy``: check boxes, a stage list, a band list.
+    """Filters for a ``WorklistFilterProxy``: ``search`` (the box the text is typed in, placed
+    first in the strip and cleared with the rest), a stage list, a band list, check boxes.
 
     Threading: GUI thread only.
     """
 
-    def __init__(self, proxy: WorklistFilterProxy, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        proxy: WorklistFilterProxy,
+        *,
+        search: QLineEdit | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("WorklistFilterPanel")
         self._proxy = proxy
+        self._search = search
         self._updating = False
         self._stage_labels: list[tuple[str, str]] = []
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 8, 0)
-        layout.setSpacing(6)
-
-        show = QLabel("<b>Show only</b>")
-        layout.addWidget(show)
         self.flag_boxes: dict[WorkFlag, QCheckBox] = {}
         self._flag_labels: dict[WorkFlag, str] = {}
-        for flag, label, tip in FLAG_FILTERS:
-            box = QCheckBox(label)
-            box.setToolTip(tip)
-            box.setAccessibleName(label)
-            box.toggled.connect(lambda on, flag=flag: self._flag_toggled(flag, on))
-            layout.addWidget(box)
-            self.flag_boxes[flag] = box
-            self._flag_labels[flag] = label
 
-        layout.addSpacing(8)
-        stage_label = QLabel("<b>Stage</b> (last step taken)")
-        layout.addWidget(stage_label)
-        self.stage_combo = QComboBox()
-        self.stage_combo.setAccessibleName("Stage")
-        self.stage_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.stage_combo.setMinimumContentsLength(18)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(self._build_choices())
+        layout.addLayout(self._build_flags())
+        self.show_counts(FilterCounts())
+
+    def _build_choices(self) -> QHBoxLayout:
+        """The first row: the search box, the stage and band lists, "Clear filters"."""
+        row = QHBoxLayout()
+        if self._search is not None:
+            row.addWidget(self._search, 1)
+            row.addSpacing(8)
+        self.stage_combo = self._combo(STAGE_LABEL, STAGE_TIP, "Stage", row)
         self.stage_combo.addItem(ALL_STAGES, None)
         self.stage_combo.currentIndexChanged.connect(self._stage_chosen)
-        stage_label.setBuddy(self.stage_combo)
-        layout.addWidget(self.stage_combo)
-
-        band_label = QLabel("<b>Arrears</b> (weeks of rent)")
-        layout.addWidget(band_label)
-        self.band_combo = QComboBox()
-        self.band_combo.setAccessibleName("Arrears band")
-        self.band_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.band_combo.setMinimumContentsLength(18)
+        self._fit_stage_combo()
+        row.addSpacing(8)
+        self.band_combo = self._combo(BAND_LABEL, BAND_TIP, "Arrears band", row)
         self.band_combo.addItem(ALL_BANDS, None)
         for band in ARREARS_BANDS:
             self.band_combo.addItem(band, band)
         self.band_combo.currentIndexChanged.connect(self._band_chosen)
-        band_label.setBuddy(self.band_combo)
-        layout.addWidget(self.band_combo)
-
-        layout.addSpacing(8)
-        self.clear_button = QPushButton("Clear filters")
-        self.clear_button.setToolTip("Show every case again (the text typed stays)")
+        fit_combo_to(
+            self.band_combo, (counted(band, WIDEST_COUNT) for band in (ALL_BANDS, *ARREARS_BANDS))
+        )
+        row.addSpacing(8)
+        self.clear_button = QPushButton(CLEAR_FILTERS)
+        self.clear_button.setToolTip(CLEAR_FILTERS_TIP)
         self.clear_button.clicked.connect(self.clear)
-        self.clear_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
-        self.show_counts(FilterCounts())
+        row.addWidget(self.clear_button)
+        if self._search is None:
+            row.addStretch(1)
+        return row
+
+    def _combo(self, label: str, tip: str, name: str, row: QHBoxLayout) -> QComboBox:
+        caption = QLabel(label)
+        caption.setToolTip(tip)
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.setToolTip(tip)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(1)  # the width is set from the texts (fit_combo_to)
+        caption.setBuddy(combo)
+        row.addWidget(caption)
+        row.addWidget(combo)
+        return combo
+
+    def _build_flags(self) -> QHBoxLayout:
+        """The second row: "Show only:" and a check box per yes/no filter."""
+        row = QHBoxLayout()
+        row.addWidget(QLabel(SHOW_ONLY))
+        for flag, label, tip in FLAG_FILTERS:
+            box = QCheckBox(counted(label, WIDEST_COUNT))
+            # Sized for the largest count: a new count neither moves its neighbours nor asks
+            # the window to lay itself out again (a keystroke changes every count).
+            box.setFixedSize(box.sizeHint())
+            box.setToolTip(tip)
+            box.setAccessibleName(label)
+            box.toggled.connect(lambda on, flag=flag: self._flag_toggled(flag, on))
+            row.addWidget(box)
+            self.flag_boxes[flag] = box
+            self._flag_labels[flag] = label
+        row.addStretch(1)
+        return row
+
+    def _fit_stage_combo(self) -> None:
+        labels = [ALL_STAGES, *(short_stage(label) for _, label in self._stage_labels)]
+        fit_combo_to(self.stage_combo, (counted(label, WIDEST_COUNT) for label in labels))
 
     # -- ours -----------------------------------------------------------------------------
     def set_stage_options(self, options: Sequence[tuple[str, str]]) -> None:
@@ -119,13 +174,13 @@ class WorklistFilterPanel(QWidget):
             self.stage_combo.clear()
             self.stage_combo.addItem(ALL_STAGES, None)
             for code, label in options:
-                self.stage_combo.addItem(label, code)
+                self.stage_combo.addItem(short_stage(label), code)
+                self.stage_combo.setItemData(
+                    self.stage_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole
+                )
             found = self.stage_combo.findData(chosen) if chosen is not None else 0
             self.stage_combo.setCurrentIndex(max(0, found))
-            # The list may be wider than the box: the longest stage must read in full.
-            metrics = self.stage_combo.fontMetrics()
-            widest = max(metrics.horizontalAdvance(f"{label} (9999)") for _, label in options)
-            self.stage_combo.view().setMinimumWidth(widest + 40)
+            self._fit_stage_combo()  # the longest stage reads in full, in the box and the list
         finally:
             self._updating = False
         if chosen is not None and found < 0:
@@ -134,18 +189,18 @@ class WorklistFilterPanel(QWidget):
     def show_counts(self, counts: FilterCounts) -> None:
         """Write each filter's count into its label."""
         for flag, box in self.flag_boxes.items():
-            box.setText(_counted(self._flag_labels[flag], counts.flags.get(flag, 0)))
+            box.setText(counted(self._flag_labels[flag], counts.flags.get(flag, 0)))
         combo = self.stage_combo
-        combo.setItemText(0, _counted(ALL_STAGES, counts.stage_any))
+        combo.setItemText(0, counted(ALL_STAGES, counts.stage_any))
         for index, (code, label) in enumerate(self._stage_labels, start=1):
-            combo.setItemText(index, _counted(label, counts.stages.get(code, 0)))
-        self.band_combo.setItemText(0, _counted(ALL_BANDS, counts.band_any))
+            combo.setItemText(index, counted(short_stage(label), counts.stages.get(code, 0)))
+        self.band_combo.setItemText(0, counted(ALL_BANDS, counts.band_any))
         for index, band in enumerate(ARREARS_BANDS, start=1):
-            self.band_combo.setItemText(index, _counted(band, counts.bands.get(band, 0)))
-        self.clear_button.setEnabled(self._has_choice())
+            self.band_combo.setItemText(index, counted(band, counts.bands.get(band, 0)))
+        self.clear_button.setEnabled(self._proxy.current_filter().active)
 
     def clear(self) -> None:
-        """Untick every box and choose every stage and band (the typed text stays)."""
+        """Untick every box, choose every stage and band, and clear the text typed."""
         self._updating = True
         try:
             for box in self.flag_boxes.values():
@@ -154,7 +209,9 @@ class WorklistFilterPanel(QWidget):
             self.band_combo.setCurrentIndex(0)
         finally:
             self._updating = False
-        self._proxy.clear_filters()
+        self._proxy.clear_all()
+        if self._search is not None:
+            self._search.clear()  # the proxy's text is blank already: no second refilter
 
     def sync_from(self, wanted: WorklistFilter) -> None:
         """Show ``wanted`` (a filter set elsewhere) without refiltering again."""
@@ -168,10 +225,6 @@ class WorklistFilterPanel(QWidget):
             self.band_combo.setCurrentIndex(max(0, band))
         finally:
             self._updating = False
-
-    def _has_choice(self) -> bool:
-        wanted = self._proxy.current_filter()
-        return bool(wanted.flags) or wanted.stage is not None or wanted.band is not None
 
     # -- slots ----------------------------------------------------------------------------
     def _flag_toggled(self, flag: WorkFlag, on: bool) -> None:

@@ -1,10 +1,12 @@
 """The worklist table: one row per case, most urgent first, with its next action and reason.
 
 ``WorklistTableModel`` presents the ``WorkItem`` values ``app.services.worklist.build_worklist``
-made (every figure, stage, action and reason comes from the services and the domain; this
-module only formats them). Display text, the folded search text and the filter facets are
-worked out once per row in ``worklist_rows`` when the rows are replaced, so a keystroke in the
-filter box only compares prepared strings and ints.
+made (every figure, stage, action and reason comes from the services and the domain, and
+every word shown from ``app.ui.text.worklist``; this module only looks them up). An overdue
+due date is bold and dark red (weight and colour, with its tooltip saying how long); the
+first click on Balance or Weeks sorts biggest first. Display text, the folded search text and
+the filter facets are worked out once per row in ``worklist_rows`` when the rows are replaced,
+so a keystroke in the filter box only compares prepared strings and ints.
 
 ``WorklistFilterProxy`` filters on those raw facets (never on formatted text): words typed
 (every word must appear, case- and accent-insensitively, in the lead tenant's or a household
@@ -37,11 +39,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.domain.display import format_day, format_pence
 from app.domain.recovery import NONE
 from app.services.worklist import WorkItem
 from app.ui.table_model import AnyIndex, FrozenRowsModel, FrozenRowsProxy, fold
-from app.ui.text.worklist import due_text
+from app.ui.text import worklist as text
 
 MarkersRole = Qt.ItemDataRole.UserRole + 10
 """The warning markers of a row (``Marker`` values), for the warnings column's delegate."""
@@ -63,19 +64,11 @@ class WorklistColumn(IntEnum):
     REASON = 10
 
 
-HEADERS = (
-    "#",
-    "Warnings",
-    "Ref",
-    "Lead tenant",
-    "Address",
-    "Balance",
-    "Weeks",
-    "Next action",
-    "Due",
-    "Stage",
-    "Reason",
-)
+HEADERS = tuple(header for header, _tip in text.COLUMNS)
+assert len(HEADERS) == len(WorklistColumn)
+
+DESCENDING_FIRST = frozenset({WorklistColumn.BALANCE, WorklistColumn.WEEKS})
+"""The columns whose first click sorts biggest first (arrears before credits)."""
 
 
 class WorkFlag(IntFlag):
@@ -88,17 +81,20 @@ class WorkFlag(IntFlag):
     FOLLOW_UP = 16
 
 
-#: The flag filters in the order the filter panel shows them, with their names.
-FLAG_FILTERS: tuple[tuple[WorkFlag, str, str], ...] = (
-    (
-        WorkFlag.DUE_NOW,
-        "Action due today",
-        "A recommended action is due today or overdue and nothing holds it",
-    ),
-    (WorkFlag.FOLLOW_UP, "Follow-up due", "A hold has ended or a date has passed: check the case"),
-    (WorkFlag.LIVE_ARRANGEMENT, "Live arrangement", "A payment arrangement is live"),
-    (WorkFlag.VULNERABLE, "Vulnerable", "A vulnerability is recorded"),
-    (WorkFlag.BREATHING_SPACE, "Breathing Space", "Breathing Space (debt respite) is in force"),
+#: The flag filters in the order the filter panel shows them, with their names and tooltips.
+FLAG_FILTERS: tuple[tuple[WorkFlag, str, str], ...] = tuple(
+    (flag, label, tip)
+    for flag, (label, tip) in zip(
+        (
+            WorkFlag.DUE_NOW,
+            WorkFlag.FOLLOW_UP,
+            WorkFlag.LIVE_ARRANGEMENT,
+            WorkFlag.VULNERABLE,
+            WorkFlag.BREATHING_SPACE,
+        ),
+        text.FLAG_WORDS,
+        strict=True,
+    )
 )
 
 
@@ -110,12 +106,8 @@ class Marker(IntEnum):
     BREATHING_SPACE = 2
 
 
-MARKER_TEXT = {Marker.SAFETY: "Safety", Marker.VULNERABLE: "Vuln", Marker.BREATHING_SPACE: "BS"}
-MARKER_NAME = {
-    Marker.SAFETY: "Officer-safety warning",
-    Marker.VULNERABLE: "Vulnerable",
-    Marker.BREATHING_SPACE: "Breathing Space",
-}
+MARKER_TEXT = {marker: text.WARNING_PILLS[marker] for marker in Marker}
+MARKER_NAME = {marker: text.WARNING_NAMES[marker] for marker in Marker}
 # (background, text): each pair is readable (contrast >= 4.5:1) on any row colour.
 MARKER_COLOURS = {
     Marker.SAFETY: (QColor(183, 28, 28), QColor(255, 255, 255)),
@@ -125,6 +117,7 @@ MARKER_COLOURS = {
 
 _MUTED = QColor(110, 110, 110)
 _CREDIT = QColor(0, 110, 50)
+_OVERDUE = QColor(183, 28, 28)  # with bold type: overdue never rests on colour alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +125,8 @@ class WorklistRow:
     """One worklist line with what filtering needs, prepared once.
 
     ``rank`` is the 1-based place in priority order (the services' order); ``search`` the
-    folded text type-to-filter matches; ``flags``, ``stage`` and ``band`` the filter facets.
+    folded text type-to-filter matches; ``flags``, ``stage`` and ``band`` the filter facets;
+    ``overdue``: the next action fell due before today (its due date is shown bold and red).
     """
 
     item: WorkItem
@@ -140,6 +134,7 @@ class WorklistRow:
     search: str
     flags: WorkFlag
     markers: tuple[Marker, ...]
+    overdue: bool = False
 
     @property
     def stage(self) -> str:
@@ -189,7 +184,8 @@ def worklist_rows(items: Iterable[WorkItem]) -> list[WorklistRow]:
             )
             if on
         )
-        rows.append(WorklistRow(item, rank, _search_text(item), flags, markers))
+        overdue = text.is_overdue(advice)
+        rows.append(WorklistRow(item, rank, _search_text(item), flags, markers, overdue))
     return rows
 
 
@@ -201,15 +197,7 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
     right_aligned = frozenset(
         {WorklistColumn.PRIORITY, WorklistColumn.BALANCE, WorklistColumn.WEEKS}
     )
-    header_tips = {
-        WorklistColumn.PRIORITY: "Priority: actions due now first (most overdue arrears first)",
-        WorklistColumn.WARNINGS: "Safety = officer-safety warning, Vuln = vulnerable, "
-        "BS = Breathing Space in force",
-        WorklistColumn.BALANCE: "Rent account balance today: arrears plain, credit with a minus",
-        WorklistColumn.WEEKS: "Arrears in weeks of the weekly rent and service charge",
-        WorklistColumn.STAGE: "The last recovery step taken in the current arrears",
-        WorklistColumn.DUE: "When the next action falls due; On hold: something stops it",
-    }
+    header_tips = {column: tip for column, (_header, tip) in enumerate(text.COLUMNS) if tip}
 
     def __init__(self, rows: Sequence[WorklistRow] = (), parent: QObject | None = None) -> None:
         self._stage_order: dict[str, int] = {}
@@ -217,7 +205,19 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         self._bold.setBold(True)
         self._muted = QBrush(_MUTED)
         self._credit = QBrush(_CREDIT)
+        self._overdue = QBrush(_OVERDUE)
         super().__init__(rows, parent)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # The first click on Balance or Weeks shows the biggest arrears first.
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            first = DESCENDING_FIRST if orientation == Qt.Orientation.Horizontal else ()
+            return (
+                Qt.SortOrder.DescendingOrder if section in first else Qt.SortOrder.AscendingOrder
+            )
+        return super().headerData(section, orientation, role)
 
     def set_stage_order(self, codes: Sequence[str]) -> None:
         self._stage_order = {code: n for n, code in enumerate(codes)}
@@ -232,25 +232,8 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
 
     # -- FrozenRowsModel ----------------------------------------------------------------------
     def row_texts(self, row: WorklistRow) -> tuple[str, ...]:
-        item = row.item
-        case = item.case
-        advice = item.advice
-        summary = advice.summary
-        address = f"{case.address}, {case.postcode}" if case.postcode else case.address
-        weeks = "" if summary.weekly_charge_pence <= 0 else str(summary.weeks_in_arrears)
-        return (
-            str(row.rank),
-            ", ".join(MARKER_NAME[m] for m in row.markers),
-            case.ref,
-            case.lead_tenant,
-            address,
-            format_pence(summary.balance_pence),
-            weeks,
-            "—" if advice.next_action == NONE else advice.next_action_label,
-            due_text(item),
-            "—" if advice.stage == NONE else advice.stage_label,
-            advice.reason,
-        )
+        warnings = tuple(MARKER_NAME[marker] for marker in row.markers)
+        return text.row_texts(row.item, rank=row.rank, warnings=warnings)
 
     def sort_key(self, row: WorklistRow, column: int) -> Any:
         advice = row.item.advice
@@ -305,31 +288,27 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         return advice.reason
 
     def cell_tooltip(self, row: WorklistRow, column: int) -> str | None:
+        # Asked on hover only: the words are built here, by app.ui.text.worklist.
         item = row.item
         advice = item.advice
         if column == WorklistColumn.REASON:
-            lines = [advice.reason]
-            if advice.blocked_by:
-                lines.append(f"On hold: {advice.blocked_by}")
-            lines.extend(advice.warnings)
-            return "\n".join(lines)
+            return text.reason_tip(advice)
         if column == WorklistColumn.WARNINGS:
             return "\n".join(advice.warnings) if row.markers else None
-        if column == WorklistColumn.LEAD and item.case.household_names:
-            return "Household: " + ", ".join(item.case.household_names)
+        if column == WorklistColumn.LEAD:
+            return text.lead_tip(item.case)
         if column == WorklistColumn.ADDRESS:
-            case = item.case
-            return f"{case.address}, {case.postcode}" if case.postcode else case.address
+            return text.address_text(item.case)
         if column == WorklistColumn.STAGE:
-            if advice.stage_on is not None:
-                return f"{advice.stage_label} on {format_day(advice.stage_on)}"
-            return advice.stage_label
-        if column in (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE) and advice.blocked_by:
-            return f"On hold: {advice.blocked_by}"
-        if column == WorklistColumn.BALANCE and advice.summary.balance_pence < 0:
-            return f"In credit by {format_pence(-advice.summary.balance_pence)}"
+            return text.stage_tip(advice)
+        if column == WorklistColumn.NEXT_ACTION:
+            return text.next_action_tip(advice)
+        if column == WorklistColumn.DUE:
+            return text.due_tip(advice)
+        if column == WorklistColumn.BALANCE:
+            return text.credit_tip(advice)
         if column == WorklistColumn.REF and item.case.is_former:
-            return "Former tenancy (ended)"
+            return text.FORMER_TENANCY
         return None
 
     def cell_foreground(self, row: WorklistRow, column: int) -> Any:
@@ -340,6 +319,8 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
             return self._credit
         if column in (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE) and advice.blocked_by:
             return self._muted
+        if column == WorklistColumn.DUE and row.overdue:
+            return self._overdue
         return None
 
     def cell_font(self, row: WorklistRow, column: int) -> Any:
@@ -431,6 +412,11 @@ class WorklistFilterProxy(FrozenRowsProxy):
     def clear_filters(self) -> None:
         """Drop every filter but the typed text."""
         self.set_filter(WorklistFilter(words=self._filter.words))
+
+    def clear_all(self) -> None:
+        """Drop every filter and the typed text (one refilter)."""
+        self._text = ""
+        self.set_filter(WorklistFilter())
 
     def set_filter(self, new: WorklistFilter) -> None:
         if new == self._filter:

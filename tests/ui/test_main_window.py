@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -21,11 +23,12 @@ from app.sync.client import AuthRejected, Offline
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.table_model import SortRole
-from app.ui.text.worklist import EMPTY_CASELOAD, format_synced
+from app.ui.text.worklist import DOWNLOADING_CASELOAD, EMPTY_CASELOAD, format_synced
 from app.ui.worklist_model import WorkFlag, WorklistColumn
+from app.ui.worklist_view import CELL_PADDING
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import add_case
-from tests.ui.windows import make_window, ui_context
+from tests.ui.windows import assert_fits_laptop, make_window, ui_context
 
 
 def summary() -> SyncSummary:
@@ -369,11 +372,15 @@ def test_the_filter_panel_filters_and_counts(
     assert window.table.placeholder_text() == "No case matches “brenda” with these filters"
     assert boxes[WorkFlag.VULNERABLE].text() == "Vulnerable (0)"
 
+    # Clear filters clears everything, the text typed too (issue 10: it used to keep it).
     panel.clear_button.click()
-    assert refs(window) == ["T000109"]
+    assert window.filter_edit.text() == ""
+    assert len(refs(window)) == 30
     assert not any(box.isChecked() for box in boxes.values())
     assert panel.stage_combo.currentIndex() == 0
-    assert boxes[WorkFlag.VULNERABLE].text() == "Vulnerable (1)"
+    assert panel.band_combo.currentIndex() == 0
+    assert boxes[WorkFlag.VULNERABLE].text() == "Vulnerable (2)"
+    assert not panel.clear_button.isEnabled()
 
 
 def test_filter_only_from_the_panel_says_so_when_empty(
@@ -471,3 +478,240 @@ def test_actions_the_central_store_refused_are_announced_after_a_sync(
     window.sync_now()
     assert "The central store refused 2 recorded action(s)" in window.status_text()
     assert prompts.shown == []
+
+
+def click_header(qtbot: QtBot, window: MainWindow, col: WorklistColumn) -> None:
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    assert 0 <= x < header.viewport().width(), f"the {col.name} header is off screen"
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+@pytest.mark.parametrize("col", [WorklistColumn.BALANCE, WorklistColumn.WEEKS])
+def test_the_first_click_on_balance_or_weeks_puts_the_biggest_arrears_first(
+    qtbot: QtBot,
+    seeded: LocalStore,
+    inline_runner: InlineRunner,
+    prompts: RecordingPrompts,
+    col: WorklistColumn,
+) -> None:
+    # Failed before the fix: the first click sorted ascending, credits first.
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    click_header(qtbot, window, col)
+    values = column(window, col, SortRole)
+    assert values == sorted(values, reverse=True)
+    click_header(qtbot, window, col)  # a second click turns it round, as anywhere
+    values = column(window, col, SortRole)
+    assert values == sorted(values)
+
+
+def test_the_first_click_on_ref_still_sorts_a_to_z(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    click_header(qtbot, window, WorklistColumn.REF)
+    assert refs(window) == sorted(refs(window))
+
+
+def test_clear_filters_is_enabled_by_the_text_alone_and_clears_it(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    # Failed before the fix: the button stayed disabled while only a search was active.
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    clear = window.filter_panel.clear_button
+    window.filter_edit.setText("petrov")
+    assert refs(window) == ["T000002"]
+    assert clear.isEnabled()
+    clear.click()
+    assert window.filter_edit.text() == ""
+    assert window.proxy.filter_text() == ""
+    assert window.proxy.rowCount() == 30
+    assert window.status_text().startswith("30 cases")
+    assert not clear.isEnabled()
+    window.filter_edit.setText("   ")  # blanks filter nothing
+    assert not clear.isEnabled()
+
+
+def offline(workspace: Workspace, **kwargs: Any) -> SyncSummary:
+    raise Offline("Cannot reach the Doorstep server at https://doorstep.example.gov.uk.")
+
+
+def assert_every_column_on_screen(window: MainWindow) -> None:
+    """No sideways scrolling; each header reads in full (with its sort arrow)."""
+    assert_fits_laptop(window)
+    table = window.table
+    header = table.horizontalHeader()
+    widths = [table.columnWidth(col) for col in WorklistColumn]
+    assert sum(widths) <= table.viewport().width()
+    for col in WorklistColumn:
+        needed = header.sectionSizeFromContents(col).width()
+        assert widths[col] >= needed, f"the {col.name} header is cut off"
+
+
+def text_fits(window: MainWindow, row: int, col: WorklistColumn) -> bool:
+    index = window.proxy.index(row, col)
+    font = index.data(Qt.ItemDataRole.FontRole) or QFont(window.table.font())
+    needed = QFontMetrics(font).horizontalAdvance(str(index.data())) + CELL_PADDING
+    return needed <= window.table.columnWidth(col)
+
+
+def test_the_worklist_fits_a_laptop_with_every_column_on_screen(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    # Failed before the fix: the list scrolled sideways with Due, Stage and Reason off screen.
+    window = make_window(qtbot, seeded, inline_runner, prompts, offline)
+    assert_every_column_on_screen(window)
+    # What an officer scans reads in full: the usual next actions, every due date and stage.
+    shown = range(window.proxy.rowCount())
+    for col in (
+        WorklistColumn.PRIORITY,
+        WorklistColumn.REF,
+        WorklistColumn.BALANCE,
+        WorklistColumn.WEEKS,
+        WorklistColumn.DUE,
+        WorklistColumn.STAGE,
+    ):
+        assert all(text_fits(window, row, col) for row in shown), col.name
+    cut = [
+        window.proxy.index(row, WorklistColumn.NEXT_ACTION).data()
+        for row in shown
+        if not text_fits(window, row, WorklistColumn.NEXT_ACTION)
+    ]
+    assert cut == ["Contact the tenant about the broken arrangement"]  # in its tooltip too
+    window.sync_now()  # offline: the problem is in the status bar
+    assert_every_column_on_screen(window)
+    window.filter_panel.flag_boxes[WorkFlag.VULNERABLE].setChecked(True)
+    window.focus_table()  # a case selected: its warnings under the list
+    assert_every_column_on_screen(window)
+
+
+def test_long_names_and_addresses_stay_on_screen_and_read_in_full_elsewhere(
+    qtbot: QtBot, store: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    name = ("Dr", "Maximiliana-Josephine", "Featherstonehaugh-Cholmondeley-Worthington", True)
+    with store.session() as session:
+        add_case(
+            session,
+            ref="T123456789",
+            address="Flat 1024, Ångström-Featherstonehaugh Court\nLong Meadow Industrial Estate",
+            postcode="AB12 3CD",
+            weekly_rent_pence=10000,
+            people=[name],
+            ledger=[1_234_500],
+        )
+        session.commit()
+    window = make_window(qtbot, store, inline_runner, prompts)
+    assert_every_column_on_screen(window)
+    lead = window.proxy.index(0, WorklistColumn.LEAD)
+    assert "Featherstonehaugh-Cholmondeley-Worthington" in lead.data(Qt.ItemDataRole.ToolTipRole)
+    address = window.proxy.index(0, WorklistColumn.ADDRESS)
+    tip = address.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("Long Meadow Industrial Estate, AB12 3CD")
+    window.focus_table()
+    assert "Featherstonehaugh-Cholmondeley-Worthington" in window.details_label.text()
+    assert_every_column_on_screen(window)
+
+
+def test_a_long_load_problem_is_cut_short_in_the_status_bar_and_read_in_full_above(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    # Failed before the fix: the status line was cut off at the window's edge.
+    (seeded.path.parent / "recovery-policy.toml").write_text("version = 1\n", encoding="utf-8")
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    problem = window.status_text()
+    assert "recovery-policy.toml cannot be used" in problem
+    assert window.table.placeholder_text() == problem  # word-wrapped over the list
+    assert_fits_laptop(window)
+    shown = window.status_label.text()
+    assert shown.endswith("…")
+    assert problem.startswith(shown[:-1])
+    assert window.status_label.toolTip() == problem
+
+
+def combo_text_fits(combo: QComboBox) -> bool:
+    """The combo box's current text reads in full in its box."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox,
+        option,
+        QStyle.SubControl.SC_ComboBoxEditField,
+        combo,
+    )
+    return combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
+
+
+def test_every_stage_and_band_reads_in_full_in_its_box(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    # Failed before the fix: a long stage ("Notice of seeking possession served") was clipped.
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    for combo in (window.filter_panel.stage_combo, window.filter_panel.band_combo):
+        for index in range(combo.count()):
+            combo.setCurrentIndex(index)
+            assert combo_text_fits(combo), combo.currentText()
+            assert_fits_laptop(window)
+
+
+def test_the_filter_boxes_stay_put_as_their_counts_change(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    panel = window.filter_panel
+
+    def places() -> list[int]:
+        widgets = [*panel.flag_boxes.values(), panel.stage_combo, panel.clear_button]
+        return [widget.mapTo(window, QPoint(0, 0)).x() for widget in widgets]
+
+    before = places()
+    window.filter_edit.setText("zzz")  # every count drops to 0
+    assert panel.flag_boxes[WorkFlag.DUE_NOW].text() == "Action due today (0)"
+    assert places() == before
+
+
+def test_while_the_first_sync_runs_the_empty_list_says_it_is_downloading(
+    qtbot: QtBot, store: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
+) -> None:
+    # Failed before the fix: "press Sync now" while the sync ran with the button disabled.
+    gate = threading.Event()
+
+    def slow_offline(workspace: Workspace, *, progress: Any) -> SyncSummary:
+        assert gate.wait(10)
+        raise Offline("Cannot reach the Doorstep server.")
+
+    window = make_window(qtbot, store, thread_runner, prompts, slow_offline)
+    qtbot.waitUntil(lambda: window.table.placeholder_text() == EMPTY_CASELOAD, timeout=5000)
+    window.sync_now()
+    assert not window.sync_action.isEnabled()
+    assert window.table.placeholder_text() == DOWNLOADING_CASELOAD
+    window.filter_edit.setText("a")  # any refresh while it runs says the same
+    window.filter_edit.clear()
+    assert window.table.placeholder_text() == DOWNLOADING_CASELOAD
+    gate.set()
+    qtbot.waitUntil(window.sync_action.isEnabled, timeout=5000)
+    assert window.table.placeholder_text() == EMPTY_CASELOAD  # Sync now can be pressed again
+    assert "Offline" in window.status_text()
+
+
+def test_the_first_load_finishing_during_the_first_sync_says_downloading(
+    qtbot: QtBot, store: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
+) -> None:
+    # As on first start: the window is shown, the download starts, then the (empty) caseload
+    # is read from the laptop while it runs.
+    gate = threading.Event()
+
+    def slow_sync(workspace: Workspace, *, progress: Any) -> SyncSummary:
+        assert gate.wait(10)
+        return summary()
+
+    window = MainWindow(ui_context(store, thread_runner, prompts), sync_fn=slow_sync)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.worklist_loaded, timeout=10_000):
+        window.sync_now(with_dialog=True)
+    assert window.table.placeholder_text() == DOWNLOADING_CASELOAD
+    with qtbot.waitSignal(window.worklist_loaded, timeout=10_000):
+        gate.set()  # the sync ends and the caseload is read again
+    assert window.table.placeholder_text() == EMPTY_CASELOAD

@@ -1,4 +1,5 @@
-"""The sign-in dialog: field checks, sign-in off the GUI thread, failures shown inline."""
+"""The sign-in dialog: field checks, sign-in off the GUI thread, failures shown inline, and
+messages that fit (what the messages say is tested in tests/unit/test_ui_text_signin.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import uuid
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from app.services.enrolment import OfficerInfo
@@ -15,9 +17,9 @@ from app.services.workspace import Workspace
 from app.store.database import LocalStore
 from app.sync.client import AuthRejected, Offline
 from app.ui.ops import InlineRunner, ThreadRunner
-from app.ui.signin_dialog import SignInDialog, normalise_server_address, server_address_problem
+from app.ui.signin_dialog import SignInDialog
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.windows import ui_context
+from tests.ui.windows import assert_fits_laptop, ui_context
 
 OFFICER = OfficerInfo(id=uuid.uuid4(), username="asmith", display_name="Alex Smith")
 
@@ -57,49 +59,6 @@ def fill(dialog: SignInDialog, server: str, username: str, password: str) -> Non
     dialog.server_edit.setText(server)
     dialog.username_edit.setText(username)
     dialog.password_edit.setText(password)
-
-
-@pytest.mark.parametrize(
-    ("address", "problem"),
-    [
-        ("", "Server address: enter the address"),
-        ("   ", "Server address: enter the address"),
-        ("doorstep.council.gov.uk", "Server address: it must start with https:// or http://"),
-        ("ftp://doorstep.council.gov.uk", "Server address: it must start with https://"),
-        ("https:/doorstep.council.gov.uk", "Server address: it must start with https://"),
-        ("https://", "does not name a server"),
-        ("https://door step.gov.uk", "Server address: it must not contain spaces"),
-        ("https://bad_host!", "does not name a server"),
-        ("https://host:99999", "Server address: the port “99999” must be a number"),
-        ("https://host:8x", "Server address: the port “8x” must be a number"),
-        ("https://host/sync/api", "Server address: give only the server"),
-        ("https://host?x=1", "Server address: give only the server"),
-        ("https://user@host", "Server address: leave out any user name"),
-    ],
-)
-def test_server_address_problems(address: str, problem: str) -> None:
-    found = server_address_problem(address)
-    assert found is not None
-    assert found.startswith(problem) or problem in found
-
-
-@pytest.mark.parametrize(
-    "address",
-    [
-        "https://doorstep.council.gov.uk",
-        "http://127.0.0.1:8765",
-        "https://doorstep.council.gov.uk:8443/",
-        "HTTPS://Doorstep.Council.gov.uk",
-        "http://localhost:8000",
-        "http://[::1]:8000",
-    ],
-)
-def test_good_server_addresses(address: str) -> None:
-    assert server_address_problem(address) is None
-
-
-def test_normalise_server_address() -> None:
-    assert normalise_server_address(" https://host:8443/ ") == "https://host:8443"
 
 
 @pytest.mark.parametrize(
@@ -220,3 +179,53 @@ def test_signs_in_off_the_gui_thread_showing_progress(
         gate.set()
     assert sign_in.threads[0] != threading.get_ident()
     assert dialog.officer == OFFICER
+
+
+def assert_reads_in_full(dialog: SignInDialog) -> None:
+    """Fits the laptop; no field is squashed; the message shown has room for all its lines."""
+    QApplication.processEvents()
+    assert_fits_laptop(dialog)
+    for edit in (dialog.server_edit, dialog.username_edit, dialog.password_edit):
+        assert edit.height() >= edit.sizeHint().height(), edit.text()
+    label = dialog.error_label
+    if label.isVisible():
+        assert label.height() >= label.heightForWidth(label.width())
+
+
+def sign_in_place(dialog: SignInDialog) -> QPoint:
+    return dialog.sign_in_button.mapTo(dialog, QPoint(0, 0))
+
+
+def test_a_message_neither_squashes_the_fields_nor_moves_the_buttons(
+    qtbot: QtBot, store: LocalStore, inline_runner: InlineRunner
+) -> None:
+    # Failed before the fix: a two-line message squashed the three fields to fit.
+    refused = FakeSignIn(AuthRejected("The username or password is not right."))
+    dialog = make_dialog(qtbot, store, inline_runner, refused, "https://doorstep.gov.uk")
+    assert_reads_in_full(dialog)
+    button = sign_in_place(dialog)
+    fill(dialog, "doorstep.example.gov.uk", "asmith", "pw")
+    dialog.accept()  # two lines: it must start with https://, for example ...
+    assert dialog.error_text().startswith("Server address: it must start with")
+    assert_reads_in_full(dialog)
+    assert sign_in_place(dialog) == button
+    fill(dialog, "https://doorstep.example.gov.uk", "asmith", "pw")
+    dialog.accept()
+    assert dialog.error_text() == "The username or password is not right."
+    assert_reads_in_full(dialog)
+    assert sign_in_place(dialog) == button
+    dialog.begin_progress("Signing in…")
+    assert_reads_in_full(dialog)
+    assert sign_in_place(dialog) == button
+    dialog.end_progress()
+
+
+def test_a_long_message_makes_room_for_itself(
+    qtbot: QtBot, store: LocalStore, inline_runner: InlineRunner
+) -> None:
+    long = " ".join(["The central store refused this laptop for a reason it explains."] * 5)
+    dialog = make_dialog(qtbot, store, inline_runner, FakeSignIn(Offline(long)))
+    fill(dialog, "https://doorstep.example.gov.uk", "asmith", "pw")
+    dialog.accept()
+    assert dialog.error_text() == long
+    assert_reads_in_full(dialog)

@@ -254,3 +254,51 @@ def test_type_to_filter(proxy: WorklistFilterProxy, text: str, expected: set[str
     proxy.set_filter_text(text)
     assert set(refs(proxy)) == expected
     assert proxy.counts().shown == len(expected)
+
+
+def test_an_overdue_due_date_is_bold_red_and_says_so(proxy: WorklistFilterProxy) -> None:
+    # Failed before the fix: an overdue date looked like any other date due now.
+    due = WorklistColumn.DUE
+    overdue = "T000001"  # letter 2 due since 4 May 2026, read on 18 May
+    assert cell(proxy, overdue, due) == "4 May 2026"
+    assert cell(proxy, overdue, due, Qt.ItemDataRole.FontRole).bold()
+    red = cell(proxy, overdue, due, Qt.ItemDataRole.ForegroundRole).color()
+    assert (red.red(), red.green(), red.blue()) == (183, 28, 28)
+    assert cell(proxy, overdue, due, Qt.ItemDataRole.ToolTipRole) == (
+        "Overdue: due since 4 May 2026 (14 days ago)"
+    )
+    held = "T000002"
+    assert cell(proxy, held, due, Qt.ItemDataRole.FontRole) is None
+    muted = cell(proxy, held, due, Qt.ItemDataRole.ForegroundRole).color()
+    assert (muted.red(), muted.green(), muted.blue()) != (183, 28, 28)
+    # The next action says it is due now in weight, not colour.
+    action = WorklistColumn.NEXT_ACTION
+    assert cell(proxy, overdue, action, Qt.ItemDataRole.FontRole).bold()
+    assert cell(proxy, overdue, action, Qt.ItemDataRole.ForegroundRole) is None
+    assert cell(proxy, overdue, action, Qt.ItemDataRole.ToolTipRole) == "Send arrears letter 2"
+
+
+def test_balance_and_weeks_sort_biggest_first_on_the_first_click(
+    proxy: WorklistFilterProxy,
+) -> None:
+    first = Qt.ItemDataRole.InitialSortOrderRole
+    horizontal = Qt.Orientation.Horizontal
+    model = proxy.worklist_model()
+    for column in WorklistColumn:
+        expected = (
+            Qt.SortOrder.DescendingOrder
+            if column in (WorklistColumn.BALANCE, WorklistColumn.WEEKS)
+            else Qt.SortOrder.AscendingOrder
+        )
+        assert model.headerData(column, horizontal, first) == expected, column.name
+        assert proxy.headerData(column, horizontal, first) == expected, column.name
+
+
+def test_long_stages_are_named_short_with_the_full_name_in_the_tooltip(
+    proxy: WorklistFilterProxy, items: list[WorkItem]
+) -> None:
+    [nosp] = [i.case.ref for i in items if i.advice.stage == "nosp"]
+    assert cell(proxy, nosp, WorklistColumn.STAGE) == "NOSP served"
+    assert cell(proxy, nosp, WorklistColumn.STAGE, Qt.ItemDataRole.ToolTipRole).startswith(
+        "Notice of seeking possession served on "
+    )

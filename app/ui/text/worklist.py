@@ -1,7 +1,8 @@
-"""What the worklist window says: its title, status line, empty-list message and the selected
+"""What the worklist window says: its title, status line, empty-list messages, sync and load
+problems, the table's headers, cells and tooltips, the filter panel's counts, and the selected
 case's next action and reason.
 
-Pure functions; no Qt. Threading: any thread.
+Pure functions and constants over the services' values; no Qt. Threading: any thread.
 """
 
 from __future__ import annotations
@@ -11,13 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.clock import council_time
-from app.domain.display import format_day
-from app.domain.recovery import NONE
+from app.domain.display import format_day, format_pence
+from app.domain.recovery import NONE, Recommendation
+from app.services.caseload import CaseRow
 from app.services.enrolment import OfficerInfo
 from app.services.worklist import WorkItem
+from app.sync.errors import Offline, SyncError
 
 EMPTY_CASELOAD = "No cases in your caseload yet — press Sync now"
+DOWNLOADING_CASELOAD = "No cases on this laptop yet — downloading your caseload…"
 LOADING = "Loading your caseload…"
+SYNCING = "Syncing…"
+FIRST_DOWNLOAD = "Downloading your caseload…"
+FILTER_PLACEHOLDER = "Filter by name, address, postcode or ref  (↓ to the list, Enter opens)"
 DEMO_TITLE_SUFFIX = " — DEMO (database key in a file, not the keyring)"
 NO_SELECTION = "Select a case to see its next action and why; Enter or a double-click opens it."
 
@@ -77,6 +84,128 @@ def no_match(text: str, *, panel_filters: bool) -> str:
     return "No case matches these filters"
 
 
+@dataclass(frozen=True)
+class ListState:
+    """What decides the message over an empty list."""
+
+    loaded: bool
+    load_problem: str | None
+    total: int
+    syncing: bool
+    filter_text: str = ""
+    panel_filters: bool = False
+
+
+def empty_list_text(state: ListState) -> str:
+    """What the list says when it shows no row: loading, the load problem, an empty caseload
+    (downloading while a sync runs; "press Sync now" only when that can be done), or no match.
+    """
+    if not state.loaded:
+        return LOADING
+    if state.load_problem:
+        return state.load_problem
+    if state.total == 0:
+        return DOWNLOADING_CASELOAD if state.syncing else EMPTY_CASELOAD
+    return no_match(state.filter_text, panel_filters=state.panel_filters)
+
+
+def load_problem(error: Exception) -> str:
+    """The caseload could not be read (shown in the list, the status line and a message)."""
+    return f"The caseload could not be read from this laptop: {error}"
+
+
+def sync_refused(rejected: int) -> str | None:
+    """After a sync: the recorded actions the central store refused, or None."""
+    if not rejected:
+        return None
+    return (
+        f"The central store refused {rejected} recorded action(s); each case's history says why"
+    )
+
+
+def sync_failure(error: Exception) -> str:
+    """Why a sync failed, for the status line (offline above all: never a modal box)."""
+    if isinstance(error, Offline):
+        return f"Offline: {error}"
+    if isinstance(error, SyncError):
+        return f"Sync failed: {error}"
+    return f"Sync failed unexpectedly ({type(error).__name__})"
+
+
+# -- the table --------------------------------------------------------------------------------
+
+#: The worklist's columns in order: the header and its tooltip (None: the header says it all).
+COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("#", "Priority: actions due now first (most overdue arrears first)"),
+    (
+        "Warnings",
+        "Safety = officer-safety warning, Vuln = vulnerable, BS = Breathing Space in force",
+    ),
+    ("Ref", None),
+    ("Lead tenant", None),
+    ("Address", None),
+    ("Balance", "Rent account balance today: arrears plain, credit with a minus"),
+    ("Weeks", "Arrears in weeks of the weekly rent and service charge"),
+    ("Next action", "The next recovery step; bold when it is due now"),
+    (
+        "Due",
+        "When the next action falls due; overdue in bold red, Today in bold; "
+        "On hold: something stops it",
+    ),
+    ("Stage", "The last recovery step taken in the current arrears"),
+    ("Reason", "Why this is the next action (in full under the list for the selected case)"),
+)
+
+WARNING_NAMES = ("Officer-safety warning", "Vulnerable", "Breathing Space")
+"""The warnings column's words, in the order of its markers: safety, vulnerable, Breathing Space."""
+WARNING_PILLS = ("Safety", "Vuln", "BS")
+"""The short words on the warnings column's markers (text, not colour alone)."""
+FORMER_TENANCY = "Former tenancy (ended)"
+
+
+def address_text(case: CaseRow) -> str:
+    """The address on one line with its postcode."""
+    return f"{case.address}, {case.postcode}" if case.postcode else case.address
+
+
+def weeks_text(advice: Recommendation) -> str:
+    """Weeks in arrears to 2 places; blank when the tenancy has no weekly charge."""
+    summary = advice.summary
+    return "" if summary.weekly_charge_pence <= 0 else str(summary.weeks_in_arrears)
+
+
+def next_action_text(advice: Recommendation) -> str:
+    return "—" if advice.next_action == NONE else advice.next_action_label
+
+
+#: Shorter words for the stages too long for the list's Stage column and the stage filter; the
+#: stage's own words are in the column's tooltip.
+SHORT_STAGES = {
+    "Notice of seeking possession served": "NOSP served",
+    "Court warning letter sent": "Court warning sent",
+    "Applied to court for a possession hearing": "Hearing applied for",
+    "Applied for a warrant of possession": "Warrant applied for",
+}
+
+
+WIDEST_STAGE = "Arrears letter 2 sent"
+"""The longest stage the list's Stage column is sized for (the others are shorter)."""
+
+
+def short_stage(label: str) -> str:
+    """A stage as the list and the stage filter name it."""
+    return SHORT_STAGES.get(label, label)
+
+
+def stage_text(advice: Recommendation) -> str:
+    return "—" if advice.stage == NONE else short_stage(advice.stage_label)
+
+
+def is_overdue(advice: Recommendation) -> bool:
+    """The next action fell due before today and nothing holds it."""
+    return advice.due_now and advice.due_date is not None and advice.due_date < advice.as_of
+
+
 def due_text(item: WorkItem) -> str:
     """The due column: a date, "Today", "On hold to <date>" / "On hold", or blank."""
     advice = item.advice
@@ -91,6 +220,122 @@ def due_text(item: WorkItem) -> str:
     return format_day(advice.due_date)
 
 
+def row_texts(item: WorkItem, *, rank: int, warnings: tuple[str, ...]) -> tuple[str, ...]:
+    """What each column shows for one case, in the order of ``COLUMNS``."""
+    case = item.case
+    advice = item.advice
+    return (
+        str(rank),
+        ", ".join(warnings),
+        case.ref,
+        case.lead_tenant,
+        address_text(case),
+        format_pence(advice.summary.balance_pence),
+        weeks_text(advice),
+        next_action_text(advice),
+        due_text(item),
+        stage_text(advice),
+        advice.reason,
+    )
+
+
+def reason_tip(advice: Recommendation) -> str:
+    """The reason in full, what holds the action, and every warning, one to a line."""
+    lines = [advice.reason]
+    if advice.blocked_by:
+        lines.append(hold_tip(advice.blocked_by))
+    lines.extend(advice.warnings)
+    return "\n".join(lines)
+
+
+def hold_tip(blocked_by: str) -> str:
+    return f"On hold: {blocked_by}"
+
+
+def lead_tip(case: CaseRow) -> str:
+    """The lead tenant's name in full and the rest of the household."""
+    if not case.household_names:
+        return case.lead_tenant
+    return f"{case.lead_tenant}\nHousehold: {', '.join(case.household_names)}"
+
+
+def next_action_tip(advice: Recommendation) -> str | None:
+    """The next action in full, and what holds it."""
+    if advice.next_action == NONE:
+        return hold_tip(advice.blocked_by) if advice.blocked_by else None
+    if advice.blocked_by:
+        return f"{advice.next_action_label}\n{hold_tip(advice.blocked_by)}"
+    return advice.next_action_label
+
+
+def stage_tip(advice: Recommendation) -> str:
+    if advice.stage_on is not None:
+        return f"{advice.stage_label} on {format_day(advice.stage_on)}"
+    return advice.stage_label
+
+
+def credit_tip(advice: Recommendation) -> str | None:
+    balance = advice.summary.balance_pence
+    return f"In credit by {format_pence(-balance)}" if balance < 0 else None
+
+
+def due_tip(advice: Recommendation) -> str | None:
+    """Why the due date looks as it does: on hold, or overdue by how many days."""
+    if advice.blocked_by:
+        return hold_tip(advice.blocked_by)
+    if is_overdue(advice):
+        assert advice.due_date is not None
+        days = (advice.as_of - advice.due_date).days
+        return f"Overdue: due since {format_day(advice.due_date)} ({days} day{_s(days)} ago)"
+    return None
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+# -- the filter panel -------------------------------------------------------------------------
+
+#: The yes/no filters' names and tooltips: action due, follow-up due, live arrangement,
+#: vulnerable, Breathing Space (in that order).
+FLAG_WORDS: tuple[tuple[str, str], ...] = (
+    ("Action due today", "A recommended action is due today or overdue and nothing holds it"),
+    ("Follow-up due", "A hold has ended or a date has passed: check the case"),
+    ("Live arrangement", "A payment arrangement is live"),
+    ("Vulnerable", "A vulnerability is recorded"),
+    ("Breathing Space", "Breathing Space (debt respite) is in force"),
+)
+ALL_STAGES = "All stages"
+ALL_BANDS = "All arrears"
+SHOW_ONLY = "Show only:"
+STAGE_LABEL = "&Stage:"
+STAGE_TIP = "The last recovery step taken in the current arrears"
+BAND_LABEL = "&Arrears:"
+BAND_TIP = "Arrears in weeks of the weekly rent and service charge"
+CLEAR_FILTERS = "Clear filters"
+CLEAR_FILTERS_TIP = "Show every case again (the text typed is cleared too)"
+WIDEST_COUNT = 9999
+"""The largest count a filter is sized for, so a box does not move as its count changes."""
+
+
+def counted(label: str, count: int) -> str:
+    """A filter with the number of cases it would show: ``"Action due today (37)"``."""
+    return f"{label} ({count})"
+
+
+# -- the window's actions -------------------------------------------------------------------
+
+SYNC_NOW = "&Sync now"
+SYNC_NOW_TIP = "Send your changes and download the latest caseload (F5)"
+OPEN_CASE = "&Open case"
+OPEN_CASE_TIP = "Open the selected case in its own window (Enter)"
+QUIT = "&Quit"
+FILE_MENU = "&File"
+
+
+# -- the selected case ------------------------------------------------------------------------
+
+
 def details_html(item: WorkItem | None) -> str:
     """The selected case under the table: who, the next action and when, why, warnings
     (rich text; the reason column is often too narrow to read)."""
@@ -98,20 +343,25 @@ def details_html(item: WorkItem | None) -> str:
         return NO_SELECTION
     case = item.case
     advice = item.advice
-    if advice.next_action == NONE:
-        nxt = "nothing due"
-    else:
-        nxt = f"<b>{html.escape(advice.next_action_label)}</b>"
-        when = due_text(item)
-        if advice.due_now:
-            nxt += " — due now" if advice.due_date == advice.as_of else f" — due since {when}"
-        elif when:
-            when = when[:1].lower() + when[1:] if advice.blocked_by else f"due {when}"
-            nxt += f" — {html.escape(when)}"
     lines = [
-        f"<b>{html.escape(case.ref)} · {html.escape(case.lead_tenant)}</b> — next action: {nxt}",
+        f"<b>{html.escape(case.ref)} · {html.escape(case.lead_tenant)}</b> — next action: "
+        + _next_action_html(item),
         f"Why: {html.escape(advice.reason)}",
     ]
     if advice.warnings:
         lines.append("⚠ " + html.escape(" · ".join(advice.warnings)))
     return "<br>".join(lines)
+
+
+def _next_action_html(item: WorkItem) -> str:
+    advice = item.advice
+    if advice.next_action == NONE:
+        return "nothing due"
+    nxt = f"<b>{html.escape(advice.next_action_label)}</b>"
+    when = due_text(item)
+    if advice.due_now:
+        return nxt + (" — due now" if advice.due_date == advice.as_of else f" — due since {when}")
+    if when:
+        when = when[:1].lower() + when[1:] if advice.blocked_by else f"due {when}"
+        nxt += f" — {html.escape(when)}"
+    return nxt

@@ -1,4 +1,4 @@
-"""The sign-in dialog: empty, refused, a bad address, signing in."""
+"""The sign-in dialog: empty, refused, a bad address, signing in, a long refusal."""
 
 from __future__ import annotations
 
@@ -36,5 +36,7 @@ def shoot(shots: Shots, folder: Path) -> None:
     dialog.begin_progress("Signing in…")
     shots.save(dialog, "signin_busy")
     dialog.end_progress()
+    dialog.show_error(" ".join(["The central store refused this laptop for a long reason."] * 4))
+    shots.save(dialog, "signin_long_refusal")
     dialog.close()
     store.close()

@@ -1,5 +1,5 @@
-"""The worklist: unfiltered, by balance, due today, filtered offline, no match, a case selected;
-and a laptop with no caseload yet."""
+"""The worklist: unfiltered, by balance, due today, a long stage chosen, filtered offline, no
+match, a case selected; and a laptop with no caseload yet, idle and during its first download."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ def shoot(shots: Shots, window: MainWindow) -> None:
     window.filter_panel.flag_boxes[WorkFlag.DUE_NOW].setChecked(True)
     shots.save(window, "worklist_due_today")
     window.filter_panel.clear()
+    stages = window.filter_panel.stage_combo
+    stages.setCurrentIndex(stages.findData("nosp"))
+    shots.save(window, "worklist_stage_nosp")
+    window.filter_panel.clear()
     window.sync_now()
     window.filter_edit.setText("road")
     shots.save(window, "worklist_filtered_offline")
@@ -49,7 +53,7 @@ def shoot(shots: Shots, window: MainWindow) -> None:
 
 
 def shoot_empty(shots: Shots, folder: Path) -> None:
-    """A laptop whose caseload has not been downloaded yet."""
+    """A laptop whose caseload has not been downloaded yet, then its first download."""
     store = open_local_store(data_dir(folder))
     empty = MainWindow(
         UiContext(workspace_on(store, SEED_TODAY), shots.context.runner, RecordingPrompts())
@@ -57,3 +61,20 @@ def shoot_empty(shots: Shots, folder: Path) -> None:
     empty.show()
     shots.save(empty, "main_window_empty")
     empty.close()
+    shoot_first_download(shots, folder.with_name(folder.name + "-first"))
+
+
+def shoot_first_download(shots: Shots, folder: Path) -> None:
+    """A laptop's first download, running (the shot is taken from inside the sync)."""
+    store = open_local_store(data_dir(folder))
+
+    def downloading(workspace: object, **kwargs: object) -> object:
+        shots.save(window, "main_window_first_download")
+        raise Offline("Cannot reach the Doorstep server at https://doorstep.example.gov.uk.")
+
+    context = UiContext(workspace_on(store, SEED_TODAY), shots.context.runner, RecordingPrompts())
+    window = MainWindow(context, sync_fn=downloading)
+    window.show()
+    window.sync_now()
+    shots.save(window, "main_window_first_download_offline")
+    window.close()
