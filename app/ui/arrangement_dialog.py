@@ -30,7 +30,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -70,7 +69,7 @@ from app.services.arrangements import (
 )
 from app.services.case_file import CaseFile
 from app.ui.context import UiContext
-from app.ui.dates import day_edit
+from app.ui.dates import day_edit, qdate
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
 from app.ui.text import arrangement as words
@@ -286,7 +285,7 @@ class ArrangementDialog(QDialog):
         return self.first_date_edit.date().toPython()  # type: ignore[return-value]
 
     def set_first_date(self, on: date) -> None:
-        self.first_date_edit.setDate(QDate(on))
+        self.first_date_edit.setDate(qdate(on))
 
     def set_instalment_text(self, text: str) -> None:
         """As if typed: the officer's instalment replaces the default."""

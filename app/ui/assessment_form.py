@@ -41,7 +41,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar, cast
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -83,7 +83,7 @@ from app.ui.assessment_rows import (
     read_amount,
 )
 from app.ui.context import UiContext
-from app.ui.dates import day_edit
+from app.ui.dates import day_edit, qdate
 from app.ui.field_errors import ERROR_STYLE, error_label
 from app.ui.ops import Op, ProgressFn
 from app.ui.text import assessment as say
@@ -580,7 +580,7 @@ class AssessmentForm(QWidget):
         self._filling = True
         try:
             self._clear()
-            self.date_edit.setDate(QDate(value.assessed_on))
+            self.date_edit.setDate(qdate(value.assessed_on))
             for name, spin in self.household_spins.items():
                 spin.setValue(getattr(value.household, name))
             for line in value.lines:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,7 +63,7 @@ from app.ui.case_models import (
     StatementTableModel,
 )
 from app.ui.context import UiContext
-from app.ui.dates import day_edit
+from app.ui.dates import day_edit, qdate
 from app.ui.ops import ProgressFn
 from app.ui.record_action_dialog import RecordActionDialog
 from app.ui.text.case import (
@@ -544,8 +544,8 @@ class CaseWindow(QWidget):
         last = self.case.statement[-1].posted_on if self.case and self.case.statement else today
         self._setting_dates = True
         try:
-            self.from_edit.setDate(QDate(start or first))
-            self.to_edit.setDate(QDate(end or max(last, today)))
+            self.from_edit.setDate(qdate(start or first))
+            self.to_edit.setDate(qdate(end or max(last, today)))
         finally:
             self._setting_dates = False
         self._apply_dates(start, end)
@@ -566,8 +566,8 @@ class CaseWindow(QWidget):
         """Show the statement (and chart) between two dates, as if typed in the boxes."""
         self._setting_dates = True
         try:
-            self.from_edit.setDate(QDate(start))
-            self.to_edit.setDate(QDate(end))
+            self.from_edit.setDate(qdate(start))
+            self.to_edit.setDate(qdate(end))
         finally:
             self._setting_dates = False
         self._dates_edited()

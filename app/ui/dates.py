@@ -15,6 +15,11 @@ from PySide6.QtWidgets import QDateEdit, QWidget
 DAY_FORMAT = "d MMM yyyy"
 
 
+def qdate(day: date) -> QDate:
+    """``day`` as Qt's date (spelled out: not every PySide6 declares QDate(date))."""
+    return QDate(day.year, day.month, day.day)
+
+
 def day_edit(day: date | None = None, *, name: str, parent: QWidget | None = None) -> QDateEdit:
     """A date box showing days as the rest of the app writes them, with a calendar to pick
     from and wide enough for the longest date."""
@@ -24,5 +29,5 @@ def day_edit(day: date | None = None, *, name: str, parent: QWidget | None = Non
     edit.setAccessibleName(name)
     edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("30 Sep 2026") + 60)
     if day is not None:
-        edit.setDate(QDate(day))
+        edit.setDate(qdate(day))
     return edit

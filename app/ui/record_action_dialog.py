@@ -46,7 +46,7 @@ from app.services.actions import ActionRecorded, ActionRefused, record_action
 from app.services.case_file import CaseFile
 from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
 from app.ui.context import UiContext
-from app.ui.dates import DAY_FORMAT, day_edit
+from app.ui.dates import DAY_FORMAT, day_edit, qdate
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
 from app.ui.text import record_action as words
@@ -79,11 +79,11 @@ class OptionalDateEdit(QDateEdit):
         return None if chosen == self.BLANK else chosen.toPython()  # type: ignore[return-value]
 
     def set_value(self, value: date | None) -> None:
-        self.setDate(self.BLANK if value is None else QDate(value))
+        self.setDate(self.BLANK if value is None else qdate(value))
 
     def _start_from_default(self) -> None:
         if self.date() == self.BLANK:
-            self.setDate(QDate(self._default))
+            self.setDate(qdate(self._default))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._start_from_default()

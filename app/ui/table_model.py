@@ -13,10 +13,6 @@ column and order survive ``set_rows``.
 
 Roles: ``SortRole`` holds a cell's raw value, ``RowRole`` the row object itself.
 
-None kept alive: every painted cell answers None to Qt for most roles, and PySide6 6.12 on
-CPython 3.11 loses a reference to None each time (``app.ui.none_guard``), so importing this
-module first makes None's reference count one no session can use up.
-
 Threading: GUI thread only. Replace rows with ``set_rows`` (a model reset).
 """
 
@@ -35,8 +31,6 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.ui.none_guard import keep_none_alive
-
 SortRole = Qt.ItemDataRole.UserRole + 1
 """Raw value of a cell: ``str``, ``int`` pence, ``Decimal`` weeks, ``date`` or None."""
 RowRole = Qt.ItemDataRole.UserRole + 2
@@ -52,8 +46,6 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _USER = int(Qt.ItemDataRole.UserRole)
 R = TypeVar("R")
-
-keep_none_alive()  # before any model answers Qt (see the module notes)
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

@@ -41,9 +41,11 @@ def pounds_labels(view: BalanceChartView) -> list[QGraphicsTextItem]:
     QApplication.processEvents()
     view.grab()  # lays the scene out as a paint would
     plot = view.chart().plotArea()
+    # Through QGraphicsObject: some PySide6 versions hand the labels back as plain QGraphicsItem.
+    drawn = (item.toGraphicsObject() for item in view.scene().items())
     return [
         item
-        for item in view.scene().items()
+        for item in drawn
         if isinstance(item, QGraphicsTextItem)
         and item.isVisible()
         and item.toPlainText()
