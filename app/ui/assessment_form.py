@@ -41,7 +41,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar, cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -86,6 +86,7 @@ from app.ui.context import UiContext
 from app.ui.dates import day_edit, qdate
 from app.ui.field_errors import ERROR_STYLE, error_label
 from app.ui.ops import Op, ProgressFn
+from app.ui.screen_fit import fit_to_screen
 from app.ui.text import assessment as say
 from app.ui.text.assessment import TOTALS
 
@@ -95,8 +96,7 @@ _R = TypeVar("_R")  # what a background operation of the form returns
 SAVE_DELAY_MS = 500
 #: The size the form asks for; on a smaller screen it takes the screen, less the room a window
 #: frame and title bar need.
-PREFERRED_SIZE = (1400, 940)
-FRAME_ROOM = (16, 48)
+PREFERRED_SIZE = QSize(1400, 940)
 #: The totals panel's share of the window's width, and its bounds in pixels.
 SIDE_SHARE, SIDE_MIN, SIDE_MAX = 0.27, 320, 420
 #: Totals whose figure is shown under their name (the largest offer: a month and a week).
@@ -463,15 +463,8 @@ class AssessmentForm(QWidget):
     def _fit_to_screen(self) -> None:
         """The preferred size, or the screen the form opens on less room for the window's
         frame, centred on that screen; the totals panel takes its share of the width."""
-        screen = self.screen().availableGeometry()
-        width = min(PREFERRED_SIZE[0], screen.width() - FRAME_ROOM[0])
-        height = min(PREFERRED_SIZE[1], screen.height() - FRAME_ROOM[1])
-        self._side.setFixedWidth(side_width(width))
-        self.resize(width, height)
-        self.move(
-            screen.x() + (screen.width() - width) // 2,
-            screen.y() + (screen.height() - height) // 2,
-        )
+        size = fit_to_screen(self, PREFERRED_SIZE, centre=True)
+        self._side.setFixedWidth(side_width(size.width()))
 
     # -- the rows -----------------------------------------------------------------------------
     def lines(self, section: str) -> list[LineEditorRow]:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,6 +66,7 @@ from app.ui.context import UiContext
 from app.ui.dates import day_edit, qdate
 from app.ui.ops import ProgressFn
 from app.ui.record_action_dialog import RecordActionDialog
+from app.ui.screen_fit import fit_to_screen
 from app.ui.text.case import (
     ALL_TYPES,
     ARRANGEMENTS_TAB,
@@ -99,8 +100,7 @@ BANNER_COLOURS = {
 DEFAULT_PRESET = "last_12_months"
 #: The size the window asks for where the screen has room, and what it leaves of a smaller
 #: screen for the window manager's title bar and frame.
-PREFERRED_SIZE = (1200, 900)
-FRAME_ALLOWANCE = (16, 48)
+PREFERRED_SIZE = QSize(1200, 900)
 #: The chart's share of the height the chart and the tabs split, at first.
 CHART_SHARE = 0.4
 
@@ -414,10 +414,7 @@ class CaseWindow(QWidget):
     def _size_to_screen(self) -> None:
         """As big as :data:`PREFERRED_SIZE` where the screen has room, else the screen less
         its frame; the chart takes :data:`CHART_SHARE` of what the chart and tabs share."""
-        screen = self.screen().availableGeometry()
-        width = min(PREFERRED_SIZE[0], screen.width() - FRAME_ALLOWANCE[0])
-        height = min(PREFERRED_SIZE[1], screen.height() - FRAME_ALLOWANCE[1])
-        self.resize(width, height)
+        fit_to_screen(self, PREFERRED_SIZE)
         layout = self.layout()
         if layout is not None:  # lay out now, so the splitter's height is known
             layout.activate()

@@ -59,6 +59,7 @@ from app.services.worklist import (
 from app.sync.errors import SyncError
 from app.ui.context import UiContext
 from app.ui.ops import ProgressDialogSink, ProgressFn
+from app.ui.screen_fit import fit_to_screen
 from app.ui.text.worklist import (
     FILE_MENU,
     FILTER_PLACEHOLDER,
@@ -99,9 +100,7 @@ log = logging.getLogger(__name__)
 
 SyncFn = Callable[..., "SyncSummary"]
 
-WIDEST = 1680
-TALLEST = 1000
-FRAME_ROOM = QSize(24, 48)
+LARGEST = QSize(1680, 1000)  # past this the list reads no better
 """Room left on the screen for the window's frame and title bar (and the desktop's panel)."""
 
 
@@ -154,7 +153,7 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("MainWindow")
         self._update_title()
-        self.resize(self._initial_size())
+        fit_to_screen(self, LARGEST)
         self._build_models()
         self._build_filter_box()
         self._build_table()
@@ -167,14 +166,6 @@ class MainWindow(QMainWindow):
         self.load_worklist()
 
     # -- building the window ------------------------------------------------------------------
-    def _initial_size(self) -> QSize:
-        """As large as the screen allows, up to a size past which the list reads no better."""
-        screen = self.screen().availableGeometry()
-        return QSize(
-            min(WIDEST, screen.width() - FRAME_ROOM.width()),
-            min(TALLEST, screen.height() - FRAME_ROOM.height()),
-        )
-
     def _build_models(self) -> None:
         self.model = WorklistTableModel(parent=self)
         self.proxy = WorklistFilterProxy(self)

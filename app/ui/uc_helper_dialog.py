@@ -28,7 +28,7 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -68,6 +68,7 @@ from app.services.uc_rates import load_uc_rates
 from app.ui.assessment_rows import parse_amount
 from app.ui.dates import day_edit
 from app.ui.field_errors import ERROR_STYLE, error_label
+from app.ui.screen_fit import fit_to_screen
 from app.ui.text.uc_helper import (
     CLAIMANT_LABELS,
     COPIED,
@@ -90,8 +91,7 @@ BANNER_STYLE = (
 )
 #: The size the helper asks for where the screen has room, and what it leaves of a smaller
 #: screen for the window manager's title bar and frame.
-PREFERRED_SIZE = (1100, 720)
-FRAME_ALLOWANCE = (16, 48)
+PREFERRED_SIZE = QSize(1100, 720)
 
 
 @dataclass(frozen=True)
@@ -450,11 +450,7 @@ class UcHelperDialog(QDialog):
     def _size_to_screen(self) -> None:
         """As big as :data:`PREFERRED_SIZE` where the screen has room, else the screen less
         its frame."""
-        screen = self.screen().availableGeometry()
-        self.resize(
-            min(PREFERRED_SIZE[0], screen.width() - FRAME_ALLOWANCE[0]),
-            min(PREFERRED_SIZE[1], screen.height() - FRAME_ALLOWANCE[1]),
-        )
+        fit_to_screen(self, PREFERRED_SIZE)
 
     # -- children ---------------------------------------------------------------------------
     def add_child(self, born: date | None = None) -> ChildRow:
