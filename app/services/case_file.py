@@ -229,9 +229,43 @@ def _open(
     if tenancy is None:
         raise CaseNotFound("This case is no longer in your caseload on this laptop.")
     loaded = load_cases(session, today=as_of, tenancy_ids=[tenancy_id])[tenancy_id]
-    advice = recommend(loaded.facts, policy, as_of)
+    finished = _finished_assessments(session, tenancy_id)
+    record_device_event(
+        session, event="case.viewed", entity_type="tenancy", entity_id=tenancy_id
+    )
+    latest = finished[0] if finished else None
+    return CaseFile(
+        tenancy_id=tenancy_id,
+        ref=tenancy.ref,
+        address=tenancy.address,
+        postcode=tenancy.postcode,
+        tenure=tenancy.tenure,
+        start_date=tenancy.start_date,
+        end_date=tenancy.end_date,
+        patch=tenancy.patch,
+        weekly_rent_pence=tenancy.weekly_rent_pence,
+        weekly_service_charge_pence=tenancy.weekly_service_charge_pence,
+        rent_weeks=tenancy.rent_weeks,
+        people=_people(session, tenancy_id),
+        advice=recommend(loaded.facts, policy, as_of),
+        statement=_statement(session, tenancy_id),
+        actions=_actions(session, tenancy_id, {row.id: row.assessed_on for row in finished}),
+        arrangements=tuple(loaded.facts.arrangements),
+        assessment=None
+        if latest is None
+        else FinishedAssessment(
+            id=latest.id,
+            assessed_on=latest.assessed_on,
+            source=latest.source,
+            pending=latest.pending,
+            sync_problem=latest.sync_problem,
+        ),
+    )
 
-    people = tuple(
+
+def _people(session: Session, tenancy_id: uuid.UUID) -> tuple[PersonLine, ...]:
+    """Everyone on the tenancy, the lead tenant first, then by name."""
+    return tuple(
         PersonLine(
             name=display_name(p.title, p.first_name, p.last_name),
             is_lead=p.is_lead,
@@ -245,6 +279,10 @@ def _open(
             .order_by(Person.is_lead.desc(), Person.last_name, Person.first_name)
         )
     )
+
+
+def _statement(session: Session, tenancy_id: uuid.UUID) -> tuple[StatementLine, ...]:
+    """Every ledger line in date order, each with the running balance after it."""
     statement: list[StatementLine] = []
     balance = 0
     for posted_on, line_type, description, amount in session.execute(
@@ -259,15 +297,24 @@ def _open(
     ).tuples():
         balance += amount
         statement.append(StatementLine(posted_on, line_type, description or "", amount, balance))
+    return tuple(statement)
 
-    finished = list(
+
+def _finished_assessments(session: Session, tenancy_id: uuid.UUID) -> list[IncomeAssessment]:
+    """The case's finished assessments, the latest first."""
+    return list(
         session.scalars(
             select(IncomeAssessment)
             .where(IncomeAssessment.tenancy_id == tenancy_id, IncomeAssessment.status == "final")
             .order_by(IncomeAssessment.finalised_at.desc())
         )
     )
-    assessed_on = {row.id: row.assessed_on for row in finished}
+
+
+def _actions(
+    session: Session, tenancy_id: uuid.UUID, assessed_on: dict[uuid.UUID, date]
+) -> tuple[ActionLine, ...]:
+    """The case's actions, the latest first; a referral names the I&E sent with it."""
     actions = []
     for row in session.scalars(
         select(CaseAction)
@@ -290,35 +337,4 @@ def _open(
                 assessment_on=assessed_on.get(row.assessment_id) if row.assessment_id else None,
             )
         )
-    latest = finished[0] if finished else None
-
-    record_device_event(
-        session, event="case.viewed", entity_type="tenancy", entity_id=tenancy_id
-    )
-    return CaseFile(
-        tenancy_id=tenancy_id,
-        ref=tenancy.ref,
-        address=tenancy.address,
-        postcode=tenancy.postcode,
-        tenure=tenancy.tenure,
-        start_date=tenancy.start_date,
-        end_date=tenancy.end_date,
-        patch=tenancy.patch,
-        weekly_rent_pence=tenancy.weekly_rent_pence,
-        weekly_service_charge_pence=tenancy.weekly_service_charge_pence,
-        rent_weeks=tenancy.rent_weeks,
-        people=people,
-        advice=advice,
-        statement=tuple(statement),
-        actions=tuple(actions),
-        arrangements=tuple(loaded.facts.arrangements),
-        assessment=None
-        if latest is None
-        else FinishedAssessment(
-            id=latest.id,
-            assessed_on=latest.assessed_on,
-            source=latest.source,
-            pending=latest.pending,
-            sync_problem=latest.sync_problem,
-        ),
-    )
+    return tuple(actions)
