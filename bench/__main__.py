@@ -6,7 +6,8 @@
 - bootstrap: an empty device to a usable caseload (~250 tenancies) over HTTP from a real
   ``central serve`` process, beside the floor: a raw executemany of the same rows into
   SQLCipher.
-- startup: process start to the main window showing the caseload (offscreen).
+- startup: process start to the main window showing the caseload (offscreen), beside the floor:
+  a minimal PySide6 + SQLCipher program that reads the same caseload and paints it.
 - worklist: an encrypted laptop store of ``--cases`` cases (default 600) with ``--years`` of
   weekly ledger (default 5): loading, the worklist recompute, a filter keystroke, opening a
   case. Run it again with ``--cases 20000`` for a whole council.

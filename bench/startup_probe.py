@@ -1,7 +1,9 @@
-"""Child process of ``python -m bench startup``: open an enrolled data directory, show the
-main window with real worker threads, and print the row count once the caseload is on screen.
+"""Child process of ``python -m bench startup``: start the app as ``python -m app`` does
+(``app.ui.app.launch`` and the Qt event loop, real worker threads) on an enrolled data
+directory, and print the row count and the moment the caseload was painted.
 
-Run with ``QT_QPA_PLATFORM=offscreen``; the parent times the whole process from its launch.
+Run with ``QT_QPA_PLATFORM=offscreen``; the parent times from the process's launch, on the same
+monotonic clock.
 """
 
 from __future__ import annotations
@@ -12,33 +14,30 @@ from pathlib import Path
 
 
 def main() -> int:
-    import keyring
-    from keyring.backends import fail
-
-    keyring.set_keyring(fail.Keyring())  # the bench's data dir uses the demo key file
     from PySide6.QtWidgets import QApplication
 
-    from app.services.workspace import open_workspace
-    from app.ui.app import configure_application
-    from app.ui.context import UiContext
-    from app.ui.main_window import MainWindow
+    from app.ui.app import configure_application, launch
     from app.ui.ops import ThreadRunner
 
     app = QApplication(sys.argv[:1])
     configure_application(app)
-    workspace = open_workspace(Path(sys.argv[1]), allow_demo_files=True)
     runner = ThreadRunner()
-    window = MainWindow(UiContext(workspace, runner), sync_fn=lambda *a, **kw: None)  # type: ignore[arg-type]
-    window.show()
-    while window.proxy.rowCount() == 0:
-        app.processEvents()
-        time.sleep(0.001)
-    app.processEvents()
-    rows = window.proxy.rowCount()
+    launched = launch(data_dir=Path(sys.argv[1]), allow_demo_files=True, runner=runner)
+    window = launched.window
+    assert window is not None, "the bench's data directory did not open"
+    shown: list[tuple[int, float]] = []
+
+    def painted(rows: int) -> None:
+        window.repaint()  # paint now, synchronously: the figure is "on screen"
+        shown.append((rows, time.monotonic()))  # the same clock as the parent's
+        app.quit()
+
+    window.worklist_loaded.connect(painted)
+    app.exec()
     window.close()
     runner.shutdown()
-    workspace.close()
-    print(f"rows {rows}")
+    rows, shown_at = shown[0]
+    print(f"rows {rows} shown_at {shown_at!r}")
     return 0
 
 

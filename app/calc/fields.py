@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator
-
 from app.calc.errors import CalcInputError
 from app.calc.inputs import StrictInput
+from app.pydantic_once import AfterValidator
 
 
 def _positive(value: int) -> int:

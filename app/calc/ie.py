@@ -33,13 +33,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
-
 from app.calc.errors import CalcInputError
 from app.calc.inputs import StrictInput, parse_model
 from app.domain import guidelines as gl
 from app.domain import sfs
 from app.domain import sfs_document as doc
+from app.pydantic_once import AfterValidator, Field
 
 FrequencyIn = Literal[
     "weekly", "fortnightly", "four-weekly", "four_weekly", "monthly", "quarterly", "annual"

@@ -68,8 +68,6 @@ import uuid
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-
 from app.domain import sfs
 from app.domain.case_actions import MAX_NOTE
 from app.protocol.intents import (
@@ -78,6 +76,7 @@ from app.protocol.intents import (
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
 )
+from app.pydantic_once import AwareDatetime, BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION = 4
 HEADER_PROTOCOL = "X-Doorstep-Protocol"

@@ -17,8 +17,7 @@ import types
 from dataclasses import dataclass
 from typing import Any, TypeGuard, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.fields import FieldInfo
+from app.pydantic_once import BaseModel, ConfigDict, FieldInfo, ValidationError
 
 #: A key path: table keys and list positions, from the top of the file or document.
 KeyPath = tuple[str | int, ...]

@@ -20,9 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import AfterValidator, PlainValidator
-
 from app.domain.money import AmountError, parse_pounds
+from app.pydantic_once import AfterValidator, PlainValidator
 
 #: How an amount is written in the TOML files, for messages.
 POUNDS_EXAMPLE = '"250.00"'

@@ -20,10 +20,15 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import Field, PlainValidator, ValidationError, field_validator, model_validator
-
 from app.domain.case_actions import ACTION_KINDS
 from app.domain.recovery import STAGE_CODES, STAGE_KINDS, TENURES, RecoveryPolicy, Stage
+from app.pydantic_once import (
+    Field,
+    PlainValidator,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from app.schemas.base import (
     Broken,
     Problem,

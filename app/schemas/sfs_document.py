@@ -26,16 +26,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar
 
-from pydantic import (
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainValidator,
-    ValidationError,
-    create_model,
-    model_validator,
-)
-
 from app.domain.sfs import (
     FIXED,
     FLEXIBLE,
@@ -58,6 +48,15 @@ from app.domain.sfs_document import (
     SfsDocumentError,
     SfsStatement,
     pounds,
+)
+from app.pydantic_once import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    create_model,
+    model_validator,
 )
 from app.schemas.base import Broken, KeyPath, Problem, StrictModel, problems_of
 

@@ -17,9 +17,14 @@ from datetime import date
 from types import MappingProxyType
 from typing import Annotated
 
-from pydantic import Field, PlainValidator, ValidationError, field_validator, model_validator
-
 from app.domain.universal_credit import DeductionRules, UcRateTable, UcYearRates
+from app.pydantic_once import (
+    Field,
+    PlainValidator,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from app.schemas.base import (
     Broken,
     Problem,

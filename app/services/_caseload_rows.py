@@ -2,13 +2,20 @@
 
 :func:`caseload_rows` reads the whole caseload in ONE aggregate statement (ledger sums and the
 household's names grouped per tenancy, joined to the tenancies), so it stays fast from a
-250-case patch to a 20,000-case council; nothing here loads ORM objects.
+250-case patch to a 20,000-case council.
 
-:func:`load_cases` reads every case in five statements (the caseload list, the ledger, the
-arrangements, the actions, in bulk) and builds, per tenancy, a :class:`LoadedCase`: the display
-row and the domain's :class:`~app.domain.recovery.CaseFacts` with a
-:class:`~app.domain.rent_account.Ledger` (built once, so recomputing the worklist for another
-day or after recording an action costs only the recent lines of each case).
+Everything here is plain SQL on the DBAPI connection (``LocalStore.plain_transaction``, or the
+one under a Session: ``plain_connection_of``), for two reasons: the worklist is the first thing
+on screen, and it is read before SQLAlchemy has loaded; and the ledger is the bulk of a load,
+which per-row result processing would double. The stored forms are read as they are: ids as 32
+hex digits, days as ISO dates, instants as UTC text.
+
+:func:`load_cases` reads every case in five statements (the ledger, the caseload list with
+the balances summed from that ledger, the rent terms, the arrangements, the actions, in bulk)
+and builds, per tenancy, a :class:`LoadedCase`: the display row and the domain's
+:class:`~app.domain.recovery.CaseFacts` with a :class:`~app.domain.rent_account.Ledger`
+(built once, so recomputing the worklist for another day or after recording an action costs
+only the recent lines of each case).
 
 Rules (docs/rules.md E3): the balance is the sum of the ledger (charges positive, credits
 negative); arrears are the positive balance; weeks in arrears are arrears divided by the
@@ -18,23 +25,19 @@ The public face of this module is :mod:`app.services.caseload` (the values) and 
 that read the caseload (:mod:`app.services.caseload`, :mod:`app.services.worklist`,
 :mod:`app.services.case_file`).
 
-Threading: on the thread that owns the Session; the values returned are immutable and may be
+Threading: on the thread that owns the connection; the values returned are immutable and may be
 handed to any thread.
 """
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
-
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from typing import TypeVar
 
 from app.domain.arrangement_watch import ArrangementTerms, terms_made_on
 from app.domain.display import format_day
@@ -42,7 +45,8 @@ from app.domain.money import weeks_of_charge
 from app.domain.recovery import CaseAction as ActionFact
 from app.domain.recovery import CaseFacts
 from app.domain.rent_account import Ledger, LedgerLine, RentTerms
-from app.models import Arrangement, CaseAction, LedgerEntry, Person, SyncState, Tenancy
+from app.store.database import PlainConnection
+from app.store.instants import stored_instant
 
 # Separators that never occur in names: unit separator between a person's name parts,
 # record separator between people, inside the aggregated columns.
@@ -98,59 +102,43 @@ def _name_parts(packed: str | None) -> tuple[str, str, str]:
 
 
 def caseload_rows(
-    session: Session,
+    connection: PlainConnection,
     *,
     today: date,
     tenancy_ids: Collection[uuid.UUID] | None = None,
+    balances: Mapping[uuid.UUID, int] | None = None,
 ) -> list[CaseRow]:
     """Every tenancy held on this device (or only ``tenancy_ids``), by ref, in one query;
-    ``today`` decides which tenancies have ended."""
-
-    sums = select(
-        LedgerEntry.tenancy_id.label("tenancy_id"),
-        func.sum(LedgerEntry.amount_pence).label("balance"),
-    ).group_by(LedgerEntry.tenancy_id)
-    if tenancy_ids is not None:
-        sums = sums.where(LedgerEntry.tenancy_id.in_(list(tenancy_ids)))
-    balances = sums.subquery("balances")
-    packed_name = (
-        func.coalesce(Person.title, "")
-        + _PART
-        + func.coalesce(Person.first_name, "")
-        + _PART
-        + func.coalesce(Person.last_name, "")
-    )
-    names = select(
-        Person.tenancy_id.label("tenancy_id"),
-        # The lead's name; MIN picks one deterministically should two be marked lead.
-        func.min(case((Person.is_lead.is_(True), packed_name), else_=None)).label("lead"),
-        func.group_concat(case((Person.is_lead.is_(True), None), else_=packed_name), _PERSON).label(
-            "others"
-        ),
-    ).group_by(Person.tenancy_id)
-    if tenancy_ids is not None:
-        names = names.where(Person.tenancy_id.in_(list(tenancy_ids)))
-    household = names.subquery("household")
-    statement = (
-        select(
-            Tenancy.id,
-            Tenancy.ref,
-            Tenancy.address,
-            Tenancy.postcode,
-            Tenancy.weekly_rent_pence,
-            Tenancy.weekly_service_charge_pence,
-            Tenancy.end_date,
-            func.coalesce(balances.c.balance, 0),
-            household.c.lead,
-            household.c.others,
-        )
-        .outerjoin(balances, balances.c.tenancy_id == Tenancy.id)
-        .outerjoin(household, household.c.tenancy_id == Tenancy.id)
-        .order_by(Tenancy.ref)
-    )
-    if tenancy_ids is not None:
-        statement = statement.where(Tenancy.id.in_(list(tenancy_ids)))
-
+    ``today`` decides which tenancies have ended. The balances are summed from the ledger here
+    unless the caller, holding the ledger already, passes them."""
+    ids = None if tenancy_ids is None else list(tenancy_ids)
+    summed = balances is None
+    sums = f"""
+        LEFT OUTER JOIN (
+            SELECT tenancy_id, sum(amount_pence) AS balance FROM ledger_entry
+            {_limited_to("tenancy_id", ids)} GROUP BY tenancy_id
+        ) AS b ON b.tenancy_id = t.id"""
+    # The lead's name: MIN picks one deterministically should two be marked lead.
+    balance_sql = "coalesce(b.balance, 0)" if summed else "0"
+    sql = f"""
+        SELECT t.id, t.ref, t.address, t.postcode, t.weekly_rent_pence,
+               t.weekly_service_charge_pence, t.end_date, {balance_sql}, h.lead, h.others
+        FROM tenancy AS t {sums if summed else ""}
+        LEFT OUTER JOIN (
+            SELECT tenancy_id,
+                   min(CASE WHEN is_lead = 1 THEN packed END) AS lead,
+                   group_concat(CASE WHEN is_lead = 1 THEN NULL ELSE packed END, '{_PERSON}')
+                       AS others
+            FROM (
+                SELECT tenancy_id, is_lead,
+                       coalesce(title, '') || '{_PART}' || coalesce(first_name, '') || '{_PART}'
+                       || coalesce(last_name, '') AS packed
+                FROM person {_limited_to("tenancy_id", ids)}
+            ) GROUP BY tenancy_id
+        ) AS h ON h.tenancy_id = t.id
+        {_limited_to("t.id", ids)}
+        ORDER BY t.ref
+    """
     rows: list[CaseRow] = []
     for (
         tenancy_id,
@@ -163,17 +151,18 @@ def caseload_rows(
         balance,
         lead,
         others,
-    ) in session.execute(statement).tuples():
+    ) in connection.execute(sql, _id_params(ids) * (3 if summed else 2)).fetchall():
         charge = int(rent or 0) + int(service_charge or 0)
-        balance = int(balance)
+        balance = int(balance) if balances is None else balances.get(uuid.UUID(tenancy_id), 0)
         title, first, last = _name_parts(lead)
         household_names = tuple(
             display_name(None, *_name_parts(packed)[1:])
             for packed in (others.split(_PERSON) if others else ())
         )
+        ended = _day(end_date)
         rows.append(
             CaseRow(
-                tenancy_id=tenancy_id,
+                tenancy_id=uuid.UUID(tenancy_id),
                 ref=ref,
                 lead_tenant=display_name(title, first, last),
                 address=single_line_address(address or ""),
@@ -181,7 +170,7 @@ def caseload_rows(
                 balance_pence=balance,
                 weekly_charge_pence=charge,
                 weeks_in_arrears=weeks_of_charge(max(balance, 0), charge),
-                is_former=end_date is not None and end_date <= today,
+                is_former=ended is not None and ended <= today,
                 household_names=household_names,
                 lead_sort_key=f"{last} {first}".strip().casefold(),
             )
@@ -197,51 +186,45 @@ class LoadedCase:
     facts: CaseFacts
 
 
-def _by_tenancy(rows: Iterable[tuple[uuid.UUID, T]]) -> dict[uuid.UUID, list[T]]:
+def _by_tenancy(rows: Iterable[tuple[str, T]]) -> dict[uuid.UUID, list[T]]:
     grouped: dict[uuid.UUID, list[T]] = defaultdict(list)
     for tenancy_id, value in rows:
-        grouped[tenancy_id].append(value)
+        grouped[uuid.UUID(tenancy_id)].append(value)
     return grouped
 
 
-def _scoped(
-    statement: Select[Any], column: InstrumentedAttribute[uuid.UUID], ids: list[uuid.UUID] | None
-) -> Select[Any]:
-    """The whole table when loading everything (one scan), else an IN list."""
-    return statement if ids is None else statement.where(column.in_(ids))
+def _limited_to(column: str, ids: list[uuid.UUID] | None, keyword: str = "WHERE") -> str:
+    """``WHERE column IN (?, ...)`` for some tenancies, or nothing when loading them all (one
+    scan); the parameters are :func:`_id_params`."""
+    return "" if ids is None else f"{keyword} {column} IN ({', '.join('?' * len(ids))})"
 
 
-_SUPERSEDED = (
-    select(Arrangement.supersedes_id)
-    .where(Arrangement.supersedes_id.is_not(None), Arrangement.sync_problem.is_(None))
-    .scalar_subquery()
-)
+def _id_params(ids: list[uuid.UUID] | None) -> tuple[str, ...]:
+    return () if ids is None else tuple(tenancy_id.hex for tenancy_id in ids)  # as stored
+
+
+def _day(stored: str | None) -> date | None:
+    return None if stored is None else date.fromisoformat(stored)
 
 
 def _ledger_lines(
-    session: Session, ids: list[uuid.UUID] | None
+    connection: PlainConnection, ids: list[uuid.UUID] | None
 ) -> dict[uuid.UUID, list[LedgerLine]]:
     """Every ledger line of the cases, grouped by tenancy (sorted later, by the Ledger).
 
-    The bulk of a load (hundreds of thousands of lines), so the ids and dates are read as the
-    stored text and converted once per distinct value rather than once per row: a day or a
-    tenancy repeats thousands of times, and one shared ``date`` per day also saves memory.
+    The bulk of a load (hundreds of thousands of lines), so the ids and dates are converted
+    once per distinct value rather than once per row: a day or a tenancy repeats thousands of
+    times, and one shared ``date`` per day also saves memory.
     """
-    # Plain SQL on the DBAPI cursor: no per-row result processing (the stored text is read).
-    sql = "SELECT tenancy_id, posted_on, type, amount_pence FROM ledger_entry"
-    params: tuple[str, ...] = ()
-    if ids is not None:
-        sql += f" WHERE tenancy_id IN ({', '.join('?' * len(ids))})"
-        params = tuple(tenancy_id.hex for tenancy_id in ids)
     # No ORDER BY: a plain scan is three times faster than sorting here. Rows come in the order
     # they were stored (pull order); each Ledger sorts its own lines by date, stably.
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = connection.execute(
+        "SELECT tenancy_id, posted_on, type, amount_pence FROM ledger_entry "
+        + _limited_to("tenancy_id", ids),
+        _id_params(ids),
+    ).fetchall()
     days: dict[str, date] = {}
+    kinds: dict[str, str] = {}
     grouped: dict[uuid.UUID, list[LedgerLine]] = {}
     by_key: dict[str, list[LedgerLine]] = {}
     for key, day, kind, amount in rows:
@@ -251,7 +234,7 @@ def _ledger_lines(
         posted_on = days.get(day)
         if posted_on is None:
             posted_on = days[day] = date.fromisoformat(day)
-        current.append(LedgerLine(posted_on, sys.intern(kind), amount))
+        current.append(LedgerLine(posted_on, kinds.setdefault(kind, kind), amount))
     return grouped
 
 
@@ -264,18 +247,22 @@ def arrangement_label(ref: str, source: str, made_on: date) -> str:
 
 
 def load_cases(
-    session: Session, *, today: date, tenancy_ids: Iterable[uuid.UUID] | None = None
+    connection: PlainConnection,
+    *,
+    today: date,
+    tenancy_ids: Iterable[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, LoadedCase]:
     """Every case on the device (or only ``tenancy_ids``), keyed by tenancy id."""
     wanted = None if tenancy_ids is None else set(tenancy_ids)
-    rows = caseload_rows(session, today=today, tenancy_ids=wanted)
+    lines = _ledger_lines(connection, None if wanted is None else list(wanted))
+    balances = {key: sum(line.amount_pence for line in held) for key, held in lines.items()}
+    rows = caseload_rows(connection, today=today, tenancy_ids=wanted, balances=balances)
     if not rows:
         return {}
     ids = None if wanted is None else [r.tenancy_id for r in rows]
-    terms = _rent_terms(session, ids)
-    lines = _ledger_lines(session, ids)
-    arrangements = _current_arrangements(session, ids)
-    actions = _actions(session, ids)
+    terms = _rent_terms(connection, ids)
+    arrangements = _current_arrangements(connection, ids)
+    actions = _actions(connection, ids)
     loaded: dict[uuid.UUID, LoadedCase] = {}
     for row in rows:
         tenure, end_date, rent_terms = terms[row.tenancy_id]
@@ -295,83 +282,90 @@ def load_cases(
 
 
 def _rent_terms(
-    session: Session, ids: list[uuid.UUID] | None
+    connection: PlainConnection, ids: list[uuid.UUID] | None
 ) -> dict[uuid.UUID, tuple[str, date | None, RentTerms]]:
     """Each tenancy's tenure, end date and rent terms."""
-    statement = select(
-        Tenancy.id,
-        Tenancy.tenure,
-        Tenancy.end_date,
-        Tenancy.weekly_rent_pence,
-        Tenancy.weekly_service_charge_pence,
-        Tenancy.rent_weeks,
-    )
+    rows = connection.execute(
+        "SELECT id, tenure, end_date, weekly_rent_pence, weekly_service_charge_pence, rent_weeks"
+        " FROM tenancy " + _limited_to("id", ids),
+        _id_params(ids),
+    ).fetchall()
     return {
-        tenancy_id: (tenure, end_date, RentTerms(rent, service, weeks))
-        for tenancy_id, tenure, end_date, rent, service, weeks in session.execute(
-            _scoped(statement, Tenancy.id, ids)
-        ).tuples()
+        uuid.UUID(tenancy_id): (tenure, _day(end_date), RentTerms(rent, service, weeks))
+        for tenancy_id, tenure, end_date, rent, service, weeks in rows
     }
 
 
 def _current_arrangements(
-    session: Session, ids: list[uuid.UUID] | None
+    connection: PlainConnection, ids: list[uuid.UUID] | None
 ) -> dict[uuid.UUID, list[ArrangementTerms]]:
     """Only the current version of each arrangement: a superseded one has ended. A version the
     central store refused (``sync_problem``) is shown, never monitored."""
-    statement = (
-        select(
-            Arrangement.tenancy_id,
-            Arrangement.ref,
-            Arrangement.kind,
-            Arrangement.start_date,
-            Arrangement.frequency,
-            Arrangement.instalment_pence,
-            Arrangement.starting_balance_pence,
-            Arrangement.status,
-            Arrangement.made_on,
-            Arrangement.source,
-            Arrangement.day_of_month,
-        )
-        .where(Arrangement.id.not_in(_SUPERSEDED), Arrangement.sync_problem.is_(None))
-        .order_by(Arrangement.start_date, Arrangement.ref)
+    rows = connection.execute(
+        f"""
+        SELECT tenancy_id, ref, kind, start_date, frequency, instalment_pence,
+               starting_balance_pence, status, made_on, source, day_of_month
+        FROM arrangement
+        WHERE sync_problem IS NULL AND id NOT IN (
+            SELECT supersedes_id FROM arrangement
+            WHERE supersedes_id IS NOT NULL AND sync_problem IS NULL
+        ) {_limited_to("tenancy_id", ids, "AND")}
+        ORDER BY start_date, ref
+        """,
+        _id_params(ids),
+    ).fetchall()
+    return _by_tenancy((tenancy_id, _arrangement_terms(*values)) for tenancy_id, *values in rows)
+
+
+def _arrangement_terms(
+    ref: str,
+    kind: str,
+    start_date: str,
+    frequency: str,
+    instalment_pence: int,
+    starting_balance_pence: int,
+    status: str,
+    made_on: str | None,
+    source: str,
+    day_of_month: int | None,
+) -> ArrangementTerms:
+    started = date.fromisoformat(start_date)
+    agreed = _day(made_on)
+    return ArrangementTerms(
+        ref=arrangement_label(ref, source, agreed or started),
+        kind=kind,
+        start_date=started,
+        frequency=frequency,
+        instalment_pence=instalment_pence,
+        starting_balance_pence=starting_balance_pence,
+        status=status,
+        made_on=terms_made_on(agreed, started),
+        day_of_month=day_of_month,
     )
+
+
+def _actions(
+    connection: PlainConnection, ids: list[uuid.UUID] | None
+) -> dict[uuid.UUID, list[ActionFact]]:
+    """Each case's actions, in the order they were done."""
+    rows = connection.execute(
+        "SELECT tenancy_id, code, on_date, until, note FROM case_action "
+        + _limited_to("tenancy_id", ids)
+        + " ORDER BY on_date, recorded_at, ref",
+        _id_params(ids),
+    ).fetchall()
     return _by_tenancy(
         (
-            row.tenancy_id,
-            ArrangementTerms(
-                ref=arrangement_label(row.ref, row.source, row.made_on or row.start_date),
-                kind=row.kind,
-                start_date=row.start_date,
-                frequency=row.frequency,
-                instalment_pence=row.instalment_pence,
-                starting_balance_pence=row.starting_balance_pence,
-                status=row.status,
-                made_on=terms_made_on(row.made_on, row.start_date),
-                day_of_month=row.day_of_month,
+            tenancy_id,
+            ActionFact(
+                code=code, on=date.fromisoformat(on_date), until=_day(until), note=note or ""
             ),
         )
-        for row in session.execute(_scoped(statement, Arrangement.tenancy_id, ids))
+        for tenancy_id, code, on_date, until, note in rows
     )
 
 
-def _actions(session: Session, ids: list[uuid.UUID] | None) -> dict[uuid.UUID, list[ActionFact]]:
-    """Each case's actions, in the order they were done."""
-    statement = select(
-        CaseAction.tenancy_id,
-        CaseAction.code,
-        CaseAction.on_date,
-        CaseAction.until,
-        CaseAction.note,
-    ).order_by(CaseAction.on_date, CaseAction.recorded_at, CaseAction.ref)
-    return _by_tenancy(
-        (tenancy_id, ActionFact(code=code, on=on_date, until=until, note=note or ""))
-        for tenancy_id, code, on_date, until, note in session.execute(
-            _scoped(statement, CaseAction.tenancy_id, ids)
-        ).tuples()
-    )
-
-
-def last_synced_at(session: Session) -> datetime | None:
+def last_synced_at(connection: PlainConnection) -> datetime | None:
     """When this device last completed a pull from the central store (aware UTC), if ever."""
-    return session.scalar(select(SyncState.last_pull_at).where(SyncState.id == 1))
+    row = connection.execute("SELECT last_pull_at FROM sync_state WHERE id = 1").fetchone()
+    return None if row is None else stored_instant(row[0])

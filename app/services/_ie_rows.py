@@ -223,9 +223,10 @@ def wire_content(value: sfs.Assessment) -> dict[str, Any]:
     """The figures as the central store takes them (JSON-ready), checked against the wire's
     bounds first, so nothing is queued that the store would refuse for its shape; a refusal
     names the field."""
-    from pydantic import ValidationError  # loaded on first use: keeps pydantic out of start-up
-
     from app.protocol.messages import AssessmentContent
+    from app.pydantic_once import (
+        ValidationError,  # loaded on first use: keeps pydantic out of start-up
+    )
 
     try:
         return AssessmentContent.of(value).model_dump(mode="json")

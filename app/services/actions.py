@@ -13,7 +13,6 @@ Threading: blocking (one local transaction of its own); call it off the GUI thre
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from app.domain.clock import council_day
 from app.domain.display import format_day
 from app.models import CaseAction, IncomeAssessment, SyncState, Tenancy
 from app.protocol.intents import RECORD_CASE_ACTION
+from app.services.case_changes import ActionRecorded
 from app.services.workspace import Workspace
 from app.store.audit import record_event
 from app.sync.outbox import append_mutation
@@ -32,15 +32,6 @@ INTENT = RECORD_CASE_ACTION
 
 class ActionRefused(ValueError):
     """The action cannot be recorded; ``str()`` names the field and the reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRecorded:
-    """What changed: one new action on one case (the worklist recomputes that case)."""
-
-    tenancy_id: uuid.UUID
-    action_id: uuid.UUID
-    code: str
 
 
 def record_action(

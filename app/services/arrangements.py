@@ -57,6 +57,7 @@ from app.domain.rent_account import Ledger, LedgerLine
 from app.models import Arrangement, LedgerEntry, Tenancy
 from app.protocol.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
 from app.services._ie_rows import read_latest_finished
+from app.services.case_changes import ArrangementAgreed, ArrangementCancelled
 from app.services.workspace import Workspace
 from app.store.audit import record_device_event
 from app.sync.outbox import append_mutation
@@ -64,24 +65,6 @@ from app.sync.outbox import append_mutation
 
 class ArrangementRefused(ValueError):
     """The arrangement cannot be saved; ``str()`` names the field and the reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class ArrangementAgreed:
-    """What changed: a new arrangement version on one case (and the version it ended, if any)."""
-
-    tenancy_id: uuid.UUID
-    arrangement_id: uuid.UUID
-    supersedes_id: uuid.UUID | None
-
-
-@dataclass(frozen=True, slots=True)
-class ArrangementCancelled:
-    """What changed: the cancelled version written, and the version it ended."""
-
-    tenancy_id: uuid.UUID
-    arrangement_id: uuid.UUID
-    supersedes_id: uuid.UUID
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from app.models import CaseAction, IncomeAssessment, LedgerEntry, Person, Tenanc
 from app.services._caseload_rows import display_name, load_cases
 from app.services.workspace import Workspace
 from app.store.audit import record_device_event
+from app.store.database import plain_connection_of
 
 
 class CaseNotFound(LookupError):
@@ -228,11 +229,11 @@ def _open(
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
         raise CaseNotFound("This case is no longer in your caseload on this laptop.")
-    loaded = load_cases(session, today=as_of, tenancy_ids=[tenancy_id])[tenancy_id]
+    loaded = load_cases(plain_connection_of(session), today=as_of, tenancy_ids=[tenancy_id])[
+        tenancy_id
+    ]
     finished = _finished_assessments(session, tenancy_id)
-    record_device_event(
-        session, event="case.viewed", entity_type="tenancy", entity_id=tenancy_id
-    )
+    record_device_event(session, event="case.viewed", entity_type="tenancy", entity_id=tenancy_id)
     latest = finished[0] if finished else None
     return CaseFile(
         tenancy_id=tenancy_id,

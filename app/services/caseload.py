@@ -41,9 +41,9 @@ def list_caseload(
 ) -> list[CaseRow]:
     """Every tenancy held on this device (or only ``tenancy_ids``), by ref; ``as_of`` (default
     today) decides which tenancies have ended."""
-    with workspace.store.transaction() as session:
+    with workspace.store.plain_transaction() as connection:
         return caseload_rows(
-            session, today=as_of or workspace.clock.today(), tenancy_ids=tenancy_ids
+            connection, today=as_of or workspace.clock.today(), tenancy_ids=tenancy_ids
         )
 
 
@@ -51,8 +51,8 @@ def load_cases(
     workspace: Workspace, *, as_of: date, tenancy_ids: Collection[uuid.UUID] | None = None
 ) -> dict[uuid.UUID, LoadedCase]:
     """Every case on the device (or only ``tenancy_ids`` still held), keyed by tenancy id."""
-    with workspace.store.transaction() as session:
-        return _load_cases(session, today=as_of, tenancy_ids=tenancy_ids)
+    with workspace.store.plain_transaction() as connection:
+        return _load_cases(connection, today=as_of, tenancy_ids=tenancy_ids)
 
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Signing this device in to the central store (enrolment) and asking who is signed in.
+"""Signing this device in to the central store (enrolment). Asking who is signed in, and where
+the device syncs, is :mod:`app.services.device` (re-exported here).
 
 Invariants:
 
@@ -21,13 +22,21 @@ from __future__ import annotations
 import socket
 import uuid
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from app import __version__
 from app.models import Officer, OutboxMutation, SyncState
-from app.services._device_rows import OfficerInfo, device_state, signed_in_officer
+from app.services.device import (
+    BadServerUrl,
+    OfficerInfo,
+    current_officer,
+    is_enrolled,
+    normalise_server_url,
+    server_url,
+    set_server_url,
+)
 from app.services.workspace import Workspace
 from app.store.audit import record_event
 from app.sync.errors import SyncError
@@ -40,53 +49,12 @@ class SignInRefused(SyncError):
     """Signing in was refused on this device (before or after asking the server)."""
 
 
-class BadServerUrl(SyncError):
-    """The central store's address is not an http(s) URL."""
-
-
-def normalise_server_url(server_url: str) -> str:
-    """``server_url`` without surrounding spaces or a trailing slash; refuses a non-http(s) URL."""
-    url = server_url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadServerUrl(
-            f"{server_url!r} is not a central store address: expected something like "
-            "https://doorstep.example.gov.uk or http://127.0.0.1:8765."
-        )
-    return url
-
-
-def is_enrolled(workspace: Workspace) -> bool:
-    """True when an officer is signed in on this device and its token is in the keyring."""
-    with workspace.store.transaction() as session:
-        state, officer, _ = device_state(session)
-        if state is None or officer is None or not state.server_url:
-            return False
-    return bool(workspace.store.secrets.device_token())
-
-
-def current_officer(workspace: Workspace) -> OfficerInfo | None:
-    """The officer whose caseload is on this device, or None."""
-    with workspace.store.transaction() as session:
-        return signed_in_officer(session)
-
-
-def server_url(workspace: Workspace) -> str | None:
-    """The central store this device syncs with, or None before it is set."""
-    with workspace.store.transaction() as session:
-        state = session.get(SyncState, 1)
-        return state.server_url if state else None
-
-
-def set_server_url(workspace: Workspace, *, server_url: str) -> None:
-    """Remember the central store's address (the device id is made here if there is none)."""
-    url = normalise_server_url(server_url)
-    with workspace.store.transaction() as session:
-        state = session.get(SyncState, 1)
-        if state is None:
-            session.add(SyncState(id=1, device_id=uuid.uuid4(), server_url=url, cursor=0))
-        else:
-            state.server_url = url
+def _device_state(session: Session) -> tuple[SyncState | None, Officer | None, int]:
+    """The sync state, the officer signed in (or None) and the number of unsent mutations."""
+    state = session.get(SyncState, 1)
+    officer = session.get(Officer, state.officer_id) if state and state.officer_id else None
+    pending = session.execute(select(func.count()).select_from(OutboxMutation)).scalar_one()
+    return state, officer, int(pending)
 
 
 def _pending_message(officer: Officer, pending: int) -> str:
@@ -115,7 +83,7 @@ def sign_in(
     username = username.strip()
     store = workspace.store
     with store.transaction() as session:
-        state, officer, pending = device_state(session)
+        state, officer, pending = _device_state(session)
     switching = officer is not None and officer.username.casefold() != username.casefold()
     if switching and pending and officer is not None:
         raise SignInRefused(_pending_message(officer, pending))

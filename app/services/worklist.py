@@ -33,9 +33,9 @@ from app.domain.recovery import (
 )
 from app.paths import policy_override, resource_path
 from app.services._caseload_rows import CaseRow, LoadedCase, last_synced_at, load_cases
-from app.services._device_rows import OfficerInfo, signed_in_officer
+from app.services.device import OfficerInfo, signed_in_officer
 from app.services.workspace import Progress, Workspace, no_progress
-from app.store.audit import record_device_event
+from app.store.audit import append_device_event
 
 DEFAULT_POLICY = "recovery-policy.toml"
 NO_STAGE_LABEL = "No recovery stage"
@@ -150,32 +150,28 @@ def read_worklist(
     audit that the caseload was viewed). The policy is the one in force for the workspace."""
     progress(0, 3, "Reading your caseload…")
     policy = load_recovery_policy(workspace.data_dir)
-    with workspace.store.transaction() as session:
-        cases = load_cases(session, today=as_of)
-        synced = last_synced_at(session)
-        officer = signed_in_officer(session)
+    with workspace.store.plain_transaction() as connection:  # no SQLAlchemy: the first screen
+        cases = load_cases(connection, today=as_of)
+        synced = last_synced_at(connection)
+        officer = signed_in_officer(connection)
         if record_view:
-            record_device_event(session, event="caseload.viewed", detail={"cases": len(cases)})
+            append_device_event(connection, event="caseload.viewed", detail={"cases": len(cases)})
     progress(2, 3, "Working out next actions…")
     items = build_worklist(cases.values(), policy=policy, as_of=as_of)
     return LoadedWorklist(cases, items, policy, as_of, synced, officer)
 
 
-def worklist_report(
-    workspace: Workspace, *, policy: RecoveryPolicy, as_of: date, fmt: str
-) -> str:
+def worklist_report(workspace: Workspace, *, policy: RecoveryPolicy, as_of: date, fmt: str) -> str:
     """``python -m app report worklist``: one row per case, by ref, as ``json`` or ``csv``.
 
     Computed from the device's data alone; appends a ``report.worklist`` audit event.
     """
-    with workspace.store.transaction() as session:
-        cases = load_cases(session, today=as_of)
+    with workspace.store.plain_transaction() as connection:
+        cases = load_cases(connection, today=as_of)
         items = build_worklist(cases.values(), policy=policy, as_of=as_of)
-        rows = sorted(
-            (report_row(item) for item in items), key=lambda row: str(row["tenancy_ref"])
-        )
-        record_device_event(
-            session,
+        rows = sorted((report_row(item) for item in items), key=lambda row: str(row["tenancy_ref"]))
+        append_device_event(
+            connection,
             event="report.worklist",
             detail={"rows": len(rows), "format": fmt, "due": sum(i.action_due for i in items)},
         )

@@ -58,6 +58,16 @@ class Workspace:
         """Fold the write-ahead log back into the file and release the database."""
         self.store.close()
 
+    def load_the_rest(self) -> None:
+        """Load what opening a case needs (SQLAlchemy, the models and the case services, over
+        half a second) and make the store's engine: called once the worklist is on screen,
+        on the database worker, so the first case opens as fast as the next one. The start
+        itself reads the caseload without them (see ``LocalStore.plain_transaction``)."""
+        from app.services import case_file  # noqa: F401  (and with it the ORM)
+
+        with self.store.transaction():
+            pass
+
 
 def open_workspace(
     data_dir: Path, *, allow_demo_files: bool = False, clock: Clock = SYSTEM_CLOCK

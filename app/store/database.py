@@ -1,69 +1,130 @@
-"""The encrypted laptop database: SQLCipher 4 under SQLAlchemy, opened only with its key.
+"""The encrypted laptop database: SQLCipher 4 under SQLAlchemy (or, for the reads of start-up,
+a plain connection), opened only with its key.
 
 ``open_local_store`` creates the database on first run (a fresh random key goes into the
 keyring first), or opens an existing one, telling apart a missing keyring, a key that does not
 belong to the file, a damaged file and a file that is not a Doorstep database; each is refused
 with a message and nothing on disk is changed. Then it upgrades the schema.
 
-Threading: the engine may be used from any thread; a Session belongs to one thread.
+Threading: the engine may be used from any thread; a Session, or a plain connection, belongs to
+the thread that opened it.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.paths import database_path
 from app.store import schema
 from app.store.errors import CorruptDatabase, NotADoorstepDatabase, WrongKey
 from app.store.keys import DatabaseKey, Secrets
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PAGE_SIZE = 4096  # SQLCipher 4's default page size
 
+#: A plain DBAPI connection to the database: sqlcipher3's, which has (and is typed as) the
+#: standard library's sqlite3 interface.
+PlainConnection: TypeAlias = sqlite3.Connection
 
-@dataclass
+
 class LocalStore:
     """An open encrypted database. ``transaction()`` is one unit of work (a use case's);
-    ``session()`` is a bare Session for the sync module's own paging."""
+    ``session()`` is a bare Session for the sync module's own paging; ``plain_transaction()``
+    is a unit of work on a plain DBAPI connection, for the reads of start-up.
 
-    path: Path
-    engine: Engine
-    secrets: Secrets
-    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+    SQLAlchemy is loaded on the first ``transaction()``, not when the store opens: the
+    start-up reads run on a plain connection, so the caseload is on screen before the ORM
+    (over half a second of imports on a laptop) has loaded.
+    """
 
-    def __post_init__(self) -> None:
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+    def __init__(self, *, path: Path, key: DatabaseKey, secrets: Secrets) -> None:
+        self.path = path
+        self.secrets = secrets
+        self._key = key
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+
+    def __repr__(self) -> str:
+        return f"LocalStore(path={self.path!r})"
 
     @property
     def key_source(self) -> str:
-        """"keyring", or "demo key file" for the synthetic demo on a machine without one."""
+        """ "keyring", or "demo key file" for the synthetic demo on a machine without one."""
         return self.secrets.source
 
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (and SQLAlchemy loaded) on first use, on any thread."""
+        with self._lock:
+            return self._made_engine()
+
     def session(self) -> Session:
-        return self._sessions()
+        with self._lock:
+            if self._sessions is None:
+                from sqlalchemy.orm import sessionmaker
+
+                self._sessions = sessionmaker(self._made_engine(), expire_on_commit=False)
+            sessions = self._sessions
+        return sessions()
+
+    def _made_engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = _make_engine(self.path, self._key)
+        return self._engine
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A Session in one transaction: committed when the block ends, rolled back (nothing
         half-saved) if it raises. Every use case in ``app.services`` runs in one of these."""
-        with self._sessions() as session, session.begin():
+        with self.session() as session, session.begin():
             yield session
+
+    @contextmanager
+    def plain_transaction(self) -> Iterator[PlainConnection]:
+        """A plain DBAPI connection in one transaction (committed when the block ends, rolled
+        back if it raises), then closed. For the start-up reads, which must not wait for
+        SQLAlchemy; they write at most an audit row."""
+        connection = _connect(self.path, self._key)
+        try:
+            _set_pragmas(connection)
+            connection.execute("BEGIN")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+        finally:
+            connection.close()
 
     def close(self) -> None:
         """Fold the WAL back into the file and release every connection."""
+        with self._lock:
+            engine, self._engine, self._sessions = self._engine, None, None
+        if engine is None:
+            connection = _connect(self.path, self._key)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                connection.close()
+            return
         try:
-            with self.engine.connect() as connection:
+            with engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
-            self.engine.dispose()
+            engine.dispose()
 
 
 def _connect(path: Path, key: DatabaseKey) -> Any:
@@ -72,20 +133,22 @@ def _connect(path: Path, key: DatabaseKey) -> Any:
     return conn
 
 
+def _set_pragmas(dbapi_conn: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA temp_store=MEMORY")  # no temporary files on disk at all
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
 def _make_engine(path: Path, key: DatabaseKey) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(
         f"sqlite:///{path}", creator=lambda: _connect(path, key), module=sqlcipher
     )
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA temp_store=MEMORY")  # no temporary files on disk at all
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
+    event.listen(engine, "connect", lambda dbapi_conn, _record: _set_pragmas(dbapi_conn))
     return engine
 
 
@@ -142,10 +205,12 @@ def open_local_store(data_dir: Path, *, allow_demo_files: bool = False) -> Local
             path.unlink()  # an empty file holds nothing; SQLCipher would adopt it anyway
         key = DatabaseKey.generate()
         secrets.save_database_key(key)  # before the file exists, so the key is never lost
-        _probe(path, key)
-        engine = _make_engine(path, key)
-        with engine.connect() as connection:  # writes page 1 (and the salt) to the file
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection = _connect(path, key)
+        try:  # WAL mode and a checkpoint write page 1 (and the salt) to the file
+            _set_pragmas(connection)
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
         with path.open("rb") as handle:
             key = DatabaseKey(key.key, handle.read(16))
         secrets.save_database_key(key)
@@ -169,25 +234,35 @@ def open_local_store(data_dir: Path, *, allow_demo_files: bool = False) -> Local
                 f"{path} opens with Doorstep's key but holds no Doorstep schema. Nothing was "
                 "changed."
             )
-        engine = _make_engine(path, key)
-        _integrity_check(engine, path)
-    schema.upgrade(engine, path)
-    return LocalStore(path=path, engine=engine, secrets=secrets)
+        _integrity_check(path, key)
+    store = LocalStore(path=path, key=key, secrets=secrets)
+    schema.upgrade(store)
+    return store
 
 
-def _integrity_check(engine: Engine, path: Path) -> None:
+def _integrity_check(path: Path, key: DatabaseKey) -> None:
     """SQLCipher checks every page's HMAC; a damaged page anywhere is reported here."""
+    connection = _connect(path, key)
     try:
-        with engine.connect() as connection:
-            problems = connection.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
-    except Exception as exc:  # the driver raises DatabaseError subclasses for damaged files
-        engine.dispose()
+        problems = connection.execute("PRAGMA cipher_integrity_check").fetchall()
+    except sqlcipher.DatabaseError as exc:
         raise CorruptDatabase(
             f"The Doorstep database at {path} is damaged ({exc}). Nothing was changed."
         ) from exc
+    finally:
+        connection.close()
     if problems:
-        engine.dispose()
         raise CorruptDatabase(
             f"The Doorstep database at {path} is damaged ({len(problems)} damaged pages, e.g. "
             f"{problems[0][0]}). Nothing was changed."
         )
+
+
+def plain_connection_of(session: Session) -> PlainConnection:
+    """The DBAPI connection under ``session``'s transaction: the plain-SQL readers and the audit
+    log work on it inside a use case's Session too (changes the Session holds are flushed first,
+    so they are seen)."""
+    session.flush()
+    connection = session.connection().connection.driver_connection
+    assert connection is not None  # a Session's connection is open inside its transaction
+    return cast("PlainConnection", connection)

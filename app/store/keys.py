@@ -19,10 +19,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-import keyring
-from keyring.backends import fail
-from keyring.errors import KeyringError, PasswordDeleteError
-
 from app.store.errors import KeyringUnavailable
 
 SERVICE = "Doorstep"
@@ -77,7 +73,7 @@ class Secrets:
             # A demo folder keyed while there was no keyring stays keyed by its file: a keyring
             # that appears later (another session, gnome-keyring now running) holds no key for it.
             self.source = DEMO_FILE_SOURCE
-        elif isinstance(keyring.get_keyring(), fail.Keyring):
+        elif _keyring_is_missing():
             if not allow_demo_files:
                 raise KeyringUnavailable(NO_KEYRING_MESSAGE)
             self.source = DEMO_FILE_SOURCE
@@ -111,6 +107,9 @@ class Secrets:
         if self.source == DEMO_FILE_SOURCE:
             path = self._demo_file(name)
             return path.read_text(encoding="ascii") if path.exists() else None
+        import keyring
+        from keyring.errors import KeyringError
+
         try:
             return keyring.get_password(SERVICE, self._account(name))
         except KeyringError as exc:
@@ -123,6 +122,9 @@ class Secrets:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(value)
             return
+        import keyring
+        from keyring.errors import KeyringError
+
         try:
             keyring.set_password(SERVICE, self._account(name), value)
         except KeyringError as exc:
@@ -132,9 +134,21 @@ class Secrets:
         if self.source == DEMO_FILE_SOURCE:
             self._demo_file(name).unlink(missing_ok=True)
             return
+        import keyring
+        from keyring.errors import KeyringError, PasswordDeleteError
+
         try:
             keyring.delete_password(SERVICE, self._account(name))
         except PasswordDeleteError:
             pass
         except KeyringError as exc:
             raise KeyringUnavailable(f"{NO_KEYRING_MESSAGE} (The keyring said: {exc})") from exc
+
+
+def _keyring_is_missing() -> bool:
+    # keyring is imported here, not at the top: loading it and its backends takes a tenth of a
+    # second of start-up, which a demo folder keyed by its file never needs.
+    import keyring
+    from keyring.backends import fail
+
+    return isinstance(keyring.get_keyring(), fail.Keyring)

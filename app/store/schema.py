@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Connection, Engine
+from typing import TYPE_CHECKING, Any
 
 from app.store.errors import DatabaseTooNew
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from app.store.database import LocalStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -56,22 +59,25 @@ def newest_revision_file() -> str:
     return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
 
-def _stamped_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        table = connection.exec_driver_sql(
+def _stamped_revision(store: LocalStore) -> str | None:
+    with store.plain_transaction() as connection:
+        table = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).first()
+        ).fetchone()
         if table is None:
             return None
-        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])
 
 
-def upgrade(engine: Engine, db_path: Path) -> None:
+def upgrade(store: LocalStore) -> None:
     """Bring the schema to head, backing the file up first when there is anything to do."""
-    if _stamped_revision(engine) == newest_revision_file():
-        return  # the usual start: at head, nothing to import or do
+    if _stamped_revision(store) == newest_revision_file():
+        return  # the usual start: at head, nothing to import or do (SQLAlchemy included)
 
     from alembic import command
+
+    engine, db_path = store.engine, store.path
 
     with engine.connect() as connection:
         current = current_revision(connection)

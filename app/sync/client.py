@@ -25,7 +25,6 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from app.protocol.messages import (
     HEADER_APP,
@@ -40,6 +39,7 @@ from app.protocol.messages import (
     SignInRequest,
     SignInResponse,
 )
+from app.pydantic_once import BaseModel, ValidationError
 from app.sqlkit.gcpause import cyclic_gc_paused
 from app.sync.errors import (
     AuthRejected,

@@ -38,7 +38,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -50,6 +49,7 @@ from app.protocol.intents import (
     RECORD_CASE_ACTION,
 )
 from app.protocol.messages import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
+from app.pydantic_once import ValidationError
 from app.sync.errors import BadReply
 
 if TYPE_CHECKING:

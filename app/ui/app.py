@@ -20,15 +20,14 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.domain.clock import SYSTEM_CLOCK, Clock
-from app.services.enrolment import is_enrolled, set_server_url, sign_in
-from app.services.enrolment import server_url as known_server_url
+from app.services.device import is_enrolled, set_server_url
+from app.services.device import server_url as known_server_url
 from app.services.workspace import StoreError, open_workspace
 from app.sync.errors import SyncError
 from app.ui.context import UiContext
 from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner, ThreadRunner
 from app.ui.prompts import Prompts
-from app.ui.signin_dialog import SignInDialog
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ def launch(
     sync_on_start: bool = False,
     runner: OpRunner,
     prompts: Prompts | None = None,
-    sign_in_fn: Callable[..., object] = sign_in,
+    sign_in_fn: Callable[..., object] | None = None,
     sync_fn: Callable[..., object] | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Launched:
@@ -84,10 +83,14 @@ def launch(
 
     context = UiContext(workspace, runner, prompts)
     if not enrolled:
+        # Loaded only on a new laptop: signing in needs SQLAlchemy, the caseload does not.
+        from app.services.enrolment import sign_in
+        from app.ui.signin_dialog import SignInDialog
+
         dialog = SignInDialog(
             context,
             server_url=server_url,
-            sign_in_fn=sign_in_fn,  # type: ignore[arg-type]
+            sign_in_fn=sign_in_fn or sign_in,  # type: ignore[arg-type]
         )
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()

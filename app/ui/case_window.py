@@ -49,8 +49,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.months import add_months
 from app.domain.recovery import RecoveryPolicy
-from app.services.actions import ActionRecorded
-from app.services.arrangements import ArrangementAgreed, ArrangementCancelled
+from app.services.case_changes import ActionRecorded, ArrangementAgreed, ArrangementCancelled
 from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case
 from app.ui.arrangement_dialog import ArrangementDialog, ArrangementsPanel
 from app.ui.assessment_form import AssessmentForm

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,10 +45,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.recovery import RecoveryPolicy
-from app.services.actions import ActionRecorded
-from app.services.arrangements import ArrangementAgreed, ArrangementCancelled
+from app.services.case_changes import CASE_CHANGES
 from app.services.caseload import LoadedCase, load_cases
-from app.services.enrolment import OfficerInfo
+from app.services.device import OfficerInfo
 from app.services.worklist import (
     LoadedWorklist,
     WorkItem,
@@ -98,6 +97,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long after the worklist is shown to load what opening a case needs.
+LOAD_REST_AFTER_MS = 300
+
 SyncFn = Callable[..., "SyncSummary"]
 
 LARGEST = QSize(1680, 1000)  # past this the list reads no better
@@ -140,6 +142,7 @@ class MainWindow(QMainWindow):
         self._loaded = False
         self._syncing = False
         self._viewed_recorded = False
+        self._rest_loaded = False  # what opening a case needs: loaded once the list is shown
         self._closed = False
         self._progress_depth = 0
         # The loaded cases (immutable values), the policy and the day they were worked out for.
@@ -442,6 +445,18 @@ class MainWindow(QMainWindow):
         self._load_problem = None
         self._update_title()
         self._show_items(loaded.items)
+        if not self._rest_loaded:
+            self._rest_loaded = True
+            # After the list is painted: loading holds Python's lock, which painting needs too.
+            QTimer.singleShot(LOAD_REST_AFTER_MS, self._load_the_rest)
+
+    def _load_the_rest(self) -> None:
+        if self._closed:
+            return
+        workspace = self.context.workspace
+        self.context.op(self, lambda _progress: workspace.load_the_rest()).failure(
+            lambda error: log.warning("loading ahead failed: %s", type(error).__name__)
+        ).run()
 
     def _show_items(self, items: list[WorkItem]) -> None:
         selected = self.selected_case()
@@ -528,7 +543,7 @@ class MainWindow(QMainWindow):
 
     # -- changes from other screens --------------------------------------------------------------
     def _operation_did_execute(self, changes: object, initiator: object) -> None:
-        if isinstance(changes, (ActionRecorded, ArrangementAgreed, ArrangementCancelled)):
+        if isinstance(changes, CASE_CHANGES):
             self.refresh_cases([changes.tenancy_id])
 
     # -- sync -----------------------------------------------------------------------------------

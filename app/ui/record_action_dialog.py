@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.case_actions import ACTION_KINDS, CITES_ASSESSMENT, ActionKind
 from app.domain.sfs_document import EMPLOYMENT_STATUSES
-from app.services.actions import ActionRecorded, ActionRefused, record_action
+from app.services.actions import ActionRefused, record_action
+from app.services.case_changes import ActionRecorded
 from app.services.case_file import CaseFile
 from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
 from app.ui.context import UiContext

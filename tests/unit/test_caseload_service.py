@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from app.paths import data_dir
+from app.services._caseload_rows import caseload_rows
 from app.services.caseload import (
     CaseRow,
     display_name,
@@ -89,16 +89,10 @@ def test_former_tenancy_by_end_date(store: LocalStore) -> None:
 def test_whole_caseload_in_one_statement(store: LocalStore) -> None:
     seed_caseload(store, extra=40)
     statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    workspace = Workspace(store)
-    event.listen(store.engine, "before_cursor_execute", count)
-    try:
-        rows = list_caseload(workspace)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", count)
+    with store.plain_transaction() as connection:
+        connection.set_trace_callback(statements.append)
+        rows = caseload_rows(connection, today=date(2026, 6, 1))
+        connection.set_trace_callback(None)
     assert len(rows) == 44
     assert len(statements) == 1
 

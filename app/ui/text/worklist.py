@@ -15,7 +15,7 @@ from app.domain.clock import council_time
 from app.domain.display import format_day, format_pence
 from app.domain.recovery import NONE, Recommendation
 from app.services.caseload import CaseRow
-from app.services.enrolment import OfficerInfo
+from app.services.device import OfficerInfo
 from app.services.worklist import WorkItem
 from app.sync.errors import Offline, SyncError
 
