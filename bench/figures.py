@@ -303,7 +303,7 @@ def bench_startup(*, tenancies: int, officers: int, seed: int) -> None:
         _time_startup(client)
 
 
-STARTUP_RUNS = 9
+STARTUP_RUNS = 15
 
 
 def _time_startup(client: Path) -> None:
