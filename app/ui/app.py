@@ -14,24 +14,20 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.domain.clock import SYSTEM_CLOCK, Clock
 from app.services.device import is_enrolled, set_server_url
 from app.services.device import server_url as known_server_url
-from app.services.workspace import StoreError, Workspace, open_workspace
+from app.services.workspace import StoreError, open_workspace
 from app.sync.errors import SyncError
 from app.ui.context import UiContext
+from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner, ThreadRunner
 from app.ui.prompts import Prompts
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +64,7 @@ def launch(
     """Open the caseload and show the main window (signing in first on a new laptop)."""
     prompts = prompts or Prompts()
     try:
-        workspace = _open_while_the_window_loads(data_dir, allow_demo_files, clock)
+        workspace = open_workspace(data_dir, allow_demo_files=allow_demo_files, clock=clock)
     except StoreError as exc:
         log.error("local store refused: %s", type(exc).__name__)
         prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
@@ -103,8 +99,6 @@ def launch(
             workspace.close()
             return Launched(None, 0)
 
-    from app.ui.main_window import MainWindow  # loaded already, beside the store's opening
-
     window = MainWindow(context, sync_fn=sync_fn)  # type: ignore[arg-type]
     window.show()
     if not enrolled:
@@ -112,21 +106,6 @@ def launch(
     elif sync_on_start:
         window.sync_now()
     return Launched(window)
-
-
-def _open_while_the_window_loads(
-    data_dir: Path, allow_demo_files: bool, clock: Clock
-) -> Workspace:
-    """Open the caseload (raises StoreError) on a thread of its own while the worklist window's
-    modules load here: SQLCipher checks every page's seal without holding Python's lock, so
-    the two overlap."""
-    with ThreadPoolExecutor(1, thread_name_prefix="open-store") as opener:
-        opening = opener.submit(
-            open_workspace, data_dir, allow_demo_files=allow_demo_files, clock=clock
-        )
-        import app.ui.main_window  # noqa: F401
-
-        return opening.result()
 
 
 def run_gui(
