@@ -41,7 +41,7 @@ def list_caseload(
 ) -> list[CaseRow]:
     """Every tenancy held on this device (or only ``tenancy_ids``), by ref; ``as_of`` (default
     today) decides which tenancies have ended."""
-    with workspace.store.plain_transaction() as connection:
+    with workspace.store.plain_transaction(writing=False) as connection:
         return caseload_rows(
             connection, today=as_of or workspace.clock.today(), tenancy_ids=tenancy_ids
         )
@@ -51,7 +51,7 @@ def load_cases(
     workspace: Workspace, *, as_of: date, tenancy_ids: Collection[uuid.UUID] | None = None
 ) -> dict[uuid.UUID, LoadedCase]:
     """Every case on the device (or only ``tenancy_ids`` still held), keyed by tenancy id."""
-    with workspace.store.plain_transaction() as connection:
+    with workspace.store.plain_transaction(writing=False) as connection:
         return _load_cases(connection, today=as_of, tenancy_ids=tenancy_ids)
 
 

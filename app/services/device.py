@@ -60,7 +60,7 @@ def _server_url(connection: PlainConnection) -> str | None:
 
 def is_enrolled(workspace: Workspace) -> bool:
     """True when an officer is signed in on this device and its token is in the keyring."""
-    with workspace.store.plain_transaction() as connection:
+    with workspace.store.plain_transaction(writing=False) as connection:
         if signed_in_officer(connection) is None or not _server_url(connection):
             return False
     return bool(workspace.store.secrets.device_token())
@@ -68,20 +68,20 @@ def is_enrolled(workspace: Workspace) -> bool:
 
 def current_officer(workspace: Workspace) -> OfficerInfo | None:
     """The officer whose caseload is on this device, or None."""
-    with workspace.store.plain_transaction() as connection:
+    with workspace.store.plain_transaction(writing=False) as connection:
         return signed_in_officer(connection)
 
 
 def server_url(workspace: Workspace) -> str | None:
     """The central store this device syncs with, or None before it is set."""
-    with workspace.store.plain_transaction() as connection:
+    with workspace.store.plain_transaction(writing=False) as connection:
         return _server_url(connection)
 
 
 def set_server_url(workspace: Workspace, *, server_url: str) -> None:
     """Remember the central store's address (the device id is made here if there is none)."""
     url = normalise_server_url(server_url)
-    with workspace.store.plain_transaction() as connection:
+    with workspace.store.plain_transaction(writing=True) as connection:
         updated = connection.execute(
             "UPDATE sync_state SET server_url = ? WHERE id = 1", (url,)
         ).rowcount

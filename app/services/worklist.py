@@ -150,7 +150,8 @@ def read_worklist(
     audit that the caseload was viewed). The policy is the one in force for the workspace."""
     progress(0, 3, "Reading your caseload…")
     policy = load_recovery_policy(workspace.data_dir)
-    with workspace.store.plain_transaction() as connection:  # no SQLAlchemy: the first screen
+    # Plain SQL, no SQLAlchemy: this is the first screen.
+    with workspace.store.plain_transaction(writing=record_view) as connection:
         cases = load_cases(connection, today=as_of)
         synced = last_synced_at(connection)
         officer = signed_in_officer(connection)
@@ -166,7 +167,7 @@ def worklist_report(workspace: Workspace, *, policy: RecoveryPolicy, as_of: date
 
     Computed from the device's data alone; appends a ``report.worklist`` audit event.
     """
-    with workspace.store.plain_transaction() as connection:
+    with workspace.store.plain_transaction(writing=True) as connection:
         cases = load_cases(connection, today=as_of)
         items = build_worklist(cases.values(), policy=policy, as_of=as_of)
         rows = sorted((report_row(item) for item in items), key=lambda row: str(row["tenancy_ref"]))

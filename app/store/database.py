@@ -40,7 +40,7 @@ PlainConnection: TypeAlias = sqlite3.Connection
 
 class LocalStore:
     """An open encrypted database. ``transaction()`` is one unit of work (a use case's);
-    ``session()`` is a bare Session for the sync module's own paging; ``plain_transaction()``
+    ``session()`` is a bare Session for the sync module's own paging; ``plain_transaction``
     is a unit of work on a plain DBAPI connection, for the reads of start-up.
 
     SQLAlchemy is loaded on the first ``transaction()``, not when the store opens: the
@@ -92,14 +92,20 @@ class LocalStore:
             yield session
 
     @contextmanager
-    def plain_transaction(self) -> Iterator[PlainConnection]:
+    def plain_transaction(self, *, writing: bool) -> Iterator[PlainConnection]:
         """A plain DBAPI connection in one transaction (committed when the block ends, rolled
         back if it raises), then closed. For the start-up reads, which must not wait for
-        SQLAlchemy; they write at most an audit row."""
+        SQLAlchemy; they write at most an audit row or the server's address.
+
+        ``writing``: the unit of work will write. It then takes the write lock as it begins
+        (waiting, as any writer does, for one in progress), because a read snapshot cannot
+        become a write once another connection (the sync, at start) has written since: SQLite
+        refuses that at once as "database is locked". A unit that only reads takes a snapshot
+        and blocks no one."""
         connection = _connect(self.path, self._key)
         try:
             _set_pragmas(connection)
-            connection.execute("BEGIN")
+            connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
             try:
                 yield connection
             except BaseException:

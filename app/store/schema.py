@@ -60,7 +60,7 @@ def newest_revision_file() -> str:
 
 
 def _stamped_revision(store: LocalStore) -> str | None:
-    with store.plain_transaction() as connection:
+    with store.plain_transaction(writing=False) as connection:
         table = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         ).fetchone()

@@ -89,7 +89,7 @@ def test_former_tenancy_by_end_date(store: LocalStore) -> None:
 def test_whole_caseload_in_one_statement(store: LocalStore) -> None:
     seed_caseload(store, extra=40)
     statements: list[str] = []
-    with store.plain_transaction() as connection:
+    with store.plain_transaction(writing=False) as connection:
         connection.set_trace_callback(statements.append)
         rows = caseload_rows(connection, today=date(2026, 6, 1))
         connection.set_trace_callback(None)

@@ -3,6 +3,7 @@ and the audit log written the same way: the rows are the ones the ORM models map
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -87,7 +88,7 @@ def test_an_audit_event_written_on_a_plain_connection_reads_back_through_the_mod
 ) -> None:
     officer_id = seed_officer(store, server_url="http://127.0.0.1:8765")
     before = datetime.now(UTC)
-    with store.plain_transaction() as connection:
+    with store.plain_transaction(writing=True) as connection:
         event_id = append_device_event(
             connection, event="caseload.viewed", entity_id=officer_id, detail={"cases": 3}
         )
@@ -107,22 +108,50 @@ def test_an_audit_event_written_on_a_plain_connection_reads_back_through_the_mod
 
 def test_a_plain_transaction_that_raises_leaves_nothing_behind(store: LocalStore) -> None:
     def interrupted_use_case() -> None:
-        with store.plain_transaction() as connection:
+        with store.plain_transaction(writing=True) as connection:
             append_device_event(connection, event="caseload.viewed")
             raise RuntimeError("interrupted")
 
     with pytest.raises(RuntimeError):
         interrupted_use_case()
-    with store.plain_transaction() as connection:
+    with store.plain_transaction(writing=False) as connection:
         assert connection.execute("SELECT count(*) FROM audit_event").fetchone() == (0,)
 
 
 def test_audit_detail_that_could_carry_personal_data_is_refused(store: LocalStore) -> None:
     def wordy_event() -> None:
-        with store.plain_transaction() as connection:
+        with store.plain_transaction(writing=True) as connection:
             append_device_event(connection, event="case.viewed", detail={"note": "x" * 200})
 
     with pytest.raises(ValueError, match="must be a number, flag, id or short code"):
         wordy_event()
-    with store.plain_transaction() as connection:
+    with store.plain_transaction(writing=False) as connection:
         assert connection.execute("SELECT count(*) FROM audit_event").fetchone() == (0,)
+
+
+def test_a_use_case_that_reads_then_audits_is_not_refused_by_a_write_made_meanwhile(
+    store: LocalStore,
+) -> None:
+    """`make run` at start: the first sync writes pages while the worklist is read; the read's
+    audit row then failed with "database is locked" (its snapshot was older than the sync's
+    write). A unit of work that writes holds the write lock from its start, so the other writer
+    waits for it instead."""
+    seed_officer(store, server_url="http://127.0.0.1:8765")
+    other_wrote = threading.Event()
+
+    def sync_page() -> None:
+        with store.plain_transaction(writing=True) as connection:
+            append_device_event(connection, event="sync.pulled")
+        other_wrote.set()
+
+    with store.plain_transaction(writing=True) as connection:
+        connection.execute("SELECT count(*) FROM ledger_entry").fetchone()
+        other = threading.Thread(target=sync_page)
+        other.start()
+        other_wrote.wait(0.5)  # it cannot write while this unit of work holds the lock
+        append_device_event(connection, event="caseload.viewed")
+    other.join(30)
+    assert other_wrote.is_set()
+    with store.plain_transaction(writing=False) as connection:
+        events = connection.execute("SELECT event FROM audit_event").fetchall()
+    assert sorted(event for (event,) in events) == ["caseload.viewed", "sync.pulled"]
