@@ -6,9 +6,9 @@ cheap: :func:`read_worklist` reads the store once into immutable facts (and work
 :func:`build_worklist` runs the recovery rules over them again (pure, any thread) for another day
 or after :func:`app.services.caseload.load_cases` read one case again.
 
-The policy is the shipped ``resources/recovery-policy.toml`` unless the council installed its
-own (:func:`app.paths.policy_override`); :func:`load_recovery_policy` names the file and the bad
-key when it cannot be used.
+The policy is the one in force (:mod:`app.services.recovery_policy`, re-exported here):
+the shipped ``resources/recovery-policy.toml`` unless the council installed its own;
+:func:`load_recovery_policy` names the file and the bad key when it cannot be used.
 
 Threading: :func:`read_worklist` and :func:`worklist_report` are blocking (one local transaction
 each); :func:`build_worklist` and the :class:`WorkItem` values are pure and immutable.
@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from app.domain import reports as shapes
 from app.domain.case_actions import ACTION_KINDS
@@ -31,36 +30,17 @@ from app.domain.recovery import (
     RecoveryPolicy,
     recommend,
 )
-from app.paths import policy_override, resource_path
 from app.services._caseload_rows import CaseRow, LoadedCase, last_synced_at, load_cases
 from app.services.device import OfficerInfo, signed_in_officer
+from app.services.recovery_policy import (
+    PolicyFileError,
+    load_recovery_policy,
+    policy_in_force,
+)
 from app.services.workspace import Progress, Workspace, no_progress
 from app.store.audit import append_device_event
 
-DEFAULT_POLICY = "recovery-policy.toml"
 NO_STAGE_LABEL = "No recovery stage"
-
-
-class PolicyFileError(ValueError):
-    """The recovery policy file cannot be read or used; the message names the file and why."""
-
-
-def load_recovery_policy(
-    data_dir: Path | None = None, *, path: Path | None = None
-) -> RecoveryPolicy:
-    """The recovery policy in force: ``path``, else the council's override, else the default."""
-    chosen = path or (policy_override(data_dir) if data_dir is not None else None)
-    chosen = chosen or resource_path(DEFAULT_POLICY)
-    try:
-        text = chosen.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyFileError(f"Cannot read the recovery policy {chosen}: {exc.strerror}.") from exc
-    from app.schemas.policy import PolicyError, parse_policy  # pydantic: loaded when first read
-
-    try:
-        return parse_policy(text)
-    except PolicyError as exc:
-        raise PolicyFileError(f"The recovery policy {chosen} cannot be used: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +129,7 @@ def read_worklist(
     """Read every case and work out the worklist for ``as_of`` (and, when ``record_view``,
     audit that the caseload was viewed). The policy is the one in force for the workspace."""
     progress(0, 3, "Reading your caseload…")
-    policy = load_recovery_policy(workspace.data_dir)
+    policy = policy_in_force(workspace)
     # Plain SQL, no SQLAlchemy: this is the first screen.
     with workspace.store.plain_transaction(writing=record_view) as connection:
         cases = load_cases(connection, today=as_of)

@@ -70,13 +70,22 @@ class Workspace:
 
 
 def open_workspace(
-    data_dir: Path, *, allow_demo_files: bool = False, clock: Clock = SYSTEM_CLOCK
+    data_dir: Path,
+    *,
+    allow_demo_files: bool = False,
+    clock: Clock = SYSTEM_CLOCK,
+    check_in_background: bool = False,
 ) -> Workspace:
     """Open (or create, on first run) the encrypted caseload in ``data_dir``.
 
     Raises :class:`StoreError` (its message says what is wrong and that nothing was changed).
+    With ``check_in_background`` the file's integrity is checked while the caller goes on and
+    the first use case raises the error instead (``app.store.database.open_local_store``).
     """
-    return Workspace(open_local_store(data_dir, allow_demo_files=allow_demo_files), clock)
+    store = open_local_store(
+        data_dir, allow_demo_files=allow_demo_files, check_in_background=check_in_background
+    )
+    return Workspace(store, clock)
 
 
 __all__ = ["Progress", "StoreError", "Workspace", "no_progress", "open_workspace"]

@@ -25,6 +25,7 @@ from app.paths import database_path
 from app.store import schema
 from app.store.errors import CorruptDatabase, NotADoorstepDatabase, WrongKey
 from app.store.keys import DatabaseKey, Secrets
+from app.store.sealed import read_sealed, seal_key, write_sealed
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,13 +49,29 @@ class LocalStore:
     (over half a second of imports on a laptop) has loaded.
     """
 
-    def __init__(self, *, path: Path, key: DatabaseKey, secrets: Secrets) -> None:
+    def __init__(
+        self,
+        *,
+        path: Path,
+        key: DatabaseKey,
+        secrets: Secrets,
+        check: _IntegrityCheck | None = None,
+    ) -> None:
         self.path = path
         self.secrets = secrets
         self._key = key
+        self._check = check
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+
+    def wait_until_checked(self) -> None:
+        """Wait for the integrity check still running from ``open_local_store`` (if any).
+
+        Raises :class:`CorruptDatabase` (each time) when it found the file damaged. Every unit
+        of work calls this first, so nothing reads or writes a file that has not passed."""
+        if self._check is not None:
+            self._check.result()
 
     def __repr__(self) -> str:
         return f"LocalStore(path={self.path!r})"
@@ -67,10 +84,12 @@ class LocalStore:
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine, made (and SQLAlchemy loaded) on first use, on any thread."""
+        self.wait_until_checked()
         with self._lock:
             return self._made_engine()
 
     def session(self) -> Session:
+        self.wait_until_checked()
         with self._lock:
             if self._sessions is None:
                 from sqlalchemy.orm import sessionmaker
@@ -102,6 +121,7 @@ class LocalStore:
         become a write once another connection (the sync, at start) has written since: SQLite
         refuses that at once as "database is locked". A unit that only reads takes a snapshot
         and blocks no one."""
+        self.wait_until_checked()
         connection = _connect(self.path, self._key)
         try:
             _set_pragmas(connection)
@@ -115,8 +135,22 @@ class LocalStore:
         finally:
             connection.close()
 
+    def write_sealed(self, path: Path, payload: bytes) -> bool:
+        """Write a file only this store will read back (``app.store.sealed``); False if the
+        file could not be written."""
+        return write_sealed(path, payload, key=seal_key(self._key.key))
+
+    def read_sealed(self, path: Path) -> bytes | None:
+        """The payload of a file this store sealed; None if absent, altered or another's."""
+        return read_sealed(path, key=seal_key(self._key.key))
+
     def close(self) -> None:
-        """Fold the WAL back into the file and release every connection."""
+        """Fold the WAL back into the file and release every connection (a file the
+        integrity check found damaged is left exactly as it was)."""
+        try:
+            self.wait_until_checked()
+        except Exception:  # the check did not pass: write nothing
+            return
         with self._lock:
             engine, self._engine, self._sessions = self._engine, None, None
         if engine is None:
@@ -200,8 +234,17 @@ def _check_file(path: Path, key: DatabaseKey | None) -> None:
         )
 
 
-def open_local_store(data_dir: Path, *, allow_demo_files: bool = False) -> LocalStore:
-    """Open (or create) the encrypted database in ``data_dir`` and upgrade its schema."""
+def open_local_store(
+    data_dir: Path, *, allow_demo_files: bool = False, check_in_background: bool = False
+) -> LocalStore:
+    """Open (or create) the encrypted database in ``data_dir`` and upgrade its schema.
+
+    Every page of an existing file is checked first (SQLCipher's HMACs). With
+    ``check_in_background`` and a schema already at head, the check runs on a thread of its own
+    while the caller goes on (the app builds its window meanwhile) and the store's first unit of
+    work waits for it: it reads the whole file, a twentieth of a second or more, and SQLite lets
+    go of Python's lock while it does.
+    """
     secrets = Secrets(data_dir, allow_demo_files=allow_demo_files)
     path = database_path(data_dir)
     key = secrets.database_key()
@@ -240,10 +283,43 @@ def open_local_store(data_dir: Path, *, allow_demo_files: bool = False) -> Local
                 f"{path} opens with Doorstep's key but holds no Doorstep schema. Nothing was "
                 "changed."
             )
+        if check_in_background and _at_head(LocalStore(path=path, key=key, secrets=secrets)):
+            return LocalStore(path=path, key=key, secrets=secrets, check=_IntegrityCheck(path, key))
         _integrity_check(path, key)
     store = LocalStore(path=path, key=key, secrets=secrets)
     schema.upgrade(store)
     return store
+
+
+def _at_head(store: LocalStore) -> bool:
+    """The schema needs no upgrade (False, too, if the stamp cannot be read: the integrity
+    check that follows then says what is wrong)."""
+    try:
+        return schema.at_head(store)
+    except sqlcipher.DatabaseError:
+        return False
+
+
+class _IntegrityCheck:
+    """``_integrity_check`` on a thread of its own; ``result()`` waits and raises its error."""
+
+    def __init__(self, path: Path, key: DatabaseKey) -> None:
+        self._error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path, key), name="integrity check", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, path: Path, key: DatabaseKey) -> None:
+        try:
+            _integrity_check(path, key)
+        except Exception as exc:  # kept for the thread that waits: it is raised there
+            self._error = exc
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _integrity_check(path: Path, key: DatabaseKey) -> None:

@@ -70,10 +70,15 @@ def _stamped_revision(store: LocalStore) -> str | None:
         return None if row is None else str(row[0])
 
 
+def at_head(store: LocalStore) -> bool:
+    """The usual start: the file is at head, nothing to import or do (SQLAlchemy included)."""
+    return _stamped_revision(store) == newest_revision_file()
+
+
 def upgrade(store: LocalStore) -> None:
     """Bring the schema to head, backing the file up first when there is anything to do."""
-    if _stamped_revision(store) == newest_revision_file():
-        return  # the usual start: at head, nothing to import or do (SQLAlchemy included)
+    if at_head(store):
+        return
 
     from alembic import command
 

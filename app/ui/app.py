@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -25,9 +26,11 @@ from app.services.device import server_url as known_server_url
 from app.services.workspace import StoreError, open_workspace
 from app.sync.errors import SyncError
 from app.ui.context import UiContext
-from app.ui.main_window import MainWindow
 from app.ui.ops import OpRunner, ThreadRunner
 from app.ui.prompts import Prompts
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +67,17 @@ def launch(
     """Open the caseload and show the main window (signing in first on a new laptop)."""
     prompts = prompts or Prompts()
     try:
-        workspace = open_workspace(data_dir, allow_demo_files=allow_demo_files, clock=clock)
+        workspace = open_workspace(
+            data_dir, allow_demo_files=allow_demo_files, clock=clock, check_in_background=True
+        )
     except StoreError as exc:
         log.error("local store refused: %s", type(exc).__name__)
         prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
         return Launched(None, 1)
+
+    # The window's modules load while the store's integrity check reads the file on its own
+    # thread; the first read below waits for the check, and a damaged file is refused here.
+    from app.ui.main_window import MainWindow
 
     try:
         if server_url:

@@ -184,6 +184,57 @@ def test_a_damaged_later_page_is_reported_as_corrupt(data_dir):
     assert _digest(path) == before
 
 
+def _last_page_damaged(path: Path) -> str:
+    """Damage the file's last page (no page the opening reads), leaving the WAL folded in."""
+    raw = bytearray(path.read_bytes())
+    assert len(raw) >= 3 * 4096
+    assert len(raw) % 4096 == 0
+    raw[-4096 + 50 : -4096 + 90] = b"\xff" * 40
+    path.write_bytes(bytes(raw))
+    return _digest(path)
+
+
+def test_a_check_in_the_background_lets_a_sound_file_open_and_be_used(data_dir):
+    _seeded(data_dir)
+    store = open_local_store(data_dir, check_in_background=True)
+    store.wait_until_checked()
+    with store.plain_transaction(writing=False) as connection:
+        assert connection.execute("SELECT ref FROM tenancy").fetchall() == [("T000001",)]
+    with store.session() as session:
+        assert session.scalars(select(Person.last_name)).one() == "Wójcik-Ó Floinn"
+    store.close()
+
+
+def test_a_damage_found_in_the_background_stops_every_unit_of_work_and_changes_nothing(
+    data_dir,
+):
+    before = _last_page_damaged(_seeded(data_dir))
+    with pytest.raises(CorruptDatabase):  # checked at once, the default
+        open_local_store(data_dir)
+    store = open_local_store(data_dir, check_in_background=True)  # the check runs meanwhile
+    for unit_of_work in (
+        store.wait_until_checked,
+        lambda: store.plain_transaction(writing=False).__enter__(),
+        lambda: store.plain_transaction(writing=True).__enter__(),
+        store.session,
+        lambda: store.engine,
+    ):
+        with pytest.raises(CorruptDatabase) as caught:
+            unit_of_work()
+        assert "damaged" in str(caught.value)
+    store.close()  # no checkpoint, nothing written
+    assert _digest(database_path(data_dir)) == before
+
+
+def test_a_file_that_needs_an_upgrade_is_checked_before_it_opens(data_dir, monkeypatch):
+    """A schema upgrade writes, so the check never waits in the background for one."""
+    before = _last_page_damaged(_seeded(data_dir))
+    monkeypatch.setattr(schema, "newest_revision_file", lambda: "9998")
+    with pytest.raises(CorruptDatabase):
+        open_local_store(data_dir, check_in_background=True)
+    assert _digest(database_path(data_dir)) == before
+
+
 def test_a_truncated_file_is_reported_as_corrupt(data_dir):
     path = _seeded(data_dir)
     path.write_bytes(path.read_bytes()[:5000])

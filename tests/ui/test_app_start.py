@@ -80,6 +80,25 @@ def test_a_store_that_cannot_be_opened_is_a_message_and_exit_1(
     assert "plain, unencrypted SQLite database" in text
 
 
+def test_a_store_found_damaged_while_the_window_loads_is_a_message_and_exit_1(
+    folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
+) -> None:
+    """The integrity check runs beside the window's loading; no window shows a damaged file."""
+    enrolled_store(folder, "https://doorstep.council.gov.uk")
+    path = database_path(folder)
+    raw = bytearray(path.read_bytes())
+    raw[-4096 + 50 : -4096 + 90] = b"\xff" * 40  # the last page: none the opening reads
+    path.write_bytes(bytes(raw))
+    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)
+    assert launched.window is None
+    assert launched.exit_code == 1
+    kind, title, text = prompts.shown[0]
+    assert (kind, title) == ("error", CANNOT_OPEN_TITLE)
+    assert "is damaged" in text
+    assert "Nothing was changed" in text
+    assert path.read_bytes() == bytes(raw)
+
+
 def test_enrolled_laptop_shows_its_caseload_without_syncing(
     qtbot: QtBot, folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
 ) -> None:

@@ -1,6 +1,7 @@
-"""The caseload is on screen before SQLAlchemy, Alembic, httpx or the keyring have loaded (the
-start reads on a plain connection: README, Figures), and what opening a case needs is loaded
-just after, in the background.
+"""The caseload is on screen before SQLAlchemy, Alembic, httpx, the keyring or (the recovery
+policy unchanged since the last start) pydantic have loaded (the start reads on a plain
+connection and the checked policy from its sealed cache: README, Figures), and what opening a
+case needs is loaded just after, in the background.
 
 Run in a child process, as ``python -m app`` starts: a module loaded by an earlier test would
 otherwise hide one loaded too soon.
@@ -18,6 +19,8 @@ import keyring
 from keyring.backends import fail
 
 from app.paths import data_dir
+from app.services.recovery_policy import policy_in_force
+from app.services.workspace import Workspace
 from app.store.database import open_local_store
 from tests.ui.seed import seed_caseload, seed_officer
 
@@ -29,7 +32,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.app import launch
 from app.ui.ops import ThreadRunner
 
-LATE = ("sqlalchemy", "alembic", "httpx", "keyring")
+LATE = ("sqlalchemy", "alembic", "httpx", "keyring", "pydantic")
 app = QApplication([])
 runner = ThreadRunner()
 window = launch(data_dir=Path(sys.argv[1]), allow_demo_files=True, runner=runner).window
@@ -58,7 +61,8 @@ print(json.dumps(seen))
 
 
 def _demo_keyed_folder(tmp_path: Path) -> Path:
-    """An enrolled laptop keyed by the demo's files (so the child needs no keyring)."""
+    """An enrolled laptop keyed by the demo's files (so the child needs no keyring), started
+    once before (its recovery policy checked and cached)."""
     folder = data_dir(tmp_path / "client")
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
@@ -67,6 +71,7 @@ def _demo_keyed_folder(tmp_path: Path) -> Path:
         try:
             seed_caseload(store, extra=6)
             seed_officer(store, server_url="http://127.0.0.1:9")
+            policy_in_force(Workspace(store))
         finally:
             store.close()
     finally:
