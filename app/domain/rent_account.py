@@ -57,7 +57,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from itertools import accumulate, compress, count, islice
 from operator import attrgetter, le
-from typing import overload
+from typing import NamedTuple, overload
 
 from app.domain.money import round_half_up_pence, weeks_of_charge
 from app.domain.months import add_months, whole_months_between
@@ -98,9 +98,12 @@ _PCT = Decimal("0.1")
 _ZERO_WEEKS = Decimal("0.00")
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerLine:
-    """One line of the rent account: charges positive, credits negative, integer pence."""
+class LedgerLine(NamedTuple):
+    """One line of the rent account: charges positive, credits negative, integer pence.
+
+    A named tuple rather than a frozen dataclass: a caseload holds hundreds of thousands of
+    lines, read at every start, and a tuple is made in half the time.
+    """
 
     posted_on: date
     type: str
