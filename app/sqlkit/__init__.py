@@ -5,6 +5,7 @@ What lives here is neutral: it knows neither the client's models nor the central
 protocol, the domain rules and this one small package, never the client's models or store).
 
 - ``app.sqlkit.utc``: the timezone-aware UTC instant column type and ``utcnow``.
+- ``app.sqlkit.instants``: the rule that column type follows (no SQLAlchemy), for plain SQL too.
 - ``app.sqlkit.naming``: the constraint naming convention both metadatas use.
 - ``app.sqlkit.gcpause``: the cyclic garbage-collector pause for bulk row work.
 - ``app.sqlkit.balances``: the balance of every tenancy, over the tables the caller names.

@@ -1,7 +1,8 @@
 """The UTC instant column type and ``utcnow``, shared by the client and the central store.
 
 ``UTCDateTime`` keeps instants timezone-aware UTC on every backend: SQLite has no time zone
-type, so values are normalised to UTC on the way in and marked UTC on the way out.
+type, so values are normalised to UTC on the way in and marked UTC on the way out (the rule is
+``app.sqlkit.instants``'s, which the plain-SQL reads of start-up share).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from app.sqlkit.instants import read_as_utc, to_utc
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC instant; naive datetimes are refused rather than guessed."""
@@ -23,18 +26,12 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: instants must be timezone-aware UTC")
-        value = value.astimezone(UTC)
+        value = to_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        instant: datetime = value  # the DateTime impl has already read the stored value
-        if instant.tzinfo is None:
-            return instant.replace(tzinfo=UTC)
-        return instant.astimezone(UTC)
+        # The DateTime impl has already read the stored value into a datetime.
+        return None if value is None else read_as_utc(value)
 
 
 def utcnow() -> datetime:

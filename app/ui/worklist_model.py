@@ -4,9 +4,10 @@
 made (every figure, stage, action and reason comes from the services and the domain, and
 every word shown from ``app.ui.text.worklist``; this module only looks them up). An overdue
 due date is bold and dark red (weight and colour, with its tooltip saying how long); the
-first click on Balance or Weeks sorts biggest first. Display text, the folded search text and
-the filter facets are worked out once per row in ``worklist_rows`` when the rows are replaced,
-so a keystroke in the filter box only compares prepared strings and ints.
+first click on Balance or Weeks sorts biggest first, on Warnings the most serious first.
+Display text, the folded search text and the filter facets are worked out once per row in
+``worklist_rows`` when the rows are replaced, so a keystroke in the filter box only compares
+prepared strings and ints.
 
 ``WorklistFilterProxy`` filters on those raw facets (never on formatted text): words typed
 (every word must appear, case- and accent-insensitively, in the lead tenant's or a household
@@ -67,8 +68,11 @@ class WorklistColumn(IntEnum):
 HEADERS = tuple(header for header, _tip in text.COLUMNS)
 assert len(HEADERS) == len(WorklistColumn)
 
-DESCENDING_FIRST = frozenset({WorklistColumn.BALANCE, WorklistColumn.WEEKS})
-"""The columns whose first click sorts biggest first (arrears before credits)."""
+DESCENDING_FIRST = frozenset(
+    {WorklistColumn.BALANCE, WorklistColumn.WEEKS, WorklistColumn.WARNINGS}
+)
+"""The columns whose first click sorts biggest first: arrears before credits, the most serious
+warnings before none."""
 
 
 class WorkFlag(IntFlag):
@@ -211,7 +215,8 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        # The first click on Balance or Weeks shows the biggest arrears first.
+        # The first click on Balance or Weeks shows the biggest arrears first, on Warnings
+        # the most serious.
         if role == Qt.ItemDataRole.InitialSortOrderRole:
             first = DESCENDING_FIRST if orientation == Qt.Orientation.Horizontal else ()
             return (
@@ -241,8 +246,10 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         if column == WorklistColumn.PRIORITY:
             return row.rank
         if column == WorklistColumn.WARNINGS:
+            # Officer safety outweighs the others together; alike, the more urgent case first
+            # (the column sorts descending first, hence the negative rank).
             weight = sum(4 >> int(marker) for marker in row.markers)
-            return (weight, row.rank)
+            return (weight, -row.rank)
         if column == WorklistColumn.REF:
             return case.ref.casefold()
         if column == WorklistColumn.LEAD:

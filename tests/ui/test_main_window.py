@@ -24,7 +24,7 @@ from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.table_model import SortRole
 from app.ui.text.worklist import DOWNLOADING_CASELOAD, EMPTY_CASELOAD, format_synced
-from app.ui.worklist_model import WorkFlag, WorklistColumn
+from app.ui.worklist_model import MarkersRole, WorkFlag, WorklistColumn
 from app.ui.worklist_view import CELL_PADDING
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.seed import add_case
@@ -505,6 +505,26 @@ def test_the_first_click_on_balance_or_weeks_puts_the_biggest_arrears_first(
     click_header(qtbot, window, col)  # a second click turns it round, as anywhere
     values = column(window, col, SortRole)
     assert values == sorted(values)
+
+
+def test_the_first_click_on_warnings_puts_the_most_serious_first_then_by_priority(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    # Failed before the fix: the first click sorted ascending, cases with no warning first.
+    window = make_window(qtbot, seeded, inline_runner, prompts)
+    click_header(qtbot, window, WorklistColumn.WARNINGS)
+    # An officer-safety warning outweighs the others together; vulnerability outweighs
+    # Breathing Space.
+    weights = [
+        sum(4 >> int(marker) for marker in markers)
+        for markers in column(window, WorklistColumn.WARNINGS, MarkersRole)
+    ]
+    assert weights == sorted(weights, reverse=True)
+    assert weights[0] > 0, "a case with a warning comes first"
+    ranks = [int(r) for r in column(window, WorklistColumn.PRIORITY)]
+    for weight in set(weights):
+        same = [rank for rank, w in zip(ranks, weights, strict=True) if w == weight]
+        assert same == sorted(same), "cases alike in warnings stay in priority order"
 
 
 def test_the_first_click_on_ref_still_sorts_a_to_z(

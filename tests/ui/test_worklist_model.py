@@ -278,7 +278,7 @@ def test_an_overdue_due_date_is_bold_red_and_says_so(proxy: WorklistFilterProxy)
     assert cell(proxy, overdue, action, Qt.ItemDataRole.ToolTipRole) == "Send arrears letter 2"
 
 
-def test_balance_and_weeks_sort_biggest_first_on_the_first_click(
+def test_balance_weeks_and_warnings_sort_biggest_first_on_the_first_click(
     proxy: WorklistFilterProxy,
 ) -> None:
     first = Qt.ItemDataRole.InitialSortOrderRole
@@ -287,7 +287,7 @@ def test_balance_and_weeks_sort_biggest_first_on_the_first_click(
     for column in WorklistColumn:
         expected = (
             Qt.SortOrder.DescendingOrder
-            if column in (WorklistColumn.BALANCE, WorklistColumn.WEEKS)
+            if column in (WorklistColumn.BALANCE, WorklistColumn.WEEKS, WorklistColumn.WARNINGS)
             else Qt.SortOrder.AscendingOrder
         )
         assert model.headerData(column, horizontal, first) == expected, column.name
