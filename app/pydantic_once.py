@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "AfterValidator",
@@ -42,6 +43,7 @@ __all__ = [
     "Field",
     "FieldInfo",
     "PlainValidator",
+    "PydanticCustomError",
     "ValidationError",
     "create_model",
     "field_validator",

@@ -17,7 +17,9 @@ transaction (``docs/design.md#push``):
 
 Results: ``applied`` and ``conflict`` carry the change number; ``rejected`` is permanent and
 carries a reason for people, and is stored too, so a replay answers it again and the device's
-queue never wedges. A temporary failure (the database unavailable or busy) raises
+queue never wedges. A value the database refuses (a constraint it breaks, a number or date out
+of its range) is the change's fault and is rejected the same way, naming the kind of error only.
+Only an outage (the database unreachable, locked, busy or full) raises
 :class:`PushUnavailable`: the route answers 503 and the device sends the batch again later, in
 the same order; mutations handled before the failure are committed and answer their stored
 results then.
@@ -44,7 +46,15 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from app.domain import sfs
@@ -52,6 +62,7 @@ from app.domain.arrangement_watch import ArrangementError, ArrangementTerms
 from app.domain.case_actions import CITES_ASSESSMENT, ActionError, check_action
 from app.domain.clock import SYSTEM_CLOCK
 from app.domain.display import format_day
+from app.domain.text import text_problem
 from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
@@ -179,52 +190,26 @@ def _push_one(
             outcome = _apply(session, pusher, mutation)
         except Rejected as exc:
             session.rollback()  # nothing the handler wrote stays
-            outcome = Outcome("rejected", None, str(exc))
-            log.info(
-                "push device=%s mutation=%s intent=%.80r rejected",
-                pusher.device_id,
-                mutation.mutation_id,
-                mutation.intent,
-            )
-        session.add(
-            AppliedMutation(
-                device_id=pusher.device_id,
-                mutation_id=mutation.mutation_id,
-                device_seq=mutation.device_seq,
-                intent=mutation.intent,
-                status=outcome.status,
-                reason=outcome.reason,
-                seq=outcome.seq,
-                applied_at=utcnow(),
-            )
-        )
-        session.commit()
-    except IntegrityError:
+            outcome = _rejected(pusher, mutation, str(exc))
+        _store(session, pusher, mutation, outcome)
+    except IntegrityError as exc:
         # The same mutation handled meanwhile by another request: answer what it stored.
         session.rollback()
-        try:
-            stored = _stored_result(session, pusher.device_id, mutation.mutation_id)
-            session.rollback()
-        except SQLAlchemyError as exc:
-            session.rollback()
-            raise PushUnavailable(type(exc).__name__) from exc
-        if stored is None:
-            log.error(
-                "push device=%s mutation=%s: integrity error with no stored result",
-                pusher.device_id,
-                mutation.mutation_id,
-            )
-            raise PushUnavailable("integrity error") from None
-        return stored, True
+        stored = _stored_after_race(session, pusher, mutation)
+        if stored is not None:
+            return stored, True
+        outcome = _refused_by_store(session, pusher, mutation, exc)  # the change's own fault
     except SQLAlchemyError as exc:
         session.rollback()
-        log.warning(
-            "push device=%s mutation=%s stopped: %s",
-            pusher.device_id,
-            mutation.mutation_id,
-            type(exc).__name__,
-        )
-        raise PushUnavailable(type(exc).__name__) from exc
+        if _is_outage(exc):
+            log.warning(
+                "push device=%s mutation=%s stopped: %s",
+                pusher.device_id,
+                mutation.mutation_id,
+                type(exc).__name__,
+            )
+            raise PushUnavailable(type(exc).__name__) from exc
+        outcome = _refused_by_store(session, pusher, mutation, exc)
     return (
         MutationResult(
             mutation_id=mutation.mutation_id,
@@ -234,6 +219,85 @@ def _push_one(
         ),
         False,
     )
+
+
+def _is_outage(exc: SQLAlchemyError) -> bool:
+    """A failure of the database, not of the change: it is unreachable, locked, busy, out of
+    space or out of connections. Anything else the database refuses is the change's fault, so
+    sending it again would only fail again (and hold up every change behind it)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout)
+
+
+def _rejected(pusher: Pusher, mutation: MutationIn, reason: str) -> Outcome:
+    log.info(
+        "push device=%s mutation=%s intent=%.80r rejected",
+        pusher.device_id,
+        mutation.mutation_id,
+        mutation.intent,
+    )
+    return Outcome("rejected", None, reason)
+
+
+def _refused_by_store(
+    session: Session, pusher: Pusher, mutation: MutationIn, exc: SQLAlchemyError
+) -> Outcome:
+    """Refuse a change the database would not take, storing the refusal like any other. The
+    reason names the kind of error only: the database's message can quote the values."""
+    log.error(
+        "push device=%s mutation=%s intent=%.80r refused by the database: %s",
+        pusher.device_id,
+        mutation.mutation_id,
+        mutation.intent,
+        type(exc).__name__,
+    )
+    outcome = Outcome(
+        "rejected",
+        None,
+        f"the central store cannot keep this change ({type(exc).__name__}); it was not "
+        "recorded. Tell IT if it happens again",
+    )
+    try:
+        _store(session, pusher, mutation, outcome)
+    except SQLAlchemyError as again:
+        session.rollback()
+        raise PushUnavailable(type(again).__name__) from again
+    return outcome
+
+
+def _store(session: Session, pusher: Pusher, mutation: MutationIn, outcome: Outcome) -> None:
+    """Keep the result with the change (one transaction) and commit both."""
+    session.add(
+        AppliedMutation(
+            device_id=pusher.device_id,
+            mutation_id=mutation.mutation_id,
+            device_seq=mutation.device_seq,
+            intent=_kept_intent(mutation.intent),
+            status=outcome.status,
+            reason=outcome.reason,
+            seq=outcome.seq,
+            applied_at=utcnow(),
+        )
+    )
+    session.commit()
+
+
+def _kept_intent(intent: str) -> str:
+    """The intent's name as it can be stored: an unknown name may hold anything."""
+    return intent if text_problem(intent) is None else ascii(intent)[:80]
+
+
+def _stored_after_race(
+    session: Session, pusher: Pusher, mutation: MutationIn
+) -> MutationResult | None:
+    try:
+        stored = _stored_result(session, pusher.device_id, mutation.mutation_id)
+        session.rollback()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise PushUnavailable(type(exc).__name__) from exc
+    return stored
 
 
 def _stored_result(

@@ -28,7 +28,7 @@ pay their own way; ``other_dependants`` are dependants who are not children.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -36,6 +36,7 @@ from fractions import Fraction
 
 from app.domain.display import format_pence
 from app.domain.money import round_half_up_pence
+from app.domain.text import text_problem
 
 INCOME = "income"
 FIXED = "fixed"
@@ -626,6 +627,26 @@ DRIVER_COUNT = 5
 
 def _debt_label(debt: PriorityDebt, index: int) -> str:
     return debt.creditor or f"Priority debt {index}"
+
+
+def text_problem_of(assessment: Assessment) -> str | None:
+    """The first free text of ``assessment`` that cannot be kept (``app.domain.text``), named
+    as the officer sees it ("the note on Earnings: ..."); None when all of it can."""
+    for line in assessment.lines:
+        problem = text_problem(line.note)
+        if problem is not None:
+            return f"the note on {HEADINGS[line.heading].label}: {problem}"
+    debts: tuple[tuple[str, Sequence[PriorityDebt | NonPriorityDebt]], ...] = (
+        ("priority debt", assessment.priority_debts),
+        ("other debt", assessment.non_priority_debts),
+    )
+    for kind, listed in debts:
+        for number, debt in enumerate(listed, 1):
+            for what, value in (("creditor", debt.creditor), ("note", debt.note)):
+                problem = text_problem(value)
+                if problem is not None:
+                    return f"the {what} of {kind} {number}: {problem}"
+    return None
 
 
 def assess(assessment: Assessment) -> Budget:

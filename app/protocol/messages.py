@@ -65,18 +65,26 @@ money integer pence.
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
 from app.domain import sfs
 from app.domain.case_actions import MAX_NOTE
+from app.domain.text import text_problem
 from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
 )
-from app.pydantic_once import AwareDatetime, BaseModel, ConfigDict, Field
+from app.pydantic_once import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PydanticCustomError,
+)
 
 PROTOCOL_VERSION = 4
 HEADER_PROTOCOL = "X-Doorstep-Protocol"
@@ -84,6 +92,33 @@ HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
 MAX_PAGE_LIMIT = 50_000
 MAX_PUSH_BATCH = 200
+
+
+#: The instants a device may send: its clock is wrong outside them (docs/design.md, Data).
+EARLIEST_INSTANT = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _kept_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("text", problem)
+    return value
+
+
+def _plausible_instant(value: datetime) -> datetime:
+    # Compared, never converted: a far offset on a far date would overflow a conversion.
+    if not EARLIEST_INSTANT <= value < LATEST_INSTANT:
+        raise PydanticCustomError(
+            "instant", "outside the years 2000 to 2099; check the laptop's date and time"
+        )
+    return value
+
+
+#: Free text a device sends: no control character, direction override or lone surrogate.
+KeptText = Annotated[str, AfterValidator(_kept_text)]
+#: An instant a device recorded: aware, and within the years 2000 to 2099.
+DeviceInstant = Annotated[AwareDatetime, AfterValidator(_plausible_instant)]
 
 
 class WireModel(BaseModel):
@@ -220,21 +255,21 @@ class AssessmentHousehold(WireModel):
 class AssessmentLineIn(WireModel):
     """One income or outgoing line as entered: an SFS heading, the amount and how often."""
 
-    heading: str = Field(min_length=1, max_length=60)
+    heading: KeptText = Field(min_length=1, max_length=60)
     amount_pence: int = Field(ge=0, le=_PENCE_MAX)
     frequency: SfsFrequency
-    note: str = Field(default="", max_length=MAX_NOTE)
+    note: KeptText = Field(default="", max_length=MAX_NOTE)
 
 
 class AssessmentDebtIn(WireModel):
     """A priority or non-priority debt (``ccj`` only for a non-priority one); offer monthly."""
 
     priority: bool
-    creditor: str = Field(default="", max_length=sfs.MAX_CREDITOR)
+    creditor: KeptText = Field(default="", max_length=sfs.MAX_CREDITOR)
     owed_pence: int = Field(ge=0, le=_PENCE_MAX)
     offer_pence: int = Field(ge=0, le=_PENCE_MAX)
     ccj: bool = False
-    note: str = Field(default="", max_length=MAX_NOTE)
+    note: KeptText = Field(default="", max_length=MAX_NOTE)
 
 
 class AssessmentContent(WireModel):
@@ -453,8 +488,8 @@ class RecordCaseActionArgs(WireModel):
     code: str = Field(min_length=1, max_length=40)
     on: date
     until: date | None
-    note: str = Field(max_length=MAX_NOTE)
-    recorded_at: AwareDatetime
+    note: KeptText = Field(max_length=MAX_NOTE)
+    recorded_at: DeviceInstant
     assessment_id: uuid.UUID | None = None
 
 
@@ -473,8 +508,8 @@ class AgreeArrangementArgs(WireModel):
     kind: Literal["informal", "court_order"]
     frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"]
     start_date: date
-    instalment_pence: int = Field(gt=0)
-    starting_balance_pence: int = Field(gt=0)
+    instalment_pence: int = Field(gt=0, le=_PENCE_MAX)
+    starting_balance_pence: int = Field(gt=0, le=_PENCE_MAX)
     made_on: date
     day_of_month: int | None = Field(default=None, ge=1, le=31)
 
@@ -499,8 +534,8 @@ class AddAssessmentArgs(WireModel):
     assessed_on: date
     source: Literal["device", "sfs-import"]
     supersedes_id: uuid.UUID | None
-    finalised_at: AwareDatetime
-    note: str = Field(default="", max_length=MAX_NOTE)
+    finalised_at: DeviceInstant
+    note: KeptText = Field(default="", max_length=MAX_NOTE)
     content: AssessmentContent
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import sfs
 from app.domain.guidelines import GuidelineRow, GuidelineSet, guideline_set
+from app.domain.text import text_problem
 from app.models import (
     AssessmentDebt,
     AssessmentLine,
@@ -168,6 +169,9 @@ def add_finished(
         raise AssessmentRefused("This case is no longer in your caseload on this laptop.")
     if not assessment.lines:
         raise AssessmentRefused("lines: the statement has no income or outgoing in it")
+    problem = text_problem(note)
+    if problem is not None:
+        raise AssessmentRefused(f"text: the statement's notes: {problem}")
     content = wire_content(assessment)
     previous = latest_final_row(session, tenancy_id)
     row = new_assessment_row(
@@ -222,7 +226,10 @@ def new_assessment_row(
 def wire_content(value: sfs.Assessment) -> dict[str, Any]:
     """The figures as the central store takes them (JSON-ready), checked against the wire's
     bounds first, so nothing is queued that the store would refuse for its shape; a refusal
-    names the field."""
+    names the field (a note or name that cannot be kept, the line or debt it is on)."""
+    problem = sfs.text_problem_of(value)
+    if problem is not None:
+        raise AssessmentRefused(f"text: {problem}")
     from app.protocol.messages import AssessmentContent
     from app.pydantic_once import (
         ValidationError,  # loaded on first use: keeps pydantic out of start-up

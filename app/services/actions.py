@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.domain.case_actions import CITES_ASSESSMENT, MAX_NOTE, ActionError, check_action
 from app.domain.clock import council_day
 from app.domain.display import format_day
+from app.domain.text import text_problem
 from app.models import CaseAction, IncomeAssessment, SyncState, Tenancy
 from app.protocol.intents import RECORD_CASE_ACTION
 from app.services.case_changes import ActionRecorded
@@ -89,6 +90,9 @@ def _record(
     note = note.strip()
     if len(note) > MAX_NOTE:
         raise ActionRefused(f"note: {len(note)} characters is too long (at most {MAX_NOTE})")
+    problem = text_problem(note)
+    if problem is not None:
+        raise ActionRefused(f"note: {problem}")
 
     if assessment_id is not None:
         _check_cited(session, tenancy_id=tenancy_id, code=code, assessment_id=assessment_id)

@@ -83,6 +83,22 @@ def test_a_refusal_neither_moves_the_record_button_nor_leaves_the_focus_behind(
     dialog.reject()
 
 
+def test_a_note_with_a_pasted_control_character_is_refused_under_the_note(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    dialog = open_form(open_ref(window, "T000001"))
+    before = count_actions(seeded)
+    dialog.set_code("contact")
+    dialog.note_edit.setPlainText("Spoke to tenant\x00 at the door")
+    dialog.save()
+    assert dialog.error_for("note").startswith(
+        "Character 16 is a control character (U+0000), which cannot be kept"
+    )
+    assert dialog.focusWidget() is dialog.note_edit
+    assert count_actions(seeded) == before
+    fits(dialog)
+
+
 def test_the_form_fits_the_laptop_in_each_state(
     window: MainWindow, seeded: LocalStore, prompts: RecordingPrompts, tmp_path: Any
 ) -> None:

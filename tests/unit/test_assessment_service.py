@@ -193,6 +193,39 @@ def test_finishing_queues_it_for_the_central_store_and_figures_it_would_refuse_s
     }
 
 
+@pytest.mark.parametrize(
+    ("changed", "problem"),
+    [
+        (
+            {"lines": (sfs.Line("client-salary-or-wages", 120000, note="net of\x00 tax"),)},
+            "text: the note on Client's salary or wages: character 7 is a control character",
+        ),
+        (
+            {"non_priority_debts": (sfs.NonPriorityDebt("Cat\u202ealogue", 40000, 500),)},
+            "text: the creditor of other debt 1: character 4 is a text-direction control",
+        ),
+        (
+            {"priority_debts": (sfs.PriorityDebt("Council tax", 9000, 900, note="\x07"),)},
+            "text: the note of priority debt 1: character 1 is a control character (U+0007)",
+        ),
+    ],
+)
+def test_text_that_cannot_be_kept_is_named_and_nothing_is_finished(
+    store, workspace, tenancy, changed, problem
+):
+    from dataclasses import replace
+
+    value = replace(w1(date(2026, 3, 1)), **changed)
+    draft = start_assessment(workspace, tenancy_id=tenancy, on=date(2026, 3, 1))
+    save_draft(workspace, assessment_id=draft.id, assessment=value)
+    with pytest.raises(AssessmentRefused) as why:
+        finish_assessment(workspace, assessment_id=draft.id)
+    assert str(why.value).startswith(problem), str(why.value)
+    assert load_assessment(workspace, assessment_id=draft.id).status == "draft"
+    with store.session() as session:
+        assert session.scalars(select(OutboxMutation)).all() == []
+
+
 def test_a_case_leaving_the_laptop_takes_its_drafts_but_not_what_waits_to_be_pushed(
     store, workspace, tenancy
 ):

@@ -258,6 +258,21 @@ def test_import_audit_holds_ids_and_counts_only(store):
     }
 
 
+def test_notes_that_cannot_be_kept_are_refused_naming_where_and_nothing_is_saved(store):
+    seed(store)
+    doc = json.loads(_export(store))  # floats are fine here: re-written, not added up
+    doc["additional-notes"] = ["Pasted from the adviser's letter\x00"]
+    before = _count(store)
+    with pytest.raises(IeDocumentError) as refused:
+        import_sfs(
+            Workspace(store), tenancy_ref=REF, document_text=json.dumps(doc), assessed_on=W1_DATE
+        )
+    assert str(refused.value).startswith(
+        f"case {REF}: text: the statement's notes: character 33 is a control character (U+0000)"
+    )
+    assert _count(store) == before
+
+
 def test_import_while_a_draft_is_open_is_refused_and_a_draft_is_never_exported(store):
     seed(store)
     text = _export(store)

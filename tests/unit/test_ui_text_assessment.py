@@ -212,6 +212,12 @@ def test_why_finish_is_refused(w2: GuidelineSet) -> None:
             "Not finished: a comment is required for Personal costs (£1.00 above guideline).",
         ),
         (
+            "text: the note on Gas: character 3 is a control character (U+0000), which cannot be"
+            " kept (pasted text often brings one); delete it",
+            "Not finished: the note on Gas: character 3 is a control character (U+0000), which"
+            " cannot be kept (pasted text often brings one); delete it",
+        ),
+        (
             "lines.3.note: String should have at most 200 characters",
             "Not finished: lines.3.note: String should have at most 200 characters",
         ),

@@ -248,12 +248,13 @@ def bad_amounts_refusal(count: int) -> str:
 
 def refusal_text(message: str) -> str:
     """A refusal of ``finish_assessment`` for people: ``Not finished: …``. A refusal for no
-    lines says what to do; one for missing comments drops its ``comments:`` prefix (it then
-    reads as the form's own check); any other is shown whole, naming its field."""
+    lines says what to do; one for missing comments or for text that cannot be kept drops its
+    ``comments:`` or ``text:`` prefix (it names the line itself); any other is shown whole,
+    naming its field."""
     field, _, rest = message.partition(":")
     if field == "lines":
         message = NO_LINES_REFUSAL
-    elif field == "comments":
+    elif field in ("comments", "text"):
         message = rest.strip()
     return f"Not finished: {message}"
 
