@@ -7,6 +7,9 @@
 - ``signin --server URL --user NAME [--password-file FILE]``: enrol this device;
 - ``sync``: one sync cycle (push the changes made here, pull, check), with a one-line
   summary;
+- ``set-aside [--yes]``: a caseload that will not open (damaged, not Doorstep's, another key):
+  why, and how many unsent changes it held; with ``--yes`` it moves into the quarantine folder,
+  its key kept, so that the next sign-in downloads a new copy;
 - ``report balances --format csv``: the balances of the caseload on this device;
 - ``report worklist [--as-of DATE] [--format json|csv] [--policy FILE]``: every case with its
   next recommended action, computed from this laptop's data alone;
@@ -84,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from this file (first line); without it you are asked",
     )
     p.add_argument("--device-name", default="", help="a name for this laptop (default: hostname)")
+
+    p = sub.add_parser(
+        "set-aside",
+        help="a caseload that will not open: say what it held; with --yes, move it into the "
+        "quarantine folder (its key kept) so the next sign-in downloads a new copy",
+    )
+    p.add_argument("--yes", action="store_true", help="set it aside (without: only say)")
 
     p = sub.add_parser("sync", help="bring the caseload up to date with the central store")
     p.add_argument("--page-limit", type=int, help="rows per page (default: the server's)")
@@ -235,6 +245,33 @@ def _sync(args: argparse.Namespace) -> int:
         f"{summary.removed} removed; cursor {summary.cursor}; check {check}."
     )
     return EXIT_OK if summary.check_ok is not False else EXIT_FAILED
+
+
+def _set_aside(args: argparse.Namespace) -> int:
+    from app.paths import data_dir
+    from app.services.set_aside import set_aside_caseload, why_unopenable
+    from app.services.workspace import StoreError, open_workspace
+
+    folder = data_dir(args.data_dir)
+    try:
+        open_workspace(folder, allow_demo_files=args.allow_demo_key_file).close()
+    except StoreError as exc:
+        found = why_unopenable(folder, exc, allow_demo_files=args.allow_demo_key_file)
+    else:
+        print("The caseload opens: there is nothing to set aside.")
+        return EXIT_OK
+    print(found.reason)
+    if not found.can_set_aside:
+        return EXIT_FAILED
+    unsent = "an unknown number of" if found.unsent is None else str(found.unsent)
+    print(f"It held {unsent} change(s) not yet sent to the central store.")
+    if not args.yes:
+        print("Nothing was changed. Run again with --yes to set it aside.")
+        return EXIT_FAILED
+    aside = set_aside_caseload(folder, allow_demo_files=args.allow_demo_key_file)
+    print(f"Set aside in {aside.folder}; its key is kept as {aside.key_held_as or '(no key)'}.")
+    print("Sign in (python -m app signin) to download the caseload again.")
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -410,6 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sync(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "set-aside":
+            return _set_aside(args)
         if args.command == "guidelines":
             return _guidelines(args)
         if args.command == "ie":

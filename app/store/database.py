@@ -23,8 +23,20 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from app.paths import database_path
 from app.store import schema
-from app.store.errors import CorruptDatabase, NotADoorstepDatabase, WrongKey
+from app.store.errors import (
+    CorruptDatabase,
+    NotADoorstepDatabase,
+    StorageUnavailable,
+    WrongKey,
+)
 from app.store.keys import DatabaseKey, Secrets
+from app.store.outbox_mark import (
+    MARK_NAME,
+    OutboxMark,
+    count_before_commit,
+    counted_after_commit,
+    forget_after_rollback,
+)
 from app.store.sealed import read_sealed, seal_key, write_sealed
 
 if TYPE_CHECKING:
@@ -92,9 +104,13 @@ class LocalStore:
         self.wait_until_checked()
         with self._lock:
             if self._sessions is None:
+                from sqlalchemy import event
                 from sqlalchemy.orm import sessionmaker
 
                 self._sessions = sessionmaker(self._made_engine(), expire_on_commit=False)
+                event.listen(self._sessions, "before_commit", count_before_commit)
+                event.listen(self._sessions, "after_commit", self._write_outbox_mark)
+                event.listen(self._sessions, "after_rollback", forget_after_rollback)
             sessions = self._sessions
         return sessions()
 
@@ -135,6 +151,15 @@ class LocalStore:
         finally:
             connection.close()
 
+    def outbox_mark(self) -> OutboxMark | None:
+        """The outbox as last counted beside the database (``app.store.outbox_mark``)."""
+        return read_outbox_mark(self.path.parent, self._key)
+
+    def _write_outbox_mark(self, session: Session) -> None:
+        mark = counted_after_commit(session)
+        if mark is not None:
+            self.write_sealed(self.path.parent / MARK_NAME, mark.dumps())
+
     def write_sealed(self, path: Path, payload: bytes) -> bool:
         """Write a file only this store will read back (``app.store.sealed``); False if the
         file could not be written."""
@@ -165,6 +190,13 @@ class LocalStore:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             engine.dispose()
+
+
+def read_outbox_mark(data_dir: Path, key: DatabaseKey) -> OutboxMark | None:
+    """The outbox mark of the database in ``data_dir`` sealed with ``key``, even when the
+    database itself will not open; None when there is none or it fails its seal."""
+    payload = read_sealed(data_dir / MARK_NAME, key=seal_key(key.key))
+    return None if payload is None else OutboxMark.loads(payload)
 
 
 def _connect(path: Path, key: DatabaseKey) -> Any:
@@ -215,9 +247,7 @@ def _check_file(path: Path, key: DatabaseKey | None) -> None:
     if size < PAGE_SIZE or size % PAGE_SIZE:
         raise CorruptDatabase(
             f"The Doorstep database at {path} is damaged (its size, {size} bytes, is not a whole "
-            "number of pages). Nothing was changed. Move the file aside and sign in again to "
-            "download the caseload; anything not yet synced from it is lost unless IT can "
-            "recover it."
+            "number of pages). Nothing was changed."
         )
     if key is None:
         raise WrongKey(
@@ -234,6 +264,32 @@ def _check_file(path: Path, key: DatabaseKey | None) -> None:
         )
 
 
+#: SQLite's result codes for a disk that is full, read-only or cannot be reached or read: the
+#: file itself may be sound (https://www.sqlite.org/rescode.html).
+_FULL, _READ_ONLY = 13, 8
+_UNREACHABLE = {3, 10, 14, 15}  # SQLITE_PERM, _IOERR, _CANTOPEN, _PROTOCOL
+
+
+def _raise_if_storage(path: Path, exc: sqlcipher.DatabaseError) -> None:
+    """Raise :class:`StorageUnavailable` when ``exc`` is the disk's fault, not the file's."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == _FULL:
+        what = f"the disk holding {path.parent} is full"
+        fix = "Free some space (or ask IT to), then start Doorstep again"
+    elif code == _READ_ONLY:
+        what = f"the folder {path.parent} is read-only"
+        fix = "Ask IT to make it writable again, then start Doorstep again"
+    elif code in _UNREACHABLE:
+        what = f"the Doorstep database at {path} cannot be read or written (the disk or its folder)"
+        fix = "Check the disk is connected and the folder yours, then start Doorstep again"
+    else:
+        return
+    raise StorageUnavailable(
+        f"Doorstep cannot open your caseload: {what}. Nothing was changed; the caseload itself "
+        f"may well be sound, so keep it. {fix}."
+    ) from exc
+
+
 def open_local_store(
     data_dir: Path, *, allow_demo_files: bool = False, check_in_background: bool = False
 ) -> LocalStore:
@@ -248,10 +304,9 @@ def open_local_store(
     secrets = Secrets(data_dir, allow_demo_files=allow_demo_files)
     path = database_path(data_dir)
     key = secrets.database_key()
-    is_new = not path.exists() or path.stat().st_size == 0
-    if is_new:
-        if path.exists():
-            path.unlink()  # an empty file holds nothing; SQLCipher would adopt it anyway
+    # Only a missing file is new: one that is there, even empty, is never replaced (its key and
+    # any unsent changes would be lost with it); it is refused below, saying why.
+    if not path.exists():
         key = DatabaseKey.generate()
         secrets.save_database_key(key)  # before the file exists, so the key is never lost
         connection = _connect(path, key)
@@ -269,6 +324,7 @@ def open_local_store(
         try:
             tables = _probe(path, key)
         except sqlcipher.DatabaseError as exc:
+            _raise_if_storage(path, exc)
             if key.salt is not None:
                 raise CorruptDatabase(
                     f"The Doorstep database at {path} is damaged: the right key no longer opens "
@@ -322,17 +378,23 @@ class _IntegrityCheck:
             raise self._error
 
 
-def _integrity_check(path: Path, key: DatabaseKey) -> None:
-    """SQLCipher checks every page's HMAC; a damaged page anywhere is reported here."""
+def _run_integrity_check(path: Path, key: DatabaseKey) -> list[Any]:
     connection = _connect(path, key)
     try:
-        problems = connection.execute("PRAGMA cipher_integrity_check").fetchall()
+        return list(connection.execute("PRAGMA cipher_integrity_check").fetchall())
+    finally:
+        connection.close()
+
+
+def _integrity_check(path: Path, key: DatabaseKey) -> None:
+    """SQLCipher checks every page's HMAC; a damaged page anywhere is reported here."""
+    try:
+        problems = _run_integrity_check(path, key)
     except sqlcipher.DatabaseError as exc:
+        _raise_if_storage(path, exc)
         raise CorruptDatabase(
             f"The Doorstep database at {path} is damaged ({exc}). Nothing was changed."
         ) from exc
-    finally:
-        connection.close()
     if problems:
         raise CorruptDatabase(
             f"The Doorstep database at {path} is damaged ({len(problems)} damaged pages, e.g. "

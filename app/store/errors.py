@@ -22,6 +22,11 @@ class CorruptDatabase(StoreError):
     """The database file is damaged."""
 
 
+class StorageUnavailable(StoreError):
+    """The disk holding the database is full, read-only or cannot be read: the file may be
+    sound, so nothing is to be set aside or discarded."""
+
+
 class NotADoorstepDatabase(StoreError):
     """The file is not a Doorstep database."""
 

@@ -86,6 +86,23 @@ class Secrets:
     def save_database_key(self, key: DatabaseKey) -> None:
         self._set("database-key", key.dumps())
 
+    def copy_database_key(self, label: str) -> str | None:
+        """Keep a copy of the database key under a name of its own (the file it opens is being
+        set aside as ``label``). Returns the account (or, for the demo, the file) now holding
+        it; None when there is no key."""
+        text = self._get("database-key")
+        if text is None:
+            return None
+        name = f"database-key-set-aside-{label}"
+        self._set(name, text)
+        return (
+            str(self._demo_file(name)) if self.source == DEMO_FILE_SOURCE else self._account(name)
+        )
+
+    def forget_database_key(self) -> None:
+        """Free the usual name for a new database's key (after ``copy_database_key``)."""
+        self._delete("database-key")
+
     # -- the device token ------------------------------------------------------------------
     def device_token(self) -> str | None:
         return self._get("device-token")

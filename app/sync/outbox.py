@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.models import OutboxMutation, SyncState
 from app.sqlkit.utc import utcnow
+from app.store.outbox_mark import touch_outbox
 
 
 def append_mutation(
@@ -48,4 +49,5 @@ def append_mutation(
         device_time=utcnow(),
     )
     session.add(row)
+    touch_outbox(session)  # the mark beside the database follows (app.store.outbox_mark)
     return row

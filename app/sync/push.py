@@ -50,6 +50,7 @@ from app.protocol.intents import (
 )
 from app.protocol.messages import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
 from app.pydantic_once import ValidationError
+from app.store.outbox_mark import touch_outbox
 from app.sync.errors import BadReply
 
 if TYPE_CHECKING:
@@ -222,6 +223,7 @@ def apply_results(
         handler = RESULT_HANDLERS.get(row.intent)
         tenancy_id = handler(session, row, result) if handler is not None else None
         session.execute(delete(OutboxMutation).where(OutboxMutation.id == row.id))
+        touch_outbox(session)
         answered.append(Answered(row.id, row.device_seq, row.intent, result, tenancy_id))
     return answered
 

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 from app.domain.clock import SYSTEM_CLOCK, Clock
 from app.services.device import is_enrolled, set_server_url
 from app.services.device import server_url as known_server_url
-from app.services.workspace import StoreError, open_workspace
+from app.services.set_aside import set_aside_caseload, why_unopenable
+from app.services.workspace import StoreError, Workspace, open_workspace
 from app.sync.errors import SyncError
 from app.ui.context import UiContext
 from app.ui.ops import OpRunner, ThreadRunner
 from app.ui.prompts import Prompts
+from app.ui.text import start as words
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -36,7 +38,7 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "Doorstep"
 ORGANISATION = "Doorstep"
-CANNOT_OPEN_TITLE = "Doorstep cannot open your caseload"
+CANNOT_OPEN_TITLE = words.CANNOT_OPEN_TITLE
 
 
 @dataclass
@@ -66,29 +68,11 @@ def launch(
 ) -> Launched:
     """Open the caseload and show the main window (signing in first on a new laptop)."""
     prompts = prompts or Prompts()
-    try:
-        workspace = open_workspace(
-            data_dir, allow_demo_files=allow_demo_files, clock=clock, check_in_background=True
-        )
-    except StoreError as exc:
-        log.error("local store refused: %s", type(exc).__name__)
-        prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
+    opened = _open(data_dir, server_url, prompts, allow_demo_files, clock)
+    if opened is None:
         return Launched(None, 1)
-
-    # The window's modules load while the store's integrity check reads the file on its own
-    # thread; the first read below waits for the check, and a damaged file is refused here.
-    from app.ui.main_window import MainWindow
-
-    try:
-        if server_url:
-            set_server_url(workspace, server_url=server_url)
-        enrolled = is_enrolled(workspace)
-        if not server_url:
-            server_url = known_server_url(workspace)
-    except (StoreError, SyncError) as exc:  # SyncError: an address that is not http(s)
-        workspace.close()
-        prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
-        return Launched(None, 1)
+    workspace, enrolled, server_url = opened
+    from app.ui.main_window import MainWindow  # loaded already, beside the integrity check
 
     context = UiContext(workspace, runner, prompts)
     if not enrolled:
@@ -115,6 +99,80 @@ def launch(
     elif sync_on_start:
         window.sync_now()
     return Launched(window)
+
+
+def _open(
+    data_dir: Path,
+    server_url: str | None,
+    prompts: Prompts,
+    allow_demo_files: bool,
+    clock: Clock,
+) -> tuple[Workspace, bool, str | None] | None:
+    """The open workspace, whether the laptop is enrolled and the server's address; None, once
+    the officer has been told why, when the caseload cannot be used."""
+    try:
+        workspace = open_workspace(
+            data_dir, allow_demo_files=allow_demo_files, clock=clock, check_in_background=True
+        )
+    except StoreError as exc:
+        fresh = _after_refusal(data_dir, exc, prompts, allow_demo_files, clock)
+        return None if fresh is None else _read_or_say(fresh, server_url, prompts)
+    # The window's modules load while the store's integrity check reads the file on its own
+    # thread; the first read waits for the check.
+    import app.ui.main_window  # noqa: F401
+
+    try:
+        return workspace, *_first_reads(workspace, server_url)
+    except StoreError as exc:  # found damaged by the check that ran beside the loading
+        workspace.close()
+        fresh = _after_refusal(data_dir, exc, prompts, allow_demo_files, clock)
+        return None if fresh is None else _read_or_say(fresh, server_url, prompts)
+    except SyncError as exc:  # an address that is not http(s)
+        workspace.close()
+        prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
+        return None
+
+
+def _read_or_say(
+    workspace: Workspace, server_url: str | None, prompts: Prompts
+) -> tuple[Workspace, bool, str | None] | None:
+    try:
+        return workspace, *_first_reads(workspace, server_url)
+    except (StoreError, SyncError) as exc:
+        workspace.close()
+        prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
+        return None
+
+
+def _first_reads(workspace: Workspace, server_url: str | None) -> tuple[bool, str | None]:
+    """Whether the laptop is enrolled, and the server's address (``server_url`` if given, which
+    is then remembered; else the one known)."""
+    if server_url:
+        set_server_url(workspace, server_url=server_url)
+    enrolled = is_enrolled(workspace)
+    return enrolled, server_url or known_server_url(workspace)
+
+
+def _after_refusal(
+    data_dir: Path, error: StoreError, prompts: Prompts, allow_demo_files: bool, clock: Clock
+) -> Workspace | None:
+    """Say why the caseload would not open; when a new copy is the cure and the officer agrees,
+    set the old one aside (kept whole, with its key) and open a new, empty one."""
+    log.error("local store refused: %s", type(error).__name__)
+    found = why_unopenable(data_dir, error, allow_demo_files=allow_demo_files)
+    if not found.can_set_aside:
+        prompts.show_error(None, CANNOT_OPEN_TITLE, found.reason)
+        return None
+    if not prompts.ask_yes_no(None, CANNOT_OPEN_TITLE, words.set_aside_question(found, data_dir)):
+        return None
+    try:
+        aside = set_aside_caseload(data_dir, allow_demo_files=allow_demo_files)
+        log.warning("caseload set aside after: %s", type(error).__name__)
+        prompts.show_info(None, words.SET_ASIDE_TITLE, words.set_aside_done(aside))
+        return open_workspace(data_dir, allow_demo_files=allow_demo_files, clock=clock)
+    except (StoreError, OSError) as exc:
+        prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
+        return None
 
 
 def run_gui(

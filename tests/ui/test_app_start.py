@@ -10,18 +10,21 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from app.models import Tenancy
 from app.paths import data_dir, database_path
+from app.services.actions import record_action
 from app.services.enrolment import OfficerInfo
 from app.services.sync import SyncSummary
-from app.services.workspace import Workspace
+from app.services.workspace import Workspace, open_workspace
 from app.store.database import open_local_store
 from app.ui.app import CANNOT_OPEN_TITLE, Launched, launch
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.signin_dialog import SignInDialog
 from tests.ui.fakes import RecordingPrompts
-from tests.ui.seed import seed_caseload, seed_officer
+from tests.ui.seed import SEED_TODAY, seed_caseload, seed_officer
 
 
 def closed_port_url() -> str:
@@ -72,12 +75,16 @@ def test_a_store_that_cannot_be_opened_is_a_message_and_exit_1(
     import sqlite3
 
     sqlite3.connect(database_path(folder)).execute("CREATE TABLE t (x)").connection.close()
-    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)
+    before = database_path(folder).read_bytes()
+    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)  # answered No
     assert launched.window is None
     assert launched.exit_code == 1
-    kind, title, text = prompts.shown[0]
-    assert (kind, title) == ("error", CANNOT_OPEN_TITLE)
+    [(kind, title, text)] = prompts.shown
+    assert (kind, title) == ("question", CANNOT_OPEN_TITLE)
     assert "plain, unencrypted SQLite database" in text
+    assert "Set it aside and download your caseload again?" in text
+    assert database_path(folder).read_bytes() == before
+    assert not (folder / "quarantine").exists()
 
 
 def test_a_store_found_damaged_while_the_window_loads_is_a_message_and_exit_1(
@@ -89,14 +96,64 @@ def test_a_store_found_damaged_while_the_window_loads_is_a_message_and_exit_1(
     raw = bytearray(path.read_bytes())
     raw[-4096 + 50 : -4096 + 90] = b"\xff" * 40  # the last page: none the opening reads
     path.write_bytes(bytes(raw))
-    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)
+    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)  # answered No
     assert launched.window is None
     assert launched.exit_code == 1
-    kind, title, text = prompts.shown[0]
-    assert (kind, title) == ("error", CANNOT_OPEN_TITLE)
+    [(kind, title, text)] = prompts.shown
+    assert (kind, title) == ("question", CANNOT_OPEN_TITLE)
     assert "is damaged" in text
     assert "Nothing was changed" in text
     assert path.read_bytes() == bytes(raw)
+
+
+def test_a_damaged_store_says_what_it_held_and_is_set_aside_only_when_agreed(
+    qtbot: QtBot,
+    folder: Path,
+    prompts: RecordingPrompts,
+    inline_runner: InlineRunner,
+    memory_keyring: Any,
+) -> None:
+    """Issue 11: an empty database file was replaced and its key overwritten at the next start,
+    losing its unsent changes for good. Now: nothing changes until the officer agrees; then the
+    file moves, whole, into the quarantine folder, its key is kept, and a new copy signs in."""
+    enrolled_store(folder, "https://doorstep.council.gov.uk")
+    workspace = open_workspace(folder)
+    with workspace.store.session() as session:
+        case = session.scalars(select(Tenancy.id).order_by(Tenancy.ref)).first()
+    assert case is not None
+    for code in ("contact", "visit", "contact"):
+        record_action(workspace, tenancy_id=case, code=code, on=SEED_TODAY)
+    workspace.close()
+    main_key = ("Doorstep", f"database-key:{folder}")
+    old_key = memory_keyring.items[main_key]
+    database_path(folder).write_bytes(b"")  # cut to nothing
+
+    prompts.answers = [True]
+    cancelled: list[str] = []
+
+    def cancel_sign_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SignInDialog)
+        cancelled.append(dialog.windowTitle())
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel_sign_in)
+    launched = launch(data_dir=folder, runner=inline_runner, prompts=prompts)
+    assert cancelled, "a new copy signs in to download the caseload"
+    assert launched.exit_code == 0
+    (question, _, asked), (info, _, told) = prompts.shown
+    assert question == "question"
+    assert "It held 3 changes not yet sent to the central store." in asked
+    assert info == "info"
+    [aside] = (folder / "quarantine").iterdir()
+    assert (aside / "doorstep.db").read_bytes() == b""
+    assert (aside / "outbox.mark").exists()
+    assert str(aside) in told
+    [set_aside_key] = [name for name in memory_keyring.items if aside.name in name[1]]
+    assert memory_keyring.items[set_aside_key] == old_key, "the old copy's key, kept"
+    assert memory_keyring.items[main_key] != old_key, "the new copy has a key of its own"
+    assert set_aside_key[1] in told
+    assert database_path(folder).stat().st_size > 0, "a new, empty copy"
 
 
 def test_enrolled_laptop_shows_its_caseload_without_syncing(

@@ -271,3 +271,28 @@ def test_the_window_without_qt_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "the window cannot start: libxcb-cursor.so.0" in result.stderr
     assert "If the window does not open" in result.stderr
+
+
+def test_set_aside_says_what_a_damaged_caseload_held_and_acts_only_with_yes(
+    tmp_path: Path,
+) -> None:
+    device = tmp_path / "device"
+    assert run_app("report", "balances", data_dir=device).returncode == 0  # made, empty
+    assert run_app("set-aside", data_dir=device).stdout.startswith("The caseload opens")
+    (device / "doorstep.db").write_bytes(b"")  # cut to nothing
+
+    said = run_app("set-aside", data_dir=device)
+    assert said.returncode == 1
+    assert "is damaged" in said.stdout
+    assert "It held an unknown number of change(s)" in said.stdout  # none ever counted
+    assert "Run again with --yes" in said.stdout
+    assert (device / "doorstep.db").read_bytes() == b""
+    assert not (device / "quarantine").exists()
+
+    done = run_app("set-aside", "--yes", data_dir=device)
+    assert done.returncode == 0, done.stderr
+    [aside] = (device / "quarantine").iterdir()
+    assert (aside / "doorstep.db").read_bytes() == b""
+    assert (device / f"demo-database-key-set-aside-{aside.name}.secret").exists()
+    assert not (device / "doorstep.db").exists()
+    assert run_app("report", "balances", data_dir=device).returncode == 0  # a new copy

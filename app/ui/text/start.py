@@ -1,0 +1,48 @@
+"""What the app says when the caseload on this laptop will not open: why, what it held, and
+what setting it aside does. Pure functions; no Qt. Threading: any thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.services.set_aside import SetAside, Unopenable
+
+CANNOT_OPEN_TITLE = "Doorstep cannot open your caseload"
+SET_ASIDE_TITLE = "Your old copy was set aside"
+
+
+def _unsent(count: int | None) -> str:
+    if count is None:
+        return "How many changes it held that were not yet sent to the central store is not known."
+    if count == 0:
+        return "It held no changes waiting to be sent to the central store."
+    changes = "change" if count == 1 else "changes"
+    return f"It held {count} {changes} not yet sent to the central store."
+
+
+def set_aside_question(found: Unopenable, data_dir: Path) -> str:
+    """Asked before anything is moved: the reason, what it held, and what setting aside does."""
+    lost = (
+        ""
+        if found.unsent == 0
+        else " What was not yet sent will not be in the new copy unless IT recovers it."
+    )
+    return (
+        f"{found.reason}\n\n{_unsent(found.unsent)}\n\n"
+        "Doorstep can set this copy aside (moved, not deleted, into the quarantine folder in "
+        f"{data_dir}, with its key kept on this computer) and download your caseload again "
+        f"after you sign in.{lost}\n\nSet it aside and download your caseload again?"
+    )
+
+
+def set_aside_done(aside: SetAside) -> str:
+    """Said once the copy is set aside, before signing in."""
+    key = (
+        f' Its key is kept as "{aside.key_held_as}".'
+        if aside.key_held_as
+        else " There was no key for it on this computer."
+    )
+    return (
+        f"The copy that would not open is in {aside.folder}.{key} Give both to IT if what it held "
+        "matters. Sign in now to download your caseload again."
+    )
