@@ -4,7 +4,9 @@ Routes (wire format: ``app.protocol.messages``):
 
 - ``GET /health`` -> ``Health`` (no token needed);
 - ``POST /auth/signin`` ``SignInRequest`` -> ``SignInResponse``: checks the officer's password
-  (argon2), enrols or re-enrols the device and issues a fresh token;
+  (argon2), enrols or re-enrols the device and issues a fresh token; after repeated failures
+  for the account or from the address, 429 ``too_many_attempts`` with ``Retry-After`` and
+  nothing checked (``central.throttle``);
 - ``GET /sync/pull?cursor=&limit=&epoch=`` -> ``PullPage`` (``central.pull``);
 - ``GET /sync/check`` -> ``ScopeCheck``;
 - ``POST /sync/push`` ``PushRequest`` -> ``PushResponse`` (``central.push``): the device's
@@ -61,6 +63,7 @@ from central import devices, pull, push
 from central.db import epoch as store_epoch
 from central.models import Device, Officer
 from central.security import hash_password, verify_password
+from central.throttle import SignInThrottle, Throttled, describe_wait
 
 log = logging.getLogger("central.api")
 
@@ -85,18 +88,23 @@ def _check_password(officer: Officer | None, password: str) -> bool:
 
 
 class ApiError(Exception):
-    """An error answer: HTTP status, stable code and a message for people."""
+    """An error answer: HTTP status, stable code, a message for people and any headers."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = ErrorBody(code=code, message=message)
-    return JSONResponse(status_code=status, content=body.model_dump())
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
 
 
 class ContainErrors:
@@ -206,7 +214,7 @@ CurrentDevice = Annotated[Device, Depends(current_device)]
 
 
 def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-    return _error(exc.status, exc.code, exc.message)
+    return _error(exc.status, exc.code, exc.message, exc.headers)
 
 
 def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -240,15 +248,47 @@ def health(session: SessionDep) -> Response:
     return Response(body.model_dump_json(), media_type="application/json")
 
 
+def client_address(request: Request) -> str:
+    """The connection's peer address (a forwarded-for header is never trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _throttled(exc: Throttled) -> ApiError:
+    return ApiError(
+        429,
+        "too_many_attempts",
+        "Too many failed sign-ins for this account or from this network. Wait "
+        f"{describe_wait(exc.retry_after)}, then try again; each further failure makes the "
+        "wait longer.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+def _signed_in_officer(
+    session: Session, body: SignInRequest, address: str, app: FastAPI
+) -> Officer:
+    """The officer whose password the request carries; 429 during a wait (unchecked, so the
+    answer says nothing about the password), 401 for a wrong username or password."""
+    throttle: SignInThrottle = app.state.throttle
+    try:
+        with throttle.attempt(body.username, address) as attempt:
+            officer = session.execute(
+                select(Officer).where(Officer.username == body.username.strip())
+            ).scalar_one_or_none()
+            if officer is None or not _check_password(officer, body.password):
+                attempt.failed()
+                log.info("signin refused device=%s", body.device_id)
+                raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
+            attempt.succeeded()
+            return officer
+    except Throttled as exc:
+        log.info("signin throttled device=%s retry_after=%d", body.device_id, exc.retry_after)
+        raise _throttled(exc) from None
+
+
 @auth_routes.post("/auth/signin")
-def signin(body: SignInRequest, session: SessionDep) -> Response:
-    officer = session.execute(
-        select(Officer).where(Officer.username == body.username.strip())
-    ).scalar_one_or_none()
-    password_ok = _check_password(officer, body.password)
-    if officer is None or not password_ok:
-        log.info("signin refused device=%s", body.device_id)
-        raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
+def signin(body: SignInRequest, session: SessionDep, request: Request) -> Response:
+    officer = _signed_in_officer(session, body, client_address(request), request.app)
     try:
         token = devices.enrol_device(
             session, officer=officer, device_id=body.device_id, device_name=body.device_name
@@ -337,8 +377,9 @@ def sync_push(body: PushRequest, session: SessionDep, device: CurrentDevice) -> 
 # -- the app --------------------------------------------------------------------------------
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The sync service over ``engine`` (an up-to-date central store)."""
+def create_app(engine: Engine, *, throttle: SignInThrottle | None = None) -> FastAPI:
+    """The sync service over ``engine`` (an up-to-date central store); ``throttle`` counts
+    failed sign-ins (a new one on the system's clock by default)."""
     app = FastAPI(
         title="Doorstep central",
         dependencies=[Depends(require_protocol)],
@@ -347,6 +388,7 @@ def create_app(engine: Engine) -> FastAPI:
         openapi_url=None,
     )
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.throttle = throttle or SignInThrottle()
     app.add_middleware(ContainErrors)
     app.exception_handler(ApiError)(_api_error)
     app.exception_handler(RequestValidationError)(_validation_error)
