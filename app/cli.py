@@ -225,10 +225,19 @@ def _signin(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     from app.services.enrolment import set_server_url
+    from app.services.outbox_check import changes_missing
     from app.services.sync import run_sync
 
     workspace = _open_workspace(args)
     try:
+        missing = changes_missing(workspace)
+        if missing:
+            print(
+                f"doorstep: {missing} change(s) saved on this laptop are no longer in its "
+                "database (its write-ahead log was deleted or cut short) and cannot be sent; "
+                "record them again.",
+                file=sys.stderr,
+            )
         if args.server:
             set_server_url(workspace, server_url=args.server)
         summary = run_sync(workspace, page_limit=args.page_limit)
@@ -373,12 +382,14 @@ def _ie(args: argparse.Namespace) -> int:
             )
     finally:
         workspace.close()
+    from app.paths import write_private_file
+
     if args.ie == "export":
         if args.out is None:
             sys.stdout.write(out)
             sys.stdout.flush()
         else:
-            args.out.write_text(out, encoding="utf-8")
+            write_private_file(args.out, out.encode("utf-8"))
             print(f"SFS document for case {args.case} written to {args.out}.")
     elif args.ie == "import":
         replaced = f", superseding {saved.supersedes_id}" if saved.supersedes_id else ""
@@ -387,7 +398,7 @@ def _ie(args: argparse.Namespace) -> int:
             f"({len(saved.assessment.lines)} line(s){replaced})."
         )
     else:
-        args.out.write_bytes(pdf)
+        write_private_file(args.out, pdf)
         print(f"I&E summary for case {args.case} written to {args.out} (2 pages).")
     return EXIT_OK
 

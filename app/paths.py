@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -54,3 +55,34 @@ def policy_override(directory: Path) -> Path | None:
         return Path(named).expanduser()
     local = directory / "recovery-policy.toml"
     return local if local.exists() else None
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write an export (an SFS file, a PDF summary) whole or not at all, readable by its owner
+    only: a temporary file beside it (mode 0600), flushed to disk, then renamed over ``path``.
+    A crash or a full disk leaves the old file, or none, never half of one. Raises OSError."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -17,6 +17,7 @@ which errs towards saying too little was lost, never too much.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,19 @@ def touch_outbox(session: Session) -> None:
     session.info[_TOUCHED] = True
 
 
+_COUNT_SQL = (
+    "SELECT max(coalesce((SELECT last_device_seq FROM sync_state WHERE id = 1), 0),"
+    " coalesce((SELECT max(device_seq) FROM outbox_mutation), 0)),"
+    " (SELECT count(*) FROM outbox_mutation)"
+)
+
+
+def count_outbox(connection: sqlite3.Connection) -> OutboxMark:
+    """The outbox as the database holds it now (on a plain connection)."""
+    queued, waiting = connection.execute(_COUNT_SQL).fetchone()
+    return OutboxMark(int(queued), int(waiting))
+
+
 def count_before_commit(session: Session) -> None:
     """``before_commit``: count the outbox as this unit of work leaves it, if it touched it."""
     if not session.info.pop(_TOUCHED, False):
@@ -60,13 +74,7 @@ def count_before_commit(session: Session) -> None:
     from sqlalchemy import text
 
     session.flush()
-    waiting = session.execute(text("SELECT count(*) FROM outbox_mutation")).scalar_one()
-    queued = session.execute(
-        text(
-            "SELECT max(coalesce((SELECT last_device_seq FROM sync_state WHERE id = 1), 0),"
-            " coalesce((SELECT max(device_seq) FROM outbox_mutation), 0))"
-        )
-    ).scalar_one()
+    queued, waiting = session.execute(text(_COUNT_SQL)).one()
     session.info[_COUNTED] = OutboxMark(int(queued), int(waiting))
 
 

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.domain.clock import SYSTEM_CLOCK, Clock
 from app.services.device import is_enrolled, set_server_url
 from app.services.device import server_url as known_server_url
+from app.services.outbox_check import changes_missing
 from app.services.set_aside import set_aside_caseload, why_unopenable
 from app.services.workspace import StoreError, Workspace, open_workspace
 from app.sync.errors import SyncError
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 APP_NAME = "Doorstep"
 ORGANISATION = "Doorstep"
 CANNOT_OPEN_TITLE = words.CANNOT_OPEN_TITLE
+#: Held while a window has the caseload open (``hold_caseload``).
+LOCK_NAME = "doorstep.lock"
 
 
 @dataclass
@@ -73,6 +77,10 @@ def launch(
         return Launched(None, 1)
     workspace, enrolled, server_url = opened
     from app.ui.main_window import MainWindow  # loaded already, beside the integrity check
+
+    missing = changes_missing(workspace)
+    if missing:
+        prompts.show_error(None, words.MISSING_TITLE, words.changes_missing(missing))
 
     context = UiContext(workspace, runner, prompts)
     if not enrolled:
@@ -181,11 +189,17 @@ def run_gui(
     allow_demo_files: bool = False,
     server_url: str | None = None,
     sync_on_start: bool = False,
+    prompts: Prompts | None = None,
 ) -> int:
     """Run the desktop app until its window closes; returns the process exit code."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
+    prompts = prompts or Prompts()
+    lock = hold_caseload(data_dir)
+    if lock is None:
+        prompts.show_error(None, words.ALREADY_OPEN_TITLE, words.already_open(data_dir))
+        return 1
     runner = ThreadRunner()
     try:
         launched = launch(
@@ -194,6 +208,7 @@ def run_gui(
             server_url=server_url,
             sync_on_start=sync_on_start,
             runner=runner,
+            prompts=prompts,
         )
         if launched.window is None:
             return launched.exit_code
@@ -203,3 +218,13 @@ def run_gui(
         return code
     finally:
         runner.shutdown()
+        lock.unlock()
+
+
+def hold_caseload(data_dir: Path) -> QLockFile | None:
+    """This process's hold on the caseload in ``data_dir``, or None when another Doorstep
+    window has it: two windows on one caseload would each think its view the latest. A lock
+    left by a process that died is taken over (Qt checks the process is gone)."""
+    lock = QLockFile(str(data_dir / LOCK_NAME))
+    lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+    return lock if lock.tryLock(200) else None

@@ -66,6 +66,7 @@ from app.domain.guidelines import (
     check_guidelines,
     uncommented_flags,
 )
+from app.paths import write_private_file
 from app.services.assessments import (
     AssessmentOpened,
     AssessmentRefused,
@@ -891,7 +892,7 @@ class AssessmentForm(QWidget):
         workspace, assessment_id = self.context.workspace, saved.id
 
         def work(_progress: ProgressFn) -> Path:
-            target.write_bytes(summary_pdf(workspace, assessment_id=assessment_id))
+            write_private_file(target, summary_pdf(workspace, assessment_id=assessment_id))
             return target
 
         self.print_button.setEnabled(False)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.case_actions import ACTION_KINDS, CITES_ASSESSMENT, ActionKind
 from app.domain.sfs_document import EMPLOYMENT_STATUSES
+from app.paths import write_private_file
 from app.services.actions import ActionRefused, record_action
 from app.services.case_changes import ActionRecorded
 from app.services.case_file import CaseFile
@@ -326,7 +327,7 @@ class RecordActionDialog(QDialog):
             text = export_sfs(
                 workspace, tenancy_ref=ref, assessment_id=assessment_id, employment=employment
             )
-            target.write_text(text, encoding="utf-8")
+            write_private_file(target, text.encode("utf-8"))
             return target
 
         self.sfs_button.setEnabled(False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from app.services.enrolment import OfficerInfo
 from app.services.sync import SyncSummary
 from app.services.workspace import Workspace, open_workspace
 from app.store.database import open_local_store
-from app.ui.app import CANNOT_OPEN_TITLE, Launched, launch
+from app.ui.app import CANNOT_OPEN_TITLE, Launched, hold_caseload, launch, run_gui
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner, ThreadRunner
 from app.ui.signin_dialog import SignInDialog
@@ -292,3 +293,41 @@ def test_run_gui_runs_until_the_window_closes(qtbot: QtBot, folder: Path) -> Non
     QTimer.singleShot(0, close_when_shown)
     assert run_gui(data_dir=folder) == 0
     assert seen == [30]
+
+
+def test_a_second_window_on_one_caseload_is_refused_while_the_first_holds_it(
+    qtbot: QtBot, folder: Path, prompts: RecordingPrompts
+) -> None:
+    # Failed before the fix: two instances ran on one profile.
+    held = hold_caseload(folder)
+    assert held is not None
+    assert run_gui(data_dir=folder, prompts=prompts) == 1
+    [(kind, title, text)] = prompts.shown
+    assert (kind, title) == ("error", "Doorstep is already open")
+    assert str(folder) in text
+    assert not database_path(folder).exists(), "the second never opened the caseload"
+    held.unlock()
+    again = hold_caseload(folder)
+    assert again is not None
+    again.unlock()
+
+
+def test_changes_lost_with_the_write_ahead_log_are_said_at_start(
+    qtbot: QtBot, folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner
+) -> None:
+    enrolled_store(folder, "https://doorstep.council.gov.uk")
+    workspace = open_workspace(folder)
+    with workspace.store.session() as session:
+        case = session.scalars(select(Tenancy.id).order_by(Tenancy.ref)).first()
+    assert case is not None
+    without_log = folder.parent / "without-log.db"
+    shutil.copyfile(database_path(folder), without_log)
+    record_action(workspace, tenancy_id=case, code="contact", on=SEED_TODAY)
+    shutil.copyfile(database_path(folder), without_log)  # the action is in the log only
+    workspace.close()
+    shutil.copyfile(without_log, database_path(folder))
+    window = window_of(qtbot, launch(data_dir=folder, runner=inline_runner, prompts=prompts))
+    [(kind, title, text)] = prompts.shown
+    assert (kind, title) == ("error", "Changes missing from your caseload")
+    assert text.startswith("1 change you saved on this laptop is no longer in its caseload")
+    assert window.isVisible()

@@ -46,3 +46,33 @@ def set_aside_done(aside: SetAside) -> str:
         f"The copy that would not open is in {aside.folder}.{key} Give both to IT if what it held "
         "matters. Sign in now to download your caseload again."
     )
+
+
+MISSING_TITLE = "Changes missing from your caseload"
+
+
+def changes_missing(count: int) -> str:
+    """Said once, at start, when saved changes are no longer in the database."""
+    what = (
+        "1 change you saved on this laptop is"
+        if count == 1
+        else f"{count} changes you saved on this laptop are"
+    )
+    return (
+        f"{what} no longer in its caseload: the database's "
+        "write-ahead log (doorstep.db-wal), where they were kept before being folded in, was "
+        "deleted or cut short. They cannot be sent to the central store. Look at the cases you "
+        "worked on since your last sync and record what is missing again. This has been "
+        "recorded in the laptop's audit log."
+    )
+
+
+ALREADY_OPEN_TITLE = "Doorstep is already open"
+
+
+def already_open(data_dir: Path) -> str:
+    return (
+        f"Doorstep is already open with the caseload in {data_dir}, in another window (perhaps "
+        "on another desktop or behind this one). Use that window: two on one caseload would "
+        "each show their own view of it."
+    )
