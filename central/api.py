@@ -11,13 +11,16 @@ Routes (wire format: ``app.protocol.messages``):
 - ``GET /sync/check`` -> ``ScopeCheck``;
 - ``POST /sync/push`` ``PushRequest`` -> ``PushResponse`` (``central.push``): the device's
   outbox mutations, each applied once in its own transaction; 503 ``unavailable`` when the
-  store fails for a while (the device sends the batch again later).
+  store fails for a while (the device sends the batch again later). The token is checked
+  before the body is read.
 
 Invariants:
 
 - every request carries ``X-Doorstep-Protocol`` within [PROTOCOL_MIN, PROTOCOL_MAX]; otherwise
   the answer is 426 ``protocol_unsupported`` and nothing is read or changed;
 - every error is an ``ErrorBody`` JSON (code for programs, message for people);
+- a body larger than its route takes is refused (413 ``body_too_large``) before it is read,
+  or as soon as it passes the limit when it comes without a length (``central.body_limit``);
 - an unknown user and a wrong password get the same answer (no account probing);
 - logs carry ids and events only: never a name, an address, an amount, nor a username that
   failed to sign in.
@@ -43,6 +46,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -60,6 +64,7 @@ from app.protocol.messages import (
 )
 from app.sqlkit.utc import utcnow
 from central import devices, pull, push
+from central.body_limit import BODY_TOO_LARGE, LimitBodies
 from central.db import epoch as store_epoch
 from central.models import Device, Officer
 from central.security import hash_password, verify_password
@@ -226,7 +231,8 @@ def _validation_error(_request: Request, exc: RequestValidationError) -> JSONRes
 
 
 def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    codes = {404: "not_found", 405: "method_not_allowed", 413: BODY_TOO_LARGE}
+    code = codes.get(exc.status_code, "http_error")
     return _error(exc.status_code, code, str(exc.detail))
 
 
@@ -355,8 +361,22 @@ def sync_check(session: SessionDep, device: CurrentDevice) -> Response:
     return Response(check.model_dump_json(), media_type="application/json")
 
 
+async def read_push_request(request: Request, _device: CurrentDevice) -> PushRequest:
+    """The push batch, read only once the device's token is known good: a request without
+    one is refused before a byte of its body is read (its size is bounded by LimitBodies)."""
+    raw = await request.body()
+    try:
+        return PushRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
+PushBody = Annotated[PushRequest, Depends(read_push_request)]
+
+
 @sync_routes.post("/sync/push")
-def sync_push(body: PushRequest, session: SessionDep, device: CurrentDevice) -> Response:
+def sync_push(body: PushBody, session: SessionDep, device: CurrentDevice) -> Response:
     try:
         reply = push.push_mutations(
             session,
@@ -389,7 +409,8 @@ def create_app(engine: Engine, *, throttle: SignInThrottle | None = None) -> Fas
     )
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.throttle = throttle or SignInThrottle()
-    app.add_middleware(ContainErrors)
+    app.add_middleware(LimitBodies)
+    app.add_middleware(ContainErrors)  # added last, so outermost
     app.exception_handler(ApiError)(_api_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(StarletteHTTPException)(_http_error)
