@@ -59,6 +59,7 @@ from app.domain import arrangement_watch, recovery, rent_account
 from app.domain.case_actions import ActionError, check_action
 from app.domain.money import AmountError, parse_pounds
 from app.sqlkit.gcpause import cyclic_gc_paused
+from app.sqlkit.utc import utcnow
 from central import sequence
 from central.models import (
     Arrangement,
@@ -1332,8 +1333,9 @@ def _number_and_write(
 
 
 def _number_tenancies(seq: _Seq, changes: _Changes) -> list[dict[str, Any]]:
-    """Number each tenancy, then its scope events; returns the scope event rows."""
+    """Number each tenancy, then its scope events (timed now); returns the scope event rows."""
     scope_rows: list[dict[str, Any]] = []
+    at = utcnow()
     for values, events in zip(changes.tenancies.rows(), changes.scope_events, strict=True):
         values["seq"] = seq.take()
         tenancy_id = values.get("id") or values["b_id"]
@@ -1344,6 +1346,7 @@ def _number_tenancies(seq: _Seq, changes: _Changes) -> list[dict[str, Any]]:
                     "officer_id": officer_id,
                     "tenancy_id": tenancy_id,
                     "kind": kind,
+                    "at": at,
                 }
             )
     return scope_rows

@@ -152,6 +152,9 @@ class ScopeEvent(CentralBase):
     officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officer.id"))
     tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"))
     kind: Mapped[str] = mapped_column(String(8))  # "enter" or "leave"
+    # When it happened (None for events from before migration 0006): late work from an officer
+    # the case left is judged against it (central.push).
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CaseAction(CentralBase):

@@ -41,7 +41,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -59,7 +59,13 @@ from sqlalchemy.orm import Session
 
 from app.domain import sfs
 from app.domain.arrangement_watch import ArrangementError, ArrangementTerms
-from app.domain.case_actions import CITES_ASSESSMENT, ActionError, check_action
+from app.domain.case_actions import (
+    CITES_ASSESSMENT,
+    LATE_WORK_CODES,
+    LATE_WORK_DAYS,
+    ActionError,
+    check_action,
+)
 from app.domain.clock import SYSTEM_CLOCK
 from app.domain.display import format_day
 from app.domain.text import text_problem
@@ -115,6 +121,8 @@ class Pusher:
     device_id: uuid.UUID
     officer_id: uuid.UUID
     today: date
+    now: datetime
+    late_work: timedelta = timedelta(days=LATE_WORK_DAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +152,22 @@ def push_mutations(
     officer_id: uuid.UUID,
     mutations: Sequence[MutationIn],
     today: date | None = None,
+    now: datetime | None = None,
+    late_work: timedelta = timedelta(days=LATE_WORK_DAYS),
 ) -> PushResponse:
     """Handle ``mutations`` in ``device_seq`` order; one result each, in that order.
 
     Raises :class:`PushUnavailable` on a temporary failure (the mutations before it are
-    committed). ``today`` (default: the council's date) bounds action dates.
+    committed). ``today`` (default: the council's date) bounds action dates; ``now`` (default:
+    the clock's) and ``late_work`` bound the work of an officer a case has left.
     """
-    pusher = Pusher(device_id, officer_id, today or SYSTEM_CLOCK.today())
+    pusher = Pusher(
+        device_id,
+        officer_id,
+        today or SYSTEM_CLOCK.today(),
+        now or SYSTEM_CLOCK.now(),
+        late_work,
+    )
     results: list[MutationResult] = []
     replayed = 0
     for mutation in sorted(mutations, key=_device_seq):
@@ -338,33 +355,54 @@ def _problems(exc: ValidationError) -> str:
 # -- intents ------------------------------------------------------------------------------------
 
 
-def _held_by(session: Session, *, tenancy: Tenancy, officer_id: uuid.UUID) -> bool:
-    """Whether the case is, or ever was, in the officer's caseload (a case reassigned after
-    the officer recorded something on it offline still takes what they recorded)."""
-    if tenancy.officer_id == officer_id:
-        return True
-    entered = session.execute(
-        select(ScopeEvent.seq)
-        .where(
-            ScopeEvent.officer_id == officer_id,
-            ScopeEvent.tenancy_id == tenancy.id,
-            ScopeEvent.kind == "enter",
+def _check_writer(
+    session: Session, pusher: Pusher, tenancy: Tenancy, what: str, late: datetime | None
+) -> None:
+    """The officer holds the case now, or (``late``: the instant this work was recorded, for
+    the kinds a former officer may still send) held it when the work was recorded and it left
+    them no longer ago than ``pusher.late_work``. Reasons name nothing of the case as it is
+    now: it may be another officer's."""
+    if tenancy.officer_id == pusher.officer_id:
+        return
+    events = session.execute(
+        select(ScopeEvent.kind, ScopeEvent.at)
+        .where(ScopeEvent.officer_id == pusher.officer_id, ScopeEvent.tenancy_id == tenancy.id)
+        .order_by(ScopeEvent.seq)
+    ).all()
+    left = next((event.at for event in reversed(events) if event.kind == "leave"), None)
+    case = f"tenancy_id: the case {tenancy.id}"
+    if not any(event.kind == "enter" for event in events):
+        raise Rejected(f"{case} is not in your caseload; the {what} was not recorded")
+    if late is None:
+        raise Rejected(
+            f"{case} is no longer in your caseload; a {what} of this kind is for the officer "
+            "who holds it now, and was not recorded"
         )
-        .limit(1)
-    ).first()
-    return entered is not None
+    if left is None or late > left:
+        raise Rejected(
+            f"{case} is no longer in your caseload and this {what} was recorded after it left "
+            "you; it was not recorded"
+        )
+    if pusher.now - left > pusher.late_work:
+        raise Rejected(
+            f"{case} left your caseload on {format_day(left.date())}, more than "
+            f"{pusher.late_work.days} days ago; the {what} was not recorded. Tell the officer "
+            "who holds it now"
+        )
 
 
 def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionArgs) -> Outcome:
     """``case_action.record@1``: add the action the device recorded, as a ``device`` action of
     the pushing officer, numbered so that every device holding the case pulls it.
 
-    The case must exist and be (or have been) in the officer's caseload; the action must pass
+    The case must exist and be in the officer's caseload (a contact may come late from an officer
+    it has left: :func:`_check_writer`); the action must pass
     ``check_action``, be dated no later than the store's today (a day's grace) and no earlier
     than the tenancy. An action with the same id and the same content already here is applied
     again without change (its change number answers); with other content it is rejected.
     """
-    tenancy = _case_for(session, pusher, args.tenancy_id, "action")
+    late = args.recorded_at if args.code in LATE_WORK_CODES else None
+    tenancy = _case_for(session, pusher, args.tenancy_id, "action", late=late)
     try:
         check_action(code=args.code, on=args.on, until=args.until)
     except ActionError as exc:
@@ -444,19 +482,23 @@ def _check_cited_assessment(
         )
 
 
-def _case_for(session: Session, pusher: Pusher, tenancy_id: uuid.UUID, what: str) -> Tenancy:
-    """The case a mutation is on: known here and (once) in the officer's caseload."""
+def _case_for(
+    session: Session,
+    pusher: Pusher,
+    tenancy_id: uuid.UUID,
+    what: str,
+    *,
+    late: datetime | None = None,
+) -> Tenancy:
+    """The case a mutation is on: known here and the officer's to write to
+    (:func:`_check_writer`; ``late`` is when late work of a former officer was recorded)."""
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
         raise Rejected(
             f"tenancy_id: the case {tenancy_id} is not known to the central store "
             f"(it may have been removed from the housing system); the {what} was not recorded"
         )
-    if not _held_by(session, tenancy=tenancy, officer_id=pusher.officer_id):
-        raise Rejected(
-            f"tenancy_id: the case {tenancy.ref} is not and never was in your caseload; the "
-            f"{what} was not recorded"
-        )
+    _check_writer(session, pusher, tenancy, what, late)
     return tenancy
 
 
@@ -533,7 +575,7 @@ def _add_version(
 def agree_arrangement(session: Session, pusher: Pusher, args: AgreeArrangementArgs) -> Outcome:
     """``arrangement.agree@1``: a new arrangement version agreed on the device (a first one,
     or new terms replacing ``supersedes_id``), numbered so that every device holding the case
-    pulls it. The case must be (or have been) in the officer's caseload; the terms must pass
+    pulls it. The case must be in the officer's caseload now; the terms must pass
     ``ArrangementTerms``; ``made_on`` no later than the store's today (a day's grace), not
     before the tenancy nor after the first due date; the version replaced must be on the same
     case, live and not replaced already (another device's renegotiation is not overwritten:
@@ -607,12 +649,13 @@ def _version(
 
 def add_assessment(session: Session, pusher: Pusher, args: AddAssessmentArgs) -> Outcome:
     """``assessment.add@1``: a finished income and expenditure assessment, numbered so that
-    every device holding the case pulls it. The case must be (or have been) in the officer's
-    caseload; the assessment dated no later than the store's today (a day's grace); its figures
-    must pass ``app.domain.sfs``; the one it supersedes, if named, must be on the same case.
+    every device holding the case pulls it. The case must be in the officer's caseload (or have
+    left it lately: :func:`_check_writer`); the assessment dated no later than the store's today
+    (a day's grace); its figures must pass ``app.domain.sfs``; the one it supersedes, if named,
+    must be on the same case.
     Append-only: the same id with the same content answers its change number again; with other
     content it is rejected (an assessment is never changed, a correction is a new one)."""
-    tenancy = _case_for(session, pusher, args.tenancy_id, "assessment")
+    tenancy = _case_for(session, pusher, args.tenancy_id, "assessment", late=args.finalised_at)
     if args.assessed_on > pusher.today + DATE_GRACE:
         raise Rejected(
             f"assessed_on: {format_day(args.assessed_on)} is after today "

@@ -81,6 +81,17 @@ ACTION_KINDS: dict[str, ActionKind] = {kind.code: kind for kind in _KINDS}
 CITES_ASSESSMENT = frozenset({"debt_advice_referral"})
 """The action codes that may name an income and expenditure assessment (the hand-over)."""
 
+LATE_WORK_CODES = frozenset({"contact"})
+"""The actions an officer may still send for a case that has left their caseload (recorded while
+they held it, arriving within :data:`LATE_WORK_DAYS`): they tell the officer who holds it now
+what happened and change nothing of its course. Every other action (a stage, a pause, a
+Breathing Space, a hearing, a warning) is for the officer who holds the case now."""
+
+LATE_WORK_DAYS = 14
+"""How long after a case leaves an officer's caseload their late work on it is still taken: two
+weeks covers a laptop left unsynced over a holiday, and no longer lets a former officer steer a
+case (docs/design.md, Scope)."""
+
 MAX_NOTE = 4000
 """The longest note an action may carry, in characters (the device and the central store)."""
 

@@ -142,7 +142,7 @@ def test_the_case_must_be_the_officers_and_a_superseded_one_on_the_same_case(
     refused = push_one(world, add(world, case=world.bob_case))
     assert refused.status == "rejected"
     assert refused.reason is not None
-    assert "never was in your caseload" in refused.reason
+    assert "is not in your caseload" in refused.reason
     first = add(world)
     assert push_one(world, first).status == "applied"
     second = add(world, supersedes_id=first["assessment_id"], source="sfs-import")

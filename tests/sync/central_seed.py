@@ -228,9 +228,16 @@ def add_action(
     return action
 
 
-def move_case(session: Session, *, tenancy_id: uuid.UUID, to_officer_id: uuid.UUID) -> None:
-    """Reassign a case: a new tenancy version; ``leave`` for the old officer, ``enter`` for the
-    new."""
+def move_case(
+    session: Session,
+    *,
+    tenancy_id: uuid.UUID,
+    to_officer_id: uuid.UUID,
+    at: datetime | None = None,
+) -> None:
+    """Reassign a case (``at``, default now): a new tenancy version; ``leave`` for the old
+    officer, ``enter`` for the new."""
+    at = at or datetime.now(UTC)
     tenancy = session.get(Tenancy, tenancy_id)
     assert tenancy is not None
     old = tenancy.officer_id
@@ -238,9 +245,13 @@ def move_case(session: Session, *, tenancy_id: uuid.UUID, to_officer_id: uuid.UU
     tenancy.officer_id = to_officer_id
     tenancy.seq = seq
     if old is not None:
-        session.add(ScopeEvent(seq=seq + 1, officer_id=old, tenancy_id=tenancy_id, kind="leave"))
+        session.add(
+            ScopeEvent(seq=seq + 1, officer_id=old, tenancy_id=tenancy_id, kind="leave", at=at)
+        )
     session.add(
-        ScopeEvent(seq=seq + 2, officer_id=to_officer_id, tenancy_id=tenancy_id, kind="enter")
+        ScopeEvent(
+            seq=seq + 2, officer_id=to_officer_id, tenancy_id=tenancy_id, kind="enter", at=at
+        )
     )
     session.flush()
 

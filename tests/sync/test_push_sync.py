@@ -345,9 +345,11 @@ def test_server_down_keeps_the_outbox_intact(
     assert [(e.detail["error"], e.detail["pushed"]) for e in failed] == [("Offline", 0)]
 
 
-def test_a_case_reassigned_before_the_push_still_gets_the_action(
+def test_a_case_reassigned_before_the_push_still_gets_the_contact(
     central: RunningCentral, store: LocalStore, workspace: Workspace, tmp_path: Path
 ) -> None:
+    """A contact recorded before the case moved reaches the officer who holds it now (only
+    what cannot steer the case may come late: tests/central/test_push_former_officer.py)."""
     seeded = seed_council(central.engine, officers=["alice", "bob"], cases_per_officer=3)
     alice, bob = officer_id(central.engine, "alice"), officer_id(central.engine, "bob")
     bob_store = _open(tmp_path, "bob-device")
@@ -356,8 +358,10 @@ def test_a_case_reassigned_before_the_push_still_gets_the_action(
     run_sync(workspace)
     run_sync(Workspace(bob_store))
     moved, moved_early = seeded["alice"][0], seeded["alice"][1]
-    written = record(store, moved.tenancy_id, note="written at the door")
-    early = record(store, moved_early.tenancy_id, note="written before the news arrived")
+    written = record(store, moved.tenancy_id, code="contact", note="written at the door")
+    early = record(
+        store, moved_early.tenancy_id, code="contact", note="written before the news arrived"
+    )
     with Session(central.engine) as session, session.begin():
         move_case(session, tenancy_id=moved.tenancy_id, to_officer_id=bob)
         move_case(session, tenancy_id=moved_early.tenancy_id, to_officer_id=bob)
