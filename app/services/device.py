@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from app.services.workspace import Workspace
 from app.store.database import PlainConnection
-from app.sync.errors import SyncError
+from app.sync.errors import INSECURE_MESSAGE, SyncError, plain_http_to_another_computer
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class BadServerUrl(SyncError):
 
 
 def normalise_server_url(server_url: str) -> str:
-    """``server_url`` without surrounding spaces or a trailing slash; refuses a non-http(s) URL."""
+    """``server_url`` without surrounding spaces or a trailing slash; refuses a non-http(s) URL,
+    and plain http:// to another computer."""
     url = server_url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -41,6 +42,8 @@ def normalise_server_url(server_url: str) -> str:
             f"{server_url!r} is not a central store address: expected something like "
             "https://doorstep.example.gov.uk or http://127.0.0.1:8765."
         )
+    if plain_http_to_another_computer(url):
+        raise BadServerUrl(f"{server_url!r}: {INSECURE_MESSAGE}.")
     return url
 
 

@@ -18,6 +18,8 @@ GUI's network worker). It never touches the local database.
 
 from __future__ import annotations
 
+import errno
+import socket
 import ssl
 import uuid
 from functools import cache
@@ -42,13 +44,16 @@ from app.protocol.messages import (
 from app.pydantic_once import BaseModel, ValidationError
 from app.sqlkit.gcpause import cyclic_gc_paused
 from app.sync.errors import (
+    INSECURE_MESSAGE,
     AuthRejected,
     BadReply,
+    InsecureServer,
     NotSignedIn,
     Offline,
     ProtocolMismatch,
     ServerError,
     SyncError,
+    plain_http_to_another_computer,
 )
 
 __all__ = [
@@ -64,7 +69,9 @@ __all__ = [
 
 Model = TypeVar("Model", bound=BaseModel)
 
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=10.0)
+# read: the longest silence between two parts of a reply (a page streams as it is sent), so a
+# server that has stopped answering is given up on in half a minute, not two.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=60.0, pool=10.0)
 
 
 class SyncClient:
@@ -80,6 +87,8 @@ class SyncClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
     ) -> None:
         self.server_url = server_url.rstrip("/")
+        if plain_http_to_another_computer(self.server_url):
+            raise InsecureServer(f"The central store address {server_url!r}: {INSECURE_MESSAGE}.")
         self.token = token
         headers = {
             HEADER_PROTOCOL: str(PROTOCOL_VERSION),
@@ -190,16 +199,17 @@ class SyncClient:
             )
         except httpx.TimeoutException as exc:
             raise Offline(
-                f"Cannot reach the central store at {where}: it did not answer in time. "
-                "Check the connection and try again; nothing was changed."
+                f"The central store at {where} did not answer in time. {_kept(method, exc)}"
             ) from exc
         except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise Offline(
-                f"Cannot reach the central store at {where} ({_reason(exc)}). Check the "
-                "connection (or the server address) and try again; nothing was changed."
+                f"Cannot reach the central store at {where}: {_reason(exc)}. "
+                f"{_kept(method, exc)}"
             ) from exc
         except httpx.HTTPError as exc:
-            raise Offline(f"Cannot reach the central store at {where} ({_reason(exc)}).") from exc
+            raise Offline(
+                f"Cannot reach the central store at {where}: {_reason(exc)}. {_kept(method, exc)}"
+            ) from exc
         if reply.is_success:
             try:
                 with cyclic_gc_paused():  # a page is some 100,000 objects that all live
@@ -222,9 +232,40 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text[:200] if text else type(exc).__name__
+def _kept(method: str, exc: Exception) -> str:
+    """What became of the officer's work: a request that never connected changed nothing; a
+    push that was sent may have been applied, and sending it again is safe (each change is
+    applied once)."""
+    sent = method != "GET" and not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+    if sent:
+        return (
+            "Your changes are kept on this laptop and are sent again at the next sync; any the "
+            "central store has already taken are not applied twice."
+        )
+    return "Nothing was changed; check the connection (or the server address) and sync again."
+
+
+_ERRNO_WORDS = {
+    errno.ECONNREFUSED: "nothing answers at that address (is the central store running?)",
+    errno.ENETUNREACH: "there is no network route to it (is this laptop connected?)",
+    errno.EHOSTUNREACH: "there is no network route to it (is this laptop connected?)",
+    errno.ECONNRESET: "the connection was cut off",
+    errno.ETIMEDOUT: "it did not answer in time",
+}
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a connection failed, in words an officer can act on (never "[Errno 111]")."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return "its security certificate could not be verified (ask IT)"
+        if isinstance(seen, socket.gaierror):
+            return "the address could not be found (no network, or a mistyped address)"
+        if isinstance(seen, OSError) and seen.errno in _ERRNO_WORDS:
+            return _ERRNO_WORDS[seen.errno]
+        seen = seen.__cause__ or seen.__context__
+    return "the connection failed"
 
 
 def _error_for(reply: httpx.Response, where: str) -> SyncError:

@@ -6,6 +6,9 @@ them without loading the HTTP stack at start-up; the client re-exports them.
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 
 class SyncError(Exception):
     """Sync could not be done; ``str(error)`` is the message to show. Nothing was applied."""
@@ -38,3 +41,30 @@ class BadReply(SyncError):
 
 class NotSignedIn(SyncError):
     """This device has not been signed in (no server, officer or token)."""
+
+
+class InsecureServer(SyncError):
+    """The central store's address is plain http:// to another computer: a password, a token
+    and the caseload would cross the network unencrypted."""
+
+
+def plain_http_to_another_computer(url: str) -> bool:
+    """True for an ``http://`` address whose host is not this computer (``localhost``, a
+    loopback address): Doorstep talks to such a server over HTTPS only."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+INSECURE_MESSAGE = (
+    "plain http:// would send your password and the caseload unencrypted across the network; "
+    "use the https:// address (http:// is accepted only for this computer, such as "
+    "http://127.0.0.1:8765)"
+)

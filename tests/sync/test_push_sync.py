@@ -211,9 +211,12 @@ def test_a_lost_reply_is_sent_again_and_applied_once(
         app_version="t",
         transport=LoseThePushReply(),
     )
-    with pytest.raises(Offline, match="did not answer in time"):
+    with pytest.raises(Offline, match="did not answer in time") as lost:
         run_sync(workspace, client=lossy)
     lossy.close()
+    # Issue 11: it said "nothing was changed" although the server had applied the push.
+    assert "nothing was changed" not in str(lost.value).lower()
+    assert "Your changes are kept on this laptop and are sent again" in str(lost.value)
     assert len(central_actions(central, *ids)) == 3  # the server did apply them...
     assert outbox(store) == queued  # ...but the device never heard, so it keeps them
     assert all(local_action(store, i).pending for i in ids)  # type: ignore[union-attr]

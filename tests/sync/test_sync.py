@@ -232,6 +232,9 @@ def test_server_down_is_offline_and_leaves_the_copy_alone(
     with pytest.raises(Offline) as caught:
         run_sync(workspace)
     assert str(caught.value).startswith(f"Cannot reach the central store at {central.url}")
+    # Issue 11: officers were shown "[Errno 111] Connection refused".
+    assert "nothing answers at that address" in str(caught.value)
+    assert "Errno" not in str(caught.value)
     assert (local_counts(store), local_balances(store)) == before
     with store.session() as session:
         assert session.get(SyncState, 1).cursor == cursor  # type: ignore[union-attr]

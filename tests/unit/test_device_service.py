@@ -23,6 +23,8 @@ from app.services.device import (
 from app.services.workspace import Workspace
 from app.store.audit import append_device_event
 from app.store.database import LocalStore, open_local_store
+from app.sync.client import SyncClient
+from app.sync.errors import InsecureServer
 from tests.ui.seed import seed_officer
 
 
@@ -66,6 +68,27 @@ def test_an_address_that_is_not_http_is_refused_and_the_old_one_kept(store: Loca
     with pytest.raises(BadServerUrl, match="not a central store address"):
         set_server_url(workspace, server_url="ftp://doorstep.example.gov.uk")
     assert server_url(workspace) == "https://doorstep.example.gov.uk"
+
+
+@pytest.mark.parametrize(
+    "address", ["http://doorstep.council.gov.uk", "http://10.1.2.3:8765", "http://[fe80::1]:80"]
+)
+def test_plain_http_to_another_computer_is_refused(store: LocalStore, address: str) -> None:
+    # Issue 11: the password and the device token could cross a network in clear.
+    with pytest.raises(BadServerUrl, match="plain http:// would send your password"):
+        set_server_url(Workspace(store), server_url=address)
+    with pytest.raises(InsecureServer):
+        SyncClient(address, app_version="t")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765", "https://x.gov.uk"],
+)
+def test_https_or_this_computer_is_accepted(store: LocalStore, address: str) -> None:
+    set_server_url(Workspace(store), server_url=address)
+    assert server_url(Workspace(store)) == address
+    SyncClient(address, app_version="t").close()
 
 
 def test_an_enrolled_laptop_names_its_officer(store: LocalStore) -> None:

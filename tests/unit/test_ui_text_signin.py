@@ -30,6 +30,9 @@ from app.ui.text.signin import (
         ("https://host/sync/api", "Server address: give only the server"),
         ("https://host?x=1", "Server address: give only the server"),
         ("https://user@host", "Server address: leave out any user name"),
+        # Issue 11: the password and token crossed a network in clear.
+        ("http://doorstep.council.gov.uk", "Server address: plain http:// would send"),
+        ("http://10.0.0.5:8765", "Server address: plain http:// would send"),
     ],
 )
 def test_server_address_problems(address: str, problem: str) -> None:

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 from app.services.workspace import StoreError
-from app.sync.errors import SyncError
+from app.sync.errors import INSECURE_MESSAGE, SyncError, plain_http_to_another_computer
 
 TITLE = "Sign in to Doorstep"
 INTRO = (
@@ -58,6 +58,8 @@ def server_address_problem(text: str) -> str | None:
         return f"Server address: the port “{port}” must be a number from 1 to 65535."
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         return f"Server address: give only the server and, if needed, a port ({example})."
+    if plain_http_to_another_computer(raw):
+        return f"Server address: {INSECURE_MESSAGE}."
     return None
 
 
