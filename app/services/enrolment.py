@@ -22,6 +22,7 @@ from __future__ import annotations
 import socket
 import uuid
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -65,6 +66,14 @@ def _pending_message(officer: Officer, pending: int) -> str:
     )
 
 
+DEMO_KEY_FILE_REFUSED = (
+    "This data folder keeps its key in a file, which is only for the synthetic demo on this "
+    "computer. A real caseload's key must be kept in the system keyring: start Doorstep without "
+    "--allow-demo-key-file, with a keyring available (on Linux, GNOME Keyring or KWallet), and "
+    "sign in again. Nothing was changed."
+)
+
+
 def sign_in(
     workspace: Workspace,
     *,
@@ -80,6 +89,10 @@ def sign_in(
     whose ``str()`` is the message to show; nothing is changed then.
     """
     url = normalise_server_url(server_url)
+    if workspace.uses_demo_key_file and not urlsplit(url).scheme == "http":
+        # The demo's central store runs on this computer over http://; an https:// one is a
+        # council's, and a real caseload's key belongs in the keyring, never in a file.
+        raise SignInRefused(DEMO_KEY_FILE_REFUSED)
     username = username.strip()
     store = workspace.store
     with store.transaction() as session:

@@ -13,13 +13,19 @@ shows it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from app.store.errors import KeyringUnavailable
+
+T = TypeVar("T")
 
 SERVICE = "Doorstep"
 DEMO_FILE_SOURCE = "demo key file"
@@ -125,12 +131,9 @@ class Secrets:
             path = self._demo_file(name)
             return path.read_text(encoding="ascii") if path.exists() else None
         import keyring
-        from keyring.errors import KeyringError
 
-        try:
-            return keyring.get_password(SERVICE, self._account(name))
-        except KeyringError as exc:
-            raise KeyringUnavailable(f"{NO_KEYRING_MESSAGE} (The keyring said: {exc})") from exc
+        found: Any = _answered(lambda: keyring.get_password(SERVICE, self._account(name)))
+        return found if isinstance(found, str) else None
 
     def _set(self, name: str, value: str) -> None:
         if self.source == DEMO_FILE_SOURCE:
@@ -140,32 +143,73 @@ class Secrets:
                 handle.write(value)
             return
         import keyring
-        from keyring.errors import KeyringError
 
-        try:
-            keyring.set_password(SERVICE, self._account(name), value)
-        except KeyringError as exc:
-            raise KeyringUnavailable(f"{NO_KEYRING_MESSAGE} (The keyring said: {exc})") from exc
+        account = self._account(name)
+        _answered(lambda: keyring.set_password(SERVICE, account, value))
+        # Read back: a keyring that drops what it is given (the null backend does) must never
+        # let a new key, and with it the caseload, be lost.
+        if _answered(lambda: keyring.get_password(SERVICE, account)) != value:
+            raise KeyringUnavailable(
+                f"{NO_KEYRING_MESSAGE} (The keyring took the key but did not keep it.)"
+            )
 
     def _delete(self, name: str) -> None:
         if self.source == DEMO_FILE_SOURCE:
             self._demo_file(name).unlink(missing_ok=True)
             return
         import keyring
-        from keyring.errors import KeyringError, PasswordDeleteError
+        from keyring.errors import PasswordDeleteError
 
+        def delete() -> None:
+            with contextlib.suppress(PasswordDeleteError):  # not there: nothing to delete
+                keyring.delete_password(SERVICE, self._account(name))
+
+        _answered(delete)
+
+
+#: How long the keyring may take to answer before Doorstep says it is stuck (a Secret Service
+#: that never answers would otherwise hang the start for good).
+KEYRING_TIMEOUT_S = 10.0
+
+
+def _answered(call: Callable[[], T]) -> T:
+    """``call()`` (a keyring call) on a thread of its own, given ``KEYRING_TIMEOUT_S`` to
+    answer; a keyring error or silence is :class:`KeyringUnavailable`. A call that never answers
+    is left behind on its daemon thread: nothing can stop it, and nothing waits for it."""
+    from keyring.errors import KeyringError
+
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
         try:
-            keyring.delete_password(SERVICE, self._account(name))
-        except PasswordDeleteError:
-            pass
-        except KeyringError as exc:
-            raise KeyringUnavailable(f"{NO_KEYRING_MESSAGE} (The keyring said: {exc})") from exc
+            outcome.append(call())
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="keyring call", daemon=True)
+    worker.start()
+    worker.join(KEYRING_TIMEOUT_S)
+    if worker.is_alive():
+        raise KeyringUnavailable(
+            f"The keyring did not answer within {KEYRING_TIMEOUT_S:g} seconds (it may be locked "
+            "behind a prompt, or stuck). Unlock or restart it (on Linux, sign out and in again), "
+            "then start Doorstep again. Nothing was changed."
+        )
+    if failure:
+        if isinstance(failure[0], KeyringError):
+            raise KeyringUnavailable(
+                f"{NO_KEYRING_MESSAGE} (The keyring said: {failure[0]})"
+            ) from failure[0]
+        raise failure[0]
+    return outcome[0]
 
 
 def _keyring_is_missing() -> bool:
     # keyring is imported here, not at the top: loading it and its backends takes a tenth of a
     # second of start-up, which a demo folder keyed by its file never needs.
     import keyring
-    from keyring.backends import fail
+    from keyring.backends import fail, null
 
-    return isinstance(keyring.get_keyring(), fail.Keyring)
+    # The null backend stores nothing and answers nothing: as good as no keyring at all.
+    return isinstance(keyring.get_keyring(), fail.Keyring | null.Keyring)
