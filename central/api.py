@@ -55,6 +55,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.protocol.messages import (
     HEADER_PROTOCOL,
     PROTOCOL_VERSION,
+    WIRE_INT_MAX,
     ErrorBody,
     Health,
     OfficerOut,
@@ -332,7 +333,7 @@ def signin(body: SignInRequest, session: SessionDep, request: Request) -> Respon
 def sync_pull(
     session: SessionDep,
     device: CurrentDevice,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[int, Query(ge=0, le=WIRE_INT_MAX)] = 0,
     limit: Annotated[int | None, Query()] = None,
     epoch: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:

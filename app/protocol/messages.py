@@ -57,6 +57,9 @@ that needs updating, keeping its outbox. ``MutationIn.before`` (the before-value
 a mutation changes, for field-by-field merges) is optional and unused by the intents so far; it
 is in the shape now so that a later intent needs no new version.
 
+Every integer a device sends is bounded (``WIRE_INT_MAX`` for counters, ``_PENCE_MAX`` for
+money, small ranges for counts and days), so the server refuses one out of range naming it.
+
 Wire rows name their fields after the central store's columns (``seq`` is the change number of
 the row's current version); dates are ISO ``YYYY-MM-DD``, instants ISO 8601 with an offset,
 money integer pence.
@@ -92,6 +95,9 @@ HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
 MAX_PAGE_LIMIT = 50_000
 MAX_PUSH_BATCH = 200
+#: The largest integer a device may send: both central databases keep integers as 64-bit
+#: BIGINT, so a larger one would fail there (a 500) instead of being refused here, naming it.
+WIRE_INT_MAX = 2**63 - 1
 
 
 #: The instants a device may send: its clock is wrong outside them (docs/design.md, Data).
@@ -448,11 +454,11 @@ class MutationIn(WireModel):
     """
 
     mutation_id: uuid.UUID
-    device_seq: int = Field(ge=1)
+    device_seq: int = Field(ge=1, le=WIRE_INT_MAX)
     intent: str = Field(min_length=1, max_length=80)
     args: dict[str, Any]
     entity_ids: list[uuid.UUID] = Field(default=[], max_length=20)
-    base_version: int | None = None
+    base_version: int | None = Field(default=None, ge=0, le=WIRE_INT_MAX)
     before: dict[str, Any] | None = None
     device_time: AwareDatetime
 
