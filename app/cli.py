@@ -7,6 +7,10 @@
 - ``signin --server URL --user NAME [--password-file FILE]``: enrol this device;
 - ``sync``: one sync cycle (push the changes made here, pull, check), with a one-line
   summary;
+- ``status [--format text|json]``: cases, changes waiting to be sent (``pending_changes``),
+  changes the central store refused (``refused_changes``), the last sync;
+- ``record --case REF --action CODE [--on DATE] [--until DATE] [--note-file F]``: a case
+  action, through the same service as Record action… in the window;
 - ``set-aside [--yes]``: a caseload that will not open (damaged, not Doorstep's, another key):
   why, and how many unsent changes it held; with ``--yes`` it moves into the quarantine folder,
   its key kept, so that the next sign-in downloads a new copy;
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 import uuid
 from collections.abc import Sequence
@@ -94,6 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
         "quarantine folder (its key kept) so the next sign-in downloads a new copy",
     )
     p.add_argument("--yes", action="store_true", help="set it aside (without: only say)")
+
+    p = sub.add_parser(
+        "status", help="the caseload, changes waiting to be sent or refused, and the last sync"
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = sub.add_parser(
+        "record", help="record a case action, as Record action… in the case window does"
+    )
+    p.add_argument("--case", required=True, help="the case's tenancy reference")
+    p.add_argument("--action", required=True, help="the action code, e.g. contact or letter_1")
+    p.add_argument("--on", type=_iso_date, help="the day it was done, YYYY-MM-DD (default: today)")
+    p.add_argument("--until", type=_iso_date, help="the extra date some actions need, YYYY-MM-DD")
+    p.add_argument("--note-file", type=Path, help="read the note from this UTF-8 text file")
 
     p = sub.add_parser("sync", help="bring the caseload up to date with the central store")
     p.add_argument("--page-limit", type=int, help="rows per page (default: the server's)")
@@ -254,6 +273,55 @@ def _sync(args: argparse.Namespace) -> int:
         f"{summary.removed} removed; cursor {summary.cursor}; check {check}."
     )
     return EXIT_OK if summary.check_ok is not False else EXIT_FAILED
+
+
+def _status(args: argparse.Namespace) -> int:
+    from app.services.status import device_status
+
+    workspace = _open_workspace(args)
+    try:
+        status = device_status(workspace)
+    finally:
+        workspace.close()
+    if args.format == "json":
+        print(json.dumps(status.as_json(), indent=2))
+        return EXIT_OK
+    officer = status.officer.username if status.officer else "nobody (not signed in)"
+    synced = status.last_sync.isoformat(timespec="seconds") if status.last_sync else "never"
+    print(f"Signed in: {officer} at {status.server_url or 'no server'}")
+    print(f"Cases: {status.cases}")
+    print(f"Changes waiting to be sent: {status.pending_changes}")
+    print(f"Changes the central store refused: {status.refused_changes}")
+    print(f"Last sync: {synced}")
+    return EXIT_OK
+
+
+def _record(args: argparse.Namespace) -> int:
+    from app.services.actions import ActionRefused, record_action_for_ref
+
+    note = ""
+    if args.note_file is not None:
+        try:
+            note = args.note_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"the note file {args.note_file} is not UTF-8 text") from exc
+    workspace = _open_workspace(args)
+    try:
+        done = record_action_for_ref(
+            workspace,
+            tenancy_ref=args.case,
+            code=args.action,
+            on=args.on or workspace.clock.today(),
+            until=args.until,
+            note=note,
+        )
+    except ActionRefused as exc:
+        print(f"doorstep: not recorded: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        workspace.close()
+    print(f"Recorded {args.action} on case {args.case} ({done.action_id}); sent at the next sync.")
+    return EXIT_OK
 
 
 def _set_aside(args: argparse.Namespace) -> int:
@@ -460,6 +528,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "set-aside":
             return _set_aside(args)
+        if args.command == "status":
+            return _status(args)
+        if args.command == "record":
+            return _record(args)
         if args.command == "guidelines":
             return _guidelines(args)
         if args.command == "ie":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.case_actions import CITES_ASSESSMENT, MAX_NOTE, ActionError, check_action
@@ -56,6 +57,35 @@ def record_action(
             until=until,
             note=note,
             assessment_id=assessment_id,
+            recorded_at=workspace.clock.now(),
+        )
+
+
+def record_action_for_ref(
+    workspace: Workspace,
+    *,
+    tenancy_ref: str,
+    code: str,
+    on: date,
+    until: date | None = None,
+    note: str = "",
+) -> ActionRecorded:
+    """:func:`record_action` for the case with the HMS reference ``tenancy_ref`` (the command
+    line's ``record``), in one transaction; refused naming the case when it is not here."""
+    with workspace.store.transaction() as session:
+        tenancy_id = session.scalars(
+            select(Tenancy.id).where(Tenancy.ref == tenancy_ref.strip())
+        ).first()
+        if tenancy_id is None:
+            raise ActionRefused(f"case: there is no case {tenancy_ref!r} on this laptop")
+        return _record(
+            session,
+            tenancy_id=tenancy_id,
+            code=code,
+            on=on,
+            until=until,
+            note=note,
+            assessment_id=None,
             recorded_at=workspace.clock.now(),
         )
 

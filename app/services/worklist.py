@@ -37,6 +37,7 @@ from app.services.recovery_policy import (
     load_recovery_policy,
     policy_in_force,
 )
+from app.services.status import count_waiting
 from app.services.workspace import Progress, Workspace, no_progress
 from app.store.audit import append_device_event
 
@@ -109,7 +110,8 @@ def _two_places(weeks: Decimal) -> str:
 class LoadedWorklist:
     """The worklist window's data, read in one go (immutable values): every case loaded (to
     rebuild the list without reading again), the list worked out, the policy and the day it was
-    worked out for, when the laptop last synced and who is signed in."""
+    worked out for, when the laptop last synced, who is signed in and how many changes wait to
+    be sent."""
 
     cases: dict[uuid.UUID, LoadedCase]
     items: list[WorkItem]
@@ -117,6 +119,7 @@ class LoadedWorklist:
     as_of: date
     last_synced: datetime | None
     officer: OfficerInfo | None
+    waiting: int = 0  # changes made here, waiting to be sent to the central store
 
 
 def read_worklist(
@@ -135,11 +138,12 @@ def read_worklist(
         cases = load_cases(connection, today=as_of)
         synced = last_synced_at(connection)
         officer = signed_in_officer(connection)
+        waiting = count_waiting(connection)
         if record_view:
             append_device_event(connection, event="caseload.viewed", detail={"cases": len(cases)})
     progress(2, 3, "Working out next actions…")
     items = build_worklist(cases.values(), policy=policy, as_of=as_of)
-    return LoadedWorklist(cases, items, policy, as_of, synced, officer)
+    return LoadedWorklist(cases, items, policy, as_of, synced, officer, waiting)
 
 
 def worklist_report(workspace: Workspace, *, policy: RecoveryPolicy, as_of: date, fmt: str) -> str:

@@ -48,6 +48,7 @@ from app.domain.recovery import RecoveryPolicy
 from app.services.case_changes import CASE_CHANGES
 from app.services.caseload import LoadedCase, load_cases
 from app.services.device import OfficerInfo
+from app.services.status import waiting_changes
 from app.services.worklist import (
     LoadedWorklist,
     WorkItem,
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._sync_fn = sync_fn or run_sync_lazily
         self._officer: OfficerInfo | None = None
         self._last_synced: datetime | None = None
+        self._waiting = 0  # changes waiting to be sent, as last counted
         self._sync_problem: str | None = None
         self._load_problem: str | None = None
         self._loaded = False
@@ -317,6 +319,7 @@ class MainWindow(QMainWindow):
             shown=self.proxy.rowCount(),
             sync_problem=self._sync_problem,
             last_synced=self._last_synced,
+            waiting=self._waiting,
         )
         self.status_label.set_full_text(
             status_line(facts, now=self.context.workspace.clock.now())
@@ -442,6 +445,7 @@ class MainWindow(QMainWindow):
             self.filter_panel.set_stage_options(options)
         self._last_synced = loaded.last_synced
         self._officer = loaded.officer
+        self._waiting = loaded.waiting
         self._load_problem = None
         self._update_title()
         self._show_items(loaded.items)
@@ -545,6 +549,21 @@ class MainWindow(QMainWindow):
     def _operation_did_execute(self, changes: object, initiator: object) -> None:
         if isinstance(changes, CASE_CHANGES):
             self.refresh_cases([changes.tenancy_id])
+            self._count_waiting()
+
+    def _count_waiting(self) -> None:
+        """Count the changes waiting to be sent again (one was just queued)."""
+        workspace = self.context.workspace
+        self.context.op(self, lambda _progress: waiting_changes(workspace)).success(
+            self._show_waiting
+        ).failure(
+            lambda error: log.warning("counting waiting changes failed: %s", type(error).__name__)
+        ).run()
+
+    def _show_waiting(self, waiting: int) -> None:
+        if not self._closed:
+            self._waiting = waiting
+            self._update_status()
 
     # -- sync -----------------------------------------------------------------------------------
     def is_syncing(self) -> bool:

@@ -208,6 +208,8 @@ def test_recording_the_recommended_action_offline_moves_the_case_on(
     assert due_before == "Action due today (20)"
     assert window.filter_panel.flag_boxes[WorkFlag.DUE_NOW].text() == "Action due today (19)"
     assert count(seeded, OutboxMutation) == 1
+    # Issue 11: the main window shows what waits to be sent.
+    assert window.status_text().startswith("30 cases · 1 change waiting to be sent · ")
 
 
 def test_an_action_needing_a_date_shows_it_and_refuses_without_it(

@@ -296,3 +296,47 @@ def test_set_aside_says_what_a_damaged_caseload_held_and_acts_only_with_yes(
     assert (device / f"demo-database-key-set-aside-{aside.name}.secret").exists()
     assert not (device / "doorstep.db").exists()
     assert run_app("report", "balances", data_dir=device).returncode == 0  # a new copy
+
+
+def test_status_and_record_from_the_command_line(
+    central: RunningCentral, tmp_path: Path, password_file: Path
+) -> None:
+    seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=2)
+    device = tmp_path / "device"
+    assert signin(central, password_file, device).returncode == 0
+    assert run_app("sync", data_dir=device).returncode == 0
+    ref = seeded["alice"][0].ref
+
+    status = json.loads(run_app("status", "--format", "json", data_dir=device).stdout)
+    assert status["cases"] == 2
+    assert (status["pending_changes"], status["refused_changes"]) == (0, 0)
+    assert status["officer"] == "alice"
+    assert status["last_sync"] is not None
+
+    note = tmp_path / "note.txt"
+    note.write_text("Spoke to the tenant at the door; will pay Friday.", encoding="utf-8")
+    done = run_app(
+        "record", "--case", ref, "--action", "contact", "--note-file", str(note), data_dir=device
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Recorded contact on case {ref}")
+    shown = run_app("status", data_dir=device).stdout
+    assert "Changes waiting to be sent: 1" in shown
+
+    refused = [
+        run_app("record", "--case", "NOPE", "--action", "contact", data_dir=device),
+        run_app("record", "--case", ref, "--action", "lettr_1", data_dir=device),
+        run_app("record", "--case", ref, "--action", "nosp", data_dir=device),
+    ]
+    assert [r.returncode for r in refused] == [1, 1, 1]
+    assert "there is no case 'NOPE' on this laptop" in refused[0].stderr
+    assert "code: 'lettr_1' is not an action code" in refused[1].stderr
+    assert "until:" in refused[2].stderr
+    assert all("Traceback" not in r.stderr for r in refused)
+    assert '"pending_changes": 1' in run_app("status", "--format", "json", data_dir=device).stdout
+
+    synced = run_app("sync", data_dir=device)
+    assert "pushed 1 change(s) (0 rejected)" in synced.stdout
+    assert json.loads(run_app("status", "--format", "json", data_dir=device).stdout)[
+        "pending_changes"
+    ] == 0

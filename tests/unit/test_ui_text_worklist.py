@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -206,3 +206,16 @@ def test_the_selected_case_under_the_list(advice: Recommendation) -> None:
     assert "next action: nothing due" in nothing
     escaped = text.details_html(WorkItem(case_row(lead_tenant="A <b>"), advice))
     assert "A &lt;b&gt;" in escaped
+
+
+def test_the_status_line_counts_what_waits_to_be_sent() -> None:
+    now = datetime(2026, 5, 18, 15, 0, tzinfo=UTC)
+    synced = datetime(2026, 5, 18, 13, 32, tzinfo=UTC)
+    none = text.StatusFacts(total=240, shown=12, sync_problem=None, last_synced=synced)
+    assert text.status_line(none, now=now) == "12 of 240 cases · last synced today at 14:32"
+    one = replace(none, waiting=1)
+    assert text.status_line(one, now=now) == (
+        "12 of 240 cases · 1 change waiting to be sent · last synced today at 14:32"
+    )
+    three = replace(none, shown=240, waiting=3)
+    assert text.status_line(three, now=now).startswith("240 cases · 3 changes waiting to be sent")

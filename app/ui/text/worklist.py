@@ -54,10 +54,12 @@ class StatusFacts:
     shown: int
     sync_problem: str | None
     last_synced: datetime | None
+    waiting: int = 0
 
 
 def status_line(facts: StatusFacts, *, now: datetime) -> str:
-    """``"12 of 240 cases · last synced today at 14:32"``; a sync problem comes first."""
+    """``"12 of 240 cases · 3 changes waiting to be sent · last synced today at 14:32"``; a
+    sync problem comes before the time of the last sync."""
     noun = "case" if facts.total == 1 else "cases"
     count = (
         f"{facts.total} {noun}"
@@ -65,6 +67,9 @@ def status_line(facts: StatusFacts, *, now: datetime) -> str:
         else f"{facts.shown} of {facts.total} {noun}"
     )
     parts = [count]
+    if facts.waiting:
+        changes = "1 change" if facts.waiting == 1 else f"{facts.waiting} changes"
+        parts.append(f"{changes} waiting to be sent")
     if facts.sync_problem:
         parts.append(facts.sync_problem)
         if facts.last_synced is not None:
