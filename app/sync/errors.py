@@ -68,3 +68,7 @@ INSECURE_MESSAGE = (
     "use the https:// address (http:// is accepted only for this computer, such as "
     "http://127.0.0.1:8765)"
 )
+
+
+class SyncCancelled(SyncError):
+    """The officer stopped the sync; what was sent or received before it stopped is kept."""

@@ -25,6 +25,7 @@ windows and waiting for running work) when the window closes.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
+    QPushButton,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -56,7 +58,7 @@ from app.services.worklist import (
     read_worklist,
     stage_options,
 )
-from app.sync.errors import SyncError
+from app.sync.errors import SyncCancelled, SyncError
 from app.ui.context import UiContext
 from app.ui.ops import ProgressDialogSink, ProgressFn
 from app.ui.screen_fit import fit_to_screen
@@ -68,8 +70,12 @@ from app.ui.text.worklist import (
     OPEN_CASE,
     OPEN_CASE_TIP,
     QUIT,
+    SYNC_CANCEL,
+    SYNC_CANCEL_TIP,
     SYNC_NOW,
     SYNC_NOW_TIP,
+    SYNC_STOPPED,
+    SYNC_STOPPING,
     SYNCING,
     ListState,
     StatusFacts,
@@ -143,6 +149,7 @@ class MainWindow(QMainWindow):
         self._load_problem: str | None = None
         self._loaded = False
         self._syncing = False
+        self._stop_sync = threading.Event()
         self._viewed_recorded = False
         self._rest_loaded = False  # what opening a case needs: loaded once the list is shown
         self._closed = False
@@ -291,9 +298,14 @@ class MainWindow(QMainWindow):
         self.progress_bar.hide()
         self.progress_label = QLabel()
         self.progress_label.hide()
+        self.stop_sync_button = QPushButton(SYNC_CANCEL)
+        self.stop_sync_button.setToolTip(SYNC_CANCEL_TIP)
+        self.stop_sync_button.clicked.connect(self.stop_sync)
+        self.stop_sync_button.hide()
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.progress_bar)
+        self.statusBar().addPermanentWidget(self.stop_sync_button)
 
     # -- title and status -----------------------------------------------------------------------
     def _update_title(self) -> None:
@@ -582,18 +594,36 @@ class MainWindow(QMainWindow):
         self._update_empty_state()  # an empty list says it is downloading, not "press Sync now"
         workspace = self.context.workspace
         sync_fn = self._sync_fn
+        stop = self._stop_sync = threading.Event()
 
         def work(progress: ProgressFn) -> SyncSummary:
-            return sync_fn(workspace, progress=progress)
+            def checked(done: int, total: int | None, message: str) -> None:
+                # Between two steps (a batch sent, a page applied): a request in flight ends
+                # first, within the client's time-outs.
+                if stop.is_set():
+                    raise SyncCancelled(SYNC_STOPPED)
+                progress(done, total, message)
 
+            return sync_fn(workspace, progress=checked)
+
+        self.stop_sync_button.setEnabled(True)
+        self.stop_sync_button.setVisible(not with_dialog)
         sink = ProgressDialogSink(self) if with_dialog else self
         label = FIRST_DOWNLOAD if with_dialog else SYNCING
         self.context.op(self, work, kind="net").success(self._synced).failure(
             self._sync_failed
         ).with_progress(label, sink=sink).run()
 
+    def stop_sync(self) -> None:
+        """Stop the sync at its next step; what was sent or received so far is kept."""
+        if self._syncing:
+            self._stop_sync.set()
+            self.stop_sync_button.setEnabled(False)
+            self.progress_label.setText(SYNC_STOPPING)
+
     def _synced(self, summary: SyncSummary) -> None:
         # An empty list keeps saying "downloading" until the reload below shows what came.
+        self.stop_sync_button.hide()
         self._syncing = False
         self.sync_action.setEnabled(True)
         self._sync_problem = sync_refused(summary.rejected)
@@ -602,6 +632,7 @@ class MainWindow(QMainWindow):
             self.context.changes.operation_did_execute.emit(summary, self)
 
     def _sync_failed(self, error: Exception) -> None:
+        self.stop_sync_button.hide()
         self._syncing = False
         self.sync_action.setEnabled(True)
         if not isinstance(error, SyncError):

@@ -4,6 +4,7 @@ the keyboard, opening a case, empty states, loading on a real worker, and sync."
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -735,3 +736,31 @@ def test_the_first_load_finishing_during_the_first_sync_says_downloading(
     with qtbot.waitSignal(window.worklist_loaded, timeout=10_000):
         gate.set()  # the sync ends and the caseload is read again
     assert window.table.placeholder_text() == EMPTY_CASELOAD
+
+
+def test_a_sync_can_be_stopped_and_what_was_done_is_kept(
+    qtbot: QtBot, seeded: LocalStore, thread_runner: ThreadRunner, prompts: RecordingPrompts
+) -> None:
+    """Issue 11: a silent server held Sync for two minutes with no way to stop it."""
+    steps: list[int] = []
+
+    def slow_sync(workspace: Any, *, progress: Any) -> Any:
+        for step in range(3000):  # a page every 10 ms, for half a minute
+            progress(step, 3000, f"Downloaded {step} changes")
+            steps.append(step)
+            time.sleep(0.01)
+        raise AssertionError("the sync was not stopped")
+
+    window = make_window(qtbot, seeded, thread_runner, prompts, sync_fn=slow_sync)
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 30, timeout=10_000)
+    assert window.stop_sync_button.isHidden()
+    window.sync_now()
+    qtbot.waitUntil(lambda: len(steps) >= 5, timeout=10_000)
+    assert window.stop_sync_button.isVisible()
+    qtbot.mouseClick(window.stop_sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.is_syncing(), timeout=10_000)
+    assert len(steps) < 3000
+    assert window.stop_sync_button.isHidden()
+    assert window.sync_action.isEnabled()
+    assert "Sync stopped: what was sent or received before is kept" in window.status_text()
+    assert prompts.shown == []

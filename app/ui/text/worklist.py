@@ -17,7 +17,7 @@ from app.domain.recovery import NONE, Recommendation
 from app.services.caseload import CaseRow
 from app.services.device import OfficerInfo
 from app.services.worklist import WorkItem
-from app.sync.errors import Offline, SyncError
+from app.sync.errors import Offline, SyncCancelled, SyncError
 
 EMPTY_CASELOAD = "No cases in your caseload yet — press Sync now"
 DOWNLOADING_CASELOAD = "No cases on this laptop yet — downloading your caseload…"
@@ -128,8 +128,18 @@ def sync_refused(rejected: int) -> str | None:
     )
 
 
+SYNC_CANCEL = "Stop"
+SYNC_CANCEL_TIP = "Stop the sync: what was already sent or received is kept"
+SYNC_STOPPING = "Stopping the sync…"
+SYNC_STOPPED = (
+    "Sync stopped: what was sent or received before is kept; the rest goes at the next sync"
+)
+
+
 def sync_failure(error: Exception) -> str:
     """Why a sync failed, for the status line (offline above all: never a modal box)."""
+    if isinstance(error, SyncCancelled):
+        return SYNC_STOPPED
     if isinstance(error, Offline):
         return f"Offline: {error}"
     if isinstance(error, SyncError):
