@@ -95,6 +95,10 @@ HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
 MAX_PAGE_LIMIT = 50_000
 MAX_PUSH_BATCH = 200
+#: A device keeps each push body within this many bytes, half of what the central store takes
+#: (``central/body_limit.py``), so a batch of large changes (assessments with long notes) is
+#: split rather than refused for its size every time.
+MAX_PUSH_BYTES = 8 * 1024 * 1024
 #: The largest integer a device may send: both central databases keep integers as 64-bit
 #: BIGINT, so a larger one would fail there (a 500) instead of being refused here, naming it.
 WIRE_INT_MAX = 2**63 - 1

@@ -48,7 +48,13 @@ from app.protocol.intents import (
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
 )
-from app.protocol.messages import MAX_PUSH_BATCH, MutationIn, MutationResult, PushRequest
+from app.protocol.messages import (
+    MAX_PUSH_BATCH,
+    MAX_PUSH_BYTES,
+    MutationIn,
+    MutationResult,
+    PushRequest,
+)
 from app.pydantic_once import ValidationError
 from app.store.outbox_mark import touch_outbox
 from app.sync.errors import BadReply
@@ -139,8 +145,9 @@ def push_outbox(
             session.expunge_all()
         if not rows:
             return summary
+        fetched = len(rows)
+        sendable, damaged, rows = _within_size(*_wire_batch(rows), rows)
         after = rows[-1].device_seq
-        sendable, damaged = _wire_batch(rows)
         results: dict[uuid.UUID, MutationResult] = dict(damaged)
         if sendable:
             reply = client.push(PushRequest(mutations=sendable))
@@ -152,8 +159,31 @@ def push_outbox(
         summary.add(answered)
         if progress is not None:
             progress(summary.pushed, max(total, summary.pushed))
-        if len(rows) < batch_size:
+        if fetched < batch_size and len(rows) == fetched:
             return summary
+
+
+def _within_size(
+    sendable: list[MutationIn],
+    damaged: list[tuple[uuid.UUID, MutationResult]],
+    rows: list[OutboxMutation],
+) -> tuple[list[MutationIn], list[tuple[uuid.UUID, MutationResult]], list[OutboxMutation]]:
+    """The first rows whose wire form fits one push body (``MAX_PUSH_BYTES``; always at least
+    one row, which the protocol's bounds keep within what the store takes); the rest wait for
+    the next batch, in order."""
+    size = {m.mutation_id: len(m.model_dump_json()) + 1 for m in sendable}
+    used, kept = 0, 0
+    for row in rows:
+        used += size.get(row.id, 0)
+        if kept and used > MAX_PUSH_BYTES:
+            break
+        kept += 1
+    ids = {row.id for row in rows[:kept]}
+    return (
+        [m for m in sendable if m.mutation_id in ids],
+        [d for d in damaged if d[0] in ids],
+        rows[:kept],
+    )
 
 
 def _wire_batch(

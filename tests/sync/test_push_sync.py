@@ -30,6 +30,7 @@ from app.services.sync import run_sync
 from app.services.worklist import load_recovery_policy
 from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
+from app.sync import push as push_module
 from app.sync.client import BadReply, Offline, ServerError, SyncClient
 from app.sync.pull import apply_page
 from app.sync.push import push_outbox
@@ -253,6 +254,37 @@ def test_order_is_kept_across_batches(sqlite_central: RunningCentral, store: Loc
     seqs = [on_server[action_id].seq for action_id in ids]  # ids in the order recorded
     assert seqs == sorted(seqs)
     assert len(set(seqs)) == 5
+
+
+def test_a_batch_is_split_by_size_so_no_push_is_too_big_to_be_taken(
+    sqlite_central: RunningCentral, store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The central store refuses a body over its limit unread (413); a batch counted only by
+    its number of changes could be refused that way every time and hold up the queue."""
+    central = sqlite_central
+    seeded = alice_signed_in(central, store, officers=["alice"], cases=3)
+    long_note = "Spoke at length about the household's debts. " * 88  # some 3,960 characters
+    ids = [record(store, seeded["alice"][k % 3].tenancy_id, note=long_note) for k in range(5)]
+    monkeypatch.setattr(push_module, "MAX_PUSH_BYTES", 9_000)  # room for two such changes
+    bodies: list[int] = []
+    real = httpx.HTTPTransport()
+
+    class Measured(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/sync/push":
+                bodies.append(len(request.read()))
+            return real.handle_request(request)
+
+    with SyncClient(
+        central.url, token=store.secrets.device_token(), app_version="t", transport=Measured()
+    ) as client:
+        pushed = push_outbox(store=store, client=client)
+    assert (pushed.batches, pushed.pushed, pushed.applied) == (3, 5, 5)
+    assert len(bodies) == 3
+    assert max(bodies) <= 9_000 + 100  # the request's own wrapping
+    seqs = [central_actions(central, *ids)[action_id].seq for action_id in ids]
+    assert seqs == sorted(seqs), "order kept across the split"
+    assert outbox(store) == []
 
 
 def test_a_rejected_mutation_is_marked_and_the_rest_of_the_batch_applies(
