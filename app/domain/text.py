@@ -3,9 +3,9 @@
 Text an officer types or pastes (or an adviser's file brings) is kept as given, except for three
 kinds of character, each refused with a message that names it (docs/design.md, Data):
 
-- control characters other than tab, line feed and carriage return (C0, DEL and C1). NUL above
-  all: PostgreSQL cannot store it in text at all, and text pasted from PDFs and other programs
-  brings it along;
+- control characters other than tab, line feed and carriage return (U+0000 to U+001F, DEL
+  and U+0080 to U+009F). NUL above all: PostgreSQL cannot store it in text at all, and text
+  pasted from PDFs and other programs brings it along;
 - the bidirectional embedding, override and isolate controls (U+202A to U+202E, U+2066 to
   U+2069), which make text show in another order than the one it is kept in (the "Trojan
   Source" trick). Right-to-left writing itself (Arabic, Urdu, Hebrew) and the plain direction
