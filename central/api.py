@@ -23,7 +23,8 @@ Invariants:
   or as soon as it passes the limit when it comes without a length (``central.body_limit``);
 - an unknown user and a wrong password get the same answer (no account probing);
 - logs carry ids and events only: never a name, an address, an amount, nor a username that
-  failed to sign in.
+  failed to sign in; sign-ins, throttling and refused tokens and bodies go to the security log
+  (``central.security_log``) with the client's network address and no secret.
 
 Routes are thin: parsing and authorisation live in the ``Annotated`` dependencies
 (``SessionDep``, ``CurrentDevice``), the work in ``central.devices``, ``central.pull`` and
@@ -64,11 +65,12 @@ from app.protocol.messages import (
     SignInResponse,
 )
 from app.sqlkit.utc import utcnow
-from central import devices, pull, push
+from central import devices, pull, push, security_log
 from central.body_limit import BODY_TOO_LARGE, LimitBodies
 from central.db import epoch as store_epoch
 from central.models import Device, Officer
 from central.security import hash_password, verify_password
+from central.security_log import peer_address
 from central.throttle import SignInThrottle, Throttled, describe_wait
 
 log = logging.getLogger("central.api")
@@ -194,6 +196,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 def current_device(
     session: SessionDep,
+    request: Request,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Device:
     """The enrolled device whose token the request carries; 401 token_invalid otherwise."""
@@ -204,6 +207,11 @@ def current_device(
             token = value.strip()
     device = devices.device_for_token(session, token) if token else None
     if device is None:
+        security_log.token_refused(
+            reason="not_valid" if token else "missing",
+            path=request.url.path,
+            address=peer_address(request.scope),
+        )
         raise ApiError(
             401,
             "token_invalid",
@@ -255,11 +263,6 @@ def health(session: SessionDep) -> Response:
     return Response(body.model_dump_json(), media_type="application/json")
 
 
-def client_address(request: Request) -> str:
-    """The connection's peer address (a forwarded-for header is never trusted)."""
-    return request.client.host if request.client else "unknown"
-
-
 def _throttled(exc: Throttled) -> ApiError:
     return ApiError(
         429,
@@ -268,6 +271,19 @@ def _throttled(exc: Throttled) -> ApiError:
         f"{describe_wait(exc.retry_after)}, then try again; each further failure makes the "
         "wait longer.",
         headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+def _log_signin(
+    outcome: str, body: SignInRequest, officer: Officer | None, address: str, **more: int
+) -> None:
+    security_log.signin(
+        outcome,
+        username=body.username,
+        officer_id=officer.id if officer else None,
+        device_id=body.device_id,
+        address=address,
+        **more,
     )
 
 
@@ -284,25 +300,26 @@ def _signed_in_officer(
             ).scalar_one_or_none()
             if officer is None or not _check_password(officer, body.password):
                 attempt.failed()
-                log.info("signin refused device=%s", body.device_id)
+                _log_signin("bad_credentials", body, officer, address)
                 raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
             attempt.succeeded()
             return officer
     except Throttled as exc:
-        log.info("signin throttled device=%s retry_after=%d", body.device_id, exc.retry_after)
+        _log_signin("throttled", body, None, address, retry_after=exc.retry_after)
         raise _throttled(exc) from None
 
 
 @auth_routes.post("/auth/signin")
 def signin(body: SignInRequest, session: SessionDep, request: Request) -> Response:
-    officer = _signed_in_officer(session, body, client_address(request), request.app)
+    address = peer_address(request.scope)
+    officer = _signed_in_officer(session, body, address, request.app)
     try:
         token = devices.enrol_device(
             session, officer=officer, device_id=body.device_id, device_name=body.device_name
         )
     except devices.DeviceOfAnotherOfficer:
         session.rollback()
-        log.info("signin refused device=%s enrolled to another officer", body.device_id)
+        _log_signin("device_of_another_officer", body, officer, address)
         raise ApiError(
             409,
             "device_of_another_officer",
@@ -311,7 +328,7 @@ def signin(body: SignInRequest, session: SessionDep, request: Request) -> Respon
         ) from None
     except devices.DeviceRevoked:
         session.rollback()
-        log.info("signin refused device=%s revoked", body.device_id)
+        _log_signin("device_revoked", body, officer, address)
         raise ApiError(
             403,
             "device_revoked",
@@ -325,7 +342,7 @@ def signin(body: SignInRequest, session: SessionDep, request: Request) -> Respon
         epoch=store_epoch(session),
     )
     session.commit()
-    log.info("signin officer=%s device=%s", officer.id, body.device_id)
+    _log_signin("ok", body, officer, address)
     return Response(reply.model_dump_json(), media_type="application/json")
 
 

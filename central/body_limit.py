@@ -24,7 +24,6 @@ Threading: the middleware keeps no state between requests.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from fastapi.responses import JSONResponse
@@ -32,6 +31,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.protocol.messages import ErrorBody
+from central.security_log import body_refused, peer_address
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -40,8 +40,6 @@ SIGNIN_BODY_LIMIT = 16 * KIB
 OTHER_BODY_LIMIT = 16 * KIB
 BODY_LIMITS: Mapping[str, int] = {"/sync/push": PUSH_BODY_LIMIT, "/auth/signin": SIGNIN_BODY_LIMIT}
 BODY_TOO_LARGE = "body_too_large"
-
-log = logging.getLogger("central.api")
 
 
 def describe_size(size: int) -> str:
@@ -91,12 +89,10 @@ class LimitBodies:
             await _answer(scope, receive, send, 400, "bad_request", _BAD_LENGTH)
             return
         if declared is not None and int(declared) > limit:
-            log.info(
-                "request refused path=%.80s declared=%s limit=%d", scope["path"], declared, limit
-            )
+            _log_refusal(scope, int(declared), limit)
             await _answer(scope, receive, send, 413, BODY_TOO_LARGE, too_large_message(limit))
             return
-        await self.app(scope, _counted(receive, limit), send)
+        await self.app(scope, _counted(scope, receive, limit), send)
 
 
 _BAD_LENGTH = (
@@ -113,7 +109,11 @@ def _declared_length(scope: Scope) -> str | None:
     return None
 
 
-def _counted(receive: Receive, limit: int) -> Receive:
+def _log_refusal(scope: Scope, declared: int | None, limit: int) -> None:
+    body_refused(path=scope["path"], address=peer_address(scope), declared=declared, limit=limit)
+
+
+def _counted(scope: Scope, receive: Receive, limit: int) -> Receive:
     """``receive``, raising :class:`BodyTooLarge` once the body's bytes pass ``limit``."""
     received = 0
 
@@ -123,7 +123,7 @@ def _counted(receive: Receive, limit: int) -> Receive:
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
             if received > limit:
-                log.info("request refused: body past its limit=%d while read", limit)
+                _log_refusal(scope, None, limit)
                 raise BodyTooLarge(limit)
         return message
 

@@ -217,7 +217,7 @@ class SignInThrottle:
 
     def attempt(self, username: str, address: str) -> Attempt:
         """An attempt to sign in as ``username`` from ``address`` (see :class:`Attempt`)."""
-        return Attempt(self, _account_key(username), address)
+        return Attempt(self, account_key(username), address)
 
     def tracked(self) -> int:
         """How many accounts and addresses are counted just now."""
@@ -241,6 +241,6 @@ class SignInThrottle:
             self._addresses.end(address, now, failed=failed, succeeded=False)
 
 
-def _account_key(username: str) -> str:
+def account_key(username: str) -> str:
     """One key for the ways one username can be typed (case, spaces around it)."""
     return username.strip().casefold()
