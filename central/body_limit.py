@@ -11,9 +11,8 @@ The limits come from the protocol's own bounds (``app.protocol.messages``), with
 - a push (:data:`PUSH_BODY_LIMIT`, 16 MiB): the largest single mutation the protocol allows,
   an ``assessment.add@1`` of 500 lines and 200 debts with every note ``MAX_NOTE`` characters
   of 4 bytes each, is about 11.6 MB; ``MAX_PUSH_BATCH`` actions each with the longest note in
-  such characters about 3.5 MB (``tests/central/test_body_limits.py`` builds both). The client
-  batches by count, not size, so a batch of many near-largest assessments could pass the limit;
-  that needs the client to split batches by size;
+  such characters about 3.5 MB (``tests/central/test_body_limits.py`` builds both). The device
+  splits its pushes by size too (``MAX_PUSH_BYTES`` in ``app.protocol.messages``, half this);
 - a sign-in (:data:`SIGNIN_BODY_LIMIT`, 16 KiB): a username of 80, a password of 1,024 and a
   device name of 200 characters, 4 bytes each, with their JSON, are under 6 KB;
 - anything else (:data:`OTHER_BODY_LIMIT`): no other route reads a body, so the same small
