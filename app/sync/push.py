@@ -171,7 +171,9 @@ def _within_size(
     """The first rows whose wire form fits one push body (``MAX_PUSH_BYTES``; always at least
     one row, which the protocol's bounds keep within what the store takes); the rest wait for
     the next batch, in order."""
-    size = {m.mutation_id: len(m.model_dump_json()) + 1 for m in sendable}
+    # Bytes on the wire, not characters: a note in a script of 4-byte characters is 4 times
+    # longer sent than counted.
+    size = {m.mutation_id: len(m.model_dump_json().encode("utf-8")) + 1 for m in sendable}
     used, kept = 0, 0
     for row in rows:
         used += size.get(row.id, 0)
