@@ -14,6 +14,9 @@ Routes (wire format: ``app.protocol.messages``):
   store fails for a while (the device sends the batch again later). The token is checked
   before the body is read.
 
+Any route taking a device's token (and a sign-in under its id) answers 410 ``device_wiped``
+to a device IT asked to wipe (``device wipe``), every time, and serves it nothing.
+
 Invariants:
 
 - every request carries ``X-Doorstep-Protocol`` within [PROTOCOL_MIN, PROTOCOL_MAX]; otherwise
@@ -37,8 +40,10 @@ Session per request.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import socket
+import ssl
 import sys
 import traceback
 from collections.abc import Iterator
@@ -205,7 +210,10 @@ def current_device(
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() == "bearer":
             token = value.strip()
-    device = devices.device_for_token(session, token) if token else None
+    try:
+        device = devices.device_for_token(session, token) if token else None
+    except devices.DeviceToWipe as wipe:
+        raise _told_to_wipe(session, wipe.device, request) from None
     if device is None:
         security_log.token_refused(
             reason="not_valid" if token else "missing",
@@ -222,6 +230,26 @@ def current_device(
 
 
 CurrentDevice = Annotated[Device, Depends(current_device)]
+
+DEVICE_WIPED = "device_wiped"
+
+
+def _told_to_wipe(session: Session, device: Device, request: Request) -> ApiError:
+    """Record that ``device`` was told to erase its data; the 410 answer that tells it."""
+    devices.record_wipe_told(device)
+    session.commit()
+    security_log.wipe_told(
+        device_id=device.id,
+        officer_id=device.officer_id,
+        path=request.url.path,
+        address=peer_address(request.scope),
+    )
+    return ApiError(
+        410,
+        DEVICE_WIPED,
+        "IT has withdrawn this laptop from Doorstep: its copy of the caseload must be erased, "
+        "and it can no longer sync. Ask IT for help.",
+    )
 
 
 # -- error answers --------------------------------------------------------------------------
@@ -302,6 +330,12 @@ def _signed_in_officer(
                 attempt.failed()
                 _log_signin("bad_credentials", body, officer, address)
                 raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
+            if officer.disabled_at is not None:
+                # The same answer as a wrong password, so the account's state is not told to
+                # whoever holds the password; the security log says why.
+                attempt.failed()
+                _log_signin("officer_disabled", body, officer, address)
+                raise ApiError(401, "bad_credentials", BAD_CREDENTIALS)
             attempt.succeeded()
             return officer
     except Throttled as exc:
@@ -317,6 +351,9 @@ def signin(body: SignInRequest, session: SessionDep, request: Request) -> Respon
         token = devices.enrol_device(
             session, officer=officer, device_id=body.device_id, device_name=body.device_name
         )
+    except devices.DeviceToWipe as wipe:
+        _log_signin(DEVICE_WIPED, body, officer, address)
+        raise _told_to_wipe(session, wipe.device, request) from None
     except devices.DeviceOfAnotherOfficer:
         session.rollback()
         _log_signin("device_of_another_officer", body, officer, address)
@@ -438,12 +475,47 @@ def create_app(engine: Engine, *, throttle: SignInThrottle | None = None) -> Fas
     return app
 
 
-def serve(*, url: str | None, host: str, port: int) -> int:
-    """Run the service with uvicorn until interrupted; 0 on a clean stop, 1 when it cannot."""
+def tls_refusal(certfile: str | None, keyfile: str | None) -> str | None:
+    """Why ``serve`` cannot use this certificate and key, or None when it can (or when both
+    are absent: plain HTTP). Both are needed together, and must load."""
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None:
+        return "--keyfile was given without --certfile; give both for HTTPS, or neither"
+    if keyfile is None:
+        return "--certfile was given without --keyfile; give both for HTTPS, or neither"
+    for path in (certfile, keyfile):
+        if not os.path.isfile(path):
+            return f"cannot read {path}: no such file"
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        return (
+            f"the certificate {certfile} and key {keyfile} cannot be used "
+            f"({exc.__class__.__name__}); they must be PEM files and the key must match the "
+            "certificate"
+        )
+    return None
+
+
+def serve(
+    *,
+    url: str | None,
+    host: str,
+    port: int,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+) -> int:
+    """Run the service with uvicorn until interrupted, over HTTPS when given a certificate and
+    its key; 0 on a clean stop, 1 when it cannot listen, 2 for an unusable certificate."""
     import uvicorn
 
     from central.db import open_store
 
+    refusal = tls_refusal(certfile, keyfile)
+    if refusal:
+        sys.stderr.write(f"serve: {refusal}\n")
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("central").setLevel(logging.INFO)  # ids and events only (see above)
     engine = open_store(url)
@@ -461,12 +533,20 @@ def serve(*, url: str | None, host: str, port: int) -> int:
         sys.stderr.write(f"Doorstep central cannot listen on {host}:{port}: {exc.strerror}\n")
         return 1
     bound_port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+    )
     server = uvicorn.Server(config)
     # The socket is already listening, so connections made from now on queue until served.
     shown = f"[{host}]" if family == socket.AF_INET6 else host
+    scheme = "https" if certfile else "http"
     # The one ready line `serve` promises (tests and the demo launcher wait for it).
-    print(f"Doorstep central listening on http://{shown}:{bound_port}", flush=True)  # noqa: T201
+    print(f"Doorstep central listening on {scheme}://{shown}:{bound_port}", flush=True)  # noqa: T201
     try:
         server.run(sockets=[sock])
     finally:

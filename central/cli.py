@@ -1,4 +1,4 @@
-"""The central store's command line: import, demo, officer, serve, report.
+"""The central store's command line: import, demo, officer, device, serve, report.
 
 Each command is a thin wrapper: parse arguments, call a keyword-only function of the module
 that does the work, print its summary. Exit status 0 on success, 2 on bad input.
@@ -7,6 +7,7 @@ that does the work, print its summary. Exit status 0 on success, 2 on bad input.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -38,16 +39,41 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--display-name", default="")
     add.add_argument("--password-file", help="read the password from this file (first line)")
     osub.add_parser("list", help="list officers")
+    act = osub.add_parser("disable", help="stop an officer signing in; their laptops stop syncing")
+    act.add_argument("username")
+    act = osub.add_parser("enable", help="let a disabled officer sign in again")
+    act.add_argument("username")
+    act = osub.add_parser(
+        "reset-password", help="set a new password; every laptop of theirs signs in again"
+    )
+    act.add_argument("username")
+    act.add_argument("--password-file", help="read the password from this file (first line)")
+
+    p = sub.add_parser("device", help="manage enrolled laptops")
+    dsub = p.add_subparsers(dest="device_command", required=True, metavar="ACTION")
+    dlist = dsub.add_parser("list", help="every device, by officer then enrolment")
+    dlist.add_argument("--format", choices=["text", "csv"], default="text")
+    act = dsub.add_parser("revoke", help="the device can no longer sync or sign in")
+    act.add_argument("device_id")
+    act = dsub.add_parser("wipe", help="tell the device to erase its data at its next contact")
+    act.add_argument("device_id")
 
     p = sub.add_parser("serve", help="run the sync service (FastAPI)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--certfile", help="TLS certificate (PEM): serve HTTPS; needs --keyfile")
+    p.add_argument("--keyfile", help="the certificate's private key (PEM); needs --certfile")
 
     p = sub.add_parser("report", help="reports")
     rsub = p.add_subparsers(dest="report", required=True, metavar="REPORT")
     bal = rsub.add_parser("balances", help="tenancy_ref,balance_pence for every tenancy, sorted")
     bal.add_argument("--format", choices=["csv"], default="csv")
     return parser
+
+
+def log_security_to_stderr() -> None:
+    """IT commands write their security-log line (ids only) to stderr, as the service does."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +88,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo_command(
             tenancies=args.tenancies, officers=args.officers, seed=args.seed, out=args.out
         )
+    if args.command in ("officer", "device"):
+        log_security_to_stderr()
+    if args.command == "device":
+        from central.devices import device_command
+
+        return device_command(
+            url=args.url,
+            action=args.device_command,
+            device_id=getattr(args, "device_id", None),
+            fmt=getattr(args, "format", "text"),
+        )
     if args.command == "officer":
         from central.officers import officer_command
 
@@ -75,7 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from central.api import serve
 
-        return serve(url=args.url, host=args.host, port=args.port)
+        return serve(
+            url=args.url,
+            host=args.host,
+            port=args.port,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+        )
     if args.command == "report":
         from central.reports import balances_command
 

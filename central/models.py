@@ -50,6 +50,8 @@ class Officer(CentralBase):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by IT (`officer disable`): no sign-in and no device token is accepted until cleared.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Device(CentralBase):
@@ -64,6 +66,10 @@ class Device(CentralBase):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by IT (`device wipe`): the device's next contact is told to erase its data, and
+    # ``wiped_at`` records when it was first told.
+    wipe_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    wiped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Tenancy(CentralBase):

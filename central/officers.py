@@ -1,4 +1,5 @@
-"""Officer accounts: adding one, setting the password of one the import created, listing them.
+"""Officer accounts: adding one, setting the password of one the import created, listing them;
+for IT, disabling and enabling one and resetting a password.
 
 Invariants:
 
@@ -8,6 +9,9 @@ Invariants:
   (:class:`OfficerRefused`), so the command cannot be used to take over an account.
 - An account the HMS import created (no password yet) keeps its id and caseload when its
   password is set.
+- Disabling an officer, or resetting their password, makes every device token of theirs
+  useless at once (``central.devices.void_tokens``): each laptop must sign in again, and a
+  disabled officer cannot. Enabling lets them sign in again; it restores no token.
 
 Threading: plain functions over a Session passed in (the caller owns the transaction), plus
 the ``officer_command`` wrapper for the command line.
@@ -18,13 +22,17 @@ from __future__ import annotations
 import getpass
 import re
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from app.sqlkit.utc import utcnow
+from central import security_log
+from central.devices import void_tokens
 from central.models import Officer, Tenancy
 from central.security import hash_password
 
@@ -98,6 +106,52 @@ def add_officer(
     return OfficerAdded(username, created=False)
 
 
+@dataclass(frozen=True)
+class OfficerChanged:
+    """The result of an IT command on an officer: ``devices`` is how many of their devices
+    must sign in again."""
+
+    officer_id: uuid.UUID
+    devices: int
+
+
+def _officer_named(session: Session, username: str) -> Officer:
+    officer = session.scalars(select(Officer).where(Officer.username == username)).one_or_none()
+    if officer is None:
+        raise OfficerRefused(f"there is no officer {username!r}; nothing changed")
+    return officer
+
+
+def disable_officer(*, session: Session, username: str) -> OfficerChanged:
+    """Stop the officer signing in and void their device tokens (already disabled: the tokens
+    are voided again, harmlessly)."""
+    officer = _officer_named(session, username)
+    if officer.disabled_at is None:
+        officer.disabled_at = utcnow()
+    devices = void_tokens(session, officer_id=officer.id)
+    session.flush()
+    return OfficerChanged(officer.id, devices)
+
+
+def enable_officer(*, session: Session, username: str) -> OfficerChanged:
+    """Let a disabled officer sign in again; their laptops each sign in anew."""
+    officer = _officer_named(session, username)
+    officer.disabled_at = None
+    session.flush()
+    return OfficerChanged(officer.id, devices=0)
+
+
+def reset_password(*, session: Session, username: str, password: str) -> OfficerChanged:
+    """Set a new password (the rules of :func:`check_password`) and void the officer's device
+    tokens, so every laptop of theirs signs in again with it."""
+    check_password(password)
+    officer = _officer_named(session, username)
+    officer.password_hash = hash_password(password)
+    devices = void_tokens(session, officer_id=officer.id)
+    session.flush()
+    return OfficerChanged(officer.id, devices)
+
+
 def list_officers(*, session: Session) -> list[OfficerListing]:
     """Every officer, by username, with the number of tenancies in their caseload."""
     caseload = (
@@ -157,6 +211,63 @@ def format_listing(officers: list[OfficerListing]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _add_command(
+    engine: Engine,
+    *,
+    username: str,
+    display_name: str,
+    password_file: str | None,
+    prompt: Callable[[str], str],
+) -> str:
+    """``officer add``: the summary line; raises :class:`OfficerRefused`."""
+    check_username(username)
+    with Session(engine) as session:  # refuse before asking for a password
+        existing = session.scalars(
+            select(Officer.password_hash).where(Officer.username == username)
+        ).first()
+        if existing:
+            raise OfficerRefused(f"officer {username!r} already has a password; nothing changed")
+    password = read_password(password_file=password_file, prompt=prompt)
+    with Session(engine) as session, session.begin():
+        added = add_officer(
+            session=session, username=username, password=password, display_name=display_name
+        )
+    verb = "added" if added.created else "password set for imported officer"
+    return f"{verb}: {added.username}"
+
+
+def _it_command(
+    engine: Engine,
+    *,
+    action: str,
+    username: str,
+    password_file: str | None,
+    prompt: Callable[[str], str],
+) -> str:
+    """``officer disable|enable|reset-password``, one transaction, logged on the security log;
+    the summary line. Raises :class:`OfficerRefused`."""
+    check_username(username)
+    with Session(engine) as session:  # refuse an unknown officer before asking for a password
+        _officer_named(session, username)
+    password = ""
+    if action == "reset-password":
+        password = read_password(password_file=password_file, prompt=prompt)
+    with Session(engine) as session, session.begin():
+        if action == "disable":
+            changed = disable_officer(session=session, username=username)
+        elif action == "enable":
+            changed = enable_officer(session=session, username=username)
+        else:
+            changed = reset_password(session=session, username=username, password=password)
+    security_log.it_command(f"officer_{action.replace('-', '_')}", officer_id=changed.officer_id)
+    if action == "enable":
+        return f"enabled: {username} may sign in again (each laptop signs in anew)"
+    signs_in = f"{changed.devices} device(s) must sign in again"
+    if action == "disable":
+        return f"disabled: {username} can no longer sign in; {signs_in}"
+    return f"password reset for {username}; {signs_in}"
+
+
 def officer_command(
     *,
     url: str | None,
@@ -166,7 +277,8 @@ def officer_command(
     password_file: str | None = None,
     prompt: Callable[[str], str] = getpass.getpass,
 ) -> int:
-    """``python -m central officer add|list``: 0 on success, 2 (reason on stderr) if refused."""
+    """``python -m central officer add|list|disable|enable|reset-password``: 0 on success, 2
+    (reason on stderr) if refused."""
     from central.db import open_store
 
     engine = open_store(url)
@@ -175,32 +287,30 @@ def officer_command(
             with Session(engine) as session:
                 sys.stdout.write(format_listing(list_officers(session=session)))
             return 0
-        if action != "add" or not username:
-            sys.stderr.write("usage: officer add USERNAME | officer list\n")
+        if not username:
+            sys.stderr.write(f"officer {action}: a username is needed\n")
             return 2
         try:
-            check_username(username)
-            with Session(engine) as session:  # refuse before asking for a password
-                existing = session.scalars(
-                    select(Officer.password_hash).where(Officer.username == username)
-                ).first()
-                if existing:
-                    raise OfficerRefused(
-                        f"officer {username!r} already has a password; nothing changed"
-                    )
-            password = read_password(password_file=password_file, prompt=prompt)
-            with Session(engine) as session, session.begin():
-                added = add_officer(
-                    session=session,
+            if action == "add":
+                summary = _add_command(
+                    engine,
                     username=username,
-                    password=password,
                     display_name=display_name,
+                    password_file=password_file,
+                    prompt=prompt,
+                )
+            else:
+                summary = _it_command(
+                    engine,
+                    action=action,
+                    username=username,
+                    password_file=password_file,
+                    prompt=prompt,
                 )
         except OfficerRefused as exc:
-            sys.stderr.write(f"officer add: {exc}\n")
+            sys.stderr.write(f"officer {action}: {exc}\n")
             return 2
-        verb = "added" if added.created else "password set for imported officer"
-        sys.stdout.write(f"{verb}: {added.username}\n")
+        sys.stdout.write(summary + "\n")
         return 0
     finally:
         engine.dispose()

@@ -1,5 +1,7 @@
-"""The security log: sign-ins (success and failure), throttling refusals, token refusals and
-bodies refused for their size, one line each on the ``central.security`` logger.
+"""The security log: sign-ins (success and failure), throttling refusals, token refusals,
+bodies refused for their size, IT commands (device revoke and wipe, officer disable, enable
+and password reset) and wipes told to devices, one line each on the ``central.security``
+logger.
 
 A line holds ids and outcomes, never personal data or a secret: the officer's id when it is
 known, a tag of the username (``account=``) otherwise and beside it, the client's network
@@ -51,7 +53,8 @@ def signin(
     address: str,
     retry_after: int | None = None,
 ) -> None:
-    """A sign-in answered: ``ok``, ``bad_credentials``, ``throttled`` or a device refusal."""
+    """A sign-in answered: ``ok``, ``bad_credentials``, ``officer_disabled``, ``throttled`` or
+    a device refusal."""
     line = "signin outcome=%s officer=%s account=%s device=%s address=%s"
     values: list[object] = [
         outcome,
@@ -81,4 +84,28 @@ def body_refused(*, path: str, address: str, declared: int | None, limit: int) -
         address,
         "-" if declared is None else declared,
         limit,
+    )
+
+
+def it_command(
+    action: str, *, officer_id: uuid.UUID | None = None, device_id: uuid.UUID | None = None
+) -> None:
+    """An IT command that changed who may sync: ``device_revoke``, ``device_wipe``,
+    ``officer_disable``, ``officer_enable`` or ``officer_reset_password``."""
+    log.warning(
+        "it outcome=done action=%s officer=%s device=%s",
+        action,
+        officer_id or "-",
+        device_id or "-",
+    )
+
+
+def wipe_told(*, device_id: uuid.UUID, officer_id: uuid.UUID, path: str, address: str) -> None:
+    """A device IT asked to wipe made contact and was told to erase its data."""
+    log.warning(
+        "wipe outcome=told device=%s officer=%s path=%.80r address=%s",
+        device_id,
+        officer_id,
+        path,
+        address,
     )

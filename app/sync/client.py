@@ -7,6 +7,7 @@ message for people:
 - :class:`Offline` — the central store cannot be reached (refused, DNS, timeout);
 - :class:`AuthRejected` — bad credentials, an invalid or revoked token, a device of another
   officer (``code`` tells them apart);
+- :class:`DeviceWiped` — IT has withdrawn this laptop: its data is to be erased;
 - :class:`ProtocolMismatch` — the server does not speak this app's protocol version;
 - :class:`ServerError` — any other error answer (5xx, 4xx);
 - :class:`BadReply` — an answer that does not validate against the protocol: nothing of it is
@@ -47,6 +48,7 @@ from app.sync.errors import (
     INSECURE_MESSAGE,
     AuthRejected,
     BadReply,
+    DeviceWiped,
     InsecureServer,
     NotSignedIn,
     Offline,
@@ -59,6 +61,7 @@ from app.sync.errors import (
 __all__ = [
     "AuthRejected",
     "BadReply",
+    "DeviceWiped",
     "NotSignedIn",
     "Offline",
     "ProtocolMismatch",
@@ -283,6 +286,10 @@ def _error_for(reply: httpx.Response, where: str) -> SyncError:
             "sync protocol. Install the version your IT team supports; nothing was changed.",
             code=code,
             status=status,
+        )
+    if status == 410 and code == "device_wiped":
+        return DeviceWiped(
+            server_says or "IT has withdrawn this laptop from Doorstep.", code=code, status=status
         )
     if status in (401, 403, 409):
         return AuthRejected(

@@ -27,6 +27,11 @@ class AuthRejected(SyncError):
     """The server refused the credentials or the device token."""
 
 
+class DeviceWiped(SyncError):
+    """IT has withdrawn this laptop (the server answered 410 ``device_wiped``): its copy of
+    the caseload is to be erased, and it can no longer sync."""
+
+
 class ProtocolMismatch(SyncError):
     """The server does not speak this app's protocol version."""
 

@@ -1,11 +1,13 @@
 """A real central service for tests: ``python -m central --url URL serve --port PORT`` in a
-subprocess, waited for on ``/health`` and always stopped afterwards.
+subprocess (over HTTPS when given a certificate and key), waited for on ``/health`` and always
+stopped afterwards.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -51,28 +53,31 @@ class RunningCentral:
 
 
 @contextmanager
-def running_central(store_url: str, log_dir: Path) -> Iterator[RunningCentral]:
-    """Migrate the store, start the service on a free port, wait for /health; stop it after."""
+def running_central(
+    store_url: str, log_dir: Path, *, tls: tuple[Path, Path] | None = None
+) -> Iterator[RunningCentral]:
+    """Migrate the store, start the service on a free port, wait for /health; stop it after.
+    ``tls`` is a certificate and its key: the service then serves HTTPS, and is waited for
+    trusting that certificate."""
     engine = open_store(store_url)
     port = free_port()
     log = log_dir / f"central-{port}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "central", "--url", store_url, "serve", "--port", str(port)]
+    if tls:
+        command += ["--certfile", str(tls[0]), "--keyfile", str(tls[1])]
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "central", "--url", store_url, "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = RunningCentral(f"http://127.0.0.1:{port}", store_url, engine, process, log)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    scheme = "https" if tls else "http"
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=tls[0]) if tls else True
+    server = RunningCentral(f"{scheme}://127.0.0.1:{port}", store_url, engine, process, log)
     try:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"central exited early:\n{log.read_text(errors='replace')}")
             try:
-                reply = httpx.get(f"{server.url}/health", headers=HEADERS, timeout=2)
+                reply = httpx.get(f"{server.url}/health", headers=HEADERS, timeout=2, verify=verify)
                 if reply.status_code == 200:
                     break
             except httpx.TransportError:
