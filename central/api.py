@@ -204,7 +204,8 @@ def current_device(
     request: Request,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Device:
-    """The enrolled device whose token the request carries; 401 token_invalid otherwise."""
+    """The enrolled device whose token the request carries; 401 token_expired for a token
+    older than ``devices.TOKEN_LIFETIME``, 401 token_invalid for any other refused one."""
     token = ""
     if authorization:
         scheme, _, value = authorization.partition(" ")
@@ -214,6 +215,17 @@ def current_device(
         device = devices.device_for_token(session, token) if token else None
     except devices.DeviceToWipe as wipe:
         raise _told_to_wipe(session, wipe.device, request) from None
+    except devices.TokenExpired:
+        security_log.token_refused(
+            reason="expired", path=request.url.path, address=peer_address(request.scope)
+        )
+        raise ApiError(
+            401,
+            "token_expired",
+            f"This device's sign-in has expired (a sign-in lasts "
+            f"{devices.TOKEN_LIFETIME.days} days). Sign in again; changes waiting to be sent "
+            "are kept on this laptop.",
+        ) from None
     if device is None:
         security_log.token_refused(
             reason="not_valid" if token else "missing",

@@ -4,6 +4,9 @@ A device (one laptop's copy of Doorstep) is enrolled to one officer. Signing in 
 token, ``secrets.token_urlsafe(32)``, shown to the device once; the store keeps only its
 SHA-256 (hex) in ``device.token_hash``, so a copy of the database cannot be used to sync.
 Signing in again on the same device replaces the token (the old one stops working at once).
+A token lasts :data:`TOKEN_LIFETIME` from its issue; after that it is refused
+(:class:`TokenExpired`) and the device signs in again, so a token copied off a laptop is of use
+for a month at most.
 
 Invariants:
 
@@ -29,7 +32,7 @@ import secrets
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -45,6 +48,14 @@ class DeviceOfAnotherOfficer(Exception):
 
 class DeviceRevoked(Exception):
     """The device was revoked; it cannot sign in again under the same id."""
+
+
+# A month: an officer signs in about monthly, and a stolen token stops working by itself.
+TOKEN_LIFETIME = timedelta(days=30)
+
+
+class TokenExpired(Exception):
+    """The device's token is older than :data:`TOKEN_LIFETIME`; it must sign in again."""
 
 
 class DeviceToWipe(Exception):
@@ -84,6 +95,7 @@ def enrol_device(
                 id=device_id,
                 officer_id=officer.id,
                 token_hash=hash_token(token),
+                token_issued_at=utcnow(),
                 name=device_name,
                 last_seen_at=utcnow(),
             )
@@ -94,6 +106,7 @@ def enrol_device(
         if device.revoked_at is not None:
             raise DeviceRevoked(str(device_id))
         device.token_hash = hash_token(token)
+        device.token_issued_at = utcnow()
         if device_name:
             device.name = device_name
         device.last_seen_at = utcnow()
@@ -106,6 +119,8 @@ def device_for_token(session: Session, token: str) -> Device | None:
 
     Raises :class:`DeviceToWipe` for a device IT asked to wipe, revoked or not: a stolen
     laptop may be revoked first and wiped after, and must still be told to erase its data.
+    Raises :class:`TokenExpired` for the token of a device that may sign in again, issued
+    :data:`TOKEN_LIFETIME` or more ago.
     """
     if not token or len(token) > 200:
         return None
@@ -121,6 +136,9 @@ def device_for_token(session: Session, token: str) -> Device | None:
     officer = session.get(Officer, device.officer_id)
     if officer is None or officer.disabled_at is not None:
         return None
+    issued = device.token_issued_at
+    if issued is None or issued + TOKEN_LIFETIME <= utcnow():
+        raise TokenExpired(str(device.id))
     return device
 
 

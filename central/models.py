@@ -62,6 +62,8 @@ class Device(CentralBase):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officer.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # When the current token was issued; it expires TOKEN_LIFETIME later (NULL: before 0008).
+    token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     name: Mapped[str] = mapped_column(String(200), default="")
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -70,8 +70,8 @@ def signin(
 
 
 def token_refused(*, reason: str, path: str, address: str) -> None:
-    """A request without a valid device token: ``missing`` or ``not_valid`` (unknown,
-    replaced or revoked)."""
+    """A request without a valid device token: ``missing``, ``expired`` or ``not_valid``
+    (unknown, replaced or revoked)."""
     log.warning("token outcome=refused reason=%s path=%.80r address=%s", reason, path, address)
 
 
