@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 import uuid
 from collections.abc import Sequence
@@ -63,6 +64,9 @@ class UsageError(Exception):
 class PasswordFileError(Exception):
     """The password file cannot be used (exit status 1)."""
 
+
+#: Headless commands read the officer's PIN from the file this names.
+PIN_FILE_ENV = "DOORSTEP_PIN_FILE"
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -92,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from this file (first line); without it you are asked",
     )
     p.add_argument("--device-name", default="", help="a name for this laptop (default: hostname)")
+    p.add_argument(
+        "--pin-file",
+        help="read the PIN that will lock this laptop's caseload from this file (first line); "
+        f"without it, {PIN_FILE_ENV} or you are asked",
+    )
 
     p = sub.add_parser(
         "set-aside",
@@ -182,7 +191,7 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _read_password(path: str | None) -> str:
+def _read_password(path: str | None, *, what: str = "password") -> str:
     if path is None:
         if not sys.stdin.isatty():
             raise UsageError("no --password-file given and no terminal to ask for the password")
@@ -191,32 +200,56 @@ def _read_password(path: str | None) -> str:
         with Path(path).open(encoding="utf-8") as handle:
             line = handle.readline()
     except FileNotFoundError:
-        raise PasswordFileError(f"the password file {path} does not exist") from None
+        raise PasswordFileError(f"the {what} file {path} does not exist") from None
     except IsADirectoryError:
-        raise PasswordFileError(f"the password file {path} is a folder, not a file") from None
+        raise PasswordFileError(f"the {what} file {path} is a folder, not a file") from None
     except PermissionError:
         raise PasswordFileError(
-            f"the password file {path} cannot be read (permission denied)"
+            f"the {what} file {path} cannot be read (permission denied)"
         ) from None
     except UnicodeDecodeError:
-        raise PasswordFileError(f"the password file {path} is not UTF-8 text") from None
+        raise PasswordFileError(f"the {what} file {path} is not UTF-8 text") from None
     except OSError as exc:
         raise PasswordFileError(
-            f"the password file {path} cannot be read ({exc.strerror})"
+            f"the {what} file {path} cannot be read ({exc.strerror})"
         ) from None
     password = line.rstrip("\r\n")
     if not password:
         raise PasswordFileError(
-            f"the password file {path} is empty (the password is its first line)"
+            f"the {what} file {path} is empty (the {what} is its first line)"
         )
     return password
 
 
 def _open_workspace(args: argparse.Namespace) -> Workspace:
+    """The caseload, opened with the officer's PIN when its key is wrapped with one: from the
+    file ``DOORSTEP_PIN_FILE`` names, else asked on the terminal (never echoed)."""
     from app.paths import data_dir
-    from app.services.workspace import open_workspace
+    from app.services.workspace import PinNeeded, open_workspace
 
-    return open_workspace(data_dir(args.data_dir), allow_demo_files=args.allow_demo_key_file)
+    folder = data_dir(args.data_dir)
+    try:
+        return open_workspace(folder, allow_demo_files=args.allow_demo_key_file)
+    except PinNeeded:
+        pin = _read_pin(None, ask="PIN: ")
+    return open_workspace(folder, allow_demo_files=args.allow_demo_key_file, pin=pin)
+
+
+def _read_pin(path: str | None, *, ask: str, twice: bool = False) -> str:
+    """The PIN from ``path``, else ``DOORSTEP_PIN_FILE``, else the terminal (twice, the same,
+    when ``twice``)."""
+    path = path or os.environ.get(PIN_FILE_ENV) or None
+    if path is not None:
+        return _read_password(path, what="PIN").strip()
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"this needs your PIN: name a file holding it with {PIN_FILE_ENV} (or --pin-file "
+            "for signin), or run the command in a terminal"
+        )
+    pin = getpass.getpass(ask)
+    if twice and getpass.getpass("The same PIN again: ") != pin:
+        raise UsageError("the two PINs differ; nothing was changed")
+    return pin
 
 
 def _signin(args: argparse.Namespace) -> int:
@@ -224,6 +257,15 @@ def _signin(args: argparse.Namespace) -> int:
 
     password = _read_password(args.password_file)
     workspace = _open_workspace(args)
+    # A key in the keyring is kept only wrapped with a PIN (docs/security.md); the demo's key
+    # file holds its key in clear whatever a PIN did, so there it is only used if given.
+    pin: str | None = None
+    if args.pin_file or os.environ.get(PIN_FILE_ENV) or not workspace.uses_demo_key_file:
+        try:
+            pin = _read_pin(args.pin_file, ask="Choose a PIN for this laptop: ", twice=True)
+        except BaseException:
+            workspace.close()
+            raise
     try:
         url = args.signin_server or args.server or server_url(workspace)
         if not url:
@@ -234,6 +276,7 @@ def _signin(args: argparse.Namespace) -> int:
             username=args.user,
             password=password,
             device_name=args.device_name,
+            pin=pin,
         )
     finally:
         workspace.close()

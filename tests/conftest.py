@@ -39,6 +39,15 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 @pytest.fixture(autouse=True)
+def cheap_pin_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PINs wrapped in tests are derived cheaply (the parameters go with each wrapped key, so
+    unwrapping uses them too); tests/store/test_pin.py checks the real ones."""
+    from app.store import pin
+
+    monkeypatch.setattr(pin, "DEFAULT_KDF", pin.KdfParams(time_cost=1, memory_kib=8, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
 def doorstep_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every path the app or the central store uses at the test's own folder."""
     home = tmp_path / "home"

@@ -69,6 +69,18 @@ def is_enrolled(workspace: Workspace) -> bool:
     return bool(workspace.store.secrets.device_token())
 
 
+def needs_pin(workspace: Workspace) -> bool:
+    """The laptop is signed in, its key is in the keyring, and no PIN protects it yet: the
+    keyring alone would open the caseload (docs/security.md). A demo folder keyed by its file
+    needs none (the file holds the key in clear whatever a PIN did)."""
+    store = workspace.store
+    return (
+        not workspace.uses_demo_key_file
+        and not store.pin_protected
+        and bool(store.secrets.device_token())
+    )
+
+
 def current_officer(workspace: Workspace) -> OfficerInfo | None:
     """The officer whose caseload is on this device, or None."""
     with workspace.store.plain_transaction(writing=False) as connection:

@@ -40,6 +40,7 @@ from app.services.device import (
 )
 from app.services.workspace import Workspace
 from app.store.audit import record_event
+from app.store.pin import pin_problem
 from app.sync.errors import SyncError
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def sign_in(
     password: str,
     device_name: str = "",
     client: SyncClient | None = None,
+    pin: str | None = None,
 ) -> OfficerInfo:
     """Sign this device in as ``username``: enrol it, keep the token in the keyring.
 
@@ -89,6 +91,9 @@ def sign_in(
     whose ``str()`` is the message to show; nothing is changed then.
     """
     url = normalise_server_url(server_url)
+    problem = None if pin is None else pin_problem(pin)
+    if problem is not None:
+        raise SignInRefused(problem)
     if workspace.uses_demo_key_file and not urlsplit(url).scheme == "http":
         # The demo's central store runs on this computer over http://; an https:// one is a
         # council's, and a real caseload's key belongs in the keyring, never in a file.
@@ -154,7 +159,18 @@ def sign_in(
         )
         # Last, inside the transaction: if the keyring refuses, nothing above is committed.
         store.secrets.save_device_token(reply.token)
+        if pin is not None:
+            store.protect_with_pin(pin)
     return OfficerInfo(new_officer.id, new_officer.username, new_officer.display_name)
+
+
+def set_pin(workspace: Workspace, *, pin: str) -> None:
+    """Keep the database key only wrapped with ``pin`` from now on; :class:`SignInRefused`
+    naming the problem when ``pin`` is too easy."""
+    problem = pin_problem(pin)
+    if problem is not None:
+        raise SignInRefused(problem)
+    workspace.store.protect_with_pin(pin)
 
 
 __all__ = [
@@ -165,6 +181,7 @@ __all__ = [
     "is_enrolled",
     "normalise_server_url",
     "server_url",
+    "set_pin",
     "set_server_url",
     "sign_in",
 ]

@@ -21,6 +21,7 @@ stays).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,10 +43,14 @@ from app.models import (
 from app.protocol.messages import PullPage, ScopeCheck
 from app.services.workspace import Progress, Workspace
 from app.store.audit import record_event
-from app.store.database import LocalStore
+from app.store.database import ERASED_MESSAGE, LocalStore
+from app.store.errors import CaseloadErased
 from app.sync.client import BadReply, NotSignedIn, ServerError, SyncClient, SyncError
+from app.sync.errors import DeviceWiped
 from app.sync.pull import apply_page, sync_state, wipe_caseload
 from app.sync.push import Answered, PushedOutbox, push_outbox
+
+log = logging.getLogger(__name__)
 
 MAX_RESETS = 2
 FIRST_PAGE_LIMIT = 2_000
@@ -327,6 +332,12 @@ def run_sync(
         cycle.push_all(officer_id=officer_id, device_id=device_id)
         cycle.pull_all()
         check_ok = cycle.verify()
+    except DeviceWiped as exc:
+        # IT withdrew the laptop: nothing more is sent or kept (no audit row either: the
+        # database goes; the central store has recorded that it told the device).
+        erased = store.erase()
+        log.warning("device wiped by IT: %d files erased", erased)
+        raise CaseloadErased(ERASED_MESSAGE) from exc
     except SyncError as exc:
         with store.transaction() as session:
             record_event(

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from app.domain.clock import SYSTEM_CLOCK, Clock
 from app.store.database import LocalStore, open_local_store
-from app.store.errors import StoreError
+from app.store.errors import CaseloadErased, PinNeeded, PinRefused, StoreError
 from app.store.keys import DEMO_FILE_SOURCE
 
 #: ``progress(done, total, message)``: long use cases report through it, on their own (worker)
@@ -75,17 +75,32 @@ def open_workspace(
     allow_demo_files: bool = False,
     clock: Clock = SYSTEM_CLOCK,
     check_in_background: bool = False,
+    pin: str | None = None,
 ) -> Workspace:
     """Open (or create, on first run) the encrypted caseload in ``data_dir``.
 
     Raises :class:`StoreError` (its message says what is wrong and that nothing was changed).
     With ``check_in_background`` the file's integrity is checked while the caller goes on and
     the first use case raises the error instead (``app.store.database.open_local_store``).
+    A key kept wrapped with the officer's PIN needs ``pin`` (``PinNeeded`` without it,
+    ``PinRefused`` when it is wrong).
     """
     store = open_local_store(
-        data_dir, allow_demo_files=allow_demo_files, check_in_background=check_in_background
+        data_dir,
+        allow_demo_files=allow_demo_files,
+        check_in_background=check_in_background,
+        pin=pin,
     )
     return Workspace(store, clock)
 
 
-__all__ = ["Progress", "StoreError", "Workspace", "no_progress", "open_workspace"]
+__all__ = [
+    "CaseloadErased",
+    "PinNeeded",
+    "PinRefused",
+    "Progress",
+    "StoreError",
+    "Workspace",
+    "no_progress",
+    "open_workspace",
+]

@@ -23,7 +23,9 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from app.paths import database_path
 from app.store import schema
+from app.store.erase import erase_local_data
 from app.store.errors import (
+    CaseloadErased,
     CorruptDatabase,
     NotADoorstepDatabase,
     StorageUnavailable,
@@ -38,12 +40,17 @@ from app.store.outbox_mark import (
     forget_after_rollback,
 )
 from app.store.sealed import read_sealed, seal_key, write_sealed
+from app.store.unlock import unlock_key
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+ERASED_MESSAGE = (
+    "IT has withdrawn this laptop from Doorstep: its copy of the caseload and its keys have "
+    "been erased. Ask IT before signing in on it again."
+)
 PAGE_SIZE = 4096  # SQLCipher 4's default page size
 
 #: A plain DBAPI connection to the database: sqlcipher3's, which has (and is typed as) the
@@ -73,6 +80,7 @@ class LocalStore:
         self.secrets = secrets
         self._key = key
         self._check = check
+        self._erased = False
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
@@ -82,6 +90,8 @@ class LocalStore:
 
         Raises :class:`CorruptDatabase` (each time) when it found the file damaged. Every unit
         of work calls this first, so nothing reads or writes a file that has not passed."""
+        if self._erased:
+            raise CaseloadErased(ERASED_MESSAGE)
         if self._check is not None:
             self._check.result()
 
@@ -151,6 +161,16 @@ class LocalStore:
         finally:
             connection.close()
 
+    @property
+    def pin_protected(self) -> bool:
+        """The key is kept only wrapped with the officer's PIN."""
+        return self.secrets.wrapped_database_key() is not None
+
+    def protect_with_pin(self, pin: str) -> None:
+        """Keep the key only wrapped with ``pin`` from now on (``app.store.pin``)."""
+        self.secrets.save_database_key(self._key, pin=pin)
+        self.secrets.save_pin_failures(0, None)
+
     def outbox_mark(self) -> OutboxMark | None:
         """The outbox as last counted beside the database (``app.store.outbox_mark``)."""
         return read_outbox_mark(self.path.parent, self._key)
@@ -173,9 +193,22 @@ class LocalStore:
         """The payload of a file this store sealed; None if absent, altered or another's."""
         return read_sealed(path, key=seal_key(self._key.key))
 
+    def erase(self) -> int:
+        """Release every connection, then erase this caseload's keys and files
+        (``app.store.erase``: IT wiped the device); the number of files erased. The store
+        refuses every unit of work from now on."""
+        with self._lock:
+            engine, self._engine, self._sessions = self._engine, None, None
+            self._erased = True
+        if engine is not None:
+            engine.dispose()
+        return erase_local_data(self.path.parent, self.secrets)
+
     def close(self) -> None:
         """Fold the WAL back into the file and release every connection (a file the
-        integrity check found damaged is left exactly as it was)."""
+        integrity check found damaged, or an erased caseload, is left as it is)."""
+        if self._erased:
+            return
         try:
             self.wait_until_checked()
         except Exception:  # the check did not pass: write nothing
@@ -304,7 +337,11 @@ def _raise_if_storage(path: Path, exc: sqlcipher.DatabaseError) -> None:
 
 
 def open_local_store(
-    data_dir: Path, *, allow_demo_files: bool = False, check_in_background: bool = False
+    data_dir: Path,
+    *,
+    allow_demo_files: bool = False,
+    check_in_background: bool = False,
+    pin: str | None = None,
 ) -> LocalStore:
     """Open (or create) the encrypted database in ``data_dir`` and upgrade its schema.
 
@@ -316,7 +353,7 @@ def open_local_store(
     """
     secrets = Secrets(data_dir, allow_demo_files=allow_demo_files)
     path = database_path(data_dir)
-    key = secrets.database_key()
+    key = unlock_key(data_dir, secrets, pin)  # the PIN's, when the key is wrapped with one
     # Only a missing file is new: one that is there, even empty, is never replaced (its key and
     # any unsent changes would be lost with it); it is refused below, saying why.
     if not path.exists():

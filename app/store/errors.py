@@ -33,3 +33,16 @@ class NotADoorstepDatabase(StoreError):
 
 class DatabaseTooNew(StoreError):
     """The database was written by a newer version of Doorstep."""
+
+
+class CaseloadErased(StoreError):
+    """IT wiped this laptop: its caseload and keys are erased; it must sign in again."""
+
+
+class PinNeeded(StoreError):
+    """The caseload's key is wrapped with the officer's PIN, and none was given."""
+
+
+class PinRefused(StoreError):
+    """A wrong PIN, or a try made before the wait after wrong ones is over; the message says
+    how long to wait and, near the end, what one more wrong PIN would erase."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.store.errors import KeyringUnavailable
+from app.store.errors import KeyringUnavailable, PinNeeded
 
 T = TypeVar("T")
 
@@ -86,11 +86,48 @@ class Secrets:
 
     # -- the database key ------------------------------------------------------------------
     def database_key(self) -> DatabaseKey | None:
+        """The unwrapped key; None when there is none (``app.store.unlock`` opens a wrapped
+        one with the PIN)."""
         text = self._get("database-key")
-        return DatabaseKey.loads(text) if text else None
+        if not text:
+            return None
+        if json.loads(text).get("v") == 2:
+            raise PinNeeded("This caseload is locked with your PIN: enter it to open it.")
+        return DatabaseKey.loads(text)
 
-    def save_database_key(self, key: DatabaseKey) -> None:
-        self._set("database-key", key.dumps())
+    def save_database_key(self, key: DatabaseKey, *, pin: str | None = None) -> None:
+        """Keep ``key``; with ``pin``, only wrapped with it (``app.store.pin``), so the
+        keyring alone no longer opens the database."""
+        if pin is None:
+            self._set("database-key", key.dumps())
+            return
+        from app.store.pin import wrap_key
+
+        salt = key.salt.hex() if key.salt else None
+        record = {"v": 2, "salt": salt, "pin": wrap_key(key.key, pin)}
+        self._set("database-key", json.dumps(record))
+
+    def wrapped_database_key(self) -> dict[str, Any] | None:
+        """The PIN-wrapped key record, or None when the key is kept unwrapped (or absent)."""
+        text = self._get("database-key")
+        if not text:
+            return None
+        data = json.loads(text)
+        return data if isinstance(data, dict) and data.get("v") == 2 else None
+
+    def pin_failures(self) -> tuple[int, str | None]:
+        """Wrong PINs in a row, and when the last was (ISO 8601)."""
+        text = self._get("pin-failures")
+        if not text:
+            return 0, None
+        data = json.loads(text)
+        return int(data.get("count", 0)), data.get("last")
+
+    def save_pin_failures(self, count: int, last: str | None) -> None:
+        if count == 0:
+            self._delete("pin-failures")
+        else:
+            self._set("pin-failures", json.dumps({"count": count, "last": last}))
 
     def copy_database_key(self, label: str) -> str | None:
         """Keep a copy of the database key under a name of its own (the file it opens is being
@@ -104,6 +141,10 @@ class Secrets:
         return (
             str(self._demo_file(name)) if self.source == DEMO_FILE_SOURCE else self._account(name)
         )
+
+    def forget_set_aside_key(self, label: str) -> None:
+        """Delete the key kept for the copy set aside as ``label`` (a wipe)."""
+        self._delete(f"database-key-set-aside-{label}")
 
     def forget_database_key(self) -> None:
         """Free the usual name for a new database's key (after ``copy_database_key``)."""

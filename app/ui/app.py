@@ -22,11 +22,18 @@ from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.domain.clock import SYSTEM_CLOCK, Clock
-from app.services.device import is_enrolled, set_server_url
+from app.services.device import is_enrolled, needs_pin, set_server_url
 from app.services.device import server_url as known_server_url
 from app.services.outbox_check import changes_missing
 from app.services.set_aside import set_aside_caseload, why_unopenable
-from app.services.workspace import StoreError, Workspace, open_workspace
+from app.services.workspace import (
+    CaseloadErased,
+    PinNeeded,
+    PinRefused,
+    StoreError,
+    Workspace,
+    open_workspace,
+)
 from app.sync.errors import SyncError
 from app.ui.context import UiContext
 from app.ui.ops import OpRunner, ThreadRunner
@@ -99,6 +106,10 @@ def launch(
             runner.wait_for_done(30_000)
             workspace.close()
             return Launched(None, 0)
+    if not _pin_chosen(workspace, prompts):
+        runner.wait_for_done(30_000)
+        workspace.close()
+        return Launched(None, 0)
 
     window = MainWindow(context, sync_fn=sync_fn)  # type: ignore[arg-type]
     window.show()
@@ -119,12 +130,12 @@ def _open(
     """The open workspace, whether the laptop is enrolled and the server's address; None, once
     the officer has been told why, when the caseload cannot be used."""
     try:
-        workspace = open_workspace(
-            data_dir, allow_demo_files=allow_demo_files, clock=clock, check_in_background=True
-        )
+        workspace = _unlocked(data_dir, prompts, allow_demo_files, clock)
     except StoreError as exc:
         fresh = _after_refusal(data_dir, exc, prompts, allow_demo_files, clock)
         return None if fresh is None else _read_or_say(fresh, server_url, prompts)
+    if workspace is None:  # the officer did not type the PIN
+        return None
     # The window's modules load while the store's integrity check reads the file on its own
     # thread; the first read waits for the check.
     import app.ui.main_window  # noqa: F401
@@ -139,6 +150,58 @@ def _open(
         workspace.close()
         prompts.show_error(None, CANNOT_OPEN_TITLE, str(exc))
         return None
+
+
+def _unlocked(
+    data_dir: Path, prompts: Prompts, allow_demo_files: bool, clock: Clock
+) -> Workspace | None:
+    """The caseload opened, with the officer's PIN when its key is wrapped with one (asked
+    again after a wrong one, saying why); None when they cancel. Ten wrong PINs erase the copy:
+    that is said, and a new, empty caseload opens for signing in again."""
+    pin: str | None = None
+    problem = ""
+    while True:
+        try:
+            return open_workspace(
+                data_dir,
+                allow_demo_files=allow_demo_files,
+                clock=clock,
+                check_in_background=True,
+                pin=pin,
+            )
+        except PinNeeded:
+            pass
+        except PinRefused as exc:
+            problem = str(exc)
+        except CaseloadErased as exc:
+            prompts.show_error(None, words.ERASED_AFTER_PINS_TITLE, str(exc))
+            return open_workspace(data_dir, allow_demo_files=allow_demo_files, clock=clock)
+        pin = prompts.ask_pin(
+            None, words.UNLOCK_TITLE, words.UNLOCK_TEXT, new=False, problem=problem
+        )
+        if pin is None:
+            return None
+
+
+def _pin_chosen(workspace: Workspace, prompts: Prompts) -> bool:
+    """A signed-in laptop whose key the keyring alone would open gets a PIN first (asked until
+    one will do); False when the officer cancels (nothing is changed then)."""
+    if not needs_pin(workspace):
+        return True
+    from app.services.enrolment import SignInRefused, set_pin  # only when one is chosen
+
+    problem = ""
+    while needs_pin(workspace):
+        pin = prompts.ask_pin(
+            None, words.NEW_PIN_TITLE, words.NEW_PIN_TEXT, new=True, problem=problem
+        )
+        if pin is None:
+            return False
+        try:
+            set_pin(workspace, pin=pin)
+        except SignInRefused as exc:
+            problem = str(exc)
+    return True
 
 
 def _read_or_say(

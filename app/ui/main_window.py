@@ -58,11 +58,13 @@ from app.services.worklist import (
     read_worklist,
     stage_options,
 )
+from app.services.workspace import CaseloadErased
 from app.sync.errors import SyncCancelled, SyncError
 from app.ui.context import UiContext
 from app.ui.ops import ProgressDialogSink, ProgressFn
 from app.ui.screen_fit import fit_to_screen
 from app.ui.text.worklist import (
+    ERASED_TITLE,
     FILE_MENU,
     FILTER_PLACEHOLDER,
     FIRST_DOWNLOAD,
@@ -633,6 +635,10 @@ class MainWindow(QMainWindow):
 
     def _sync_failed(self, error: Exception) -> None:
         self.stop_sync_button.hide()
+        if isinstance(error, CaseloadErased):  # IT wiped the laptop: nothing left to show
+            self.context.prompts.show_error(self, ERASED_TITLE, str(error))
+            self.close()
+            return
         self._syncing = False
         self.sync_action.setEnabled(True)
         if not isinstance(error, SyncError):

@@ -35,6 +35,18 @@ class Prompts:
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_pin(
+        self, parent: QWidget | None, title: str, text: str, *, new: bool, problem: str = ""
+    ) -> str | None:
+        """The PIN typed (twice, the same, when ``new``), or None when the officer cancels."""
+        from app.ui.pin_dialog import PinDialog
+
+        dialog = PinDialog(parent, title=title, text=text, new=new, problem=problem)
+        accepted = dialog.exec() == PinDialog.DialogCode.Accepted
+        pin = dialog.pin()
+        dialog.deleteLater()
+        return pin if accepted else None
+
     def choose_open_file(
         self, parent: QWidget | None, title: str, name_filter: str = ""
     ) -> Path | None:

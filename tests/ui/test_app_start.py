@@ -276,7 +276,9 @@ def test_cancelling_sign_in_quits_quietly(
     assert prompts.shown == []
 
 
-def test_run_gui_runs_until_the_window_closes(qtbot: QtBot, folder: Path) -> None:
+def test_run_gui_runs_until_the_window_closes(
+    qtbot: QtBot, folder: Path, prompts: RecordingPrompts
+) -> None:
     from app.ui.app import run_gui
 
     enrolled_store(folder, closed_port_url())
@@ -291,8 +293,9 @@ def test_run_gui_runs_until_the_window_closes(qtbot: QtBot, folder: Path) -> Non
         windows[0].close()
 
     QTimer.singleShot(0, close_when_shown)
-    assert run_gui(data_dir=folder) == 0
+    assert run_gui(data_dir=folder, prompts=prompts) == 0  # the officer chooses a PIN first
     assert seen == [30]
+    assert [kind for kind, _, _ in prompts.pin_prompts] == ["new pin"]
 
 
 def test_a_second_window_on_one_caseload_is_refused_while_the_first_holds_it(
@@ -331,3 +334,45 @@ def test_changes_lost_with_the_write_ahead_log_are_said_at_start(
     assert (kind, title) == ("error", "Changes missing from your caseload")
     assert text.startswith("1 change you saved on this laptop is no longer in its caseload")
     assert window.isVisible()
+
+
+def test_a_signed_in_laptop_chooses_a_pin_then_opens_only_with_it(
+    qtbot: QtBot,
+    folder: Path,
+    prompts: RecordingPrompts,
+    inline_runner: InlineRunner,
+    memory_keyring: Any,
+) -> None:
+    """Issue 11: the keyring alone opened the caseload. A signed-in laptop whose key is in the
+    keyring is asked for a PIN (an easy one refused, saying why); from then on the keyring holds
+    only the key wrapped with it, and each start asks for it (a wrong one refused, saying so)."""
+    enrolled_store(folder, "https://doorstep.council.gov.uk")
+    prompts.pins = ["123456", "482916"]
+    first = window_of(qtbot, launch(data_dir=folder, runner=inline_runner, prompts=prompts))
+    assert [(kind, text[:40]) for kind, _, text in prompts.pin_prompts] == [
+        ("new pin", "Choose a PIN or passphrase of at least 6"),
+        ("new pin", "PIN: not one digit repeated or a run of "),
+    ]
+    first.close()
+    raw_key = memory_keyring.items[("Doorstep", f"database-key:{folder}")]
+    assert '"v": 2' in raw_key
+    assert '"key"' not in raw_key, "only the wrapped key is kept"
+
+    prompts.pin_prompts.clear()
+    prompts.pins = ["000000", "482916"]
+    again = window_of(qtbot, launch(data_dir=folder, runner=inline_runner, prompts=prompts))
+    assert [(kind, text[:30]) for kind, _, text in prompts.pin_prompts] == [
+        ("pin", "Your caseload on this laptop i"),
+        ("pin", "Wrong PIN (1 in a row)."),
+    ]
+    assert again.proxy.rowCount() == 30
+
+
+def test_cancelling_the_pin_opens_nothing_and_changes_nothing(
+    folder: Path, prompts: RecordingPrompts, inline_runner: InlineRunner, memory_keyring: Any
+) -> None:
+    enrolled_store(folder, "https://doorstep.council.gov.uk")
+    before = dict(memory_keyring.items)
+    prompts.pins = [None]
+    assert launch(data_dir=folder, runner=inline_runner, prompts=prompts).window is None
+    assert memory_keyring.items == before, "no PIN chosen: nothing changed"

@@ -764,3 +764,19 @@ def test_a_sync_can_be_stopped_and_what_was_done_is_kept(
     assert window.sync_action.isEnabled()
     assert "Sync stopped: what was sent or received before is kept" in window.status_text()
     assert prompts.shown == []
+
+
+def test_a_laptop_wiped_by_it_says_so_and_closes(
+    qtbot: QtBot, seeded: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    from app.services.workspace import CaseloadErased
+
+    def wiped(workspace: Any, *, progress: Any) -> Any:
+        raise CaseloadErased("IT has withdrawn this laptop from Doorstep: ... erased.")
+
+    window = make_window(qtbot, seeded, inline_runner, prompts, sync_fn=wiped)
+    window.sync_now()
+    [(kind, title, text)] = prompts.shown
+    assert (kind, title) == ("error", "This laptop was withdrawn")
+    assert text.startswith("IT has withdrawn this laptop")
+    assert not window.isVisible()

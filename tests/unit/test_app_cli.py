@@ -50,14 +50,16 @@ def signin(
     )
 
 
-def run_app(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_app(
+    *args: str, data_dir: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "app"]
     if data_dir is not None:
         command += ["--data-dir", str(data_dir), "--allow-demo-key-file"]
     return subprocess.run(
         [*command, *args],
         cwd=ROOT,
-        env=_env(),
+        env=_env(**(env or {})),
         capture_output=True,
         text=True,
         timeout=120,
@@ -337,6 +339,57 @@ def test_status_and_record_from_the_command_line(
 
     synced = run_app("sync", data_dir=device)
     assert "pushed 1 change(s) (0 rejected)" in synced.stdout
-    assert json.loads(run_app("status", "--format", "json", data_dir=device).stdout)[
-        "pending_changes"
-    ] == 0
+    assert (
+        json.loads(run_app("status", "--format", "json", data_dir=device).stdout)["pending_changes"]
+        == 0
+    )
+
+
+def test_a_pin_set_at_signin_locks_every_command_until_it_is_given(
+    central: RunningCentral, tmp_path: Path, password_file: Path
+) -> None:
+    seed_council(central.engine, officers=["alice"], cases_per_officer=2)
+    device = tmp_path / "device"
+    pin_file, wrong_file = tmp_path / "pin.txt", tmp_path / "wrong.txt"
+    pin_file.write_text("482916\n", encoding="utf-8")
+    wrong_file.write_text("000000\n", encoding="utf-8")
+    easy = tmp_path / "easy.txt"
+    easy.write_text("123456\n", encoding="utf-8")
+
+    refused = run_app(
+        "signin",
+        "--server",
+        central.url,
+        "--user",
+        "alice",
+        "--password-file",
+        str(password_file),
+        "--pin-file",
+        str(easy),
+        data_dir=device,
+    )
+    assert refused.returncode == 1
+    assert "a run of digits" in refused.stderr
+    signed = run_app(
+        "signin",
+        "--server",
+        central.url,
+        "--user",
+        "alice",
+        "--password-file",
+        str(password_file),
+        "--pin-file",
+        str(pin_file),
+        data_dir=device,
+    )
+    assert signed.returncode == 0, signed.stderr
+
+    locked = run_app("status", data_dir=device)
+    assert locked.returncode == 2
+    assert "this needs your PIN: name a file holding it with DOORSTEP_PIN_FILE" in locked.stderr
+    wrong = run_app("status", data_dir=device, env={"DOORSTEP_PIN_FILE": str(wrong_file)})
+    assert wrong.returncode == 1
+    assert "Wrong PIN (1 in a row)" in wrong.stderr
+    opened = run_app("sync", data_dir=device, env={"DOORSTEP_PIN_FILE": str(pin_file)})
+    assert opened.returncode == 0, opened.stderr
+    assert "Traceback" not in locked.stderr + wrong.stderr

@@ -76,3 +76,21 @@ def already_open(data_dir: Path) -> str:
         "on another desktop or behind this one). Use that window: two on one caseload would "
         "each show their own view of it."
     )
+
+
+PIN_LABEL = "&PIN:"
+PIN_AGAIN_LABEL = "PIN &again:"
+NO_PIN = "Type your PIN."
+PINS_DIFFER = "The two PINs differ: type it again."
+UNLOCK_TITLE = "Open your caseload"
+UNLOCK_TEXT = (
+    "Your caseload on this laptop is locked with your PIN. Type it to open it (no connection is "
+    "needed)."
+)
+NEW_PIN_TITLE = "Choose a PIN for this laptop"
+NEW_PIN_TEXT = (
+    "Choose a PIN or passphrase of at least 6 characters. It locks your caseload on this laptop: "
+    "without it, even someone with the laptop and your computer account cannot read it. You "
+    "will type it each time Doorstep opens. Ten wrong PINs in a row erase the laptop's copy."
+)
+ERASED_AFTER_PINS_TITLE = "Your caseload on this laptop was erased"

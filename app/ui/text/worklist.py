@@ -128,6 +128,7 @@ def sync_refused(rejected: int) -> str | None:
     )
 
 
+ERASED_TITLE = "This laptop was withdrawn"
 SYNC_CANCEL = "Stop"
 SYNC_CANCEL_TIP = "Stop the sync: what was already sent or received is kept"
 SYNC_STOPPING = "Stopping the sync…"
