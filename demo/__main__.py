@@ -168,10 +168,15 @@ def stop_service(process: subprocess.Popen[bytes]) -> None:
 
 
 def sign_in_client(client_dir: Path, server: str, password: str) -> None:
+    """Sign the demo laptop in, or point a signed-in one at today's port. One locked with the
+    officer's PIN is left as it is: the window asks for the PIN and takes ``--server``."""
     from app.services.enrolment import is_enrolled, set_server_url, sign_in
-    from app.services.workspace import open_workspace
+    from app.services.workspace import PinNeeded, open_workspace
 
-    workspace = open_workspace(client_dir, allow_demo_files=True)
+    try:
+        workspace = open_workspace(client_dir, allow_demo_files=True)
+    except PinNeeded:
+        return
     try:
         if is_enrolled(workspace):
             set_server_url(workspace, server_url=server)

@@ -227,3 +227,19 @@ def test_a_central_command_that_fails_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(launcher.DemoError, match=r"`python -m central import` failed \(status"):
         launcher._central(f"sqlite:///{tmp_path / 'central.sqlite'}", "import",
                           str(tmp_path / "no-such-export"))
+
+
+def test_a_demo_laptop_locked_with_a_pin_is_left_for_the_window_to_open(tmp_path: Path) -> None:
+    """With a keyring, the demo officer chooses a PIN in the window; the next run must neither
+    open the laptop without it nor take it for one that will not open and move it aside."""
+    client = tmp_path / "client"
+    client.mkdir()
+    store = open_local_store(client)
+    store.protect_with_pin("482916")
+    store.close()
+    before = _digest(client / "doorstep.db")
+
+    launcher.sign_in_client(client, "http://127.0.0.1:9", "unused")
+
+    assert _digest(client / "doorstep.db") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["client", "home"]
