@@ -29,6 +29,7 @@ def main(out: Path) -> None:
         arrangement,
         assessment,
         case,
+        pin,
         record_action,
         signin,
         uc_helper,
@@ -65,6 +66,7 @@ def main(out: Path) -> None:
 
         worklist.shoot_empty(shots, Path(tmp) / "empty")
         signin.shoot(shots, Path(tmp) / "signin")
+        pin.shoot(shots)
     print(f"{len(shots.saved)} screenshots in {out}")
 
 
