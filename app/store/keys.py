@@ -85,15 +85,22 @@ class Secrets:
             self.source = DEMO_FILE_SOURCE
 
     # -- the database key ------------------------------------------------------------------
-    def database_key(self) -> DatabaseKey | None:
-        """The unwrapped key; None when there is none (``app.store.unlock`` opens a wrapped
-        one with the PIN)."""
+    def stored_database_key(self) -> DatabaseKey | dict[str, Any] | None:
+        """What the keyring holds, read once: the key, the PIN-wrapped record
+        (``app.store.pin``), or None."""
         text = self._get("database-key")
         if not text:
             return None
-        if json.loads(text).get("v") == 2:
+        data = json.loads(text)
+        return data if data.get("v") == 2 else DatabaseKey.loads(text)
+
+    def database_key(self) -> DatabaseKey | None:
+        """The unwrapped key; None when there is none (``app.store.unlock`` opens a wrapped
+        one with the PIN)."""
+        stored = self.stored_database_key()
+        if isinstance(stored, dict):
             raise PinNeeded("This caseload is locked with your PIN: enter it to open it.")
-        return DatabaseKey.loads(text)
+        return stored
 
     def save_database_key(self, key: DatabaseKey, *, pin: str | None = None) -> None:
         """Keep ``key``; with ``pin``, only wrapped with it (``app.store.pin``), so the
@@ -109,11 +116,8 @@ class Secrets:
 
     def wrapped_database_key(self) -> dict[str, Any] | None:
         """The PIN-wrapped key record, or None when the key is kept unwrapped (or absent)."""
-        text = self._get("database-key")
-        if not text:
-            return None
-        data = json.loads(text)
-        return data if isinstance(data, dict) and data.get("v") == 2 else None
+        stored = self.stored_database_key()
+        return stored if isinstance(stored, dict) else None
 
     def pin_failures(self) -> tuple[int, str | None]:
         """Wrong PINs in a row, and when the last was (ISO 8601)."""

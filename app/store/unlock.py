@@ -30,9 +30,9 @@ def unlock_key(
     data_dir: Path, secrets: Secrets, pin: str | None, *, now: datetime | None = None
 ) -> DatabaseKey | None:
     """The database key: unwrapped as kept, or opened with ``pin`` (see the module)."""
-    record = secrets.wrapped_database_key()
-    if record is None:
-        return secrets.database_key()
+    record = secrets.stored_database_key()  # one keyring read: a D-Bus call on Linux
+    if not isinstance(record, dict):
+        return record
     if pin is None:
         raise PinNeeded("This caseload is locked with your PIN: enter it to open it.")
     now = now or datetime.now(UTC)
