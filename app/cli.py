@@ -8,7 +8,8 @@
 - ``sync``: one sync cycle (push the changes made here, pull, check), with a one-line
   summary;
 - ``status [--format text|json]``: cases, changes waiting to be sent (``pending_changes``),
-  changes the central store refused (``refused_changes``), the last sync;
+  changes the central store refused (``refused_changes``), the last sync, and ``locked``
+  (no window shows the caseload now: the window is locked, or none has it open);
 - ``record --case REF --action CODE [--on DATE] [--until DATE] [--note-file F]``: a case
   action, through the same service as Record action… in the window;
 - ``set-aside [--yes]``: a caseload that will not open (damaged, not Doorstep's, another key):
@@ -336,6 +337,7 @@ def _status(args: argparse.Namespace) -> int:
     print(f"Changes waiting to be sent: {status.pending_changes}")
     print(f"Changes the central store refused: {status.refused_changes}")
     print(f"Last sync: {synced}")
+    print(f"Locked: {'yes' if status.locked else 'no (a Doorstep window shows the caseload)'}")
     return EXIT_OK
 
 

@@ -197,6 +197,7 @@ class RecoveryPolicy:
     review_days: int = 20
     reminder_every_days: int = 28
     vulnerability_holds: frozenset[str] = frozenset()
+    idle_lock_minutes: int = 5
     _ladders: dict[str, tuple[Stage, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )

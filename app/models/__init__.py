@@ -9,6 +9,7 @@ from app.models.assessment import (
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.caseload import LedgerEntry, Officer, Person, Tenancy
+from app.models.drafts import FormDraft
 from app.models.recovery import Arrangement, CaseAction
 from app.models.sync_state import OutboxMutation, SyncState
 
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CaseAction",
+    "FormDraft",
     "GuidelineFigure",
     "IncomeAssessment",
     "LedgerEntry",

@@ -92,14 +92,19 @@ def code(value: object) -> str:
     return value
 
 
-def whole(minimum: int = 0, what: str = "a whole number") -> PlainValidator:
-    """A validator for a whole number of at least ``minimum`` (``what`` words the type)."""
+def whole(
+    minimum: int = 0, what: str = "a whole number", *, maximum: int | None = None
+) -> PlainValidator:
+    """A validator for a whole number of at least ``minimum`` (and at most ``maximum``, if
+    given; ``what`` words the type)."""
 
     def check(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"must be {what}, got {value!r}")
         if value < minimum:
             raise ValueError(f"must be {minimum} or more, got {value}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be {maximum} or less, got {value}")
         return value
 
     return PlainValidator(check)

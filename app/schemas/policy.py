@@ -55,6 +55,8 @@ from app.schemas.fields import (
 _STAGE_CODES = tuple(sorted(STAGE_CODES))
 #: Keys only a notice stage (``kind = "notice"``) may have.
 _NOTICE_ONLY = ("earliest_proceedings_days", "valid_months")
+#: The longest a council may let an idle laptop stay open (NCSC: lock soon; docs/security.md).
+MAX_IDLE_LOCK_MINUTES = 30
 #: The older spelling of money, still read but not suggested.
 _OLDER_KEYS = frozenset({"tolerance_pence", "min_arrears_pence"})
 
@@ -159,6 +161,12 @@ class VulnerabilityTable(StrictModel):
     holds: Annotated[frozenset[str], codes(STAGE_KINDS, "stage kinds")] = frozenset()
 
 
+class SecurityTable(StrictModel):
+    """``[security]``: how soon a laptop left open locks (docs/security.md)."""
+
+    idle_lock_minutes: Annotated[int, whole(1, maximum=MAX_IDLE_LOCK_MINUTES)] = 5
+
+
 class StageTable(StrictModel):
     """One ``[[stages]]`` table: a step of the ladder (see :class:`app.domain.recovery.Stage`)."""
 
@@ -229,6 +237,7 @@ class PolicyFile(StrictModel):
     arrangements: ArrangementsTable = ArrangementsTable()
     breathing_space: BreathingSpaceTable = BreathingSpaceTable()
     vulnerability: VulnerabilityTable = VulnerabilityTable()
+    security: SecurityTable = SecurityTable()
     stages: tuple[StageTable, ...] = Field(default=(), validate_default=True)
 
     @field_validator("stages")
@@ -285,6 +294,7 @@ class PolicyFile(StrictModel):
             review_days=breathing.review_days,
             reminder_every_days=breathing.reminder_every_days,
             vulnerability_holds=self.vulnerability.holds,
+            idle_lock_minutes=self.security.idle_lock_minutes,
         )
 
 

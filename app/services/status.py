@@ -1,5 +1,6 @@
 """Where this laptop stands: its caseload, the changes waiting to be sent, those the central
-store refused, and its last sync. For ``python -m app status`` and the worklist's status line.
+store refused, its last sync, and whether the caseload is locked. For ``python -m app status``
+and the worklist's status line.
 
 Plain SQL on a plain connection, one read transaction each, like the other reads of start-up.
 Threading: blocking; call off the GUI thread.
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from app.services._caseload_rows import last_synced_at
 from app.services.device import OfficerInfo, signed_in_officer
+from app.services.screen_lock import window_state
 from app.services.workspace import Workspace
 from app.store.database import PlainConnection
 
@@ -29,6 +31,9 @@ class DeviceStatus:
     last_sync: datetime | None
     officer: OfficerInfo | None
     server_url: str | None
+    #: No screen shows the caseload: the window is locked, or none has it open and only the
+    #: PIN opens it. False while a window shows it, or when no PIN protects it (the demo).
+    locked: bool = True
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -38,6 +43,7 @@ class DeviceStatus:
             "last_sync": self.last_sync.isoformat() if self.last_sync else None,
             "officer": self.officer.username if self.officer else None,
             "server_url": self.server_url,
+            "locked": self.locked,
         }
 
 
@@ -54,6 +60,8 @@ def count_waiting(connection: PlainConnection) -> int:
 
 def device_status(workspace: Workspace) -> DeviceStatus:
     """The laptop's standing, read in one transaction."""
+    shown = window_state(workspace.data_dir)
+    locked = shown == "locked" or (shown == "none" and workspace.store.pin_protected)
     with workspace.store.plain_transaction(writing=False) as connection:
         cases = int(connection.execute("SELECT count(*) FROM tenancy").fetchone()[0])
         refused = sum(
@@ -72,6 +80,7 @@ def device_status(workspace: Workspace) -> DeviceStatus:
             last_sync=last_synced_at(connection),
             officer=signed_in_officer(connection),
             server_url=None if server is None else server[0],
+            locked=locked,
         )
 
 

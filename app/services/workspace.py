@@ -24,7 +24,13 @@ from pathlib import Path
 
 from app.domain.clock import SYSTEM_CLOCK, Clock
 from app.store.database import LocalStore, open_local_store
-from app.store.errors import CaseloadErased, PinNeeded, PinRefused, StoreError
+from app.store.errors import (
+    CaseloadErased,
+    CaseloadLocked,
+    PinNeeded,
+    PinRefused,
+    StoreError,
+)
 from app.store.keys import DEMO_FILE_SOURCE
 
 #: ``progress(done, total, message)``: long use cases report through it, on their own (worker)
@@ -57,6 +63,11 @@ class Workspace:
     def close(self) -> None:
         """Fold the write-ahead log back into the file and release the database."""
         self.store.close()
+
+    @property
+    def locked(self) -> bool:
+        """Doorstep is locked: every use case is refused until the PIN unlocks it."""
+        return self.store.locked
 
     def load_the_rest(self) -> None:
         """Load what opening a case needs (SQLAlchemy, the models and the case services, over
@@ -96,6 +107,7 @@ def open_workspace(
 
 __all__ = [
     "CaseloadErased",
+    "CaseloadLocked",
     "PinNeeded",
     "PinRefused",
     "Progress",

@@ -26,6 +26,7 @@ from app.store import schema
 from app.store.erase import erase_local_data
 from app.store.errors import (
     CaseloadErased,
+    CaseloadLocked,
     CorruptDatabase,
     NotADoorstepDatabase,
     StorageUnavailable,
@@ -51,6 +52,7 @@ ERASED_MESSAGE = (
     "IT has withdrawn this laptop from Doorstep: its copy of the caseload and its keys have "
     "been erased. Ask IT before signing in on it again."
 )
+LOCKED_MESSAGE = "Doorstep is locked: unlock it with your PIN to go on. Nothing was changed."
 PAGE_SIZE = 4096  # SQLCipher 4's default page size
 
 #: A plain DBAPI connection to the database: sqlcipher3's, which has (and is typed as) the
@@ -78,7 +80,7 @@ class LocalStore:
     ) -> None:
         self.path = path
         self.secrets = secrets
-        self._key = key
+        self._key: DatabaseKey | None = key  # None while locked (``lock``)
         self._check = check
         self._erased = False
         self._lock = threading.Lock()
@@ -92,8 +94,17 @@ class LocalStore:
         of work calls this first, so nothing reads or writes a file that has not passed."""
         if self._erased:
             raise CaseloadErased(ERASED_MESSAGE)
+        if self._key is None:
+            raise CaseloadLocked(LOCKED_MESSAGE)
         if self._check is not None:
             self._check.result()
+
+    def _held_key(self) -> DatabaseKey:
+        """The key, or :class:`CaseloadLocked` when Doorstep is locked."""
+        key = self._key
+        if key is None:
+            raise CaseloadLocked(LOCKED_MESSAGE)
+        return key
 
     def __repr__(self) -> str:
         return f"LocalStore(path={self.path!r})"
@@ -126,7 +137,7 @@ class LocalStore:
 
     def _made_engine(self) -> Engine:
         if self._engine is None:
-            self._engine = _make_engine(self.path, self._key)
+            self._engine = _make_engine(self.path, self._held_key())
         return self._engine
 
     @contextmanager
@@ -148,7 +159,7 @@ class LocalStore:
         refuses that at once as "database is locked". A unit that only reads takes a snapshot
         and blocks no one."""
         self.wait_until_checked()
-        connection = _connect(self.path, self._key)
+        connection = _connect(self.path, self._held_key())
         try:
             _set_pragmas(connection)
             connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
@@ -168,12 +179,12 @@ class LocalStore:
 
     def protect_with_pin(self, pin: str) -> None:
         """Keep the key only wrapped with ``pin`` from now on (``app.store.pin``)."""
-        self.secrets.save_database_key(self._key, pin=pin)
+        self.secrets.save_database_key(self._held_key(), pin=pin)
         self.secrets.save_pin_failures(0, None)
 
     def outbox_mark(self) -> OutboxMark | None:
         """The outbox as last counted beside the database (``app.store.outbox_mark``)."""
-        return read_outbox_mark(self.path.parent, self._key)
+        return read_outbox_mark(self.path.parent, self._held_key())
 
     def write_outbox_mark(self, mark: OutboxMark) -> None:
         """Set the outbox mark beside the database (after a loss has been reported)."""
@@ -187,11 +198,53 @@ class LocalStore:
     def write_sealed(self, path: Path, payload: bytes) -> bool:
         """Write a file only this store will read back (``app.store.sealed``); False if the
         file could not be written."""
-        return write_sealed(path, payload, key=seal_key(self._key.key))
+        return write_sealed(path, payload, key=seal_key(self._held_key().key))
 
     def read_sealed(self, path: Path) -> bytes | None:
         """The payload of a file this store sealed; None if absent, altered or another's."""
-        return read_sealed(path, key=seal_key(self._key.key))
+        return read_sealed(path, key=seal_key(self._held_key().key))
+
+    @property
+    def locked(self) -> bool:
+        """Doorstep is locked: the key is dropped until ``unlock``."""
+        return self._key is None and not self._erased
+
+    def lock(self) -> None:
+        """Drop the key and every pooled connection: from now on every unit of work is refused
+        with :class:`CaseloadLocked` until ``unlock``. A unit of work already running finishes
+        on the connection it holds, which is closed when it ends."""
+        with self._lock:
+            if self._erased or self._key is None:
+                return
+            engine, self._engine, self._sessions = self._engine, None, None
+            self._key = None
+        if engine is not None:
+            engine.dispose()
+
+    def unlock(self, pin: str | None) -> None:
+        """Take the key back with the officer's PIN (``app.store.unlock``: wrong PINs are
+        counted, slowed and, at the tenth, the caseload erased: :class:`CaseloadErased`)."""
+        if self._erased:
+            raise CaseloadErased(ERASED_MESSAGE)
+        try:
+            key = unlock_key(self.path.parent, self.secrets, pin)
+        except CaseloadErased:
+            self._erased = True
+            raise
+        if key is None:
+            raise WrongKey(
+                f"This computer's keyring no longer holds the key of the Doorstep database at "
+                f"{self.path}. Nothing was changed."
+            )
+        try:
+            _probe(self.path, key)
+        except sqlcipher.DatabaseError as exc:
+            raise WrongKey(
+                f"The key in this computer's keyring no longer opens the Doorstep database at "
+                f"{self.path}. Nothing was changed."
+            ) from exc
+        with self._lock:
+            self._key = key
 
     def erase(self) -> int:
         """Release every connection, then erase this caseload's keys and files
@@ -207,7 +260,7 @@ class LocalStore:
     def close(self) -> None:
         """Fold the WAL back into the file and release every connection (a file the
         integrity check found damaged, or an erased caseload, is left as it is)."""
-        if self._erased:
+        if self._erased or self._key is None:  # erased, or locked: nothing held to fold in
             return
         try:
             self.wait_until_checked()
@@ -216,7 +269,7 @@ class LocalStore:
         with self._lock:
             engine, self._engine, self._sessions = self._engine, None, None
         if engine is None:
-            connection = _connect(self.path, self._key)
+            connection = _connect(self.path, self._held_key())
             try:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:

@@ -46,3 +46,8 @@ class PinNeeded(StoreError):
 class PinRefused(StoreError):
     """A wrong PIN, or a try made before the wait after wrong ones is over; the message says
     how long to wait and, near the end, what one more wrong PIN would erase."""
+
+
+class CaseloadLocked(StoreError):
+    """The officer (or the idle timer) locked Doorstep: the key is dropped and nothing reads or
+    writes the caseload until it is unlocked with the PIN."""

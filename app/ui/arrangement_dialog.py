@@ -25,6 +25,7 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -69,7 +70,7 @@ from app.services.arrangements import (
 )
 from app.services.case_file import CaseFile
 from app.ui.context import UiContext
-from app.ui.dates import day_edit, qdate
+from app.ui.dates import day_edit, kept_day, qdate
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
 from app.ui.text import arrangement as words
@@ -127,6 +128,7 @@ class ArrangementDialog(QDialog):
         # The policy's longest term unless a caller (a test) names another.
         self._max_weeks = max_weeks if max_weeks is not None else policy.max_arrangement_weeks
         self._typed = False  # the officer typed an instalment (else: the affordable default)
+        self._restore: Mapping[str, object] | None = None  # a draft to put back once loaded
         self._setting = False
         self.starting_point: ArrangementContext | None = None
         self.proposal: Proposal | None = None
@@ -266,6 +268,9 @@ class ArrangementDialog(QDialog):
         self.feedback.make_room(lines=ROOM_LINES)
         self.agree_button.setEnabled(True)
         self._recompute()
+        if self._restore is not None:
+            kept, self._restore = self._restore, None
+            self.restore_draft(kept)
         self.ready.emit()
 
     # -- ours ---------------------------------------------------------------------------------
@@ -286,6 +291,32 @@ class ArrangementDialog(QDialog):
 
     def set_first_date(self, on: date) -> None:
         self.first_date_edit.setDate(qdate(on))
+
+    def draft(self) -> dict[str, object]:
+        """What is typed, as JSON values: kept (encrypted) while Doorstep is locked."""
+        return {
+            "instalment": self.instalment_edit.text() if self._typed else None,
+            "frequency": self.frequency(),
+            "kind": self.kind(),
+            "first": self.first_date().isoformat(),
+        }
+
+    def restore_draft(self, draft: Mapping[str, object]) -> None:
+        """Put back what :meth:`draft` kept, once the I&E is read (a value that no longer fits
+        is left as proposed)."""
+        if self.starting_point is None:
+            self._restore = draft
+            return
+        for key, combo in (("frequency", self.frequency_combo), ("kind", self.kind_combo)):
+            value = draft.get(key)
+            if isinstance(value, str) and combo.findData(value) >= 0:
+                combo.setCurrentIndex(combo.findData(value))
+        first = kept_day(draft.get("first"))
+        if first is not None:
+            self.set_first_date(first)
+        typed = draft.get("instalment")
+        if isinstance(typed, str) and typed.strip():
+            self.set_instalment_text(typed)
 
     def set_instalment_text(self, text: str) -> None:
         """As if typed: the officer's instalment replaces the default."""

@@ -923,6 +923,14 @@ class AssessmentForm(QWidget):
     def _op(self, work: Callable[[ProgressFn], _R]) -> Op[_R]:
         return self.context.op(self, work)
 
+    def close_for_lock(self) -> None:
+        """Doorstep is locking: save the draft as it stands (amounts that cannot be read are
+        left out, as when closing) and close without asking."""
+        if not self._closed:
+            self.save_now()
+            self._closed = True
+        self.close()
+
     # -- Qt overrides -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:

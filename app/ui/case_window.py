@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ from app.domain.months import add_months
 from app.domain.recovery import RecoveryPolicy
 from app.services.case_changes import ActionRecorded, ArrangementAgreed, ArrangementCancelled
 from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case
+from app.services.screen_lock import OpenForm
 from app.ui.arrangement_dialog import ArrangementDialog, ArrangementsPanel
 from app.ui.assessment_form import AssessmentForm
 from app.ui.balance_chart import BalanceChartView
@@ -211,6 +212,7 @@ class CaseWindow(QWidget):
         self.assessment_form: AssessmentForm | None = None
         self.arrangement_dialog: ArrangementDialog | None = None
         self.uc_helper: UcHelperDialog | None = None
+        self._to_reopen: list[OpenForm] = []  # kept by a lock, opened once the case is read
         self.banners: list[QLabel] = []
         self.setObjectName("CaseWindow")
         self.setWindowTitle("Doorstep — case")
@@ -478,6 +480,8 @@ class CaseWindow(QWidget):
         self.arrangement_button.setEnabled(True)
         self.arrangements_panel.load()
         self.uc_button.setEnabled(True)
+        if self._to_reopen:
+            self._reopen_kept()
         self.loaded.emit()
 
     def _load_failed(self, error: Exception) -> None:
@@ -671,6 +675,57 @@ class CaseWindow(QWidget):
         with contextlib.suppress(RuntimeError):  # closed and deleted: nothing to refresh
             if form is not None and form.isVisible() and form.is_read_only():
                 form.load()
+
+    # -- the lock ---------------------------------------------------------------------------
+    def open_forms(self) -> list[OpenForm]:
+        """This window and each form open on it, with what is typed in them (to keep while
+        Doorstep is locked; ``app.services.screen_lock``)."""
+        tenancy_id = self.tenancy_id
+        forms = [OpenForm("case", tenancy_id, {"tab": self.tabs.currentIndex()})]
+        with contextlib.suppress(RuntimeError):  # a form closed and deleted meanwhile
+            if self.record_dialog is not None and self.record_dialog.isVisible():
+                forms.append(OpenForm("record_action", tenancy_id, self.record_dialog.draft()))
+        with contextlib.suppress(RuntimeError):
+            if self.arrangement_dialog is not None and self.arrangement_dialog.isVisible():
+                forms.append(OpenForm("arrangement", tenancy_id, self.arrangement_dialog.draft()))
+        for kind, window in (("assessment", self.assessment_form), ("uc_helper", self.uc_helper)):
+            with contextlib.suppress(RuntimeError):
+                if window is not None and window.isVisible():
+                    forms.append(OpenForm(kind, tenancy_id))
+        return forms
+
+    def close_for_lock(self) -> None:
+        """Close now, without questions: the I&E draft is saved as it stands."""
+        if self.assessment_form is not None:
+            with contextlib.suppress(RuntimeError):  # already deleted
+                self.assessment_form.close_for_lock()
+        self.close()
+
+    def reopen(self, forms: Sequence[OpenForm]) -> None:
+        """Open again what :meth:`open_forms` kept, once the case is read."""
+        self._to_reopen = list(forms)
+        if self.case is not None:
+            self._reopen_kept()
+
+    def _reopen_kept(self) -> None:
+        forms, self._to_reopen = self._to_reopen, []
+        for form in forms:
+            if form.kind == "case":
+                tab = form.state.get("tab")
+                if isinstance(tab, int) and 0 <= tab < self.tabs.count():
+                    self.tabs.setCurrentIndex(tab)
+            elif form.kind == "record_action":
+                record = self.record_action()
+                if record is not None:
+                    record.restore_draft(form.state)
+            elif form.kind == "arrangement":
+                arrangement = self.open_arrangement()
+                if arrangement is not None:
+                    arrangement.restore_draft(form.state)
+            elif form.kind == "assessment":
+                self.open_assessment()
+            elif form.kind == "uc_helper":
+                self.open_uc_helper()
 
     # -- Qt overrides -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -31,3 +31,13 @@ def day_edit(day: date | None = None, *, name: str, parent: QWidget | None = Non
     if day is not None:
         edit.setDate(qdate(day))
     return edit
+
+
+def kept_day(value: object) -> date | None:
+    """A day kept as ISO text (a form's draft), or None when there is none or it does not read."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -50,6 +51,13 @@ from app.domain.recovery import RecoveryPolicy
 from app.services.case_changes import CASE_CHANGES
 from app.services.caseload import LoadedCase, load_cases
 from app.services.device import OfficerInfo
+from app.services.screen_lock import (
+    OpenForm,
+    lock_caseload,
+    note_window,
+    take_open_forms,
+    unlock_caseload,
+)
 from app.services.status import waiting_changes
 from app.services.worklist import (
     LoadedWorklist,
@@ -58,11 +66,13 @@ from app.services.worklist import (
     read_worklist,
     stage_options,
 )
-from app.services.workspace import CaseloadErased
+from app.services.workspace import CaseloadErased, CaseloadLocked, PinRefused
 from app.sync.errors import SyncCancelled, SyncError
 from app.ui.context import UiContext
 from app.ui.ops import ProgressDialogSink, ProgressFn
 from app.ui.screen_fit import fit_to_screen
+from app.ui.screen_lock import IdleWatch, LockPage
+from app.ui.text import lock as lock_words
 from app.ui.text.worklist import (
     ERASED_TITLE,
     FILE_MENU,
@@ -108,6 +118,10 @@ log = logging.getLogger(__name__)
 
 #: How long after the worklist is shown to load what opening a case needs.
 LOAD_REST_AFTER_MS = 300
+#: Idle minutes before Doorstep locks, until the policy (``[security] idle_lock_minutes``) is read.
+DEFAULT_IDLE_LOCK_MINUTES = 5
+#: A minute, for the idle watch (tests shorten it).
+MINUTE_MS = 60_000
 
 SyncFn = Callable[..., "SyncSummary"]
 
@@ -162,6 +176,8 @@ class MainWindow(QMainWindow):
         self._as_of: date | None = None
         self._generation = 0
         self._case_windows: dict[uuid.UUID, CaseWindow] = {}
+        self._locked = False  # the lock page shows; the store holds no key
+        self._to_reopen: tuple[OpenForm, ...] = ()  # kept by a lock: opened once loaded
 
         context.changes.operation_did_execute.connect(self._operation_did_execute)
 
@@ -177,6 +193,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_shortcuts()
         self._build_status_bar()
+        self.idle_watch = IdleWatch(DEFAULT_IDLE_LOCK_MINUTES, self, minute_ms=MINUTE_MS)
+        self.idle_watch.idle.connect(lambda: self.lock(idle=True))
+        self.idle_watch.start()
         self.load_worklist()
 
     # -- building the window ------------------------------------------------------------------
@@ -242,7 +261,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.filter_panel)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details_label)
-        self.setCentralWidget(central)
+        self.lock_page = LockPage()
+        self.lock_page.unlock_requested.connect(self.unlock)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(central)
+        self.pages.addWidget(self.lock_page)
+        self.setCentralWidget(self.pages)
         panel = self.filter_panel
         chain = [
             self.filter_edit,
@@ -265,6 +289,12 @@ class MainWindow(QMainWindow):
         self.open_action.setToolTip(OPEN_CASE_TIP)
         self.open_action.setEnabled(False)
         self.open_action.triggered.connect(self.open_selected_case)
+        self.lock_action = QAction(lock_words.LOCK, self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        # From any of Doorstep's windows (a case, a form), not only this one.
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.setToolTip(lock_words.LOCK_TIP)
+        self.lock_action.triggered.connect(self.lock)
         quit_action = QAction(QUIT, self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -272,14 +302,16 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(FILE_MENU)
         menu.addAction(self.sync_action)
         menu.addAction(self.open_action)
+        menu.addAction(self.lock_action)
         menu.addSeparator()
         menu.addAction(quit_action)
-        toolbar = QToolBar("Main")
+        toolbar = self.toolbar = QToolBar("Main")
         toolbar.setObjectName("MainToolBar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.sync_action)
         toolbar.addAction(self.open_action)
+        toolbar.addAction(self.lock_action)
         self.addToolBar(toolbar)
 
     def _build_shortcuts(self) -> None:
@@ -421,7 +453,7 @@ class MainWindow(QMainWindow):
     def _merge_cases(
         self, ids: list[uuid.UUID], fresh: dict[uuid.UUID, LoadedCase], as_of: date
     ) -> None:
-        if self._closed or as_of != self._as_of:
+        if not self._showing() or as_of != self._as_of:
             return
         for tenancy_id in ids:
             self._cases.pop(tenancy_id, None)  # a case no longer on the laptop goes
@@ -439,15 +471,19 @@ class MainWindow(QMainWindow):
         as_of = self._as_of
 
         def shown(items: list[WorkItem]) -> None:
-            if generation == self._generation and not self._closed:
+            if generation == self._generation and self._showing():
                 self._show_items(items)
 
         self.context.op(
             self, lambda _progress: build_worklist(cases, policy=policy, as_of=as_of)
         ).success(shown).failure(self._load_failed).run()
 
+    def _showing(self) -> bool:
+        """The worklist is on screen: the window is neither closed nor locked."""
+        return not self._closed and not self._locked
+
     def _show_loaded(self, loaded: LoadedWorklist) -> None:
-        if self._closed:
+        if not self._showing():
             return
         self._generation += 1
         self._cases = loaded.cases
@@ -457,6 +493,7 @@ class MainWindow(QMainWindow):
             options = stage_options(loaded.policy)
             self.model.set_stage_order([code for code, _ in options])
             self.filter_panel.set_stage_options(options)
+            self.idle_watch.set_minutes(loaded.policy.idle_lock_minutes)
         self._last_synced = loaded.last_synced
         self._officer = loaded.officer
         self._waiting = loaded.waiting
@@ -467,14 +504,41 @@ class MainWindow(QMainWindow):
             self._rest_loaded = True
             # After the list is painted: loading holds Python's lock, which painting needs too.
             QTimer.singleShot(LOAD_REST_AFTER_MS, self._load_the_rest)
+        elif self._to_reopen:
+            self._reopen_kept()
 
     def _load_the_rest(self) -> None:
-        if self._closed:
+        """Load what opening a case needs, note the window as open (for ``status``) and open
+        again what a lock kept that Doorstep did not come back from (killed while locked)."""
+        if not self._showing():
+            self._rest_loaded = False  # after the unlock's load instead
             return
         workspace = self.context.workspace
-        self.context.op(self, lambda _progress: workspace.load_the_rest()).failure(
+
+        def work(_progress: ProgressFn) -> tuple[OpenForm, ...]:
+            workspace.load_the_rest()
+            note_window(workspace.data_dir, locked=False)
+            return take_open_forms(workspace)
+
+        self.context.op(self, work).success(self._reopen_after_start).failure(
             lambda error: log.warning("loading ahead failed: %s", type(error).__name__)
         ).run()
+
+    def _reopen_after_start(self, kept: tuple[OpenForm, ...]) -> None:
+        if kept and self._showing():
+            self._to_reopen = kept
+            self._reopen_kept()
+
+    def _reopen_kept(self) -> None:
+        """Open the case windows and forms a lock kept, each as it was."""
+        kept, self._to_reopen = self._to_reopen, ()
+        by_case: dict[uuid.UUID, list[OpenForm]] = {}
+        for form in kept:
+            by_case.setdefault(form.tenancy_id, []).append(form)
+        for tenancy_id, forms in by_case.items():
+            window = self.open_case(tenancy_id)
+            if window is not None:
+                window.reopen(forms)
 
     def _show_items(self, items: list[WorkItem]) -> None:
         selected = self.selected_case()
@@ -488,6 +552,8 @@ class MainWindow(QMainWindow):
         self.worklist_loaded.emit(self.model.rowCount())
 
     def _load_failed(self, error: Exception) -> None:
+        if self._locked or isinstance(error, CaseloadLocked):
+            return  # a load overtaken by the lock: the unlock loads again
         log.error("could not read the worklist", exc_info=error)
         self._loaded = True
         self._load_problem = load_problem(error)
@@ -575,7 +641,7 @@ class MainWindow(QMainWindow):
         ).run()
 
     def _show_waiting(self, waiting: int) -> None:
-        if not self._closed:
+        if self._showing():
             self._waiting = waiting
             self._update_status()
 
@@ -627,9 +693,9 @@ class MainWindow(QMainWindow):
         # An empty list keeps saying "downloading" until the reload below shows what came.
         self.stop_sync_button.hide()
         self._syncing = False
-        self.sync_action.setEnabled(True)
+        self.sync_action.setEnabled(not self._locked)
         self._sync_problem = sync_refused(summary.rejected)
-        if not self._closed:
+        if self._showing():
             self.load_worklist()
             self.context.changes.operation_did_execute.emit(summary, self)
 
@@ -640,7 +706,9 @@ class MainWindow(QMainWindow):
             self.close()
             return
         self._syncing = False
-        self.sync_action.setEnabled(True)
+        self.sync_action.setEnabled(not self._locked)
+        if isinstance(error, CaseloadLocked):  # locked between two of its steps
+            error = SyncCancelled(SYNC_STOPPED)
         if not isinstance(error, SyncError):
             log.error("sync failed unexpectedly", exc_info=error)
         self._sync_problem = sync_failure(error)
@@ -670,6 +738,112 @@ class MainWindow(QMainWindow):
             self.progress_bar.hide()
             self.progress_label.hide()
 
+    # -- the lock -------------------------------------------------------------------------------
+    def is_locked(self) -> bool:
+        return self._locked
+
+    def lock(self, *, idle: bool = False) -> None:
+        """Lock now (Ctrl+L, or ``idle`` after the policy's minutes): every screen showing the
+        caseload is cleared and closed, what was open is kept (encrypted) to come back after
+        the PIN, a sync stops at its next step, and the store drops its key."""
+        if self._locked or self._closed:
+            return
+        self._locked = True
+        self.idle_watch.stop()
+        self.stop_sync()
+        kept: list[OpenForm] = []
+        for window in list(self._case_windows.values()):
+            kept.extend(window.open_forms())
+            window.close_for_lock()
+        self._close_other_windows()
+        self._clear_for_lock()
+        pin = not self.context.workspace.uses_demo_key_file
+        minutes = self.idle_watch.minutes if idle else None
+        self.lock_page.show_locked(idle_minutes=minutes, pin=pin)
+        self.pages.setCurrentWidget(self.lock_page)
+        workspace = self.context.workspace
+
+        def work(_progress: ProgressFn) -> None:
+            try:
+                lock_caseload(workspace, kept)
+            finally:
+                workspace.store.lock()  # locked even when what was open could not be kept
+                note_window(workspace.data_dir, locked=True)
+
+        self.context.op(self, work).failure(self._lock_failed).run()
+
+    def _close_other_windows(self) -> None:
+        """Any other window or message still open (a helper, a question) goes too."""
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog):
+                widget.reject()
+            else:
+                widget.close()
+
+    def _clear_for_lock(self) -> None:
+        """Nothing of the caseload stays in the window: rows, details, the filter's text."""
+        self._generation += 1  # a load still running is dropped when it arrives
+        self._cases = {}
+        self._as_of = None
+        self.model.set_rows([])
+        self.details_label.clear()
+        self.filter_edit.clear()
+        self.setWindowTitle(lock_words.LOCKED_TITLE)
+        self.toolbar.hide()
+        self.statusBar().hide()
+        for action in (self.sync_action, self.open_action, self.lock_action):
+            action.setEnabled(False)
+
+    def _lock_failed(self, error: Exception) -> None:
+        if isinstance(error, CaseloadLocked):
+            return
+        log.error("keeping the open screens at lock failed: %s", type(error).__name__)
+        self.lock_page.show_problem(lock_words.not_kept(error))
+
+    def unlock(self, pin: str) -> None:
+        """Check the PIN on the database worker; when right, show the worklist again and open
+        what was kept."""
+        if not self._locked:
+            return
+        workspace = self.context.workspace
+
+        def work(_progress: ProgressFn) -> tuple[OpenForm, ...]:
+            kept = unlock_caseload(workspace, pin or None)
+            note_window(workspace.data_dir, locked=False)
+            return kept
+
+        self.context.op(self, work).success(self._unlocked).failure(self._unlock_failed).run()
+
+    def _unlocked(self, kept: tuple[OpenForm, ...]) -> None:
+        if self._closed:
+            return
+        self._locked = False
+        self._to_reopen = kept
+        self.pages.setCurrentIndex(0)
+        self.toolbar.show()
+        self.statusBar().show()
+        self.sync_action.setEnabled(not self._syncing)
+        self.lock_action.setEnabled(True)
+        self._update_title()
+        self.idle_watch.start()
+        self.load_worklist()  # then opens what was kept (``_show_loaded``)
+        self.focus_filter()
+
+    def _unlock_failed(self, error: Exception) -> None:
+        if self._closed:
+            return
+        if isinstance(error, CaseloadErased):  # the tenth wrong PIN
+            self.context.prompts.show_error(self, ERASED_TITLE, str(error))
+            self.close()
+            return
+        if not isinstance(error, PinRefused):
+            log.error("unlocking failed: %s", type(error).__name__)
+        self.lock_page.show_problem(str(error))
+
     # -- Qt overrides -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         """Close the case windows, wait for running work, then close the workspace (the window
@@ -677,8 +851,10 @@ class MainWindow(QMainWindow):
         if not self._closed:
             for window in list(self._case_windows.values()):
                 window.close()
+            self.idle_watch.detach()
             self._closed = True
             # Results still queued after this wait find the window closed and do nothing.
             self.context.runner.wait_for_done(30_000)
             self.context.workspace.close()
+            note_window(self.context.workspace.data_dir, locked=None)
         super().closeEvent(event)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -48,7 +49,7 @@ from app.services.case_changes import ActionRecorded
 from app.services.case_file import CaseFile
 from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
 from app.ui.context import UiContext
-from app.ui.dates import DAY_FORMAT, day_edit, qdate
+from app.ui.dates import DAY_FORMAT, day_edit, kept_day, qdate
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
 from app.ui.text import record_action as words
@@ -260,6 +261,33 @@ class RecordActionDialog(QDialog):
 
     def kind(self) -> ActionKind:
         return ACTION_KINDS[self.code()]
+
+    def draft(self) -> dict[str, object]:
+        """What is typed, as JSON values: kept (encrypted) while Doorstep is locked."""
+        until = self.until_edit.value()
+        on: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        return {
+            "code": self.code(),
+            "on": on.isoformat(),
+            "until": until.isoformat() if until else None,
+            "note": self.note_edit.toPlainText(),
+            "send": self.send_check.isChecked(),
+        }
+
+    def restore_draft(self, draft: Mapping[str, object]) -> None:
+        """Put back what :meth:`draft` kept (a value that no longer fits is left as it is)."""
+        code = draft.get("code")
+        if isinstance(code, str) and self.code_combo.findData(code) >= 0:
+            self.set_code(code)
+        on = kept_day(draft.get("on"))
+        if on is not None:
+            self.date_edit.setDate(qdate(on))
+        self.until_edit.set_value(kept_day(draft.get("until")))
+        note = draft.get("note")
+        if isinstance(note, str):
+            self.note_edit.setPlainText(note)
+        if self.send_check.isEnabled() and isinstance(draft.get("send"), bool):
+            self.send_check.setChecked(bool(draft["send"]))
 
     def until_shown(self) -> bool:
         return self._until_shown

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from app.services.screen_lock import note_window
 from tests.sync.central_seed import officer_id, seed_council, server_balances
 from tests.sync.server import ROOT, RunningCentral, running_central
 
@@ -393,3 +394,18 @@ def test_a_pin_set_at_signin_locks_every_command_until_it_is_given(
     opened = run_app("sync", data_dir=device, env={"DOORSTEP_PIN_FILE": str(pin_file)})
     assert opened.returncode == 0, opened.stderr
     assert "Traceback" not in locked.stderr + wrong.stderr
+
+    def locked_now() -> object:
+        shown = run_app("status", "--format", "json", data_dir=device, env=with_pin)
+        assert shown.returncode == 0, shown.stderr
+        return json.loads(shown.stdout)["locked"]
+
+    # No window has it: only the PIN opens it. A window showing it (this process stands in
+    # for one, alive), then locked.
+    with_pin = {"DOORSTEP_PIN_FILE": str(pin_file)}
+    assert locked_now() is True
+    note_window(device, locked=False)
+    assert locked_now() is False
+    assert "Locked: no" in run_app("status", data_dir=device, env=with_pin).stdout
+    note_window(device, locked=True)
+    assert locked_now() is True

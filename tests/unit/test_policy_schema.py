@@ -40,6 +40,7 @@ requires_notice = true
 
 def test_a_good_policy_parses():
     policy = parse_policy(GOOD)
+    assert policy.idle_lock_minutes == 5  # the lock's default when [security] is not given
     assert policy.tolerance_pence == 150
     assert policy.stages[0].min_weeks == Decimal(2)
     assert policy.stages[0].satisfied_by == frozenset({"letter_1"})
@@ -161,6 +162,16 @@ def test_a_good_policy_parses():
             '[arrangements]\ngrace_days = 5\ntolerance = "1.50"',
             "arrangements = 5",
             "arrangements: must be a table",
+        ),
+        (
+            'tolerance = "1.50"',
+            'tolerance = "1.50"\n[security]\nidle_lock_minutes = 0',
+            "security.idle_lock_minutes: must be 1 or more, got 0",
+        ),
+        (
+            'tolerance = "1.50"',
+            'tolerance = "1.50"\n[security]\nidle_lock_minutes = 31',
+            "security.idle_lock_minutes: must be 30 or less, got 31",
         ),
     ],
 )

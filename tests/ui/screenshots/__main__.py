@@ -29,6 +29,7 @@ def main(out: Path) -> None:
         arrangement,
         assessment,
         case,
+        lock,
         pin,
         record_action,
         signin,
@@ -62,6 +63,7 @@ def main(out: Path) -> None:
         case.shoot_breathing_space(shots, second)
         assessment.shoot(shots, second)
         record_action.shoot_referral(shots, second)
+        lock.shoot(shots, window)
         window.close()
 
         worklist.shoot_empty(shots, Path(tmp) / "empty")
