@@ -47,6 +47,7 @@ import ssl
 import sys
 import traceback
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
@@ -58,6 +59,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.domain.case_actions import LATE_WORK_DAYS
 from app.protocol.messages import (
     HEADER_PROTOCOL,
     PROTOCOL_VERSION,
@@ -443,13 +445,16 @@ PushBody = Annotated[PushRequest, Depends(read_push_request)]
 
 
 @sync_routes.post("/sync/push")
-def sync_push(body: PushBody, session: SessionDep, device: CurrentDevice) -> Response:
+def sync_push(
+    body: PushBody, session: SessionDep, device: CurrentDevice, request: Request
+) -> Response:
     try:
         reply = push.push_mutations(
             session,
             device_id=device.id,
             officer_id=device.officer_id,
             mutations=body.mutations,
+            late_work=request.app.state.late_work,
         )
     except push.PushUnavailable:
         raise ApiError(
@@ -464,9 +469,15 @@ def sync_push(body: PushBody, session: SessionDep, device: CurrentDevice) -> Res
 # -- the app --------------------------------------------------------------------------------
 
 
-def create_app(engine: Engine, *, throttle: SignInThrottle | None = None) -> FastAPI:
+def create_app(
+    engine: Engine,
+    *,
+    throttle: SignInThrottle | None = None,
+    late_work_days: int = LATE_WORK_DAYS,
+) -> FastAPI:
     """The sync service over ``engine`` (an up-to-date central store); ``throttle`` counts
-    failed sign-ins (a new one on the system's clock by default)."""
+    failed sign-ins (a new one on the system's clock by default); ``late_work_days``: how long
+    after a case leaves an officer their contacts and I&Es recorded before are still taken."""
     app = FastAPI(
         title="Doorstep central",
         dependencies=[Depends(require_protocol)],
@@ -476,6 +487,7 @@ def create_app(engine: Engine, *, throttle: SignInThrottle | None = None) -> Fas
     )
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.throttle = throttle or SignInThrottle()
+    app.state.late_work = timedelta(days=late_work_days)
     app.add_middleware(LimitBodies)
     app.add_middleware(ContainErrors)  # added last, so outermost
     app.exception_handler(ApiError)(_api_error)
@@ -517,6 +529,7 @@ def serve(
     port: int,
     certfile: str | None = None,
     keyfile: str | None = None,
+    late_work_days: int = LATE_WORK_DAYS,
 ) -> int:
     """Run the service with uvicorn until interrupted, over HTTPS when given a certificate and
     its key; 0 on a clean stop, 1 when it cannot listen, 2 for an unusable certificate."""
@@ -531,7 +544,7 @@ def serve(
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("central").setLevel(logging.INFO)  # ids and events only (see above)
     engine = open_store(url)
-    app = create_app(engine)
+    app = create_app(engine, late_work_days=late_work_days)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -11,6 +11,24 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from app.domain.case_actions import LATE_WORK_DAYS
+
+#: The longest a council may let a former officer's late contacts and I&Es in.
+MAX_LATE_WORK_DAYS = 90
+
+
+def _late_work_days(text: str) -> int:
+    """``--late-work-days``: a whole number of days, 0 to :data:`MAX_LATE_WORK_DAYS`."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if not 0 <= days <= MAX_LATE_WORK_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{days} is out of range: give 0 to {MAX_LATE_WORK_DAYS} days"
+        )
+    return days
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -63,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--certfile", help="TLS certificate (PEM): serve HTTPS; needs --keyfile")
     p.add_argument("--keyfile", help="the certificate's private key (PEM); needs --certfile")
+    p.add_argument(
+        "--late-work-days",
+        type=_late_work_days,
+        default=LATE_WORK_DAYS,
+        metavar="DAYS",
+        help="how long after a case leaves an officer the contacts and I&Es they recorded "
+        f"while they held it are still taken (0-{MAX_LATE_WORK_DAYS}; default {LATE_WORK_DAYS})",
+    )
 
     p = sub.add_parser("report", help="reports")
     rsub = p.add_subparsers(dest="report", required=True, metavar="REPORT")
@@ -118,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=args.port,
             certfile=args.certfile,
             keyfile=args.keyfile,
+            late_work_days=args.late_work_days,
         )
     if args.command == "report":
         from central.reports import balances_command

@@ -128,3 +128,50 @@ def test_reasons_name_nothing_of_the_case_as_it_is_now(moved: World) -> None:
         assert reason is not None
         assert ref not in reason
         assert "bob" not in reason.lower()
+
+
+@pytest.mark.parametrize(("late_work_days", "status"), [(3, "rejected"), (None, "applied")])
+def test_the_window_is_the_services_setting(
+    world: World, late_work_days: int | None, status: str
+) -> None:
+    """``serve --late-work-days``: a contact recorded the day before the case moved, arriving
+    five days after, is refused under a 3-day window and taken under the default 14."""
+    from fastapi.testclient import TestClient
+
+    from app.protocol.messages import HEADER_APP, HEADER_PROTOCOL, PROTOCOL_VERSION
+    from central.api import create_app
+
+    now = datetime.now(UTC)
+    with Session(world.engine) as session, session.begin():
+        move_case(
+            session,
+            tenancy_id=world.alice_case,
+            to_officer_id=world.bob,
+            at=now - timedelta(days=5),
+        )
+    recorded = now - timedelta(days=6)
+    args = world.args(
+        code="contact", on=recorded.date().isoformat(), recorded_at=recorded.isoformat()
+    )
+    mutation = world.mutation(args, intent=RECORD_CASE_ACTION)
+    app = (
+        create_app(world.engine)
+        if late_work_days is None
+        else create_app(world.engine, late_work_days=late_work_days)
+    )
+    headers = {
+        HEADER_PROTOCOL: str(PROTOCOL_VERSION),
+        HEADER_APP: "doorstep-tests/0",
+        "Authorization": f"Bearer {world.alice_token}",
+    }
+    with TestClient(app) as client:
+        reply = client.post(
+            "/sync/push",
+            headers=headers,
+            content=f'{{"mutations": [{mutation.model_dump_json()}]}}',
+        )
+    assert reply.status_code == 200, reply.text
+    [result] = reply.json()["results"]
+    assert result["status"] == status
+    if status == "rejected":
+        assert "more than 3 days ago" in result["reason"]
