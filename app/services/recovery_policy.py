@@ -14,6 +14,7 @@ Threading: blocking file reads; safe on any thread.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import pickle
@@ -94,13 +95,25 @@ def _checked(chosen: Path, text: str) -> RecoveryPolicy:
 
 
 def _readers_fingerprint() -> bytes | None:
+    """The readers' sources as this process first read them: what it pickles was made by the
+    code it loaded, so a newer version installed on disk meanwhile must not vouch for it."""
+    return _fingerprint_of(_APP_ROOT, _READERS)
+
+
+@functools.cache
+def _fingerprint_of(root: Path, readers: tuple[str, ...]) -> bytes | None:
     digest = hashlib.sha256()
     try:
-        for name in _READERS:
-            digest.update((_APP_ROOT / name).read_bytes())
+        for name in readers:
+            digest.update((root / name).read_bytes())
     except OSError:
         return None
     return digest.digest()
+
+
+def forget_loaded_code() -> None:
+    """Read the readers' sources again at the next use, as a new process would."""
+    _fingerprint_of.cache_clear()
 
 
 def _from_cache(payload: bytes | None, stamp: bytes) -> RecoveryPolicy | None:
@@ -119,6 +132,7 @@ __all__ = [
     "CACHE_NAME",
     "DEFAULT_POLICY",
     "PolicyFileError",
+    "forget_loaded_code",
     "load_recovery_policy",
     "policy_in_force",
 ]

@@ -173,3 +173,33 @@ def test_a_sealed_file_reads_back_only_under_its_own_key(tmp_path: Path) -> None
     assert read_sealed(path, key=other) is None
     path.write_bytes(path.read_bytes()[:-1] + b"!")
     assert read_sealed(path, key=key) is None
+
+
+def test_code_upgraded_on_disk_under_a_running_app_never_poisons_the_cache(
+    workspace: Workspace, checks: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Found when the code changed under a running Doorstep: the running (older) process wrote
+    its pickled policy stamped with the *newer* readers' sources from disk, and the newer
+    version then trusted it and failed on every start ("'int' object has no attribute
+    'get'"). A process stamps what it writes with the code it loaded, so the newer one checks
+    the file again."""
+    sources = tmp_path / "app"
+    for name in recovery_policy._READERS:
+        (sources / name).parent.mkdir(parents=True, exist_ok=True)
+        (sources / name).write_bytes((recovery_policy._APP_ROOT / name).read_bytes())
+    monkeypatch.setattr(recovery_policy, "_APP_ROOT", sources)
+    recovery_policy.forget_loaded_code()
+    policy_in_force(workspace)  # the running process: its code is what is on disk now
+    assert len(checks) == 1
+
+    upgraded = sources / recovery_policy._READERS[-1]
+    upgraded.write_text(upgraded.read_text(encoding="utf-8") + "\n# upgraded\n", encoding="utf-8")
+    (workspace.data_dir / CACHE_NAME).unlink()
+    policy_in_force(workspace)  # still the old process: it writes its own, older, policy
+    assert len(checks) == 2
+
+    recovery_policy.forget_loaded_code()  # the upgraded version starts
+    policy_in_force(workspace)
+    assert len(checks) == 3, "the older process's policy was not trusted"
+    policy_in_force(workspace)
+    assert len(checks) == 3
