@@ -35,7 +35,7 @@ from __future__ import annotations
 import html
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -77,6 +77,7 @@ from app.services.assessments import (
     save_draft,
 )
 from app.services.ie_documents import summary_pdf
+from app.ui.assessment_draft import put_back, unread_entries
 from app.ui.assessment_rows import (
     DebtEditorRow,
     LineEditorRow,
@@ -169,6 +170,7 @@ class AssessmentForm(QWidget):
         self.context = context
         self.tenancy_id = tenancy_id
         self._closed = False
+        self._restore: Mapping[str, object] | None = None  # kept by a lock, put back once loaded
         self._filling = False
         self._dirty = False
         self._explaining: str | None = "max_rent_offer"
@@ -748,6 +750,9 @@ class AssessmentForm(QWidget):
             self.lines(sfs.INCOME)[0].amount_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._restore is not None:
+            kept, self._restore = self._restore, None
+            self.restore_draft(kept)
         self.loaded.emit()
 
     def is_read_only(self) -> bool:
@@ -922,6 +927,18 @@ class AssessmentForm(QWidget):
 
     def _op(self, work: Callable[[ProgressFn], _R]) -> Op[_R]:
         return self.context.op(self, work)
+
+    def draft(self) -> dict[str, object]:
+        """What saving leaves out (amounts that do not read), as typed: kept while Doorstep is
+        locked, the rest being saved as the draft (``app.ui.assessment_draft``)."""
+        return {} if self.is_read_only() else unread_entries(self)
+
+    def restore_draft(self, kept: Mapping[str, object]) -> None:
+        """Put back what :meth:`draft` kept, once the draft is loaded."""
+        if self.saved_assessment is None:
+            self._restore = kept
+        elif not self.is_read_only():
+            put_back(self, kept)
 
     def close_for_lock(self) -> None:
         """Doorstep is locking: save the draft as it stands (amounts that cannot be read are

@@ -688,10 +688,12 @@ class CaseWindow(QWidget):
         with contextlib.suppress(RuntimeError):
             if self.arrangement_dialog is not None and self.arrangement_dialog.isVisible():
                 forms.append(OpenForm("arrangement", tenancy_id, self.arrangement_dialog.draft()))
-        for kind, window in (("assessment", self.assessment_form), ("uc_helper", self.uc_helper)):
-            with contextlib.suppress(RuntimeError):
-                if window is not None and window.isVisible():
-                    forms.append(OpenForm(kind, tenancy_id))
+        with contextlib.suppress(RuntimeError):
+            if self.assessment_form is not None and self.assessment_form.isVisible():
+                forms.append(OpenForm("assessment", tenancy_id, self.assessment_form.draft()))
+        with contextlib.suppress(RuntimeError):
+            if self.uc_helper is not None and self.uc_helper.isVisible():
+                forms.append(OpenForm("uc_helper", tenancy_id))
         return forms
 
     def close_for_lock(self) -> None:
@@ -723,7 +725,9 @@ class CaseWindow(QWidget):
                 if arrangement is not None:
                     arrangement.restore_draft(form.state)
             elif form.kind == "assessment":
-                self.open_assessment()
+                assessment = self.open_assessment()
+                if assessment is not None:
+                    assessment.restore_draft(form.state)
             elif form.kind == "uc_helper":
                 self.open_uc_helper()
 

@@ -203,3 +203,38 @@ def test_forms_kept_by_a_lock_doorstep_never_came_back_from_open_at_the_next_sta
     assert case.record_dialog is not None
     assert case.record_dialog.note_edit.toPlainText() == "No answer"
     assert case.tabs.currentIndex() == 2
+
+
+def test_an_open_ie_comes_back_whole_even_the_amounts_that_do_not_read(
+    qtbot: QtBot, pinned: LocalStore, inline_runner: InlineRunner, prompts: RecordingPrompts
+) -> None:
+    """Saving an I&E leaves out an amount that does not read; the lock keeps it as typed."""
+    window = make_window(qtbot, pinned, inline_runner, prompts)
+    case = open_ref(window, "T000003")
+    form = case.open_assessment()
+    assert form is not None
+    first = form.lines("income")[0]
+    first.amount_edit.setText("412.50")
+    second = form.add_line("income")
+    second.amount_edit.setText("12.3.4")
+    second.note_edit.setText("carer's allowance, amount to check")
+    debt = form.add_debt(priority=False)
+    debt.creditor_edit.setText("Catalogue")
+    debt.owed_edit.setText("abc")
+    form.savings_edit.setText("1,0,0")
+    assert form.errors()  # three entries saving would leave out
+
+    window.lock()
+    assert not form.isVisible()
+    unlock_with(qtbot, window, DEFAULT_PIN)
+
+    again = window.case_windows()[tenancy_of(window, "T000003")].assessment_form
+    assert again is not None
+    assert again.isVisible()
+    amounts = [row.amount_edit.text() for row in again.lines("income")]
+    assert amounts == ["412.50", "12.3.4"]
+    assert again.lines("income")[1].note_edit.text() == "carer's allowance, amount to check"
+    [back] = again.debts(priority=False)
+    assert (back.creditor_edit.text(), back.owed_edit.text()) == ("Catalogue", "abc")
+    assert again.savings_edit.text() == "1,0,0"
+    assert len(again.errors()) == 3  # each with its message again
