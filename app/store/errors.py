@@ -18,6 +18,11 @@ class WrongKey(StoreError):
     """The key this computer holds does not open the database file."""
 
 
+class DamagedKey(WrongKey):
+    """What the keyring holds as the database key cannot be read (a byte of it changed): not a
+    wrong PIN, not another computer's key, not a damaged database."""
+
+
 class CorruptDatabase(StoreError):
     """The database file is damaged."""
 

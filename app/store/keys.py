@@ -9,23 +9,35 @@ Only the synthetic demo (``make run``) may fall back, when no keyring exists, to
 own demo folder, and keeps using them for as long as they are there (the key of a folder never
 moves between a file and the keyring); ``Secrets.source`` then says so and the window title
 shows it.
+
+A record in the keyring that cannot be read is never guessed at: a database key whose record was
+changed (each record keeps a digest of its values, so a changed character is seen even where it
+still parses) is :class:`DamagedKey`, never a wrong PIN, another computer's key or a damaged
+database; a count of wrong PINs that cannot be read counts as none; a device token that can no
+longer be a bearer token reads as none, so the laptop signs in again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import logging
 import os
+import re
 import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.store.errors import KeyringUnavailable, PinNeeded
+from app.paths import database_path
+from app.store.errors import DamagedKey, KeyringUnavailable, PinNeeded
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 SERVICE = "Doorstep"
 DEMO_FILE_SOURCE = "demo key file"
@@ -49,15 +61,28 @@ class DatabaseKey:
     def pragma(self) -> str:
         return f"PRAGMA key = \"x'{self.key.hex()}'\""
 
-    def dumps(self) -> str:
+    def _record(self) -> dict[str, Any]:
         salt = self.salt.hex() if self.salt else None
-        return json.dumps({"v": 1, "key": self.key.hex(), "salt": salt})
+        return {"v": 1, "key": self.key.hex(), "salt": salt}
+
+    def dumps(self) -> str:
+        return _with_check(self._record())
 
     @classmethod
     def loads(cls, text: str) -> DatabaseKey:
-        data = json.loads(text)
-        salt = bytes.fromhex(data["salt"]) if data["salt"] else None
-        return cls(bytes.fromhex(data["key"]), salt)
+        """The key a :meth:`dumps` record holds; ValueError when it cannot be one (damaged)."""
+        return cls._from_record(json.loads(text))
+
+    @classmethod
+    def _from_record(cls, data: object) -> DatabaseKey:
+        if not isinstance(data, dict) or data.get("v") != 1:
+            raise ValueError("not a database key record")
+        salt = _salt_hex(data.get("salt"))
+        key = cls(
+            bytes.fromhex(_hex_of(data.get("key"), 32)), bytes.fromhex(salt) if salt else None
+        )
+        _verified(key._record(), data.get("check"))
+        return key
 
     @classmethod
     def generate(cls) -> DatabaseKey:
@@ -87,12 +112,22 @@ class Secrets:
     # -- the database key ------------------------------------------------------------------
     def stored_database_key(self) -> DatabaseKey | dict[str, Any] | None:
         """What the keyring holds, read once: the key, the PIN-wrapped record
-        (``app.store.pin``), or None."""
-        text = self._get("database-key")
-        if not text:
-            return None
-        data = json.loads(text)
-        return data if data.get("v") == 2 else DatabaseKey.loads(text)
+        (``app.store.pin``), or None; :class:`DamagedKey` when it cannot be read."""
+        try:
+            text = self._get("database-key")  # a keyring may fail to decode a changed byte
+            return _key_record(text) if text else None
+        except (ValueError, KeyError, TypeError) as exc:  # JSON's and hex's errors are ValueErrors
+            held = (
+                "the demo's key file"
+                if self.source == DEMO_FILE_SOURCE
+                else "this computer's keyring"
+            )
+            raise DamagedKey(
+                f"The key of the Doorstep database at {database_path(self.data_dir)}, kept in "
+                f"{held}, is damaged: it cannot be read, so the caseload cannot "
+                "be opened (the database file itself may be sound). Nothing was changed; the "
+                "damaged key is kept as it is, for IT."
+            ) from exc
 
     def database_key(self) -> DatabaseKey | None:
         """The unwrapped key; None when there is none (``app.store.unlock`` opens a wrapped
@@ -112,7 +147,7 @@ class Secrets:
 
         salt = key.salt.hex() if key.salt else None
         record = {"v": 2, "salt": salt, "pin": wrap_key(key.key, pin)}
-        self._set("database-key", json.dumps(record))
+        self._set("database-key", _with_check(record))
 
     def wrapped_database_key(self) -> dict[str, Any] | None:
         """The PIN-wrapped key record, or None when the key is kept unwrapped (or absent)."""
@@ -120,12 +155,23 @@ class Secrets:
         return stored if isinstance(stored, dict) else None
 
     def pin_failures(self) -> tuple[int, str | None]:
-        """Wrong PINs in a row, and when the last was (ISO 8601)."""
-        text = self._get("pin-failures")
-        if not text:
+        """Wrong PINs in a row, and when the last was (ISO 8601). A count that cannot be read
+        (damaged) is none, as a deleted one is: that gives no one more guesses than deleting it
+        would, and it never stops the right PIN."""
+        try:
+            text = self._get("pin-failures")
+            if not text:
+                return 0, None
+            data = json.loads(text)
+            count, last = data["count"], data.get("last")
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError("not a count")
+            if last is not None and datetime.fromisoformat(last).tzinfo is None:
+                raise ValueError("not an instant")
+        except (ValueError, KeyError, TypeError):
+            log.warning("the keyring's count of wrong PINs cannot be read; counting from none")
             return 0, None
-        data = json.loads(text)
-        return int(data.get("count", 0)), data.get("last")
+        return count, last
 
     def save_pin_failures(self, count: int, last: str | None) -> None:
         if count == 0:
@@ -156,7 +202,16 @@ class Secrets:
 
     # -- the device token ------------------------------------------------------------------
     def device_token(self) -> str | None:
-        return self._get("device-token")
+        """The device token; None when there is none or when what the keyring holds can no
+        longer be a bearer token (damaged): the laptop then signs in again, which replaces it."""
+        try:
+            token = self._get("device-token")
+        except ValueError:  # a keyring that cannot decode it
+            token = ""
+        if token is not None and not _BEARER_TOKEN.fullmatch(token):
+            log.warning("the device token in the keyring cannot be used; sign in again")
+            return None
+        return token
 
     def save_device_token(self, token: str) -> None:
         self._set("device-token", token)
@@ -210,6 +265,52 @@ class Secrets:
                 keyring.delete_password(SERVICE, self._account(name))
 
         _answered(delete)
+
+
+#: What a bearer token can be (RFC 6750's b64token); the central store issues URL-safe base64.
+_BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def _key_record(text: str) -> DatabaseKey | dict[str, Any]:
+    """The database key, or the PIN-wrapped record, that ``text`` holds; ValueError (or
+    KeyError, TypeError) when it cannot be read."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("v") != 2:
+        return DatabaseKey._from_record(data)
+    from app.store.pin import wrapped_record
+
+    record = {"v": 2, "salt": _salt_hex(data.get("salt")), "pin": wrapped_record(data.get("pin"))}
+    return _verified(record, data.get("check"))
+
+
+def _check_of(record: dict[str, Any]) -> str:
+    """A digest of a key record's values as written (canonical JSON): kept in the record, it
+    tells a character changed by damage from a wrong PIN or another computer's key."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _with_check(record: dict[str, Any]) -> str:
+    return json.dumps({**record, "check": _check_of(record)})
+
+
+def _verified(record: dict[str, Any], check: object) -> dict[str, Any]:
+    """``record``, read back in the form it was written, if ``check`` is its own (a record
+    written before the check was kept, with none, is taken as it reads); else ValueError."""
+    if check is not None and check != _check_of(record):
+        raise ValueError("the record does not match its check")
+    return record
+
+
+def _hex_of(value: object, size: int) -> str:
+    if not isinstance(value, str) or len(raw := bytes.fromhex(value)) != size:
+        raise ValueError(f"not {size} bytes in hex")
+    return raw.hex()
+
+
+def _salt_hex(value: object) -> str | None:
+    """A database file's 16-byte salt as written (None before the file exists)."""
+    return _hex_of(value, 16) if value else None
 
 
 #: How long the keyring may take to answer before Doorstep says it is stuck (a Secret Service

@@ -61,6 +61,39 @@ def wrap_key(raw: bytes, pin: str, *, kdf: KdfParams | None = None) -> dict[str,
     }
 
 
+def wrapped_record(data: object) -> dict[str, object]:
+    """``data`` read as a :func:`wrap_key` record, its values written as :func:`wrap_key` writes
+    them; ValueError when it cannot be one (a damaged record: never to be taken for a wrong PIN).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("kdf"), dict):
+        raise ValueError("not a wrapped key")
+    kdf_record = data["kdf"]
+    if kdf_record.get("alg") != "argon2id":
+        raise ValueError("not derived with Argon2id")
+    kdf = KdfParams(
+        *(_whole(kdf_record.get(name)) for name in ("time_cost", "memory_kib", "parallelism"))
+    )
+    if kdf.time_cost < 1 or kdf.parallelism < 1 or kdf.memory_kib < 8 * kdf.parallelism:
+        raise ValueError("Argon2id cannot run with these costs")
+    return {
+        "kdf": {"alg": "argon2id", **asdict(kdf), "salt": _hex(kdf_record.get("salt"), 16)},
+        "nonce": _hex(data.get("nonce"), 12),
+        "wrapped": _hex(data.get("wrapped"), 32 + 16),  # the key, then GCM's tag
+    }
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("not a whole number")
+    return value
+
+
+def _hex(value: object, size: int) -> str:
+    if not isinstance(value, str) or len(raw := bytes.fromhex(value)) != size:
+        raise ValueError(f"not {size} bytes in hex")
+    return raw.hex()
+
+
 def unwrap_key(record: dict[str, object], pin: str) -> bytes:
     """The raw key from a :func:`wrap_key` record; :class:`WrongPin` when ``pin`` is not it."""
     from cryptography.exceptions import InvalidTag
