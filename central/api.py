@@ -25,6 +25,9 @@ Invariants:
 - a body larger than its route takes is refused (413 ``body_too_large``) before it is read,
   or as soon as it passes the limit when it comes without a length (``central.body_limit``);
 - an unknown user and a wrong password get the same answer (no account probing);
+- a sign-in whose username or device name has a NUL character, which no store can look up or
+  keep (PostgreSQL's text cannot hold one), is refused 422 ``bad_request`` naming the field,
+  before the throttle or the password sees it;
 - logs carry ids and events only: never a name, an address, an amount, nor a username that
   failed to sign in; sign-ins, throttling and refused tokens and bodies go to the security log
   (``central.security_log``) with the client's network address and no secret.
@@ -357,8 +360,21 @@ def _signed_in_officer(
         raise _throttled(exc) from None
 
 
+def _unkeepable(body: SignInRequest) -> str | None:
+    """What of a sign-in no central store can look up or keep, named: a NUL character (code
+    zero) in the username or the device name. PostgreSQL's text cannot hold one, so the
+    lookup (or, after the right password, the enrolment) failed there with a 500."""
+    for field, what in (("username", "a username"), ("device_name", "a device name")):
+        if "\x00" in getattr(body, field):
+            return f"{field}: has a NUL character (code zero), which {what} cannot hold"
+    return None
+
+
 @auth_routes.post("/auth/signin")
 def signin(body: SignInRequest, session: SessionDep, request: Request) -> Response:
+    problem = _unkeepable(body)
+    if problem:  # refused before the throttle and the password: nothing is checked or counted
+        raise ApiError(422, "bad_request", f"The request is not valid ({problem}).")
     address = peer_address(request.scope)
     officer = _signed_in_officer(session, body, address, request.app)
     try:
