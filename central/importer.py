@@ -57,6 +57,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import arrangement_watch, recovery, rent_account
 from app.domain.case_actions import ActionError, check_action
+from app.domain.days import EARLIEST_DAY, LATEST_DAY, day_problem
 from app.domain.money import AmountError, parse_pounds
 from app.sqlkit.gcpause import cyclic_gc_paused
 from app.sqlkit.utc import utcnow
@@ -285,6 +286,12 @@ def _read_table(
         issues.error(name, line, "-", "the file is not valid UTF-8 text")
         return None
     lines = text.count("\n") + 1
+    if "\x00" in text:
+        # PostgreSQL cannot keep it in text at all; refused here on SQLite too, so that every
+        # store holds the same and no device is ever sent one (app.protocol.messages).
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        issues.error(name, line, "-", "the file holds a NUL character (code zero); remove it")
+        return None
     try:
         records = _records(text)
     except _CsvProblem as exc:
@@ -381,6 +388,11 @@ class _Fields:
             parsed = date.fromisoformat(value)
         except ValueError:
             self.fail(column, f"{shown}is not a real date")
+            return None
+        problem = day_problem(parsed)
+        if problem is not None:
+            # A date of birth is never quoted: only that it is out of range.
+            self.fail(column, problem if quote else "is not between 1 Jan 1900 and 31 Dec 2199")
             return None
         self.dates[value] = parsed
         return parsed
@@ -711,8 +723,8 @@ def _parse_actions(
         if code:
             # A date that did not parse has its own error already: stand-ins keep it from
             # also failing "needs until" or "before the date", and the code is still checked.
-            probe_on = on if on is not None else date.min
-            probe_until = until if until is not None or not f.raw("until") else date.max
+            probe_on = on if on is not None else EARLIEST_DAY
+            probe_until = until if until is not None or not f.raw("until") else LATEST_DAY
             try:
                 check_action(code=code, on=probe_on, until=probe_until)
             except ActionError as exc:

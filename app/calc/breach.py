@@ -13,11 +13,10 @@ Threading: pure; safe anywhere.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from app.calc.errors import CalcInputError
-from app.calc.fields import LineIn, NotNegative, Positive, json_only
+from app.calc.fields import Day, DayCount, LineIn, NotNegative, Positive, json_only
 from app.calc.inputs import StrictInput, parse_model
 from app.domain.arrangement_watch import ArrangementError, ArrangementTerms, check_arrangement
 from app.domain.rent_account import PAYMENT, RENT, LedgerLine
@@ -26,18 +25,18 @@ from app.domain.rent_account import PAYMENT, RENT, LedgerLine
 class ArrangementIn(StrictInput):
     """The arrangement's terms and the policy's grace and tolerance."""
 
-    start: dt.date
+    start: Day
     frequency: Literal["weekly", "fortnightly", "four-weekly", "monthly"]
     instalment_pence: Positive
     arrears_at_start_pence: NotNegative
-    grace_days: NotNegative
+    grace_days: DayCount
     tolerance_pence: NotNegative
 
 
 class BreachIn(StrictInput):
     """The ``breach`` input document."""
 
-    as_of: dt.date
+    as_of: Day
     arrangement: ArrangementIn
     debits: list[LineIn]
     credits: list[LineIn]

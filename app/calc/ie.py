@@ -34,10 +34,12 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from app.calc.errors import CalcInputError
+from app.calc.fields import Day
 from app.calc.inputs import StrictInput, parse_model
 from app.domain import guidelines as gl
 from app.domain import sfs
 from app.domain import sfs_document as doc
+from app.domain.money import MAX_WRITTEN_PENCE
 from app.pydantic_once import AfterValidator, Field
 
 FrequencyIn = Literal[
@@ -52,6 +54,8 @@ HouseholdKey = Literal[gl.HOUSEHOLD_KEYS]  # type: ignore[valid-type]
 def _not_negative(value: int) -> int:
     if value < 0:
         raise ValueError(f"must be 0 or more (got {value})")
+    if value > MAX_WRITTEN_PENCE:
+        raise ValueError(f"must be at most {MAX_WRITTEN_PENCE:,} (got {value:,})")
     return value
 
 
@@ -126,14 +130,14 @@ class GuidelineRowIn(StrictInput):
     category: Category
     household_key: HouseholdKey
     amount_pence: Pence
-    effective_from: dt.date
+    effective_from: Day
 
 
 class PartnerIn(StrictInput):
     """The partner's details for the SFS document."""
 
     name: str = ""
-    date_of_birth: dt.date | None = None
+    date_of_birth: Day | None = None
     employment: list[Employment] = Field(default_factory=list)
     employment_other: str = ""
 
@@ -142,7 +146,7 @@ class ClientIn(StrictInput):
     """The SFS client block (``--format sfs``)."""
 
     name: str
-    date_of_birth: dt.date
+    date_of_birth: Day
     address: str
     joint: bool
     employment: Annotated[list[Employment], Field(min_length=1)]
@@ -156,7 +160,7 @@ class ClientIn(StrictInput):
 class IeIn(StrictInput):
     """The ``ie`` input document."""
 
-    date: dt.date
+    date: Day
     household: HouseholdIn
     lines: list[LineIn]
     savings_pence: Pence = 0

@@ -23,11 +23,10 @@ Threading: pure; safe anywhere.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from app.calc.errors import CalcInputError
-from app.calc.fields import Frequency, LineIn, Positive, json_only
+from app.calc.fields import Day, Frequency, LineIn, Positive, Signed, json_only
 from app.calc.inputs import StrictInput, parse_model
 from app.domain.rent_account import ADJUSTMENT, RENT, LedgerLine, RentTerms, summarise_account
 from app.domain.universal_credit import weekly_rent_pence
@@ -36,9 +35,9 @@ from app.domain.universal_credit import weekly_rent_pence
 class TechnicalIn(StrictInput):
     """The ``technical`` input document."""
 
-    as_of: dt.date
-    last_uc_payment: dt.date
-    balance_pence: int
+    as_of: Day
+    last_uc_payment: Day
+    balance_pence: Signed
     rent_pence: Positive
     rent_frequency: Frequency
     debits: list[LineIn]

@@ -11,10 +11,9 @@ Threading: pure apart from reading the rates file once; safe anywhere.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
-from app.calc.fields import Frequency, NotNegative, Positive, from_domain, json_only
+from app.calc.fields import Day, Frequency, NotNegative, Positive, from_domain, json_only
 from app.calc.inputs import StrictInput, parse_model
 from app.domain.universal_credit import Household, UcInputError, estimate_uc
 from app.services.uc_rates import load_uc_rates
@@ -23,7 +22,7 @@ from app.services.uc_rates import load_uc_rates
 class ChildIn(StrictInput):
     """A child the household is responsible for."""
 
-    born: dt.date
+    born: Day
 
 
 class UcIn(StrictInput):

@@ -22,7 +22,8 @@ Rules and decisions:
 - **Term warning**: when the last due date is more than ``max_weeks`` weeks after the first
   (at exactly ``max_weeks`` weeks it does not warn).
 - **Refusals** (:class:`ProposalError`, message naming the field): arrears ≤ 0; an instalment
-  ≤ 0 or above the arrears; an unknown frequency; a negative rent or ``max_weeks``.
+  ≤ 0 or above the arrears; an unknown frequency; a negative rent or ``max_weeks``; a first
+  date (or the UC pay day it moves to) outside the days Doorstep takes (``app.domain.days``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from app.domain.arrangement_watch import (
     end_date,
     instalment_count,
 )
+from app.domain.days import day_problem
 from app.domain.display import format_day, format_pence
 from app.domain.money import round_half_up_pence
 from app.domain.months import add_months, whole_months_between
@@ -147,18 +149,24 @@ def propose(
     ):
         raise ProposalError("max_weeks: must be a whole number of weeks, 1 or more")
 
+    problem = day_problem(first_date)
+    if problem is not None:  # before the UC pay day is stepped to from it
+        raise ProposalError(f"first_date: {problem}")
     affordable = per_frequency_from_monthly(affordable_monthly_pence, frequency)
     instalment = _instalment(instalment_pence, affordable=affordable, arrears_pence=arrears_pence)
     start, day_of_month = _first_due(first_date, frequency, uc_pay_day)
-    terms = ArrangementTerms(
-        ref="proposal",
-        kind="informal",
-        start_date=start,
-        frequency=frequency,
-        instalment_pence=instalment,
-        starting_balance_pence=arrears_pence,
-        day_of_month=day_of_month,
-    )
+    try:
+        terms = ArrangementTerms(
+            ref="proposal",
+            kind="informal",
+            start_date=start,
+            frequency=frequency,
+            instalment_pence=instalment,
+            starting_balance_pence=arrears_pence,
+            day_of_month=day_of_month,
+        )
+    except ArrangementError as exc:  # a UC pay day past the last day Doorstep takes
+        raise ProposalError(str(exc).replace("start_date:", "first_date:", 1)) from None
     last = end_date(terms)
     rent = rent_per_period(weekly_rent_pence, frequency)
     return Proposal(

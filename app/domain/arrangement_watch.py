@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
+from app.domain.days import day_problem
 from app.domain.display import format_day
 from app.domain.months import add_months, whole_months_between
 from app.domain.rent_account import (
@@ -74,8 +75,8 @@ class ArrangementTerms:
     None, it counts from whenever it is asked about. ``day_of_month`` (monthly terms only) is
     the day each instalment falls when it is not the start's: a plan aligned to a UC pay day
     of the 31st that starts on 28 Feb falls on 31 Mar, 30 Apr, ... (see :attr:`month_day`).
-    Invalid terms raise :class:`ArrangementError` naming the field. ``four-weekly`` is
-    accepted for ``four_weekly``.
+    Invalid terms raise :class:`ArrangementError` naming the field (its days must lie within
+    those Doorstep takes: ``app.domain.days``). ``four-weekly`` is accepted for ``four_weekly``.
     """
 
     ref: str
@@ -110,6 +111,11 @@ class ArrangementTerms:
             raise ArrangementError("starting_balance_pence: must be a whole number of pence")
         if not isinstance(self.start_date, date) or isinstance(self.start_date, datetime):
             raise ArrangementError("start_date: must be a date")
+        for name in ("start_date", "made_on"):
+            day = getattr(self, name)
+            problem = None if day is None else day_problem(day)
+            if problem is not None:
+                raise ArrangementError(f"{name}: {problem}")
         if self.day_of_month is not None:
             self._check_day_of_month(frequency)
         if self.made_on is not None and self.made_on > self.start_date:

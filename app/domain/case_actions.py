@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.days import day_problem
 from app.domain.display import format_day
 
 
@@ -101,12 +102,17 @@ class ActionError(ValueError):
 
 
 def check_action(*, code: str, on: date, until: date | None) -> ActionKind:
-    """The action's kind, or :class:`ActionError` naming what is wrong with it."""
+    """The action's kind, or :class:`ActionError` naming what is wrong with it (its dates
+    must lie within the days Doorstep takes: ``app.domain.days``)."""
     kind = ACTION_KINDS.get(code)
     if kind is None:
         raise ActionError(
             f"code: {code!r} is not an action code (one of {', '.join(ACTION_KINDS)})"
         )
+    for field, day in (("date", on), ("until", until)):
+        problem = None if day is None else day_problem(day)
+        if problem is not None:
+            raise ActionError(f"{field}: {problem}")
     if kind.needs_until and until is None:
         raise ActionError(f"until: {kind.label.lower()} needs the date '{kind.until_label}'")
     if until is not None and until < on:

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.domain.days import DayError, parse_day
 from app.domain.display import format_pence
 from app.domain.money import AmountError, parse_pounds
 from app.domain.sfs import GROUPS_BY_KEY, Budget, Household
@@ -217,11 +218,12 @@ def _row(cells: list[str], line: int) -> GuidelineRow:
     if amount < 0:
         raise GuidelineError(f"{amount_text!r} is negative", line=line, column="amount")
     try:
-        day = date.fromisoformat(day_text)
-    except ValueError:
-        raise GuidelineError(
-            f"{day_text!r} is not a date (YYYY-MM-DD)", line=line, column="effective_from"
-        ) from None
+        day = parse_day(day_text)
+    except DayError as exc:
+        reason = exc.reason
+        if not exc.out_of_range:
+            reason = f"{day_text!r} is not a date (YYYY-MM-DD): {reason}"
+        raise GuidelineError(reason, line=line, column="effective_from") from None
     try:
         return GuidelineRow(category, key, amount, day)
     except GuidelineError as exc:

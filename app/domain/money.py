@@ -15,6 +15,13 @@ from fractions import Fraction
 
 _POUNDS = re.compile(r"^(-)?(\d+)(?:\.(\d{1,2}))?$")
 
+#: The largest amount written in pounds that Doorstep reads: £10,000,000,000.00. Beyond any real
+#: figure (the wire takes at most £1bn, ``app.protocol.messages``) and far within the 64-bit
+#: integers the databases keep, so a long run of digits is refused here, saying so, rather than
+#: failing later in a database.
+MAX_WRITTEN_PENCE = 10**12
+_MAX_POUND_DIGITS = len(str(MAX_WRITTEN_PENCE // 100))
+
 
 class AmountError(ValueError):
     """An amount that is not pounds with at most two decimal places; the message says why."""
@@ -23,8 +30,9 @@ class AmountError(ValueError):
 def parse_pounds(text: str) -> int:
     """Parse an HMS amount such as ``98.45``, ``-120`` or ``0.5`` into integer pence.
 
-    Refuses currency symbols, thousands separators, more than two decimals, exponents and
-    blanks, naming what is wrong, because a misread amount silently changes a tenant's balance.
+    Refuses currency symbols, thousands separators, more than two decimals, exponents, blanks
+    and amounts above :data:`MAX_WRITTEN_PENCE`, naming what is wrong, because a misread amount
+    silently changes a tenant's balance.
     """
     raw = text.strip()
     if not raw:
@@ -39,7 +47,13 @@ def parse_pounds(text: str) -> int:
             raise AmountError(f"{raw!r} is not a plain number (remove the thousands separator)")
         raise AmountError(f"{raw!r} is not an amount of pounds")
     sign, whole, frac = match.groups()
+    shown = repr(raw) if len(raw) <= 24 else f"{raw[:16]!r}... ({len(raw)} characters)"
+    too_large = AmountError(f"{shown} is too large an amount (at most £10,000,000,000.00)")
+    if len(whole.lstrip("0")) > _MAX_POUND_DIGITS:  # before int(): no 5,000-digit conversions
+        raise too_large
     pence = int(whole) * 100 + int((frac or "").ljust(2, "0"))
+    if pence > MAX_WRITTEN_PENCE:
+        raise too_large
     return -pence if sign else pence
 
 

@@ -59,6 +59,14 @@ is in the shape now so that a later intent needs no new version.
 
 Every integer a device sends is bounded (``WIRE_INT_MAX`` for counters, ``_PENCE_MAX`` for
 money, small ranges for counts and days), so the server refuses one out of range naming it.
+What the server sends is bounded too, so that a reply the laptop's database or rules could not
+take is refused whole (the client's ``BadReply``) rather than half-stored or failing later:
+change numbers within 64 bits (``WireSeq``), money within £1bn either way (``WirePence``), days
+within ``app.domain.days`` (``WireDay``: the HMS import and every push are held to the same
+days), text without NUL (``WireText``), arrangement terms the rules can follow and assessment
+figures they can read. Unknown fields are refused as well (``extra="forbid"``), deliberately:
+a server that adds a field raises ``PROTOCOL_VERSION`` and answers older apps 426, so a reply
+with a field this app does not know is not one it can trust to mean what it reads.
 
 Wire rows name their fields after the central store's columns (``seq`` is the change number of
 the row's current version); dates are ISO ``YYYY-MM-DD``, instants ISO 8601 with an offset,
@@ -72,7 +80,9 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from app.domain import sfs
+from app.domain.arrangement_watch import ArrangementError, ArrangementTerms, terms_made_on
 from app.domain.case_actions import MAX_NOTE
+from app.domain.days import EARLIEST_DAY, LATEST_DAY, day_problem
 from app.domain.text import text_problem
 from app.protocol.intents import (
     ADD_ASSESSMENT,
@@ -87,6 +97,7 @@ from app.pydantic_once import (
     ConfigDict,
     Field,
     PydanticCustomError,
+    model_validator,
 )
 
 PROTOCOL_VERSION = 4
@@ -125,10 +136,35 @@ def _plausible_instant(value: datetime) -> datetime:
     return value
 
 
+def _kept_day(value: date) -> date:
+    problem = day_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("day", problem)
+    return value
+
+
 #: Free text a device sends: no control character, direction override or lone surrogate.
 KeptText = Annotated[str, AfterValidator(_kept_text)]
+#: A day a device sends: within the days Doorstep takes (``app.domain.days``), refused in its
+#: words ("31 Dec 9999 is too far in the future ...").
+KeptDay = Annotated[date, AfterValidator(_kept_day)]
 #: An instant a device recorded: aware, and within the years 2000 to 2099.
 DeviceInstant = Annotated[AwareDatetime, AfterValidator(_plausible_instant)]
+
+# -- what the central store sends, bounded (checked by pydantic-core itself, at no cost a page
+# can measure): what the laptop's database and rules cannot take is a BadReply, never stored.
+_PENCE_MAX = 10**11  # £1bn: far above any household's figure, far below any integer limit
+#: A day on the wire: within the days Doorstep takes (``app.domain.days``), as every way a day
+#: enters the central store (the HMS import, a device's push) is checked.
+WireDay = Annotated[date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
+#: Money in a row: integer pence within £1bn either way (the HMS import takes at most 2^31 - 1
+#: pence, a device's push at most ``_PENCE_MAX``).
+WirePence = Annotated[int, Field(ge=-_PENCE_MAX, le=_PENCE_MAX)]
+#: A change number, a cursor or a count: what a 64-bit integer column holds.
+WireSeq = Annotated[int, Field(ge=0, le=WIRE_INT_MAX)]
+#: Text in a row: anything but NUL, which no central store holds (PostgreSQL cannot, and the
+#: HMS import refuses it).
+WireText = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 
 
 class WireModel(BaseModel):
@@ -167,64 +203,84 @@ class SignInResponse(WireModel):
 
 class TenancyRow(WireModel):
     id: uuid.UUID
-    seq: int
-    ref: str
-    address: str
-    postcode: str
-    tenure: str
-    start_date: date
-    end_date: date | None
-    weekly_rent_pence: int
-    weekly_service_charge_pence: int
-    rent_weeks: int
+    seq: WireSeq
+    ref: WireText
+    address: WireText
+    postcode: WireText
+    tenure: WireText
+    start_date: WireDay
+    end_date: WireDay | None
+    weekly_rent_pence: WirePence
+    weekly_service_charge_pence: WirePence
+    rent_weeks: WireSeq
     officer_id: uuid.UUID | None
-    patch: str | None
+    patch: WireText | None
 
 
 class PersonRow(WireModel):
     id: uuid.UUID
-    seq: int
+    seq: WireSeq
     tenancy_id: uuid.UUID
-    ref: str
-    title: str | None
-    first_name: str | None
-    last_name: str
-    date_of_birth: date | None
-    phone: str | None
-    email: str | None
+    ref: WireText
+    title: WireText | None
+    first_name: WireText | None
+    last_name: WireText
+    date_of_birth: WireDay | None
+    phone: WireText | None
+    email: WireText | None
     is_lead: bool
 
 
 class LedgerRow(WireModel):
     id: uuid.UUID
-    seq: int
+    seq: WireSeq
     tenancy_id: uuid.UUID
-    ref: str
-    posted_on: date
-    type: str
-    amount_pence: int
-    description: str | None
+    ref: WireText
+    posted_on: WireDay
+    type: WireText
+    amount_pence: WirePence
+    description: WireText | None
 
 
 class ArrangementRow(WireModel):
     """A version of a payment arrangement on a case, agreed in the HMS (``source`` "hms") or on
     a device (``source`` "device", ``made_on`` the day it was agreed); read-only on the device.
-    ``supersedes_id`` names the version it replaced (which has then ended)."""
+    ``supersedes_id`` names the version it replaced (which has then ended). Its terms must be
+    ones the laptop's rules can follow (``ArrangementTerms``: a known kind, frequency and
+    status, an instalment above 0, a day of the month only for monthly terms, ...)."""
 
     id: uuid.UUID
-    seq: int
+    seq: WireSeq
     tenancy_id: uuid.UUID
-    ref: str
+    ref: WireText
     kind: str
-    start_date: date
+    start_date: WireDay
     frequency: str
-    instalment_pence: int
-    starting_balance_pence: int
+    instalment_pence: WirePence
+    starting_balance_pence: WirePence
     status: str
     supersedes_id: uuid.UUID | None = None
-    source: str = "hms"
-    made_on: date | None = None
+    source: WireText = "hms"
+    made_on: WireDay | None = None
     day_of_month: int | None = None
+
+    @model_validator(mode="after")
+    def _terms_the_rules_follow(self) -> ArrangementRow:
+        try:
+            ArrangementTerms(
+                ref=self.ref,
+                kind=self.kind,
+                start_date=self.start_date,
+                frequency=self.frequency,
+                instalment_pence=self.instalment_pence,
+                starting_balance_pence=self.starting_balance_pence,
+                status=self.status,
+                made_on=terms_made_on(self.made_on, self.start_date),
+                day_of_month=self.day_of_month,
+            )
+        except ArrangementError as exc:
+            raise PydanticCustomError("arrangement", str(exc)) from None
+        return self
 
 
 class ActionRow(WireModel):
@@ -233,14 +289,14 @@ class ActionRow(WireModel):
     instant it was recorded)."""
 
     id: uuid.UUID
-    seq: int
+    seq: WireSeq
     tenancy_id: uuid.UUID
-    ref: str
-    on_date: date
-    code: str
-    until: date | None
-    note: str
-    source: str
+    ref: WireText
+    on_date: WireDay
+    code: WireText
+    until: WireDay | None
+    note: WireText
+    source: WireText
     officer_id: uuid.UUID | None
     recorded_at: AwareDatetime | None
     assessment_id: uuid.UUID | None = None
@@ -250,7 +306,6 @@ class ActionRow(WireModel):
 
 # app.domain.sfs.Frequency's values
 SfsFrequency = Literal["weekly", "fortnightly", "four-weekly", "monthly", "quarterly", "annual"]
-_PENCE_MAX = 10**11  # £1bn: far above any household's figure, far below any integer limit
 
 
 class AssessmentHousehold(WireModel):
@@ -282,6 +337,13 @@ class AssessmentDebtIn(WireModel):
     note: KeptText = Field(default="", max_length=MAX_NOTE)
 
 
+class _AssessedOn(WireModel):
+    """The day an assessment is of, as ``AddAssessmentArgs`` will carry it (checked with the
+    figures, so that a finished assessment is never queued with a day the store refuses)."""
+
+    assessed_on: KeptDay
+
+
 class AssessmentContent(WireModel):
     """The figures of a finished assessment as entered (monthly figures are always worked
     out again from these by ``app.domain.sfs``, never sent)."""
@@ -296,7 +358,8 @@ class AssessmentContent(WireModel):
     @classmethod
     def of(cls, assessment: sfs.Assessment) -> AssessmentContent:
         """The figures of ``assessment``; raises pydantic's ValidationError, located from the
-        top (``debts.0.creditor``), for what is outside the wire's bounds."""
+        top (``debts.0.creditor``, ``assessed_on``), for what is outside the wire's bounds."""
+        _AssessedOn.model_validate({"assessed_on": assessment.assessed_on})
         household = assessment.household
         debts: list[dict[str, Any]] = [
             {
@@ -394,24 +457,33 @@ class AssessmentContent(WireModel):
 class AssessmentRow(WireModel):
     """A finished income and expenditure assessment on a case (append-only: a later one names
     the one it replaced in ``supersedes_id``). ``source`` is "device" (made with the tenant)
-    or "sfs-import" (a debt adviser's statement)."""
+    or "sfs-import" (a debt adviser's statement). Its figures must be ones the laptop's rules
+    can read (``AssessmentContent.assessment``: SFS headings, no CCJ on a priority debt)."""
 
     id: uuid.UUID
-    seq: int
+    seq: WireSeq
     tenancy_id: uuid.UUID
-    assessed_on: date
-    source: str
+    assessed_on: WireDay
+    source: WireText
     supersedes_id: uuid.UUID | None
     officer_id: uuid.UUID | None
     finalised_at: AwareDatetime
-    note: str
+    note: WireText
     content: AssessmentContent
+
+    @model_validator(mode="after")
+    def _figures_the_rules_read(self) -> AssessmentRow:
+        try:
+            self.content.assessment(self.assessed_on)
+        except sfs.SfsError as exc:
+            raise PydanticCustomError("assessment", f"content.{exc}") from None
+        return self
 
 
 class PullPage(WireModel):
-    epoch: str
-    cursor: int
-    next_cursor: int
+    epoch: WireText
+    cursor: WireSeq
+    next_cursor: WireSeq
     has_more: bool
     reset_required: bool = False
     tenancies: list[TenancyRow] = []
@@ -421,20 +493,20 @@ class PullPage(WireModel):
     actions: list[ActionRow] = []
     assessments: list[AssessmentRow] = []
     removed_tenancy_ids: list[uuid.UUID] = []
-    remaining: int | None = None
+    remaining: WireSeq | None = None
 
 
 class ScopeCheck(WireModel):
     """Counts and a balance checksum of everything in the officer's scope."""
 
-    cursor: int
-    tenancies: int
-    people: int
-    ledger_lines: int
-    balance_pence: int
-    arrangements: int
-    actions: int
-    assessments: int
+    cursor: WireSeq
+    tenancies: WireSeq
+    people: WireSeq
+    ledger_lines: WireSeq
+    balance_pence: int = Field(ge=-WIRE_INT_MAX, le=WIRE_INT_MAX)
+    arrangements: WireSeq
+    actions: WireSeq
+    assessments: WireSeq
 
 
 class Health(WireModel):
@@ -477,8 +549,8 @@ class MutationResult(WireModel):
 
     mutation_id: uuid.UUID
     status: MutationStatus
-    reason: str | None = None
-    seq: int | None = None
+    reason: WireText | None = None
+    seq: WireSeq | None = None
 
 
 class PushResponse(WireModel):
@@ -496,8 +568,8 @@ class RecordCaseActionArgs(WireModel):
     action_id: uuid.UUID
     tenancy_id: uuid.UUID
     code: str = Field(min_length=1, max_length=40)
-    on: date
-    until: date | None
+    on: KeptDay
+    until: KeptDay | None
     note: KeptText = Field(max_length=MAX_NOTE)
     recorded_at: DeviceInstant
     assessment_id: uuid.UUID | None = None
@@ -517,10 +589,10 @@ class AgreeArrangementArgs(WireModel):
     supersedes_id: uuid.UUID | None
     kind: Literal["informal", "court_order"]
     frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"]
-    start_date: date
+    start_date: KeptDay
     instalment_pence: int = Field(gt=0, le=_PENCE_MAX)
     starting_balance_pence: int = Field(gt=0, le=_PENCE_MAX)
-    made_on: date
+    made_on: KeptDay
     day_of_month: int | None = Field(default=None, ge=1, le=31)
 
 
@@ -531,7 +603,7 @@ class CancelArrangementArgs(WireModel):
     arrangement_id: uuid.UUID
     tenancy_id: uuid.UUID
     supersedes_id: uuid.UUID
-    made_on: date
+    made_on: KeptDay
 
 
 class AddAssessmentArgs(WireModel):
@@ -541,7 +613,7 @@ class AddAssessmentArgs(WireModel):
 
     assessment_id: uuid.UUID
     tenancy_id: uuid.UUID
-    assessed_on: date
+    assessed_on: KeptDay
     source: Literal["device", "sfs-import"]
     supersedes_id: uuid.UUID | None
     finalised_at: DeviceInstant

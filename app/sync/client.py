@@ -10,8 +10,16 @@ message for people:
 - :class:`DeviceWiped` — IT has withdrawn this laptop: its data is to be erased;
 - :class:`ProtocolMismatch` — the server does not speak this app's protocol version;
 - :class:`ServerError` — any other error answer (5xx, 4xx);
-- :class:`BadReply` — an answer that does not validate against the protocol: nothing of it is
-  applied.
+- :class:`BadReply` — an answer that does not validate against the protocol (not JSON, the
+  wrong shape, a field this version does not know, a value out of the protocol's bounds) or
+  that is larger than :data:`MAX_REPLY_BYTES`: nothing of it is applied. The message names the
+  first problem's place in the reply (``ledger.3.amount_pence``) and what is wrong there, never
+  a value from it (at most a code the rules do not know, such as a frequency).
+
+Replies are read as they stream, and at most :data:`MAX_REPLY_BYTES` of one is ever held: a
+reply that says it is longer is refused before a byte of its body is read, and one sent without
+a length is cut off once it passes the limit. A reply cut off mid-body by the connection is
+``Offline``, saying so.
 
 Threading: a ``SyncClient`` holds one ``httpx.Client``; use it from one thread at a time (the
 GUI's network worker). It never touches the local database.
@@ -76,6 +84,12 @@ Model = TypeVar("Model", bound=BaseModel)
 # server that has stopped answering is given up on in half a minute, not two.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=60.0, pool=10.0)
 
+#: The most of one reply the client reads (after any content encoding is undone). A page of the
+#: default 10,000 rows is some 3 MB and one of the largest the server gives (``MAX_PAGE_LIMIT``
+#: ledger lines) some 12 MB; the rest is room for long notes and whole cases joining a page.
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+PUSH_PATH = "/sync/push"
+
 
 class SyncClient:
     """Talks to one central store. ``token`` is the device token for authenticated calls."""
@@ -88,8 +102,10 @@ class SyncClient:
         app_version: str,
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
     ) -> None:
         self.server_url = server_url.rstrip("/")
+        self.max_reply_bytes = max_reply_bytes
         if plain_http_to_another_computer(self.server_url):
             raise InsecureServer(f"The central store address {server_url!r}: {INSECURE_MESSAGE}.")
         self.token = token
@@ -165,7 +181,7 @@ class SyncClient:
         ``ServerError`` saying the central store needs updating.
         """
         try:
-            return self._call("POST", "/sync/push", PushResponse, content=request.model_dump_json())
+            return self._call("POST", PUSH_PATH, PushResponse, content=request.model_dump_json())
         except ServerError as exc:
             if exc.status != 404:
                 raise
@@ -196,35 +212,69 @@ class SyncClient:
                 raise NotSignedIn("This device is not signed in to the central store. Sign in.")
             headers["Authorization"] = f"Bearer {self.token}"
         where = self.server_url
+        status: int | None = None  # set once the reply's headers have arrived
         try:
-            reply = self._http.request(
+            with self._http.stream(
                 method, path, params=params, content=content, headers=headers
-            )
+            ) as reply:
+                status = reply.status_code
+                body = self._read_body(reply, path)
         except httpx.TimeoutException as exc:
             raise Offline(
-                f"The central store at {where} did not answer in time. {_kept(method, exc)}"
+                f"The central store at {where} did not answer in time. {_kept(path, exc)}"
             ) from exc
-        except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            raise Offline(
-                f"Cannot reach the central store at {where}: {_reason(exc)}. "
-                f"{_kept(method, exc)}"
+        except httpx.DecodingError as exc:  # a compressed body that does not decompress
+            raise BadReply(
+                f"The central store at {where} sent a reply that could not be decoded ({path}); "
+                f"nothing of it was used. {_kept(path, None)}",
+                status=status,
             ) from exc
         except httpx.HTTPError as exc:
+            if status is not None:
+                raise Offline(
+                    f"The central store at {where} stopped in the middle of its reply "
+                    f"({_reason(exc, cut=True)}); nothing of it was used. {_kept(path, exc)}"
+                ) from exc
             raise Offline(
-                f"Cannot reach the central store at {where}: {_reason(exc)}. {_kept(method, exc)}"
+                f"Cannot reach the central store at {where}: {_reason(exc)}. {_kept(path, exc)}"
             ) from exc
-        if reply.is_success:
+        if 200 <= status < 300:
             try:
                 with cyclic_gc_paused():  # a page is some 100,000 objects that all live
-                    return model.model_validate_json(reply.content)
+                    return model.model_validate_json(body)
             except ValidationError as exc:
                 raise BadReply(
                     f"The central store at {where} sent a reply that Doorstep does not "
-                    f"understand ({path}: {exc.error_count()} problem(s)); nothing of it was "
-                    "used. Is the address right, and is the server up to date?",
-                    status=reply.status_code,
+                    f"understand ({path}: {_problems(exc)}); nothing of it was used. Is the "
+                    f"address right, and is the server up to date? {_kept(path, None)}",
+                    status=status,
                 ) from exc
-        raise _error_for(reply, where)
+        raise _error_for(status, body, where)
+
+    def _read_body(self, reply: httpx.Response, path: str) -> bytes:
+        """The reply's body, at most ``max_reply_bytes`` of it (see the module), or BadReply."""
+        limit = self.max_reply_bytes
+        declared = reply.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(path, int(declared), reply)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in reply.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large(path, None, reply)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, path: str, declared: int | None, reply: httpx.Response) -> BadReply:
+        """``declared``: the length the reply gave (None: it came without one)."""
+        size = "" if declared is None else f"{_megabytes(declared)} MB, "
+        return BadReply(
+            f"The central store at {self.server_url} sent a reply too large to take ({path}: "
+            f"{size}more than the {_megabytes(self.max_reply_bytes)} MB Doorstep reads); "
+            f"nothing of it was used. Is the address right? {_kept(path, None)}",
+            status=reply.status_code,
+        )
 
 
 @cache
@@ -235,11 +285,11 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _kept(method: str, exc: Exception) -> str:
+def _kept(path: str, exc: Exception | None) -> str:
     """What became of the officer's work: a request that never connected changed nothing; a
     push that was sent may have been applied, and sending it again is safe (each change is
-    applied once)."""
-    sent = method != "GET" and not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+    applied once). ``exc`` None: the request was sent and answered."""
+    sent = path == PUSH_PATH and not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
     if sent:
         return (
             "Your changes are kept on this laptop and are sent again at the next sync; any the "
@@ -257,8 +307,26 @@ _ERRNO_WORDS = {
 }
 
 
-def _reason(exc: BaseException) -> str:
-    """Why a connection failed, in words an officer can act on (never "[Errno 111]")."""
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f}"
+
+
+def _problems(exc: ValidationError) -> str:
+    """How many problems a reply has and where the first is, with pydantic's words for it:
+    never the value found there (a reply may hold personal data)."""
+    first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the whole reply"
+    what = first["msg"]
+    if first["type"] == "string_pattern_mismatch":
+        what = "text holding a NUL character (code zero), which Doorstep does not keep"
+    count = exc.error_count()
+    more = f"; {count - 1} more" if count > 1 else ""
+    return f"{where}: {what}{more}"
+
+
+def _reason(exc: BaseException, *, cut: bool = False) -> str:
+    """Why a connection failed, in words an officer can act on (never "[Errno 111]"); with
+    ``cut``, the connection failed after the reply had begun."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ssl.SSLCertVerificationError):
@@ -268,13 +336,12 @@ def _reason(exc: BaseException) -> str:
         if isinstance(seen, OSError) and seen.errno in _ERRNO_WORDS:
             return _ERRNO_WORDS[seen.errno]
         seen = seen.__cause__ or seen.__context__
-    return "the connection failed"
+    return "the connection was cut off" if cut else "the connection failed"
 
 
-def _error_for(reply: httpx.Response, where: str) -> SyncError:
-    status = reply.status_code
+def _error_for(status: int, content: bytes, where: str) -> SyncError:
     try:
-        body: ErrorBody | None = ErrorBody.model_validate_json(reply.content)
+        body: ErrorBody | None = ErrorBody.model_validate_json(content)
     except ValidationError:
         body = None
     code = body.code if body else None
@@ -295,6 +362,12 @@ def _error_for(reply: httpx.Response, where: str) -> SyncError:
         return AuthRejected(
             server_says or f"The central store at {where} refused this device (HTTP {status}).",
             code=code,
+            status=status,
+        )
+    if body is None and status >= 500:
+        return ServerError(
+            f"The central store at {where} had a problem (HTTP {status}). Try again later; "
+            "nothing was changed on this device.",
             status=status,
         )
     if body is None:

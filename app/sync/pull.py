@@ -48,6 +48,7 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, Table, Uuid, and_, case, delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -73,6 +74,7 @@ from app.protocol.messages import (
 )
 from app.sqlkit.gcpause import cyclic_gc_paused
 from app.sqlkit.utc import utcnow
+from app.sync.errors import BadReply
 
 _CHUNK = 500
 
@@ -337,14 +339,24 @@ def apply_page(session: Session, page: PullPage) -> AppliedPage:
     """Apply one page and store its cursor and epoch, in the caller's transaction.
 
     The caller handles ``reset_required`` first (see :func:`wipe_caseload`); a page that asks
-    for a reset is refused here so it can never be stored as if it were data.
+    for a reset is refused here so it can never be stored as if it were data. A page whose rows
+    do not fit the local copy (a row of a case neither in the page nor held here, two rows with
+    one reference) is a ``BadReply``: the database refuses the row, and the caller's transaction
+    takes nothing of the page.
     """
     if page.reset_required:
         raise ValueError("a reset_required page carries no data; wipe and bootstrap instead")
-    removed = delete_tenancies(session, page.removed_tenancy_ids)
-    for stream in STREAMS:  # parents first
-        _write(session, stream, getattr(page, stream.field))
-    _write_assessments(session, page.assessments)
+    try:
+        removed = delete_tenancies(session, page.removed_tenancy_ids)
+        for stream in STREAMS:  # parents first
+            _write(session, stream, getattr(page, stream.field))
+        _write_assessments(session, page.assessments)
+    except IntegrityError as exc:
+        raise BadReply(
+            "The central store sent a page whose rows do not fit together (a row of a case it "
+            "did not send, or two rows with one reference); nothing of it was used. Try again "
+            "later, and tell IT if it happens again."
+        ) from exc
     state = sync_state(session)
     state.cursor = page.next_cursor
     state.epoch = page.epoch

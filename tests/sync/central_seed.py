@@ -180,7 +180,7 @@ def add_arrangement(
         id=uuid.uuid4(),
         ref=f"AR{n:06d}-{uuid.uuid4().hex[:6]}",
         tenancy_id=tenancy_id,
-        kind="arrears",
+        kind="informal",  # the kinds the rules know (app.domain.arrangement_watch.KINDS)
         start_date=date(2024, 3, 4) + timedelta(days=n),
         frequency="weekly",
         instalment_pence=instalment_pence,
