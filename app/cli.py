@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 
 from app import __version__
 from app.calc import add_arguments as add_calc_arguments
+from app.domain.days import DayError, parse_day
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
@@ -186,10 +187,13 @@ def _uuid(text: str) -> uuid.UUID:
 
 
 def _iso_date(text: str) -> date:
+    """A day given on the command line, within the days Doorstep takes (``app.domain.days``)."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(text)
+    except DayError as exc:
+        raise argparse.ArgumentTypeError(
+            exc.reason if exc.out_of_range else f"{text!r} is not a date (YYYY-MM-DD): {exc.reason}"
+        ) from None
 
 
 def _read_password(path: str | None, *, what: str = "password") -> str:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from urllib.parse import quote
 
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -54,6 +55,7 @@ ERASED_MESSAGE = (
 )
 LOCKED_MESSAGE = "Doorstep is locked: unlock it with your PIN to go on. Nothing was changed."
 PAGE_SIZE = 4096  # SQLCipher 4's default page size
+WAL_HEADER_SIZE = 32  # a log of no more than its header holds no commits
 
 #: A plain DBAPI connection to the database: sqlcipher3's, which has (and is typed as) the
 #: standard library's sqlite3 interface.
@@ -295,6 +297,24 @@ def _connect(path: Path, key: DatabaseKey) -> Any:
     return conn
 
 
+def _connect_read_only(path: Path, key: DatabaseKey) -> Any:
+    """A connection that cannot write, for what runs before the file has passed its check:
+    closing a read-write one folds the write-ahead log into the file unchecked (SQLCipher does
+    not read the log's HMACs on a checkpoint), which a log not the database's own would ruin."""
+    uri = f"file:{quote(str(path))}?mode=ro"
+    conn = sqlcipher.connect(uri, uri=True, check_same_thread=False, timeout=30)
+    conn.execute(key.pragma())
+    return conn
+
+
+def _log_has_frames(path: Path) -> bool:
+    """The write-ahead log beside ``path`` holds commits not yet folded into the file."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > WAL_HEADER_SIZE
+    except OSError:
+        return False
+
+
 def _set_pragmas(dbapi_conn: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -325,7 +345,7 @@ def _make_engine(path: Path, key: DatabaseKey) -> Engine:
 
 def _probe(path: Path, key: DatabaseKey) -> list[str]:
     """Open the file with the key and list its tables; raises sqlcipher.DatabaseError."""
-    conn = _connect(path, key)
+    conn = _connect_read_only(path, key)
     try:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         return [row[0] for row in rows]
@@ -356,6 +376,12 @@ def _check_file(path: Path, key: DatabaseKey | None) -> None:
             "this file aside and sign in again here."
         )
     if key.salt is not None and key.salt != head:
+        differ = sum(a != b for a, b in zip(key.salt, head, strict=False)) + 16 - len(head)
+        if differ <= 2:  # two random salts come this close about once in 2**105
+            raise CorruptDatabase(
+                f"The Doorstep database at {path} is damaged: its first bytes (the salt its key "
+                f"was made for) differ in {differ} of 16. Nothing was changed."
+            )
         raise WrongKey(
             f"The key in this computer's keyring does not open the Doorstep database at {path}: "
             "the file was made with a different key (copied from another computer or user "
@@ -442,7 +468,12 @@ def open_local_store(
                 f"{path} opens with Doorstep's key but holds no Doorstep schema. Nothing was "
                 "changed."
             )
-        if check_in_background and _at_head(LocalStore(path=path, key=key, secrets=secrets)):
+        # A log with commits in it is checked before anything may fold it into the file.
+        if (
+            check_in_background
+            and not _log_has_frames(path)
+            and _at_head(LocalStore(path=path, key=key, secrets=secrets))
+        ):
             return LocalStore(path=path, key=key, secrets=secrets, check=_IntegrityCheck(path, key))
         _integrity_check(path, key)
     store = LocalStore(path=path, key=key, secrets=secrets)
@@ -482,11 +513,30 @@ class _IntegrityCheck:
 
 
 def _run_integrity_check(path: Path, key: DatabaseKey) -> list[Any]:
-    connection = _connect(path, key)
+    connection = _connect_read_only(path, key)
     try:
-        return list(connection.execute("PRAGMA cipher_integrity_check").fetchall())
+        problems = list(connection.execute("PRAGMA cipher_integrity_check").fetchall())
+        if not problems and _log_has_frames(path):
+            _check_log(path, connection)
+        return problems
     finally:
         connection.close()
+
+
+def _check_log(path: Path, connection: Any) -> None:
+    """The check above reads the file alone; reading every page's newest copy (from the log,
+    through SQLCipher's HMACs) finds a log that is damaged or not this database's own."""
+    try:
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+    except sqlcipher.DatabaseError as exc:
+        _raise_if_storage(path, exc)
+        rows = [(str(exc),)]
+    if rows != [("ok",)]:
+        raise CorruptDatabase(
+            f"The Doorstep database at {path} cannot be opened: its write-ahead log "
+            f"({path.name}-wal, the changes not yet folded into the file) is damaged or is not "
+            "this database's own. Nothing was changed."
+        )
 
 
 def _integrity_check(path: Path, key: DatabaseKey) -> None:

@@ -6,7 +6,7 @@ re-keyed (issue 11, fault tests).
   page): refused as damaged (``CorruptDatabase``), at once or, checked beside the window, at the
   first unit of work; the officer is told how many changes were waiting to be sent, and the
   file may be set aside. A byte of its salt is refused too, but as another computer's key (a
-  strict xfail until app/store/database.py says damage: ``SALT_TAKEN_FOR_ANOTHER_KEY``). A file
+  said to be damage, not another computer's key). A file
   of random content is refused in the same way (a zero-length one is
   ``tests/store/test_store_faults.py``).
 - The database key in the keyring, kept in clear or wrapped with the PIN: refused as a damaged
@@ -138,20 +138,8 @@ def _first_unit_of_work(folder: Path, *, background: bool) -> Iterator[None]:
 
 # -- the database file ----------------------------------------------------------------------
 
-#: Found by this file: a byte of the salt (the file's plaintext first 16 bytes, which the
-#: keyring keeps beside the key) makes ``_check_file`` in app/store/database.py (being edited by
-#: someone else) say the file "was made with a different key (copied from another computer or
-#: user account, or replaced)", pointing IT at the wrong cause. The fix there: when
-#: ``key.salt != head``, count the differing bytes; one or two (two random salts come that close
-#: once in about 2^105) is damage: raise ``CorruptDatabase("The Doorstep database
-#: at {path} is damaged: its first bytes (the salt the key was made for) differ in {n} of 16.
-#: Nothing was changed.")``; more stays ``WrongKey``.
-SALT_TAKEN_FOR_ANOTHER_KEY = pytest.mark.xfail(
-    strict=True, reason="database.py says a damaged salt is another computer's key"
-)
-
 DATABASE_BYTES = [
-    pytest.param(lambda size: 5, id="page 1, its salt", marks=SALT_TAKEN_FOR_ANOTHER_KEY),
+    pytest.param(lambda size: 5, id="page 1, its salt"),  # damage, not another key
     pytest.param(lambda size: 16, id="page 1, its first encrypted byte"),
     pytest.param(lambda size: PAGE_SIZE - RESERVE + 3, id="page 1, its IV"),
     pytest.param(lambda size: PAGE_SIZE - 1, id="page 1, its HMAC"),

@@ -12,8 +12,8 @@ SQLite checksums every frame of the log and SQLCipher authenticates every page i
   and audited;
 - a log whose frames pass SQLite's checksums but not SQLCipher's (another Doorstep caseload's,
   a plain SQLite database's) makes the caseload refuse to open as damaged; nothing is changed
-  and the officer is told how many changes were waiting to be sent (a strict xfail for now:
-  opening folds such a log into the file before checking it, see ``FOLDED_BEFORE_CHECKED``);
+  and the officer is told how many changes were waiting to be sent (opening checks a log that
+  holds commits before any connection that could fold it into the file);
 - a garbled shared-memory index (``doorstep.db-shm``) is rebuilt from the log: nothing is lost.
 
 In every case nothing personal is written in clear. A deleted log is
@@ -264,22 +264,6 @@ def _files(folder: Path) -> dict[str, str]:
     }
 
 
-#: Found by these tests. Opening folds the log into the file before anything has checked it:
-#: ``_probe`` (and, checked beside the window, ``_at_head``) open read-write connections, and
-#: the last one to close checkpoints the log's frames (SQLite's checksums pass; SQLCipher's
-#: HMACs are not read on a checkpoint) into doorstep.db and deletes the log, overwriting the
-#: caseload's own pages for good; ``PRAGMA cipher_integrity_check`` reads the file alone, so it
-#: finds the damage only because it was just written in. The fix is in app/store/database.py
-#: (being edited by someone else): open the connections that run before the check has passed
-#: read-only (``file:...?mode=ro``, whose close never checkpoints), and when doorstep.db-wal
-#: holds frames, check it synchronously before any read-write connection: after
-#: ``cipher_integrity_check``, ``PRAGMA quick_check`` on the read-only connection reads each
-#: page's newest copy (from the log) through SQLCipher and fails on a foreign one (SQLITE_ERROR);
-#: say then that the write-ahead log is not the database's own or is damaged.
-FOLDED_BEFORE_CHECKED = pytest.mark.xfail(
-    strict=True,
-    reason="database.py checkpoints an unchecked write-ahead log into the file while opening it",
-)
 
 
 @contextmanager
@@ -294,7 +278,6 @@ def _first_unit_of_work(folder: Path, *, background: bool) -> Iterator[None]:
         workspace.close()
 
 
-@FOLDED_BEFORE_CHECKED
 @pytest.mark.parametrize("background", [False, True], ids=["checked at once", "checked beside"])
 @pytest.mark.parametrize("foreign", FOREIGN_LOGS.values(), ids=FOREIGN_LOGS.keys())
 def test_a_log_that_is_not_the_databases_own_is_refused_as_damage_and_nothing_is_changed(
@@ -375,7 +358,6 @@ def test_the_sync_command_says_once_how_many_changes_a_log_cut_mid_frame_lost(
     _assert_nothing_in_clear(crashed.folder, crashed.marker)
 
 
-@FOLDED_BEFORE_CHECKED
 def test_the_commands_refuse_a_foreign_log_in_one_line_and_set_aside_says_what_waited(
     tmp_path: Path,
 ) -> None:
