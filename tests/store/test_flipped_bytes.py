@@ -23,7 +23,6 @@ re-keyed (issue 11, fault tests).
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,6 +58,7 @@ from app.store.unlock import ERASE_AT
 from app.sync.client import SyncClient
 from app.sync.errors import AuthRejected, NotSignedIn, SyncError
 from tests.memory_keyring import MemoryKeyring
+from tests.store.on_disk import file_digests
 from tests.ui.seed import seed_caseload, seed_officer
 
 PIN = "482916"
@@ -112,18 +112,6 @@ def _flip(path: Path, offset: int, bit: int = 0x01) -> None:
     path.write_bytes(bytes(raw))
 
 
-def _files(folder: Path) -> dict[str, str]:
-    """Every file's digest, but for SQLite's bookkeeping that holds no data (and that a reader
-    may make): the shared-memory index, and a write-ahead log with nothing in it."""
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-        and not path.name.endswith("-shm")
-        and not (path.name.endswith("-wal") and path.stat().st_size == 0)
-    }
-
-
 @contextmanager
 def _first_unit_of_work(folder: Path, *, background: bool) -> Iterator[None]:
     """Open the caseload as the window (the check beside it) or a command (checked at once)
@@ -158,7 +146,7 @@ def test_a_flipped_byte_in_the_database_is_refused_as_damage_and_nothing_is_chan
     background: bool,
 ) -> None:
     _flip(laptop.database, offset(laptop.database.stat().st_size))
-    before, keys = _files(laptop.folder), dict(memory_keyring.items)
+    before, keys = file_digests(laptop.folder), dict(memory_keyring.items)
 
     with (
         pytest.raises(CorruptDatabase) as caught,
@@ -171,7 +159,7 @@ def test_a_flipped_byte_in_the_database_is_refused_as_damage_and_nothing_is_chan
     found = why_unopenable(laptop.folder, caught.value)
     assert found.can_set_aside
     assert found.unsent == WAITING, "the officer is told what was waiting to be sent"
-    assert _files(laptop.folder) == before, "nothing replaced, re-keyed or set aside"
+    assert file_digests(laptop.folder) == before, "nothing replaced, re-keyed or set aside"
     assert memory_keyring.items == keys
 
 
@@ -197,7 +185,7 @@ def test_a_database_file_of_random_content_is_refused_and_kept(
     error: type[StoreError],
 ) -> None:
     laptop.database.write_bytes(content(laptop.database.read_bytes()))
-    before, keys = _files(laptop.folder), dict(memory_keyring.items)
+    before, keys = file_digests(laptop.folder), dict(memory_keyring.items)
     for _ in range(2):
         with pytest.raises(error) as caught:
             open_workspace(laptop.folder)
@@ -205,7 +193,7 @@ def test_a_database_file_of_random_content_is_refused_and_kept(
         assert "nothing was changed" in str(caught.value).lower()
         assert str(laptop.database) in str(caught.value)
         assert why_unopenable(laptop.folder, caught.value).can_set_aside
-        assert _files(laptop.folder) == before
+        assert file_digests(laptop.folder) == before
         assert memory_keyring.items == keys
 
 
@@ -266,7 +254,7 @@ def test_a_flipped_byte_in_the_keyrings_key_is_a_damaged_key_never_a_wrong_pin(
     account = laptop.account("database-key")
     damaged = _changed(memory_keyring.items[account], anchor, change, after=after)
     memory_keyring.items[account] = damaged
-    before, keys = _files(laptop.folder), dict(memory_keyring.items)
+    before, keys = file_digests(laptop.folder), dict(memory_keyring.items)
 
     for _ in range(ERASE_AT + 1 if wrapped else 1):  # the right PIN, again and again
         with pytest.raises(DamagedKey) as caught:
@@ -277,7 +265,7 @@ def test_a_flipped_byte_in_the_keyrings_key_is_a_damaged_key_never_a_wrong_pin(
     assert "Nothing was changed" in message
     assert laptop.database.exists(), "never erased"
     assert Secrets(laptop.folder).pin_failures() == (0, None), "no wrong PIN counted"
-    assert _files(laptop.folder) == before
+    assert file_digests(laptop.folder) == before
     assert memory_keyring.items == keys, "the damaged key is kept as it is, nothing re-keyed"
 
     found = why_unopenable(laptop.folder, caught.value)
@@ -287,7 +275,7 @@ def test_a_flipped_byte_in_the_keyrings_key_is_a_damaged_key_never_a_wrong_pin(
     assert memory_keyring.items[laptop.account(f"database-key-set-aside-{aside.folder.name}")] == (
         damaged
     )
-    assert _files(aside.folder) == {
+    assert file_digests(aside.folder) == {
         name: digest for name, digest in before.items() if name in ("doorstep.db", MARK_NAME)
     }
 

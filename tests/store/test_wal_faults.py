@@ -22,7 +22,6 @@ In every case nothing personal is written in clear. A deleted log is
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import re
@@ -50,6 +49,7 @@ from app.services.workspace import Workspace, open_workspace
 from app.store.database import PAGE_SIZE
 from app.store.errors import CorruptDatabase
 from tests.memory_keyring import MemoryKeyring
+from tests.store.on_disk import file_digests
 from tests.sync.server import ROOT
 from tests.ui.seed import add_case
 
@@ -252,20 +252,6 @@ FOREIGN_LOGS = {
 }
 
 
-def _files(folder: Path) -> dict[str, str]:
-    """Every file's digest, but for SQLite's bookkeeping that holds no data (and that a reader
-    may make): the shared-memory index, and a write-ahead log with nothing in it."""
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-        and not path.name.endswith("-shm")
-        and not (path.name.endswith("-wal") and path.stat().st_size == 0)
-    }
-
-
-
-
 @contextmanager
 def _first_unit_of_work(folder: Path, *, background: bool) -> Iterator[None]:
     """Open the caseload as the window (the check beside it) or a command (checked at once)
@@ -288,7 +274,7 @@ def test_a_log_that_is_not_the_databases_own_is_refused_as_damage_and_nothing_is
 ) -> None:
     crashed = _crashed(data_dir(tmp_path / "client"))
     crashed.log.write_bytes(foreign(tmp_path))
-    before, keys = _files(crashed.folder), dict(memory_keyring.items)
+    before, keys = file_digests(crashed.folder), dict(memory_keyring.items)
 
     with (
         pytest.raises(CorruptDatabase) as caught,
@@ -302,7 +288,7 @@ def test_a_log_that_is_not_the_databases_own_is_refused_as_damage_and_nothing_is
     found = why_unopenable(crashed.folder, caught.value)
     assert found.can_set_aside
     assert found.unsent == len(crashed.recorded), "the officer is told what was waiting"
-    assert _files(crashed.folder) == before, "nothing replaced, folded in or set aside"
+    assert file_digests(crashed.folder) == before, "nothing replaced, folded in or set aside"
     assert memory_keyring.items == keys
     _assert_nothing_in_clear(crashed.folder, crashed.marker)
 
@@ -364,7 +350,7 @@ def test_the_commands_refuse_a_foreign_log_in_one_line_and_set_aside_says_what_w
     crashed = _demo_keyed_crash(tmp_path)
     other = _crashed(data_dir(tmp_path / "other"), demo=True)
     crashed.log.write_bytes(other.log.read_bytes())
-    before = _files(crashed.folder)
+    before = file_digests(crashed.folder)
 
     status = _run_app(crashed.folder, "status")
     assert status.returncode == 1
@@ -377,5 +363,5 @@ def test_the_commands_refuse_a_foreign_log_in_one_line_and_set_aside_says_what_w
     assert "Traceback" not in asked.stderr
     assert f"It held {len(crashed.recorded)} change(s) not yet sent" in asked.stdout
     assert "Nothing was changed. Run again with --yes" in asked.stdout
-    assert _files(crashed.folder) == before
+    assert file_digests(crashed.folder) == before
     _assert_nothing_in_clear(crashed.folder, crashed.marker)
