@@ -79,6 +79,19 @@ _KINDS = (
 
 ACTION_KINDS: dict[str, ActionKind] = {kind.code: kind for kind in _KINDS}
 
+NEEDS_DETAILS: dict[str, str] = {
+    "safety_warning": (
+        "an officer-safety warning needs its details: what to watch for and what to do "
+        "(e.g. dog on the premises; visit in pairs)"
+    ),
+    "vulnerability": (
+        "a vulnerability needs its details: what it is and what it changes for contact "
+        "(e.g. hearing impaired: text before visiting)"
+    ),
+}
+"""The warnings an officer records that are shown before every visit: without a note their
+banner would say nothing, so entry refuses them empty (the words say why)."""
+
 CITES_ASSESSMENT = frozenset({"debt_advice_referral"})
 """The action codes that may name an income and expenditure assessment (the hand-over)."""
 

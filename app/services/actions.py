@@ -18,7 +18,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.case_actions import CITES_ASSESSMENT, MAX_NOTE, ActionError, check_action
+from app.domain.case_actions import (
+    CITES_ASSESSMENT,
+    MAX_NOTE,
+    NEEDS_DETAILS,
+    ActionError,
+    check_action,
+)
 from app.domain.clock import council_day
 from app.domain.display import format_day
 from app.domain.text import text_problem
@@ -123,6 +129,8 @@ def _record(
     problem = text_problem(note)
     if problem is not None:
         raise ActionRefused(f"note: {problem}")
+    if not note and code in NEEDS_DETAILS:
+        raise ActionRefused(f"note: {NEEDS_DETAILS[code]}")
 
     if assessment_id is not None:
         _check_cited(session, tenancy_id=tenancy_id, code=code, assessment_id=assessment_id)

@@ -99,6 +99,22 @@ def test_a_note_with_a_pasted_control_character_is_refused_under_the_note(
     fits(dialog)
 
 
+def test_a_safety_warning_without_its_details_is_refused_under_the_note(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    """Issue 12: saved empty, its banner before every visit said nothing."""
+    dialog = open_form(open_ref(window, "T000003"))
+    before = count_actions(seeded)
+    dialog.set_code("safety_warning")
+    dialog.save()
+    assert dialog.error_for("note").startswith("An officer-safety warning needs its details")
+    assert dialog.focusWidget() is dialog.note_edit
+    assert count_actions(seeded) == before
+    dialog.note_edit.setPlainText("Large dog, kept in the kitchen; visit in pairs")
+    dialog.save()
+    assert count_actions(seeded) == before + 1
+
+
 def test_the_form_fits_the_laptop_in_each_state(
     window: MainWindow, seeded: LocalStore, prompts: RecordingPrompts, tmp_path: Any
 ) -> None:

@@ -197,6 +197,9 @@ def test_outbox_sequence_increases_by_one_per_action(store):
             {"code": "contact", "note": "owes \u202e0021"},
             "note: character 6 is a text-direction control (U+202E)",
         ),
+        # Issue 12: a safety warning saved empty made a banner that said nothing.
+        ({"code": "safety_warning", "note": "   "}, "note: an officer-safety warning needs"),
+        ({"code": "vulnerability"}, "note: a vulnerability needs"),
     ],
 )
 def test_a_bad_action_names_the_field_and_saves_nothing(store, kwargs, field):
