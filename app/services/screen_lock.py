@@ -51,7 +51,15 @@ class OpenForm:
 
 def lock_caseload(workspace: Workspace, open_forms: Sequence[OpenForm]) -> None:
     """Keep ``open_forms`` in the encrypted database, record the lock, then drop the key: every
-    use case is refused (``CaseloadLocked``) until :func:`unlock_caseload`."""
+    use case is refused (``CaseloadLocked``) until :func:`unlock_caseload`. The key is dropped
+    even when the screens cannot be kept (a full disk): that error is raised after."""
+    try:
+        _keep(workspace, open_forms)
+    finally:
+        workspace.store.lock()
+
+
+def _keep(workspace: Workspace, open_forms: Sequence[OpenForm]) -> None:
     with workspace.store.plain_transaction(writing=True) as connection:
         connection.execute("DELETE FROM form_draft")
         now = instant_to_store(datetime.now(UTC))
@@ -69,7 +77,6 @@ def lock_caseload(workspace: Workspace, open_forms: Sequence[OpenForm]) -> None:
                 ),
             )
         append_event(connection, event="app.locked", detail={"forms_kept": len(open_forms)})
-    workspace.store.lock()
 
 
 def unlock_caseload(workspace: Workspace, pin: str | None) -> tuple[OpenForm, ...]:

@@ -35,6 +35,8 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QDialog,
     QFrame,
     QHeaderView,
     QLabel,
@@ -765,17 +767,14 @@ class MainWindow(QMainWindow):
 
         def work(_progress: ProgressFn) -> None:
             try:
-                lock_caseload(workspace, kept)
+                lock_caseload(workspace, kept)  # locked even when what was open is not kept
             finally:
-                workspace.store.lock()  # locked even when what was open could not be kept
                 note_window(workspace.data_dir, locked=True)
 
         self.context.op(self, work).failure(self._lock_failed).run()
 
     def _close_other_windows(self) -> None:
         """Any other window or message still open (a helper, a question) goes too."""
-        from PySide6.QtWidgets import QApplication, QDialog
-
         for widget in QApplication.topLevelWidgets():
             if widget is self or not widget.isVisible():
                 continue

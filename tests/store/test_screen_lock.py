@@ -122,3 +122,13 @@ def test_the_window_state_for_status(tmp_path: Path) -> None:
     assert window_state(folder) == "none"
     note_window(folder, locked=None)
     assert not (folder / "window-state.json").exists()
+
+
+def test_the_key_is_dropped_even_when_the_open_screens_cannot_be_kept(store: LocalStore) -> None:
+    workspace = Workspace(store)
+    unkeepable = OpenForm("case", first_tenancy(store), {"tab": {1, 2}})  # not JSON
+    with pytest.raises(TypeError):
+        lock_caseload(workspace, [unkeepable])
+    assert store.locked
+    assert unlock_caseload(workspace, PIN) == ()  # nothing half-kept
+    store.close()
