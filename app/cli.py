@@ -12,6 +12,10 @@
   (no window shows the caseload now: the window is locked, or none has it open);
 - ``record --case REF --action CODE [--on DATE] [--until DATE] [--note-file F]``: a case
   action, through the same service as Record action… in the window;
+- ``contact add --case REF [--on DATE] --how HOW --outcome OUTCOME [--promise POUNDS
+  --promise-date DATE] [--follow-up DATE] [--note-file F]``: a contact with the household, with
+  the promise to pay and the follow-up made during it (``app.domain.visits`` codes), through the
+  same service as visit mode;
 - ``set-aside [--yes]``: a caseload that will not open (damaged, not Doorstep's, another key):
   why, and how many unsent changes it held; with ``--yes`` it moves into the quarantine folder,
   its key kept, so that the next sign-in downloads a new copy;
@@ -50,6 +54,8 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.calc import add_arguments as add_calc_arguments
 from app.domain.days import DayError, parse_day
+from app.domain.money import AmountError, parse_pounds
+from app.domain.visits import CONTACT_HOW, CONTACT_OUTCOMES
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
@@ -69,6 +75,7 @@ class PasswordFileError(Exception):
 
 #: Headless commands read the officer's PIN from the file this names.
 PIN_FILE_ENV = "DOORSTEP_PIN_FILE"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -124,6 +131,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", type=_iso_date, help="the day it was done, YYYY-MM-DD (default: today)")
     p.add_argument("--until", type=_iso_date, help="the extra date some actions need, YYYY-MM-DD")
     p.add_argument("--note-file", type=Path, help="read the note from this UTF-8 text file")
+
+    p = sub.add_parser("contact", help="contacts with a household, as visit mode records them")
+    csub = p.add_subparsers(dest="contact_command", required=True, metavar="add")
+    add = csub.add_parser(
+        "add", help="record a contact (with a promise to pay and a follow-up if made)"
+    )
+    add.add_argument("--case", required=True, help="the case's tenancy reference")
+    add.add_argument(
+        "--on", type=_iso_date, help="the day of the contact, YYYY-MM-DD (default: today)"
+    )
+    add.add_argument("--how", required=True, choices=list(CONTACT_HOW), help="how it was made")
+    add.add_argument(
+        "--outcome", required=True, choices=list(CONTACT_OUTCOMES), help="what came of it"
+    )
+    add.add_argument("--promise", type=_pounds, help="the amount promised, in pounds (98.45)")
+    add.add_argument("--promise-date", type=_iso_date, help="the day it is promised by")
+    add.add_argument("--follow-up", type=_iso_date, help="the day to follow it up, YYYY-MM-DD")
+    add.add_argument("--note-file", type=Path, help="read the note from this UTF-8 text file")
 
     p = sub.add_parser("sync", help="bring the caseload up to date with the central store")
     p.add_argument("--page-limit", type=int, help="rows per page (default: the server's)")
@@ -196,6 +221,14 @@ def _iso_date(text: str) -> date:
         ) from None
 
 
+def _pounds(text: str) -> int:
+    """An amount given on the command line, in pounds, as integer pence."""
+    try:
+        return parse_pounds(text)
+    except AmountError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _read_password(path: str | None, *, what: str = "password") -> str:
     if path is None:
         if not sys.stdin.isatty():
@@ -215,14 +248,10 @@ def _read_password(path: str | None, *, what: str = "password") -> str:
     except UnicodeDecodeError:
         raise PasswordFileError(f"the {what} file {path} is not UTF-8 text") from None
     except OSError as exc:
-        raise PasswordFileError(
-            f"the {what} file {path} cannot be read ({exc.strerror})"
-        ) from None
+        raise PasswordFileError(f"the {what} file {path} cannot be read ({exc.strerror})") from None
     password = line.rstrip("\r\n")
     if not password:
-        raise PasswordFileError(
-            f"the {what} file {path} is empty (the {what} is its first line)"
-        )
+        raise PasswordFileError(f"the {what} file {path} is empty (the {what} is its first line)")
     return password
 
 
@@ -348,12 +377,7 @@ def _status(args: argparse.Namespace) -> int:
 def _record(args: argparse.Namespace) -> int:
     from app.services.actions import ActionRefused, record_action_for_ref
 
-    note = ""
-    if args.note_file is not None:
-        try:
-            note = args.note_file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"the note file {args.note_file} is not UTF-8 text") from exc
+    note = _read_note(args.note_file)
     workspace = _open_workspace(args)
     try:
         done = record_action_for_ref(
@@ -370,6 +394,48 @@ def _record(args: argparse.Namespace) -> int:
     finally:
         workspace.close()
     print(f"Recorded {args.action} on case {args.case} ({done.action_id}); sent at the next sync.")
+    return EXIT_OK
+
+
+def _read_note(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"the note file {path} is not UTF-8 text") from exc
+
+
+def _contact(args: argparse.Namespace) -> int:
+    from app.services.visits import (
+        ContactDetails,
+        FollowUpTerms,
+        PromiseTerms,
+        VisitRefused,
+        record_contact_for_ref,
+    )
+
+    if (args.promise is None) != (args.promise_date is None):
+        raise UsageError("--promise and --promise-date go together")
+    note = _read_note(args.note_file)
+    workspace = _open_workspace(args)
+    try:
+        on = args.on or workspace.clock.today()
+        details = ContactDetails(
+            on=on,
+            how=args.how,
+            outcome=args.outcome,
+            note=note,
+            promise=PromiseTerms(args.promise, args.promise_date) if args.promise else None,
+            follow_up=FollowUpTerms(args.follow_up) if args.follow_up else None,
+        )
+        done = record_contact_for_ref(workspace, tenancy_ref=args.case, details=details)
+    except VisitRefused as exc:
+        print(f"doorstep: not recorded: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        workspace.close()
+    print(f"Recorded the contact on case {args.case} ({done.record_id}); sent at the next sync.")
     return EXIT_OK
 
 
@@ -581,6 +647,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _status(args)
         if args.command == "record":
             return _record(args)
+        if args.command == "contact":
+            return _contact(args)
         if args.command == "guidelines":
             return _guidelines(args)
         if args.command == "ie":

@@ -12,6 +12,7 @@ from app.models.caseload import LedgerEntry, Officer, Person, Tenancy
 from app.models.drafts import FormDraft
 from app.models.recovery import Arrangement, CaseAction
 from app.models.sync_state import OutboxMutation, SyncState
+from app.models.visits import Contact, FollowUp, PaymentPromise, Referral
 
 __all__ = [
     "Arrangement",
@@ -20,13 +21,17 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CaseAction",
+    "Contact",
+    "FollowUp",
     "FormDraft",
     "GuidelineFigure",
     "IncomeAssessment",
     "LedgerEntry",
     "Officer",
     "OutboxMutation",
+    "PaymentPromise",
     "Person",
+    "Referral",
     "SyncState",
     "Tenancy",
 ]

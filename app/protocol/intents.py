@@ -16,5 +16,18 @@ RECORD_CASE_ACTION = "case_action.record@1"
 AGREE_ARRANGEMENT = "arrangement.agree@1"
 CANCEL_ARRANGEMENT = "arrangement.cancel@1"
 ADD_ASSESSMENT = "assessment.add@1"
+RECORD_CONTACT = "contact.record@1"
+RECORD_PROMISE = "payment_promise.record@1"
+RECORD_FOLLOW_UP = "follow_up.record@1"
+RECORD_REFERRAL = "referral.record@1"
 
-__all__ = ["ADD_ASSESSMENT", "AGREE_ARRANGEMENT", "CANCEL_ARRANGEMENT", "RECORD_CASE_ACTION"]
+__all__ = [
+    "ADD_ASSESSMENT",
+    "AGREE_ARRANGEMENT",
+    "CANCEL_ARRANGEMENT",
+    "RECORD_CASE_ACTION",
+    "RECORD_CONTACT",
+    "RECORD_FOLLOW_UP",
+    "RECORD_PROMISE",
+    "RECORD_REFERRAL",
+]

@@ -51,6 +51,13 @@ central store hold them; and ``assessment_id`` on ``ActionRow`` and ``case_actio
 ``ArrangementRow`` and ``arrangement.agree@1`` (monthly terms kept to a UC pay day). A version
 3 app gets 426.
 
+Version 5 added what an officer records on a visit (``app.domain.visits``): ``contacts``,
+``promises``, ``follow_ups`` and ``referrals`` to ``PullPage`` (``ContactRow``, ``PromiseRow``,
+``FollowUpRow``, ``ReferralRow``, each with ``recorded_by``, the officer's name) and their counts
+to ``ScopeCheck``, pushed as ``contact.record@1``, ``payment_promise.record@1``,
+``follow_up.record@1`` and ``referral.record@1``. Each is append-only: a correction is a new
+row whose ``supersedes_id`` names the one it replaces. A version 4 app gets 426.
+
 Push was added within version 2: it is a new route, and no shape that an existing route
 answers changed. A server without it answers 404, which the device reports as a central store
 that needs updating, keeping its outbox. ``MutationIn.before`` (the before-values of the fields
@@ -84,11 +91,24 @@ from app.domain.arrangement_watch import ArrangementError, ArrangementTerms, ter
 from app.domain.case_actions import MAX_NOTE
 from app.domain.days import EARLIEST_DAY, LATEST_DAY, day_problem
 from app.domain.text import text_problem
+from app.domain.visits import (
+    CONTACT_HOW,
+    CONTACT_OUTCOMES,
+    FOLLOW_UP_STATES,
+    MAX_NAME,
+    MAX_TEXT,
+    REFERRAL_KINDS,
+    REFERRAL_OUTCOMES,
+)
 from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
+    RECORD_CONTACT,
+    RECORD_FOLLOW_UP,
+    RECORD_PROMISE,
+    RECORD_REFERRAL,
 )
 from app.pydantic_once import (
     AfterValidator,
@@ -100,7 +120,7 @@ from app.pydantic_once import (
     model_validator,
 )
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 HEADER_PROTOCOL = "X-Doorstep-Protocol"
 HEADER_APP = "X-Doorstep-App"
 DEFAULT_PAGE_LIMIT = 10_000
@@ -302,6 +322,71 @@ class ActionRow(WireModel):
     assessment_id: uuid.UUID | None = None
 
 
+# -- visit records (app.domain.visits) ------------------------------------------------------
+
+
+def _code_of(choices: dict[str, str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in choices:
+            raise PydanticCustomError("code", f"{value!r} is not {what} ({', '.join(choices)})")
+        return value
+
+    return AfterValidator(check)
+
+
+ContactHow = Annotated[str, _code_of(CONTACT_HOW, "a way of making contact")]
+ContactOutcome = Annotated[str, _code_of(CONTACT_OUTCOMES, "a contact outcome")]
+FollowUpStatus = Annotated[str, _code_of(FOLLOW_UP_STATES, "a follow-up state")]
+ReferralTo = Annotated[str, _code_of(REFERRAL_KINDS, "a referral")]
+ReferralOutcome = Annotated[str, _code_of(REFERRAL_OUTCOMES, "a referral outcome")]
+
+
+class _VisitRow(WireModel):
+    """What every visit record carries on the wire (``app.models.visits.VisitRecordMixin``)."""
+
+    id: uuid.UUID
+    seq: WireSeq
+    tenancy_id: uuid.UUID
+    supersedes_id: uuid.UUID | None
+    officer_id: uuid.UUID | None
+    recorded_by: WireText
+    recorded_at: AwareDatetime
+
+
+class ContactRow(_VisitRow):
+    on_date: WireDay
+    how: ContactHow
+    outcome: ContactOutcome
+    spoke_to_person_id: uuid.UUID | None
+    spoke_to_name: WireText
+    note: WireText
+    action_id: uuid.UUID | None
+
+
+class PromiseRow(_VisitRow):
+    contact_id: uuid.UUID | None
+    made_on: WireDay
+    due_on: WireDay
+    amount_pence: int = Field(gt=0, le=_PENCE_MAX)
+    withdrawn: bool
+
+
+class FollowUpRow(_VisitRow):
+    contact_id: uuid.UUID | None
+    due_on: WireDay
+    task: WireText
+    status: FollowUpStatus
+
+
+class ReferralRow(_VisitRow):
+    to: ReferralTo
+    on_date: WireDay
+    reason: WireText
+    outcome: ReferralOutcome
+    outcome_on: WireDay | None
+    outcome_note: WireText
+
+
 # -- income and expenditure assessments (app.domain.sfs) -------------------------------------
 
 # app.domain.sfs.Frequency's values
@@ -492,6 +577,10 @@ class PullPage(WireModel):
     arrangements: list[ArrangementRow] = []
     actions: list[ActionRow] = []
     assessments: list[AssessmentRow] = []
+    contacts: list[ContactRow] = []
+    promises: list[PromiseRow] = []
+    follow_ups: list[FollowUpRow] = []
+    referrals: list[ReferralRow] = []
     removed_tenancy_ids: list[uuid.UUID] = []
     remaining: WireSeq | None = None
 
@@ -507,6 +596,10 @@ class ScopeCheck(WireModel):
     arrangements: WireSeq
     actions: WireSeq
     assessments: WireSeq
+    contacts: WireSeq
+    promises: WireSeq
+    follow_ups: WireSeq
+    referrals: WireSeq
 
 
 class Health(WireModel):
@@ -621,10 +714,75 @@ class AddAssessmentArgs(WireModel):
     content: AssessmentContent
 
 
+class _VisitArgs(WireModel):
+    """What every visit record's intent carries: the id the device gave the version (the
+    central row's ``id``), its case, the version it corrects (None for a first one) and the
+    device's instant of recording."""
+
+    tenancy_id: uuid.UUID
+    supersedes_id: uuid.UUID | None = None
+    recorded_at: DeviceInstant
+
+
+class RecordContactArgs(_VisitArgs):
+    """``contact.record@1``: a contact (``app.domain.visits``), perhaps naming the household
+    member spoken to or another person, and the recovery action it served."""
+
+    contact_id: uuid.UUID
+    on: KeptDay
+    how: ContactHow
+    outcome: ContactOutcome
+    spoke_to_person_id: uuid.UUID | None = None
+    spoke_to_name: KeptText = Field(default="", max_length=MAX_NAME)
+    note: KeptText = Field(default="", max_length=MAX_TEXT)
+    action_id: uuid.UUID | None = None
+
+
+class RecordPromiseArgs(_VisitArgs):
+    """``payment_promise.record@1``: a promise to pay ``amount_pence`` by ``due_on``, made on
+    ``made_on`` (during the contact ``contact_id``); ``withdrawn`` for a version that takes a
+    promise back."""
+
+    promise_id: uuid.UUID
+    contact_id: uuid.UUID | None = None
+    made_on: KeptDay
+    due_on: KeptDay
+    amount_pence: int = Field(gt=0, le=_PENCE_MAX)
+    withdrawn: bool = False
+
+
+class RecordFollowUpArgs(_VisitArgs):
+    """``follow_up.record@1``: a dated task; a version with ``status`` done or cancelled closes
+    the one it supersedes."""
+
+    follow_up_id: uuid.UUID
+    contact_id: uuid.UUID | None = None
+    due_on: KeptDay
+    task: KeptText = Field(min_length=1, max_length=MAX_TEXT)
+    status: FollowUpStatus = "open"
+
+
+class RecordReferralArgs(_VisitArgs):
+    """``referral.record@1``: a referral made on ``on``, why, and its outcome once known (a
+    later version superseding the first)."""
+
+    referral_id: uuid.UUID
+    to: ReferralTo
+    on: KeptDay
+    reason: KeptText = Field(default="", max_length=MAX_TEXT)
+    outcome: ReferralOutcome = "pending"
+    outcome_on: KeptDay | None = None
+    outcome_note: KeptText = Field(default="", max_length=MAX_TEXT)
+
+
 INTENT_ARGS: dict[str, type[WireModel]] = {
     RECORD_CASE_ACTION: RecordCaseActionArgs,
     AGREE_ARRANGEMENT: AgreeArrangementArgs,
     CANCEL_ARRANGEMENT: CancelArrangementArgs,
     ADD_ASSESSMENT: AddAssessmentArgs,
+    RECORD_CONTACT: RecordContactArgs,
+    RECORD_PROMISE: RecordPromiseArgs,
+    RECORD_FOLLOW_UP: RecordFollowUpArgs,
+    RECORD_REFERRAL: RecordReferralArgs,
 }
 """The arguments model of every intent this version of the protocol knows."""

@@ -36,5 +36,15 @@ class ArrangementCancelled:
     supersedes_id: uuid.UUID
 
 
+@dataclass(frozen=True, slots=True)
+class VisitRecorded:
+    """What changed: a new visit record version on one case (``kind`` contact, follow_up,
+    referral or payment_promise; ``record_id`` the new version)."""
+
+    tenancy_id: uuid.UUID
+    record_id: uuid.UUID
+    kind: str
+
+
 #: Every change that touches one case's place on the worklist.
-CASE_CHANGES = (ActionRecorded, ArrangementAgreed, ArrangementCancelled)
+CASE_CHANGES = (ActionRecorded, ArrangementAgreed, ArrangementCancelled, VisitRecorded)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from app.models import AuditEvent, CaseAction, LedgerEntry, OutboxMutation, Person, Tenancy
+from app.models import AuditEvent, CaseAction, OutboxMutation
 from app.paths import data_dir, resource_path
 from app.services.actions import INTENT, ActionRefused, record_action
 from app.services.case_file import CaseNotFound, open_case
@@ -29,7 +29,7 @@ from app.services.worklist import (
 )
 from app.services.workspace import Workspace
 from app.store.database import LocalStore, open_local_store
-from tests.workspaces import workspace_on
+from tests.workspaces import add_case, weekly_rent, workspace_on
 
 MON_5_JAN = date(2026, 1, 5)
 
@@ -46,59 +46,9 @@ def policy():  # type: ignore[no-untyped-def]
     return load_recovery_policy(path=resource_path("recovery-policy.toml"))
 
 
-def _case(
-    store: LocalStore,
-    ref: str,
-    *,
-    lines: list[tuple[date, str, int]],
-    rent: int = 10000,
-    last_name: str = "Testcase",
-) -> uuid.UUID:
-    tenancy_id = uuid.uuid4()
-    with store.session() as session, session.begin():
-        session.add(
-            Tenancy(
-                id=tenancy_id,
-                ref=ref,
-                address="1 Example Row\nTesttown",
-                postcode="TE1 1ST",
-                tenure="secure",
-                start_date=date(2020, 4, 6),
-                weekly_rent_pence=rent,
-            )
-        )
-        session.flush()
-        session.add(
-            Person(
-                tenancy_id=tenancy_id,
-                ref=f"P-{ref}",
-                title="Ms",
-                first_name="Alex",
-                last_name=last_name,
-                is_lead=True,
-            )
-        )
-        for n, (posted_on, kind, amount) in enumerate(lines):
-            session.add(
-                LedgerEntry(
-                    tenancy_id=tenancy_id,
-                    ref=f"L-{ref}-{n}",
-                    posted_on=posted_on,
-                    type=kind,
-                    amount_pence=amount,
-                    server_seq=n + 1,
-                )
-            )
-    return tenancy_id
-
-
-def _weekly_rent(start: date, weeks: int, amount: int = 10000) -> list[tuple[date, str, int]]:
-    return [(start + timedelta(weeks=n), "RENT", amount) for n in range(weeks)]
-
-
 def _owing(store: LocalStore) -> uuid.UUID:
     """W12's shape: RENT £100 every Monday from 5 Jan 2026, nothing paid."""
-    return _case(store, "T-OWING", lines=_weekly_rent(MON_5_JAN, 12), last_name="Owing")
+    return add_case(store, "T-OWING", lines=weekly_rent(MON_5_JAN, 12), last_name="Owing")
 
 
 def _count(store: LocalStore, model: type) -> int:
@@ -108,10 +58,10 @@ def _count(store: LocalStore, model: type) -> int:
 
 def test_the_worklist_puts_a_case_in_arrears_first_and_never_escalates_credit(store, policy):
     owing = _owing(store)
-    credit = _case(
+    credit = add_case(
         store,
         "T-CREDIT",
-        lines=[*_weekly_rent(MON_5_JAN, 3), (date(2026, 1, 6), "PAYMENT", -50000)],
+        lines=[*weekly_rent(MON_5_JAN, 3), (date(2026, 1, 6), "PAYMENT", -50000)],
         last_name="Credit",
     )
     cases = load_cases(Workspace(store), as_of=date(2026, 1, 19))
@@ -135,9 +85,7 @@ def test_recording_the_recommended_action_moves_the_case_on_offline(store, polic
     owing = _owing(store)
     as_of = date(2026, 1, 19)
     workspace = workspace_on(store, as_of)
-    before = build_worklist(
-        load_cases(workspace, as_of=as_of).values(), policy=policy, as_of=as_of
-    )
+    before = build_worklist(load_cases(workspace, as_of=as_of).values(), policy=policy, as_of=as_of)
     recommended = before[0].advice.next_action
 
     done = record_action(
@@ -247,12 +195,12 @@ def test_opening_a_case_gives_statement_history_and_an_audit_event(store, policy
 def test_uc_timing_only_is_not_escalated(store, policy):
     """W8's shape: UC paid on the 18th; the balance is rent debited since then."""
     lines = [
-        *_weekly_rent(date(2026, 1, 5), 11),
+        *weekly_rent(date(2026, 1, 5), 11),
         (date(2026, 1, 18), "UC", -43333),
         (date(2026, 2, 18), "UC", -43333),
     ]
     balance = sum(amount for _, _, amount in lines)
-    tenancy = _case(store, "T-UC", lines=lines, last_name="Credit")
+    tenancy = add_case(store, "T-UC", lines=lines, last_name="Credit")
     as_of = date(2026, 3, 17)
     [item] = build_worklist(
         load_cases(Workspace(store), as_of=as_of).values(), policy=policy, as_of=as_of
@@ -265,7 +213,7 @@ def test_uc_timing_only_is_not_escalated(store, policy):
 
 def test_the_worklist_report_has_one_row_per_case_by_ref(store, policy):
     _owing(store)
-    _case(store, "T-ACLEAR", lines=[], last_name="Clear")
+    add_case(store, "T-ACLEAR", lines=[], last_name="Clear")
     workspace = Workspace(store)
     text = worklist_report(workspace, policy=policy, as_of=date(2026, 1, 19), fmt="json")
     rows = json.loads(text)
