@@ -234,3 +234,68 @@ class AppliedMutation(CentralBase):
     reason: Mapped[str | None] = mapped_column(Text)
     seq: Mapped[int | None] = mapped_column(BigInteger)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class _VisitRecord:
+    """What every visit record pushed by a device carries (``app.models.visits``): append-only
+    versions, a correction naming the one it replaces in ``supersedes_id``; ``device_id`` the
+    laptop that recorded it and ``recorded_at`` that laptop's instant, for the HMS export."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    tenancy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenancy.id"), index=True)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Contact(_VisitRecord, CentralBase):
+    """A contact with a household (``app.domain.visits`` codes), perhaps naming the household
+    member spoken to or another person, and the recovery action it served."""
+
+    __tablename__ = "contact"
+
+    on_date: Mapped[date]
+    how: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(24))
+    spoke_to_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    spoke_to_name: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    action_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+class PaymentPromise(_VisitRecord, CentralBase):
+    """A promise to pay ``amount_pence`` by ``due_on``, made on ``made_on``."""
+
+    __tablename__ = "payment_promise"
+
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    made_on: Mapped[date]
+    due_on: Mapped[date]
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+
+class FollowUp(_VisitRecord, CentralBase):
+    """A dated task on a case; ``status`` open, done or cancelled."""
+
+    __tablename__ = "follow_up"
+
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    due_on: Mapped[date]
+    task: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+
+
+class Referral(_VisitRecord, CentralBase):
+    """A referral (``app.domain.visits.REFERRAL_KINDS``), why, and its outcome once known."""
+
+    __tablename__ = "referral"
+
+    to: Mapped[str] = mapped_column(String(24))
+    on_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(16))
+    outcome_on: Mapped[date | None]
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
