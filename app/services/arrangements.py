@@ -18,8 +18,9 @@ Each writes, in one transaction of its own, the version, its outbox mutation
 and figures only). Bad input raises :class:`ArrangementRefused` naming the field; nothing is
 saved then.
 
-:func:`arrangement_history` gives every version of a case's arrangements, newest first, each
-with its F3 state (``check_arrangement`` with the policy's grace and tolerance): a current live
+:func:`arrangement_history` gives every version of a case's arrangements, the live one first,
+then newest first (a cancelled arrangement once, as its cancellation: that version copies the
+terms of the one it ends), each with its F3 state (``check_arrangement`` with the policy's grace and tolerance): a current live
 version as of the day asked; a superseded one as of the day before its successor was made (how
 it stood when it ended); a cancelled version, or one the central store refused
 (``sync_problem``, shown with its reason), has no state.
@@ -316,7 +317,7 @@ def _ledger_of(session: Session, tenancy_id: uuid.UUID) -> Ledger:
 def arrangement_history(
     workspace: Workspace, *, tenancy_id: uuid.UUID, as_of: date, policy: RecoveryPolicy
 ) -> list[ArrangementVersion]:
-    """Every version of the case's arrangements, newest first (see the module), each judged
+    """Every version of the case's arrangements, the live one first (see the module), each judged
     with the policy's grace days and tolerance."""
     with workspace.store.transaction() as session:
         return _history(session, tenancy_id=tenancy_id, as_of=as_of, policy=policy)
@@ -399,8 +400,18 @@ def _history(
             at = by_id.get(at.supersedes_id) if at.supersedes_id else None
         return steps
 
-    # Newest first: by the day made (or first due), then later in its chain of versions.
+    # A cancellation copies the terms of the version it ends: list the arrangement once, as
+    # cancelled, rather than its terms twice.
+    ended = {
+        row.supersedes_id
+        for row in versions
+        if row.status == "cancelled" and row.sync_problem is None and row.supersedes_id
+    }
+    out = [v for v in out if v.id not in ended]
+    # The version in force first; then newest first: by the day made (or first due), then
+    # later in its chain of versions.
     out.sort(key=lambda v: (v.made_on or v.start_date, depth(v), v.start_date, v.ref), reverse=True)
+    out.sort(key=lambda v: not v.is_live)
     return out
 
 

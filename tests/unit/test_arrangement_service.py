@@ -157,9 +157,7 @@ def test_kept_then_breached_and_the_worklist_asks_for_a_broken_arrangement_conta
     assert kept.state is not None
     assert kept.state.kept
     assert (kept.state.required_pence, kept.state.credits_pence) == (22_000, 28_000)
-    (breached,) = arrangement_history(
-        workspace, tenancy_id=tenancy_id, as_of=SAT_21_MAR, policy=f3
-    )
+    (breached,) = arrangement_history(workspace, tenancy_id=tenancy_id, as_of=SAT_21_MAR, policy=f3)
     assert breached.state is not None
     assert breached.state.breached_by_pence == 5_000
     assert breached.state.breached_since == SAT_21_MAR
@@ -218,9 +216,7 @@ def test_renegotiating_supersedes_nothing_is_overwritten_and_the_worklist_sees_t
     assert advice.next_action != "broken_arrangement_contact"
 
 
-def test_cancel_makes_a_cancelled_version_and_the_worklist_sees_no_arrangement(
-    store, policy, f3
-):
+def test_cancel_makes_a_cancelled_version_and_the_worklist_sees_no_arrangement(store, policy, f3):
     tenancy_id = w4_case(store)
     first = agree_arrangement(
         workspace_on(store, MON_2_MAR),
@@ -246,7 +242,7 @@ def test_cancel_makes_a_cancelled_version_and_the_worklist_sees_no_arrangement(
     history = arrangement_history(
         Workspace(store), tenancy_id=tenancy_id, as_of=SAT_21_MAR, policy=f3
     )
-    assert [v.status for v in history] == ["cancelled", "live"]
+    assert [v.status for v in history] == ["cancelled"]  # its terms once, not twice
     assert history[0].state is None
     advice = _worklist_item(store, policy, tenancy_id, SAT_21_MAR)
     assert not advice.has_live_arrangement
@@ -255,6 +251,30 @@ def test_cancel_makes_a_cancelled_version_and_the_worklist_sees_no_arrangement(
         cancel_arrangement(on_21_mar, arrangement_id=first.arrangement_id)
     with pytest.raises(ArrangementRefused, match=r"^arrangement: .*already cancelled"):
         cancel_arrangement(on_21_mar, arrangement_id=cancelled.arrangement_id)
+
+
+def test_a_cancelled_arrangement_is_listed_once_and_the_live_one_first(store, f3):
+    """Reported: a cancelled arrangement was listed twice (the version it ended and the
+    cancellation, with the same terms), and a live one agreed the same day sorted below it."""
+    tenancy_id = w4_case(store)
+    first = agree_arrangement(
+        workspace_on(store, MON_2_MAR),
+        tenancy_id=tenancy_id,
+        terms=_w4_proposal(),
+        kind="informal",
+    )
+    cancel_arrangement(workspace_on(store, date(2026, 3, 10)), arrangement_id=first.arrangement_id)
+    second = agree_arrangement(
+        workspace_on(store, date(2026, 3, 10)),
+        tenancy_id=tenancy_id,
+        terms=_w4_proposal(first_date=date(2026, 3, 16)),
+        kind="informal",
+    )
+    history = arrangement_history(
+        Workspace(store), tenancy_id=tenancy_id, as_of=SAT_21_MAR, policy=f3
+    )
+    assert [(v.status, v.is_live) for v in history] == [("live", True), ("cancelled", False)]
+    assert history[0].id == second.arrangement_id
 
 
 def test_bad_terms_are_refused_naming_the_field_and_nothing_is_saved(store):
@@ -270,9 +290,7 @@ def test_bad_terms_are_refused_naming_the_field_and_nothing_is_saved(store):
     with pytest.raises(ArrangementRefused, match=r"^kind: "):
         agree_arrangement(on_2_mar, tenancy_id=tenancy_id, terms=_w4_proposal(), kind="verbal")
     with pytest.raises(ArrangementRefused, match=r"^case: "):
-        agree_arrangement(
-            on_2_mar, tenancy_id=uuid.uuid4(), terms=_w4_proposal(), kind="informal"
-        )
+        agree_arrangement(on_2_mar, tenancy_id=uuid.uuid4(), terms=_w4_proposal(), kind="informal")
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Arrangement)) == 0
         assert session.scalar(select(func.count()).select_from(OutboxMutation)) == 0
