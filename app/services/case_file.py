@@ -36,6 +36,7 @@ from app.domain.rent_account import (
 )
 from app.models import CaseAction, IncomeAssessment, LedgerEntry, Person, Tenancy
 from app.services._caseload_rows import display_name, load_cases
+from app.services.case_timeline import TimelineEntry, read_timeline
 from app.services.workspace import Workspace
 from app.store.audit import record_device_event
 from app.store.database import plain_connection_of
@@ -203,6 +204,7 @@ class CaseFile:
     actions: tuple[ActionLine, ...]
     arrangements: tuple[ArrangementTerms, ...]
     assessment: FinishedAssessment | None = None
+    timeline: tuple[TimelineEntry, ...] = ()
 
     @property
     def warnings(self) -> tuple[CaseWarning, ...]:
@@ -235,6 +237,7 @@ def _open(
     finished = _finished_assessments(session, tenancy_id)
     record_device_event(session, event="case.viewed", entity_type="tenancy", entity_id=tenancy_id)
     latest = finished[0] if finished else None
+    actions = _actions(session, tenancy_id, {row.id: row.assessed_on for row in finished})
     return CaseFile(
         tenancy_id=tenancy_id,
         ref=tenancy.ref,
@@ -250,7 +253,7 @@ def _open(
         people=_people(session, tenancy_id),
         advice=recommend(loaded.facts, policy, as_of),
         statement=_statement(session, tenancy_id),
-        actions=_actions(session, tenancy_id, {row.id: row.assessed_on for row in finished}),
+        actions=actions,
         arrangements=tuple(loaded.facts.arrangements),
         assessment=None
         if latest is None
@@ -260,6 +263,9 @@ def _open(
             source=latest.source,
             pending=latest.pending,
             sync_problem=latest.sync_problem,
+        ),
+        timeline=read_timeline(
+            session, tenancy_id=tenancy_id, as_of=as_of, policy=policy, actions=actions
         ),
     )
 

@@ -286,10 +286,13 @@ def _record_contact(
         _check_contact(session, who, tenancy, details)
     except VisitError as exc:
         raise VisitRefused(str(exc)) from exc
+    old_promise = old_follow_up = None
     if supersedes_id is not None:
         old = _in_force(session, Contact, supersedes_id, "contact")
         if old.tenancy_id != tenancy_id:
             raise VisitRefused("contact: the contact corrected is on another case")
+        old_promise = _made_during(session, PaymentPromise, supersedes_id)
+        old_follow_up = _made_during(session, FollowUp, supersedes_id)
     contact = Contact(
         tenancy_id=tenancy_id,
         on_date=details.on,
@@ -318,11 +321,39 @@ def _record_contact(
         },
     )
     promise_id = follow_up_id = None
+    # A corrected contact's promise and follow-up are corrected with it, never duplicated: the
+    # new ones supersede them, and a promise the correction no longer holds is withdrawn.
     if details.promise is not None:
-        promise_id = _promise(session, who, tenancy_id, contact.id, details.on, details.promise).id
+        promise_id = _promise(
+            session,
+            who,
+            tenancy_id,
+            contact.id,
+            details.on,
+            details.promise,
+            supersedes_id=old_promise.id if old_promise else None,
+        ).id
+    elif old_promise is not None and not old_promise.withdrawn:
+        _promise(
+            session,
+            who,
+            tenancy_id,
+            contact.id,
+            old_promise.made_on,
+            PromiseTerms(old_promise.amount_pence, old_promise.due_on),
+            supersedes_id=old_promise.id,
+            withdrawn=True,
+        )
     if details.follow_up is not None:
+        open_before = old_follow_up if old_follow_up and old_follow_up.status == "open" else None
         follow_up_id = _follow_up(
-            session, who, tenancy_id, contact.id, details.follow_up, start=details.on
+            session,
+            who,
+            tenancy_id,
+            contact.id,
+            details.follow_up,
+            start=details.on,
+            supersedes_id=open_before.id if open_before else None,
         ).id
     record_event(
         session,
@@ -418,6 +449,7 @@ def _follow_up(
     terms: FollowUpTerms,
     *,
     start: date,
+    supersedes_id: uuid.UUID | None = None,
 ) -> FollowUp:
     try:
         check_day("follow-up date", terms.due_on)
@@ -431,6 +463,7 @@ def _follow_up(
         due_on=terms.due_on,
         task=task,
         status="open",
+        supersedes_id=supersedes_id,
         **_stamp(who),
     )
     _add(
@@ -482,6 +515,17 @@ def _stamp(who: _Who) -> dict[str, Any]:
         "pending": True,
         "server_seq": 0,
     }
+
+
+def _made_during(session: Session, kind: type[Record], contact_id: uuid.UUID) -> Record | None:
+    """The version in force of the ``kind`` record made during the contact ``contact_id``."""
+    rows = list(session.scalars(select(kind).where(kind.contact_id == contact_id)))  # type: ignore[attr-defined]
+    replaced = set(
+        session.scalars(
+            select(kind.supersedes_id).where(kind.supersedes_id.in_([r.id for r in rows]))
+        )
+    )
+    return next((r for r in rows if r.id not in replaced), None)
 
 
 def _tenancy(session: Session, tenancy_id: uuid.UUID) -> Tenancy:

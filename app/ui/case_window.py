@@ -62,6 +62,7 @@ from app.ui.case_models import (
     StatementFilterProxy,
     StatementTableModel,
 )
+from app.ui.contacts_panel import ContactsPanel, timeline_tab_title
 from app.ui.context import UiContext
 from app.ui.dates import day_edit, qdate
 from app.ui.ops import ProgressFn
@@ -222,6 +223,8 @@ class CaseWindow(QWidget):
         self.warnings_layout.setSpacing(4)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_statement_page(), statement_tab_title(0))
+        self.contacts_panel = ContactsPanel()
+        self.tabs.addTab(self.contacts_panel, timeline_tab_title(()))
         self.tabs.addTab(self._build_history_page(), HISTORY_TAB)
         self.arrangements_panel = ArrangementsPanel(context, tenancy_id=tenancy_id, policy=policy)
         self.arrangements_panel.changed.connect(self._arrangement_changed)
@@ -384,7 +387,7 @@ class CaseWindow(QWidget):
         self.history_model = ActionHistoryModel(self)
         self.history_table = _table(self.history_model, "Action history")
         self._size_history()
-        page = QWidget()
+        page = self.history_page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.history_table)
@@ -473,8 +476,12 @@ class CaseWindow(QWidget):
         self.statement_model.set_rows(case.statement)
         self.chart.set_statement(case.statement, today=today)
         self._set_preset(self.preset_combo.currentData() or DEFAULT_PRESET)
+        self.contacts_panel.set_entries(case.timeline)
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.contacts_panel), timeline_tab_title(case.timeline)
+        )
         self.history_model.set_rows(case.actions)
-        self.tabs.setTabText(1, history_tab_title(case.actions))
+        self.tabs.setTabText(self.tabs.indexOf(self.history_page), history_tab_title(case.actions))
         self.record_button.setEnabled(True)
         self.assessment_button.setEnabled(True)
         self.arrangement_button.setEnabled(True)

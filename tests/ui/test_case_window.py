@@ -176,7 +176,7 @@ def test_the_history_shows_actions_newest_first(window: MainWindow) -> None:
     assert texts(history, HistoryColumn.UNTIL)[0] == "Proceedings may start from: 1 Jun 2026"
     assert texts(history, HistoryColumn.NOTE)[0] == "Served by hand"
     assert set(texts(history, HistoryColumn.SOURCE)) == {"HMS"}
-    assert case.tabs.tabText(1) == "Action history (4)"
+    assert case.tabs.tabText(case.tabs.indexOf(case.history_page)) == "Action history (4)"
 
 
 def test_recording_the_recommended_action_offline_moves_the_case_on(
@@ -198,7 +198,10 @@ def test_recording_the_recommended_action_offline_moves_the_case_on(
     assert texts(history, HistoryColumn.ACTION)[0] == "Arrears letter 2 sent"
     assert texts(history, HistoryColumn.SOURCE)[0] == "This laptop — waiting to sync"
     assert texts(history, HistoryColumn.NOTE)[0] == "Sent second class"
-    assert case.tabs.tabText(1) == "Action history (5) — 1 waiting to sync"
+    assert (
+        case.tabs.tabText(case.tabs.indexOf(case.history_page))
+        == "Action history (5) — 1 waiting to sync"
+    )
     assert "Serve NOSP" in case.next_label.text()
     assert "due 25 May 2026" in case.next_label.text()
     # The worklist reloaded that case: its next action moved on, the counts followed.

@@ -158,7 +158,9 @@ def test_a_contact_with_a_promise_and_a_follow_up_is_saved_offline_with_its_muta
     assert done.kind == "contact"
     with store.session() as session:
         contact = session.get(Contact, done.record_id)
-        assert contact is not None and contact.pending and contact.spoke_to_person_id == person_id
+        assert contact is not None
+        assert contact.pending
+        assert contact.spoke_to_person_id == person_id
         promise = session.scalars(select(PaymentPromise)).one()
         assert (promise.contact_id, promise.amount_pence, promise.made_on) == (
             contact.id,
@@ -229,7 +231,8 @@ def test_very_long_and_unusual_text_is_kept_as_written(store: LocalStore) -> Non
     )
     with store.session() as session:
         contact = session.get(Contact, done.record_id)
-        assert contact is not None and (contact.note, contact.spoke_to_name) == (note, "Chloë")
+        assert contact is not None
+        assert (contact.note, contact.spoke_to_name) == (note, "Chloë")
     _wire_ok(store)
 
 
@@ -246,7 +249,8 @@ def test_a_contact_can_name_the_recovery_action_it_served(store: LocalStore) -> 
     )
     with store.session() as session:
         contact = session.get(Contact, done.record_id)
-        assert contact is not None and contact.action_id == action.action_id
+        assert contact is not None
+        assert contact.action_id == action.action_id
         assert session.get(CaseAction, action.action_id) is not None
 
 
@@ -267,8 +271,10 @@ def test_a_correction_supersedes_and_never_overwrites(store: LocalStore) -> None
     with store.session() as session:
         old = session.get(Contact, first.record_id)
         new = session.get(Contact, second.record_id)
-        assert old is not None and old.outcome == "no_access"  # kept as it was
-        assert new is not None and new.supersedes_id == first.record_id
+        assert old is not None
+        assert old.outcome == "no_access"
+        assert new is not None
+        assert new.supersedes_id == first.record_id
     with pytest.raises(VisitRefused, match="changed since"):
         record_contact(
             workspace,
@@ -344,4 +350,49 @@ def test_a_withdrawn_promise_is_a_new_version(store: LocalStore) -> None:
         (False, None),
         (True, promise_id),
     ]
+    _wire_ok(store)
+
+
+def test_correcting_a_contact_corrects_its_promise_and_follow_up_never_duplicates(
+    store: LocalStore,
+) -> None:
+    tenancy_id = _case(store)
+    workspace = workspace_on(store, TODAY)
+    first = record_contact(
+        workspace,
+        tenancy_id=tenancy_id,
+        details=ContactDetails(
+            on=TODAY,
+            how="phone",
+            outcome="promise_to_pay",
+            promise=PromiseTerms(2500, TODAY),
+            follow_up=FollowUpTerms(TODAY, "Check"),
+        ),
+    )
+    second = record_contact(
+        workspace,
+        tenancy_id=tenancy_id,
+        details=ContactDetails(
+            on=TODAY,
+            how="phone",
+            outcome="promise_to_pay",
+            promise=PromiseTerms(3000, TODAY),
+            follow_up=FollowUpTerms(TODAY, "Check the £30"),
+        ),
+        supersedes_id=first.record_id,
+    )
+    record_contact(
+        workspace,
+        tenancy_id=tenancy_id,
+        details=ContactDetails(on=TODAY, how="phone", outcome="spoke_to_tenant"),
+        supersedes_id=second.record_id,
+    )
+    with store.session() as session:
+        promises = list(session.scalars(select(PaymentPromise)))
+        follow_ups = list(session.scalars(select(FollowUp)))
+    replaced = {p.supersedes_id for p in promises}
+    in_force = [p for p in promises if p.id not in replaced]
+    assert [(p.amount_pence, p.withdrawn) for p in in_force] == [(3000, True)]
+    replaced = {f.supersedes_id for f in follow_ups}
+    assert [f.task for f in follow_ups if f.id not in replaced] == ["Check the £30"]
     _wire_ok(store)
