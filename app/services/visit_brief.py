@@ -20,221 +20,27 @@ are immutable and may be handed to any thread.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
-from typing import TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app.domain.arrangement_watch import ArrangementState, ArrangementTerms
 from app.domain.clock import council_day
-from app.domain.display import format_day, format_pence
-from app.domain.recovery import Recommendation, RecoveryPolicy, recommend
-from app.domain.visit_brief import (
-    ChangesSince,
-    VisitWarning,
-    WarningRecord,
-    age_on,
-    arrangement_state_text,
-    arrangement_text,
-    breathing_space_warning,
-    changes_since,
-    follow_up_text,
-    promise_text,
-    tenure_label,
-    warnings_in_force,
+from app.domain.visit_brief import ChangesSince, VisitWarning
+from app.services._visit_briefs import (
+    DEFAULT_PROMISE_GRACE_DAYS,
+    RECENT_CONTACTS,
+    ArrangementLine,
+    CasesNotOnLaptop,
+    ContactLine,
+    FollowUpLine,
+    Member,
+    PromiseLine,
+    VisitBrief,
+    held_ids,
+    ids_for_refs,
+    read_briefs,
 )
-from app.domain.visits import (
-    CONTACT_HOW,
-    CONTACT_OUTCOMES,
-    PromiseState,
-    follow_up_state,
-    judge_promise,
-    payments_from_ledger,
-)
-from app.models import (
-    CaseAction,
-    Contact,
-    FollowUp,
-    Officer,
-    PaymentPromise,
-    Person,
-    SyncState,
-    Tenancy,
-)
-from app.models.visits import VisitRecordMixin
-from app.services._caseload_rows import LoadedCase, display_name, load_cases
 from app.services.recovery_policy import policy_in_force
 from app.services.workspace import Workspace
-from app.store.audit import record_device_event
-from app.store.database import plain_connection_of
-
-DEFAULT_PROMISE_GRACE_DAYS = 2
-"""F3a's grace days for a promise when the policy does not set its own."""
-RECENT_CONTACTS = 3
-"""How many contacts a brief lists (the newest first)."""
-_WARNING_CODES = (
-    "safety_warning",
-    "safety_warning_ended",
-    "vulnerability",
-    "vulnerability_ended",
-    "breathing_space_start",
-    "breathing_space_mh_start",
-)
-Record = TypeVar("Record", bound=VisitRecordMixin)
-
-
-class CasesNotOnLaptop(LookupError):
-    """Some cases asked for are not held on this laptop (they left the caseload); ``missing``
-    names them (HMS references, or ids when asked by id). Nothing was read."""
-
-    def __init__(self, missing: Sequence[str]) -> None:
-        self.missing = tuple(missing)
-        listed = ", ".join(self.missing)
-        cases = "This case is" if len(self.missing) == 1 else "These cases are"
-        super().__init__(f"{cases} not in your caseload on this laptop: {listed}")
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """Someone named on the tenancy. ``age`` on the brief's day, None without a date of birth."""
-
-    name: str
-    is_lead: bool
-    date_of_birth: date | None
-    age: int | None
-    phone: str
-    email: str
-
-    @property
-    def line(self) -> str:
-        """``"Ms Alex Łukasz (lead tenant, 41) 07700 900123"``."""
-        facts = ["lead tenant"] if self.is_lead else []
-        if self.age is not None:
-            facts.append(str(self.age))
-        about = f" ({', '.join(facts)})" if facts else ""
-        return f"{self.name}{about}{f' {self.phone}' if self.phone else ''}"
-
-
-@dataclass(frozen=True, slots=True)
-class ContactLine:
-    """A contact in force: when, how, what came of it, who was spoken to, the note, and who
-    recorded it (codes of ``app.domain.visits`` with their labels)."""
-
-    id: uuid.UUID
-    on: date
-    how: str
-    how_label: str
-    outcome: str
-    outcome_label: str
-    spoke_to: str
-    note: str
-    recorded_by: str
-
-    @property
-    def line(self) -> str:
-        """``"2 Mar 2026, Home visit: Promise to pay (spoke to Alex Łukasz; Sam Patel)"``."""
-        extra = [f"spoke to {self.spoke_to}"] if self.spoke_to else []
-        if self.recorded_by:
-            extra.append(f"by {self.recorded_by}")
-        tail = f" ({'; '.join(extra)})" if extra else ""
-        return f"{format_day(self.on)}, {self.how_label}: {self.outcome_label}{tail}"
-
-
-@dataclass(frozen=True, slots=True)
-class ArrangementLine:
-    """A live arrangement in words, and whether it is kept on the brief's day (F3)."""
-
-    ref: str
-    text: str
-    kept: bool
-    state_text: str
-    instalment_pence: int
-    breached_by_pence: int
-
-
-@dataclass(frozen=True, slots=True)
-class PromiseLine:
-    """The latest promise to pay still in force (not withdrawn), judged by F3a."""
-
-    id: uuid.UUID
-    made_on: date
-    due_on: date
-    amount_pence: int
-    state: PromiseState
-    paid_pence: int
-    last_day: date
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpLine:
-    """An open follow-up; ``state`` is ``due``, ``overdue`` or ``later``."""
-
-    id: uuid.UUID
-    due_on: date
-    task: str
-    state: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class VisitBrief:
-    """One case before a visit (see the module). Money in integer pence; ``weeks_in_arrears``
-    is None when the tenancy has no weekly charge. ``warnings``: officer safety first, then
-    vulnerabilities, then an active Breathing Space; withdrawn and ended ones left out."""
-
-    tenancy_id: uuid.UUID
-    ref: str
-    address: str
-    postcode: str
-    tenure: str
-    tenure_label: str
-    as_of: date
-    warnings: tuple[VisitWarning, ...]
-    household: tuple[Member, ...]
-    balance_pence: int
-    weekly_charge_pence: int
-    weeks_in_arrears: Decimal | None
-    last_contact: ContactLine | None
-    since_last_contact: ChangesSince
-    arrangements: tuple[ArrangementLine, ...]
-    promise: PromiseLine | None
-    follow_ups: tuple[FollowUpLine, ...]
-    recent_contacts: tuple[ContactLine, ...]
-
-    @property
-    def lead_name(self) -> str:
-        """The lead tenant's name (the first person named when none is marked lead)."""
-        leads = [m.name for m in self.household if m.is_lead]
-        return leads[0] if leads else (self.household[0].name if self.household else "")
-
-    @property
-    def arrangement(self) -> ArrangementLine | None:
-        """The live arrangement the officer should talk about: a broken one first."""
-        return self.arrangements[0] if self.arrangements else None
-
-    @property
-    def has_safety_warning(self) -> bool:
-        return any(w.kind == "safety" for w in self.warnings)
-
-    @property
-    def balance_text(self) -> str:
-        """``"Arrears £412.50 (4.10 weeks)"``, ``"In credit £12.00"`` or ``"Clear (£0.00)"``."""
-        if self.balance_pence > 0:
-            weeks = "" if self.weeks_in_arrears is None else f" ({self.weeks_in_arrears} weeks)"
-            return f"Arrears {format_pence(self.balance_pence)}{weeks}"
-        if self.balance_pence < 0:
-            return f"In credit {format_pence(-self.balance_pence)}"
-        return "Clear (£0.00)"
-
-    @property
-    def last_contact_text(self) -> str:
-        """The last contact on one line, or that there has been none recorded."""
-        return "No contact recorded" if self.last_contact is None else self.last_contact.line
 
 
 def visit_briefs(
@@ -242,16 +48,12 @@ def visit_briefs(
 ) -> list[VisitBrief]:
     """The brief of each case, in the order asked (a case asked twice, once), on ``as_of``
     (the council's today by default). Raises :class:`CasesNotOnLaptop` naming the ids not
-    held here."""
+    held here (and reads nothing)."""
     ids = list(dict.fromkeys(tenancy_ids))
     day = as_of if as_of is not None else council_day(workspace.clock.now())
     policy = policy_in_force(workspace)
     with workspace.store.transaction() as session:
-        held = set(session.scalars(select(Tenancy.id).where(Tenancy.id.in_(ids))))
-        missing = [str(i) for i in ids if i not in held]
-        if missing:
-            raise CasesNotOnLaptop(missing)
-        return _briefs(session, ids, policy, day)
+        return read_briefs(session, held_ids(session, ids), policy, day)
 
 
 def visit_briefs_for_refs(
@@ -259,298 +61,18 @@ def visit_briefs_for_refs(
 ) -> list[VisitBrief]:
     """:func:`visit_briefs` for cases named by their HMS reference (``visits sheet``);
     :class:`CasesNotOnLaptop` names every reference not held here."""
-    wanted = list(dict.fromkeys(ref.strip() for ref in refs if ref.strip()))
     day = as_of if as_of is not None else council_day(workspace.clock.now())
     policy = policy_in_force(workspace)
     with workspace.store.transaction() as session:
-        found = session.execute(select(Tenancy.ref, Tenancy.id).where(Tenancy.ref.in_(wanted)))
-        by_ref = {ref: tenancy_id for ref, tenancy_id in found.tuples()}
-        missing = [ref for ref in wanted if ref not in by_ref]
-        if missing:
-            raise CasesNotOnLaptop(missing)
-        return _briefs(session, [by_ref[ref] for ref in wanted], policy, day)
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-
-def _briefs(
-    session: Session, ids: list[uuid.UUID], policy: RecoveryPolicy, as_of: date
-) -> list[VisitBrief]:
-    if not ids:
-        return []
-    loaded = load_cases(plain_connection_of(session), today=as_of, tenancy_ids=ids)
-    tenancies = {t.id: t for t in session.scalars(select(Tenancy).where(Tenancy.id.in_(ids)))}
-    people = _by_case(
-        session.scalars(
-            select(Person)
-            .where(Person.tenancy_id.in_(ids))
-            .order_by(Person.is_lead.desc(), Person.last_name, Person.first_name)
-        )
-    )
-    names = _officer_names(session)
-    warning_actions = _by_case(
-        session.scalars(
-            select(CaseAction).where(
-                CaseAction.tenancy_id.in_(ids), CaseAction.code.in_(_WARNING_CODES)
-            )
-        )
-    )
-    contacts = _by_case(
-        sorted(
-            _in_force(session, Contact, ids),
-            key=lambda c: (c.on_date, c.recorded_at, str(c.id)),
-            reverse=True,
-        )
-    )
-    promises = _by_case(
-        sorted(
-            (p for p in _in_force(session, PaymentPromise, ids) if not p.withdrawn),
-            key=lambda p: (p.made_on, p.recorded_at, str(p.id)),
-            reverse=True,
-        )
-    )
-    follow_ups = _by_case(
-        sorted(
-            (f for f in _in_force(session, FollowUp, ids) if f.status == "open"),
-            key=lambda f: (f.due_on, f.recorded_at, str(f.id)),
-        )
-    )
-    person_names = {
-        person.id: display_name(person.title, person.first_name, person.last_name)
-        for household in people.values()
-        for person in household
-    }
-    grace = int(getattr(policy, "promise_grace_days", DEFAULT_PROMISE_GRACE_DAYS))
-    briefs = []
-    for tenancy_id in ids:
-        case = loaded[tenancy_id]
-        advice = recommend(case.facts, policy, as_of)
-        case_contacts = tuple(
-            _contact_line(c, person_names, names) for c in contacts.get(tenancy_id, ())
-        )
-        latest_promise = next(iter(promises.get(tenancy_id, ())), None)
-        briefs.append(
-            VisitBrief(
-                tenancy_id=tenancy_id,
-                ref=case.row.ref,
-                address=case.row.address,
-                postcode=case.row.postcode,
-                tenure=tenancies[tenancy_id].tenure,
-                tenure_label=tenure_label(tenancies[tenancy_id].tenure),
-                as_of=as_of,
-                warnings=_warnings(warning_actions.get(tenancy_id, ()), advice, names, as_of),
-                household=tuple(_member(p, as_of) for p in people.get(tenancy_id, ())),
-                balance_pence=advice.summary.balance_pence,
-                weekly_charge_pence=advice.summary.weekly_charge_pence,
-                weeks_in_arrears=(
-                    advice.summary.weeks_in_arrears
-                    if advice.summary.weekly_charge_pence > 0
-                    else None
-                ),
-                last_contact=case_contacts[0] if case_contacts else None,
-                since_last_contact=changes_since(
-                    case.facts.lines,
-                    last_contact=case_contacts[0].on if case_contacts else None,
-                    as_of=as_of,
-                ),
-                arrangements=_arrangements(case, advice),
-                promise=None
-                if latest_promise is None
-                else _promise_line(latest_promise, case, as_of, grace),
-                follow_ups=tuple(_follow_up_line(f, as_of) for f in follow_ups.get(tenancy_id, ())),
-                recent_contacts=case_contacts[:RECENT_CONTACTS],
-            )
-        )
-        record_device_event(
-            session,
-            event="case.viewed",
-            entity_type="tenancy",
-            entity_id=tenancy_id,
-            detail={"for": "visit_brief"},
-        )
-    return briefs
-
-
-_Row = TypeVar("_Row", Person, CaseAction, Contact, PaymentPromise, FollowUp)
-
-
-def _by_case(rows: Iterable[_Row]) -> dict[uuid.UUID, list[_Row]]:
-    grouped: dict[uuid.UUID, list[_Row]] = {}
-    for row in rows:
-        grouped.setdefault(row.tenancy_id, []).append(row)
-    return grouped
-
-
-def _in_force(session: Session, kind: type[Record], ids: list[uuid.UUID]) -> list[Record]:
-    """The versions of ``kind`` on the cases that no other version supersedes."""
-    superseded = select(kind.supersedes_id).where(kind.supersedes_id.is_not(None)).scalar_subquery()
-    return list(
-        session.scalars(select(kind).where(kind.tenancy_id.in_(ids), kind.id.not_in(superseded)))
-    )
-
-
-def _officer_names(session: Session) -> dict[uuid.UUID, str]:
-    """The officers this laptop knows by id (the one signed in), with their display names."""
-    names = {
-        officer.id: officer.display_name or officer.username
-        for officer in session.scalars(select(Officer))
-    }
-    state = session.get(SyncState, 1)
-    if state is not None and state.officer_id is not None and state.officer_id not in names:
-        names[state.officer_id] = "you"
-    return names
-
-
-def _action_by(action: CaseAction, names: dict[uuid.UUID, str]) -> str:
-    """Who recorded an action: the officer's name when this laptop knows it, the HMS for an
-    imported one, "another officer" otherwise."""
-    if action.officer_id is not None and action.officer_id in names:
-        return names[action.officer_id]
-    if action.source == "hms":
-        return "the HMS"
-    return "another officer"
-
-
-def _warnings(
-    actions: Sequence[CaseAction],
-    advice: Recommendation,
-    names: dict[uuid.UUID, str],
-    as_of: date,
-) -> tuple[VisitWarning, ...]:
-    found = warnings_in_force(
-        (
-            WarningRecord(a.code, a.on_date, a.note or "", _action_by(a, names))
-            for a in actions
-            if a.code not in ("breathing_space_start", "breathing_space_mh_start")
-        ),
-        as_of,
-    )
-    bs = advice.breathing_space_state
-    if advice.breathing_space and bs is not None:
-        start = next(
-            (
-                a
-                for a in sorted(actions, key=lambda a: a.on_date, reverse=True)
-                if a.on_date == bs.start and a.code.startswith("breathing_space")
-            ),
-            None,
-        )
-        found.append(
-            breathing_space_warning(
-                mental_health=bs.kind == "mental_health",
-                start=bs.start,
-                last_day=bs.last_day,
-                recorded_by="" if start is None else _action_by(start, names),
-            )
-        )
-    return tuple(found)
-
-
-def _member(person: Person, as_of: date) -> Member:
-    born = person.date_of_birth
-    return Member(
-        name=display_name(person.title, person.first_name, person.last_name),
-        is_lead=person.is_lead,
-        date_of_birth=born,
-        age=None if born is None or born > as_of else age_on(born, as_of),
-        phone=(person.phone or "").strip(),
-        email=(person.email or "").strip(),
-    )
-
-
-def _contact_line(
-    contact: Contact, person_names: dict[uuid.UUID, str], officers: dict[uuid.UUID, str]
-) -> ContactLine:
-    spoke_to = contact.spoke_to_name
-    if contact.spoke_to_person_id is not None:
-        spoke_to = person_names.get(contact.spoke_to_person_id, "a household member")
-    recorded_by = contact.recorded_by
-    if not recorded_by and contact.officer_id is not None:
-        recorded_by = officers.get(contact.officer_id, "")
-    return ContactLine(
-        id=contact.id,
-        on=contact.on_date,
-        how=contact.how,
-        how_label=CONTACT_HOW.get(contact.how, contact.how),
-        outcome=contact.outcome,
-        outcome_label=CONTACT_OUTCOMES.get(contact.outcome, contact.outcome),
-        spoke_to=spoke_to,
-        note=contact.note,
-        recorded_by=recorded_by,
-    )
-
-
-def _arrangements(case: LoadedCase, advice: Recommendation) -> tuple[ArrangementLine, ...]:
-    """The live arrangements as the recovery rules checked them, a broken one first."""
-    terms_by_ref: dict[str, ArrangementTerms] = {t.ref: t for t in case.facts.arrangements}
-    states: list[ArrangementState] = sorted(
-        advice.arrangement_states, key=lambda s: (s.kept, s.ref)
-    )
-    lines = []
-    for state in states:
-        terms = terms_by_ref.get(state.ref)
-        if terms is None or not state.live:
-            continue
-        lines.append(
-            ArrangementLine(
-                ref=state.ref,
-                text=arrangement_text(terms, case.row.weekly_charge_pence),
-                kept=state.kept,
-                state_text=arrangement_state_text(state),
-                instalment_pence=terms.instalment_pence,
-                breached_by_pence=state.breached_by_pence,
-            )
-        )
-    return tuple(lines)
-
-
-def _promise_line(
-    promise: PaymentPromise, case: LoadedCase, as_of: date, grace: int
-) -> PromiseLine:
-    judgement = judge_promise(
-        made_on=promise.made_on,
-        due_on=promise.due_on,
-        amount_pence=promise.amount_pence,
-        payments=payments_from_ledger(
-            (line.posted_on, line.type, line.amount_pence)
-            for line in case.facts.lines
-            if line.posted_on <= as_of
-        ),
-        today=as_of,
-        grace_days=grace,
-    )
-    return PromiseLine(
-        id=promise.id,
-        made_on=promise.made_on,
-        due_on=promise.due_on,
-        amount_pence=promise.amount_pence,
-        state=judgement.state,
-        paid_pence=judgement.paid_pence,
-        last_day=judgement.last_day,
-        text=promise_text(
-            amount_pence=promise.amount_pence,
-            made_on=promise.made_on,
-            due_on=promise.due_on,
-            judgement=judgement,
-        ),
-    )
-
-
-def _follow_up_line(follow_up: FollowUp, as_of: date) -> FollowUpLine:
-    state = follow_up_state(due_on=follow_up.due_on, today=as_of)
-    return FollowUpLine(
-        id=follow_up.id,
-        due_on=follow_up.due_on,
-        task=follow_up.task,
-        state=state,
-        text=follow_up_text(due_on=follow_up.due_on, task=follow_up.task, state=state),
-    )
+        return read_briefs(session, ids_for_refs(session, refs), policy, day)
 
 
 __all__ = [
+    "DEFAULT_PROMISE_GRACE_DAYS",
+    "RECENT_CONTACTS",
     "ArrangementLine",
     "CasesNotOnLaptop",
+    "ChangesSince",
     "ContactLine",
     "FollowUpLine",
     "Member",
