@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms
-from app.domain.display import format_day, format_pence
 from app.domain.recovery import Recommendation, RecoveryPolicy, recommend
 from app.domain.visit_brief import (
-    ChangesSince,
+    ArrangementLine,
+    ContactLine,
+    FollowUpLine,
+    Member,
+    PromiseLine,
+    VisitBrief,
     VisitWarning,
     WarningRecord,
     age_on,
@@ -38,7 +40,6 @@ from app.domain.visit_brief import (
 from app.domain.visits import (
     CONTACT_HOW,
     CONTACT_OUTCOMES,
-    PromiseState,
     follow_up_state,
     judge_promise,
     payments_from_ledger,
@@ -82,145 +83,6 @@ class CasesNotOnLaptop(LookupError):
         listed = ", ".join(self.missing)
         cases = "This case is" if len(self.missing) == 1 else "These cases are"
         super().__init__(f"{cases} not in your caseload on this laptop: {listed}")
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """Someone named on the tenancy. ``age`` on the brief's day, None without a date of birth."""
-
-    name: str
-    is_lead: bool
-    date_of_birth: date | None
-    age: int | None
-    phone: str
-    email: str
-
-    @property
-    def line(self) -> str:
-        """``"Ms Alex Łukasz (lead tenant, 41) 07700 900123"``."""
-        facts = ["lead tenant"] if self.is_lead else []
-        if self.age is not None:
-            facts.append(str(self.age))
-        about = f" ({', '.join(facts)})" if facts else ""
-        return f"{self.name}{about}{f' {self.phone}' if self.phone else ''}"
-
-
-@dataclass(frozen=True, slots=True)
-class ContactLine:
-    """A contact in force: when, how, what came of it, who was spoken to, the note, and who
-    recorded it (codes of ``app.domain.visits`` with their labels)."""
-
-    id: uuid.UUID
-    on: date
-    how: str
-    how_label: str
-    outcome: str
-    outcome_label: str
-    spoke_to: str
-    note: str
-    recorded_by: str
-
-    @property
-    def line(self) -> str:
-        """``"2 Mar 2026, Home visit: Promise to pay (spoke to Alex Łukasz; Sam Patel)"``."""
-        extra = [f"spoke to {self.spoke_to}"] if self.spoke_to else []
-        if self.recorded_by:
-            extra.append(f"by {self.recorded_by}")
-        tail = f" ({'; '.join(extra)})" if extra else ""
-        return f"{format_day(self.on)}, {self.how_label}: {self.outcome_label}{tail}"
-
-
-@dataclass(frozen=True, slots=True)
-class ArrangementLine:
-    """A live arrangement in words, and whether it is kept on the brief's day (F3)."""
-
-    ref: str
-    text: str
-    kept: bool
-    state_text: str
-    instalment_pence: int
-    breached_by_pence: int
-
-
-@dataclass(frozen=True, slots=True)
-class PromiseLine:
-    """The latest promise to pay still in force (not withdrawn), judged by F3a."""
-
-    id: uuid.UUID
-    made_on: date
-    due_on: date
-    amount_pence: int
-    state: PromiseState
-    paid_pence: int
-    last_day: date
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpLine:
-    """An open follow-up; ``state`` is ``due``, ``overdue`` or ``later``."""
-
-    id: uuid.UUID
-    due_on: date
-    task: str
-    state: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class VisitBrief:
-    """One case before a visit (see the module). Money in integer pence; ``weeks_in_arrears``
-    is None when the tenancy has no weekly charge. ``warnings``: officer safety first, then
-    vulnerabilities, then an active Breathing Space; withdrawn and ended ones left out."""
-
-    tenancy_id: uuid.UUID
-    ref: str
-    address: str
-    postcode: str
-    tenure: str
-    tenure_label: str
-    as_of: date
-    warnings: tuple[VisitWarning, ...]
-    household: tuple[Member, ...]
-    balance_pence: int
-    weekly_charge_pence: int
-    weeks_in_arrears: Decimal | None
-    last_contact: ContactLine | None
-    since_last_contact: ChangesSince
-    arrangements: tuple[ArrangementLine, ...]
-    promise: PromiseLine | None
-    follow_ups: tuple[FollowUpLine, ...]
-    recent_contacts: tuple[ContactLine, ...]
-
-    @property
-    def lead_name(self) -> str:
-        """The lead tenant's name (the first person named when none is marked lead)."""
-        leads = [m.name for m in self.household if m.is_lead]
-        return leads[0] if leads else (self.household[0].name if self.household else "")
-
-    @property
-    def arrangement(self) -> ArrangementLine | None:
-        """The live arrangement the officer should talk about: a broken one first."""
-        return self.arrangements[0] if self.arrangements else None
-
-    @property
-    def has_safety_warning(self) -> bool:
-        return any(w.kind == "safety" for w in self.warnings)
-
-    @property
-    def balance_text(self) -> str:
-        """``"Arrears £412.50 (4.10 weeks)"``, ``"In credit £12.00"`` or ``"Clear (£0.00)"``."""
-        if self.balance_pence > 0:
-            weeks = "" if self.weeks_in_arrears is None else f" ({self.weeks_in_arrears} weeks)"
-            return f"Arrears {format_pence(self.balance_pence)}{weeks}"
-        if self.balance_pence < 0:
-            return f"In credit {format_pence(-self.balance_pence)}"
-        return "Clear (£0.00)"
-
-    @property
-    def last_contact_text(self) -> str:
-        """The last contact on one line, or that there has been none recorded."""
-        return "No contact recorded" if self.last_contact is None else self.last_contact.line
 
 
 # -- reading -----------------------------------------------------------------------------------

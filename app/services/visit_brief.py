@@ -2,10 +2,11 @@
 
 :func:`visit_briefs` reads the cases asked for in one transaction (a few statements for all of
 them, whatever their number) and returns, per case, a :class:`VisitBrief` of immutable plain
-values: the warnings to read first, who lives there with phone and date of birth, the balance
-and arrears in weeks (as the worklist works them out), the last contact and what changed on the
-account since, the live arrangement and whether it is kept, the latest promise to pay judged by
-F3a, the open follow-ups and the last three contacts. Every sentence is made here or in
+values (defined in :mod:`app.domain.visit_brief`, re-exported here): the warnings to read
+first, who lives there with phone and date of birth, the balance and arrears in weeks (as the
+worklist works them out), the last contact and what changed on the account since, the live
+arrangement and whether it is kept, the latest promise to pay judged by F3a, the open
+follow-ups and the last three contacts. Every sentence is made here or in
 :mod:`app.domain.visit_brief`, never by a screen or a document. Visit Mode, the Day plan and the
 visit sheet (``app.reports.visit_sheet``) all read this.
 
@@ -24,17 +25,20 @@ from collections.abc import Iterable
 from datetime import date
 
 from app.domain.clock import council_day
-from app.domain.visit_brief import ChangesSince, VisitWarning
-from app.services._visit_briefs import (
-    DEFAULT_PROMISE_GRACE_DAYS,
-    RECENT_CONTACTS,
+from app.domain.visit_brief import (
     ArrangementLine,
-    CasesNotOnLaptop,
+    ChangesSince,
     ContactLine,
     FollowUpLine,
     Member,
     PromiseLine,
     VisitBrief,
+    VisitWarning,
+)
+from app.services._visit_briefs import (
+    DEFAULT_PROMISE_GRACE_DAYS,
+    RECENT_CONTACTS,
+    CasesNotOnLaptop,
     held_ids,
     ids_for_refs,
     read_briefs,
