@@ -316,6 +316,7 @@ class Member:
     age: int | None
     phone: str
     email: str
+    id: uuid.UUID | None = None  # the person's id (who was spoken to), when read from a case
 
     @property
     def line(self) -> str:

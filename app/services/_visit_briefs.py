@@ -291,6 +291,7 @@ def _member(person: Person, as_of: date) -> Member:
         age=None if born is None or born > as_of else age_on(born, as_of),
         phone=(person.phone or "").strip(),
         email=(person.email or "").strip(),
+        id=person.id,
     )
 
 
