@@ -13,20 +13,22 @@ made today that runs for decades.
 
 :func:`parse_day` reads ``YYYY-MM-DD`` and says what is wrong in words ("2023 is not a leap
 year, so February 2023 has 28 days") where ``date.fromisoformat`` says "day is out of range
-for month". Pure functions; safe on any thread.
+for month". :func:`working_days_after` counts working days (a broken promise's contact,
+docs/rules.md F3a). Pure functions; safe on any thread.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from app.domain.display import format_day
 
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2199, 12, 31)
 
+_ONE_DAY = timedelta(days=1)
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -81,3 +83,16 @@ def parse_day(text: str) -> date:
     if problem is not None:
         raise DayError(raw, problem, out_of_range=True)
     return parsed
+
+
+def working_days_after(day: date, count: int) -> date:
+    """The ``count``-th working day after ``day`` (Monday to Friday; ``day`` itself never
+    counts, so 1 is the next working day and 0 is ``day``). Bank holidays are not known to
+    Doorstep, so they count as working days."""
+    found = day
+    left = count
+    while left > 0:
+        found += _ONE_DAY
+        if found.weekday() < 5:
+            left -= 1
+    return found

@@ -54,6 +54,16 @@ How a case moves (docs/rules.md B2, C1-C7, E5, F1-F4; every rule is tested at it
   arrears meet the first ``reminder``-kind stage, that current-rent reminder is recommended
   instead (at most one every ``reminder_every_days``). A notice served during the Breathing Space
   is void (C4): it does not count, and a warning says so.
+- **Promises to pay** (F3a): the latest promise made by the as-of date is judged against the
+  tenant's payments in its own window (the policy's ``promise_grace_days``). A kept or pending
+  one is noted in the reason and never escalates. A broken one is said in the reason (what was
+  promised, by when, what was paid) and, on overdue arrears with no contact or officer action
+  since it broke, asks for a ``contact`` due ``broken_promise_contact_working_days`` working days
+  after the last day of grace, in place of a step of the ladder due later (or of nothing due);
+  a block on contact (Breathing Space, a pause) leaves the next step as it was.
+- **Follow-ups** (F3b): the open follow-up due first; due today or overdue, it is said in the
+  reason and puts the case among those due now (``needs_follow_up``). It blocks nothing and
+  escalates nothing.
 - **Former tenancies** (an end date on or before the as-of date): no recovery stage applies -
   possession steps need a tenancy. ``next_action`` is ``none``; the reason states the former
   tenant arrears, which other processes recover.
@@ -71,6 +81,7 @@ due later (soonest first), then blocked actions, then cases with nothing due.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -80,6 +91,7 @@ from typing import NamedTuple
 
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms, check_arrangement
 from app.domain.case_actions import ACTION_KINDS
+from app.domain.days import working_days_after
 from app.domain.display import format_day, format_pence
 from app.domain.money import weeks_of_charge
 from app.domain.months import add_months
@@ -92,9 +104,21 @@ from app.domain.rent_account import (
     ordered,
     summarise_ordered,
 )
+from app.domain.visits import (
+    FollowUpState,
+    FollowUpTask,
+    JudgedPromise,
+    PromiseToPay,
+    earliest_follow_up,
+    follow_up_state,
+    latest_promise,
+)
 
 NONE = "none"
 BROKEN_ARRANGEMENT_CONTACT = "broken_arrangement_contact"
+#: The action a broken promise asks for (F3a): a contact with the tenant, recorded as one.
+BROKEN_PROMISE_CONTACT = "contact"
+BROKEN_PROMISE_CONTACT_LABEL = "Contact the tenant about the broken promise"
 STAGE_KINDS = ("reminder", "demand", "notice", "court")
 TENURES = (
     "secure",
@@ -181,7 +205,9 @@ class RecoveryPolicy:
 
     Read from a council's file by :func:`app.schemas.policy.parse_policy`. ``grace_days`` and
     ``tolerance_pence`` feed the arrangement breach rule (F3); the Breathing Space settings
-    follow C1/C2/C5.
+    follow C1/C2/C5. ``promise_grace_days`` is F3a's grace after a promise's date, and
+    ``broken_promise_contact_working_days`` its broken-promise action: contact the tenant within
+    that many working days of the last day of grace.
     """
 
     version: str
@@ -192,12 +218,14 @@ class RecoveryPolicy:
     tolerance_pence: int = 0
     broken_contact_wait_days: int = 7
     max_arrangement_weeks: int = 104
+    promise_grace_days: int = 2  # F3a: a promise's payments may post this many days late
     breathing_space_days: int = 60
     mental_health_extra_days: int = 30
     review_days: int = 20
     reminder_every_days: int = 28
     vulnerability_holds: frozenset[str] = frozenset()
     idle_lock_minutes: int = 5
+    broken_promise_contact_working_days: int = 2
     _ladders: dict[str, tuple[Stage, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -249,7 +277,9 @@ class CaseFacts:
     """Everything the rules read about one case. ``end_date`` is set for a former tenancy.
 
     ``lines`` may be any sequence; a :class:`~app.domain.rent_account.Ledger` makes repeated
-    recommendations cost only the recent lines.
+    recommendations cost only the recent lines. The visit records (F3a, F3b): ``promises`` in
+    force and not withdrawn, in the order they were recorded; ``follow_ups`` the open ones;
+    ``contacts`` the days of the contacts in force, earliest first.
     """
 
     tenancy_ref: str
@@ -259,6 +289,9 @@ class CaseFacts:
     actions: Sequence[CaseAction]
     arrangements: Sequence[ArrangementTerms]
     end_date: date | None = None
+    promises: Sequence[PromiseToPay] = ()
+    follow_ups: Sequence[FollowUpTask] = ()
+    contacts: Sequence[date] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +329,8 @@ class Recommendation:
     or a block has no known end); ``blocked_by`` why the next step cannot be taken now (for
     ``next_action`` ``none``: what holds the next stage of the ladder), or None.
     ``actionable_arrears_pence`` are the arrears the thresholds are tested against.
+    ``promise`` is the latest promise's state (``none``, ``pending``, ``kept``, ``broken``;
+    F3a), judged in ``judged_promise``; ``next_follow_up`` the open follow-up due first (F3b).
     """
 
     tenancy_ref: str
@@ -328,6 +363,21 @@ class Recommendation:
     summary: AccountSummary
     breathing_space_state: BreathingSpaceState | None
     arrangement_states: tuple[ArrangementState, ...]
+    promise: str = NONE
+    judged_promise: JudgedPromise | None = None
+    next_follow_up: FollowUpTask | None = None
+
+    @property
+    def follow_up_state(self) -> FollowUpState | None:
+        """The first open follow-up's state on ``as_of``: due, overdue, later (None: none)."""
+        task = self.next_follow_up
+        return None if task is None else follow_up_state(due_on=task.due_on, today=self.as_of)
+
+    @property
+    def needs_follow_up(self) -> bool:
+        """A follow-up the officer set is due today or overdue (F3b), or the rules ask to
+        check the case (``follow_up_due``: a hold lifted, a date passed)."""
+        return self.follow_up_due or self.follow_up_state in ("due", "overdue")
 
     @property
     def due_now(self) -> bool:
@@ -565,6 +615,9 @@ class _Case:
     follow_up: bool
     warnings: list[str]
     former: bool  # the tenancy ended on or before ``as_of``
+    promise: JudgedPromise | None  # the latest promise, judged (F3a)
+    task: FollowUpTask | None  # the open follow-up due first (F3b)
+    task_state: FollowUpState | None
 
     def blocks(self, kind: str, stage: Stage | None) -> list[tuple[str, date | None]]:
         """Active blocks on an action of ``kind`` ("contact": chasing an arrangement), each
@@ -904,7 +957,8 @@ def _ladder_position(
 
 def _read_case(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> _Case:
     """Everything the decision reads: the arrears, Breathing Space, the records in force, the
-    standing warnings, whether a follow-up is due, the arrangements and the ladder."""
+    standing warnings, whether a follow-up is due, the arrangements, the ladder, the latest
+    promise judged and the first open follow-up."""
     lines = ordered(facts.lines)
     by_code = _group(facts.actions, as_of)
     arrears = _arrears(lines, facts.terms, by_code, as_of)
@@ -917,6 +971,12 @@ def _read_case(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> _Case:
     position = _ladder_position(
         facts.tenure, policy, by_code, arrears.summary, bs, arrangements.checked, as_of, warnings
     )
+    promise = (
+        latest_promise(facts.promises, lines, today=as_of, grace_days=policy.promise_grace_days)
+        if facts.promises
+        else None
+    )
+    task = earliest_follow_up(facts.follow_ups) if facts.follow_ups else None
     return _Case(
         facts=facts,
         policy=policy,
@@ -930,6 +990,9 @@ def _read_case(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> _Case:
         follow_up=follow_up,
         warnings=warnings,
         former=facts.end_date is not None and facts.end_date <= as_of,
+        promise=promise,
+        task=task,
+        task_state=None if task is None else follow_up_state(due_on=task.due_on, today=as_of),
     )
 
 
@@ -1070,6 +1133,79 @@ def _broken_arrangement_contact(
     return contacted
 
 
+def _visit_records(case: _Case, outcome: _Outcome, bits: list[str], *, chase: bool) -> None:
+    """F3a and F3b in the reason: the latest promise (a kept or pending one is noted, never
+    acted on; a broken one, on overdue arrears when ``chase``, may ask for a contact), and the
+    first open follow-up when it is due today or overdue."""
+    judged = case.promise
+    if judged is not None:
+        contacted = judged.state == "broken" and _contacted_since(
+            case, judged.judgement.last_day + _DAY
+        )
+        bits.append(_promise_words(judged, contacted=contacted))
+        if chase and judged.state == "broken" and not contacted:
+            _broken_promise_contact(case, outcome, judged)
+    task, state = case.task, case.task_state
+    if task is not None and state != "later":
+        when = "due today" if state == "due" else f"overdue since {format_day(task.due_on)}"
+        bits.append(f"follow-up {when}: {_short(task.task)}")
+
+
+def _promise_words(judged: JudgedPromise, *, contacted: bool) -> str:
+    """What was promised, by when, and what was paid in its window (F3a)."""
+    promise, judgement = judged.promise, judged.judgement
+    words = f"promise of {format_pence(promise.amount_pence)} by {format_day(promise.due_on)}"
+    paid = format_pence(judgement.paid_pence)
+    if judgement.state == "kept":
+        return f"{words} kept ({paid} paid)"
+    if judgement.state == "pending":
+        so_far = f" ({paid} paid so far)" if judgement.paid_pence else ""
+        return f"{words} pending{so_far}"
+    since = "; tenant contacted since" if contacted else ""
+    return f"{words} broken: {paid} paid by {format_day(judgement.last_day)}{since}"
+
+
+def _broken_promise_contact(case: _Case, outcome: _Outcome, judged: JudgedPromise) -> None:
+    """F3a's broken-promise action: contact the tenant within the policy's working days of the
+    last day of grace. Not an escalation, and never past a block on contact (Breathing Space,
+    C7; a pause): then the reason alone says the promise was broken. A contact the rules already
+    ask for (a broken arrangement's), or a step of the ladder due by then, is kept: it comes
+    sooner and deals with the tenant anyway. A step due later is named after the contact."""
+    if outcome.next_action == BROKEN_ARRANGEMENT_CONTACT or case.blocks("contact", None):
+        return
+    due = working_days_after(
+        judged.judgement.last_day, case.policy.broken_promise_contact_working_days
+    )
+    ladder_due = outcome.due if outcome.next_action != NONE and not outcome.blocks else None
+    if ladder_due is not None and ladder_due <= due:
+        return
+    then = f" (then {outcome.tail})" if ladder_due is not None else ""
+    outcome.next_action = BROKEN_PROMISE_CONTACT
+    outcome.label = BROKEN_PROMISE_CONTACT_LABEL
+    outcome.escalates = False
+    outcome.due = due
+    outcome.tail = f"contact the tenant about the broken promise{then}"
+    outcome.blocks = []
+
+
+def _contacted_since(case: _Case, day: date) -> bool:
+    """A contact (a visit record) or an officer's action on or after ``day``, by ``as_of``."""
+    contacts = case.facts.contacts
+    if contacts:
+        at = bisect_left(contacts, day)
+        if at < len(contacts) and contacts[at] <= case.as_of:
+            return True
+    return any(
+        acts[-1].on >= day for code, acts in case.by_code.items() if code in OFFICER_CODES
+    )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "…" (a task in the reason)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def _nothing_overdue_words(arrears: _Arrears) -> str:
     """Why a balance in arrears is not yet overdue: UC timing, or this week's charge."""
     summary, technical = arrears.summary, arrears.technical
@@ -1094,7 +1230,8 @@ def _former_words(end_date: date, balance: int) -> str:
 def _decide(case: _Case) -> tuple[_Outcome, list[str]]:
     """The next step and the words of the reason: nothing for a former tenancy, an account
     clear or in credit, or arrears not yet overdue; else a broken arrangement's contact, or
-    the next stage of the ladder."""
+    the next stage of the ladder, which a broken promise may bring forward to a contact. The
+    latest promise and a follow-up due are said in every case."""
     outcome = _Outcome()
     bits: list[str] = []
     arrears = case.arrears
@@ -1125,6 +1262,7 @@ def _decide(case: _Case) -> tuple[_Outcome, list[str]]:
                 contacted=contacted,
                 court_order_breached=broken is not None and broken[0].kind == "court_order",
             )
+    _visit_records(case, outcome, bits, chase=not case.former and arrears.actionable > 0)
     return outcome, bits
 
 
@@ -1162,13 +1300,17 @@ def _settle(case: _Case, outcome: _Outcome) -> tuple[str | None, bool]:
 
 
 def _priority(case: _Case, outcome: _Outcome) -> tuple[int, int, int, str]:
-    """The worklist's sort key (ascending): due now, follow-ups, due later, blocked, nothing."""
+    """The worklist's sort key (ascending): due now and follow-ups (the rules' and the
+    officer's, F3b), due later, blocked, nothing."""
     actionable, as_of, ref = case.arrears.actionable, case.as_of, case.facts.tenancy_ref
     due = outcome.due
     if outcome.next_action != NONE and not outcome.blocks and due is not None and due <= as_of:
         return (0, -actionable, -(as_of - due).days, ref)
     if case.follow_up and outcome.next_action == NONE:
         return (0, -actionable, 0, ref)
+    task = case.task
+    if task is not None and case.task_state != "later":  # F3b: needs contact today
+        return (0, -actionable, -(as_of - task.due_on).days, ref)
     if outcome.next_action != NONE and not outcome.blocks and due is not None:
         return (1, due.toordinal(), -actionable, ref)
     if outcome.next_action != NONE:
@@ -1234,6 +1376,9 @@ def recommend(facts: CaseFacts, policy: RecoveryPolicy, as_of: date) -> Recommen
         summary=summary,
         breathing_space_state=bs,
         arrangement_states=tuple(state for _, state in arrangements.checked),
+        promise=NONE if case.promise is None else case.promise.state,
+        judged_promise=case.promise,
+        next_follow_up=case.task,
     )
 
 

@@ -24,7 +24,8 @@ def balances_csv(rows: Iterable[tuple[str, int]]) -> str:
     return buffer.getvalue()
 
 
-#: The columns of ``report worklist``, in order (issue 4).
+#: The columns of ``report worklist``, in order (issue 4; ``promise`` and ``follow_up_due``
+#: from issue 12, added last so that a script reading columns by position still works).
 WORKLIST_FIELDS = (
     "tenancy_ref",
     "balance_pence",
@@ -36,6 +37,8 @@ WORKLIST_FIELDS = (
     "due_date",
     "blocked_by",
     "reason",
+    "promise",
+    "follow_up_due",
 )
 
 

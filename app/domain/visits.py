@@ -10,13 +10,14 @@ Pure: no I/O; safe on any thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
 from app.domain.days import day_problem
 from app.domain.display import format_day
+from app.domain.rent_account import LedgerLine, count_up_to
 from app.domain.text import text_problem
 
 CONTACT_HOW: dict[str, str] = {
@@ -71,6 +72,8 @@ FOLLOW_UP_STATES: dict[str, str] = {
 """A follow-up is open until marked done or cancelled (each a new version)."""
 
 PromiseState = Literal["pending", "kept", "broken"]
+FollowUpState = Literal["due", "overdue", "later"]
+_ONE_DAY = timedelta(days=1)
 
 MAX_TEXT = 4000
 """The longest note, reason or task a visit record may carry (as a case action's note)."""
@@ -196,7 +199,88 @@ def judge_promise(
     return PromiseJudgement(state=state, paid_pence=paid, last_day=last_day)
 
 
-def follow_up_state(*, due_on: date, today: date) -> Literal["due", "overdue", "later"]:
+@dataclass(frozen=True, slots=True)
+class PromiseToPay:
+    """A promise in force on a case (its latest version, not withdrawn), as the worklist reads
+    it: ``amount_pence`` promised on ``made_on`` to be paid by ``due_on``."""
+
+    made_on: date
+    due_on: date
+    amount_pence: int
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedPromise:
+    """A promise and its judgement on a day (F3a)."""
+
+    promise: PromiseToPay
+    judgement: PromiseJudgement
+
+    @property
+    def state(self) -> PromiseState:
+        return self.judgement.state
+
+
+def judge_on_ledger(
+    promise: PromiseToPay,
+    lines: Sequence[LedgerLine],
+    *,
+    today: date,
+    grace_days: int,
+) -> JudgedPromise:
+    """F3a for one promise against date-ordered ledger ``lines``: only the tenant's payments
+    posted in its own window count (from the day it was made to its last day of grace), and
+    none posted after ``today`` (a report for an earlier day)."""
+    last_day = promise.due_on + timedelta(days=grace_days)
+    first = count_up_to(lines, promise.made_on - _ONE_DAY)
+    end = count_up_to(lines, min(last_day, today))
+    judgement = judge_promise(
+        made_on=promise.made_on,
+        due_on=promise.due_on,
+        amount_pence=promise.amount_pence,
+        payments=payments_from_ledger(lines[first:end]) if end > first else (),
+        today=today,
+        grace_days=grace_days,
+    )
+    return JudgedPromise(promise, judgement)
+
+
+def latest_promise(
+    promises: Sequence[PromiseToPay],
+    lines: Sequence[LedgerLine],
+    *,
+    today: date,
+    grace_days: int,
+) -> JudgedPromise | None:
+    """The latest promise made on or before ``today`` (``promises`` in the order they were
+    recorded; the last of those made on the latest day), judged on its own (F3a), or None."""
+    latest: PromiseToPay | None = None
+    for promise in promises:
+        if promise.made_on <= today and (latest is None or promise.made_on >= latest.made_on):
+            latest = promise
+    if latest is None:
+        return None
+    return judge_on_ledger(latest, lines, today=today, grace_days=grace_days)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpTask:
+    """An open follow-up on a case: ``task`` to do on ``due_on``."""
+
+    due_on: date
+    task: str
+
+
+def earliest_follow_up(follow_ups: Iterable[FollowUpTask]) -> FollowUpTask | None:
+    """The open follow-up due first (the first given of those due that day), or None."""
+    earliest: FollowUpTask | None = None
+    for follow_up in follow_ups:
+        if earliest is None or follow_up.due_on < earliest.due_on:
+            earliest = follow_up
+    return earliest
+
+
+def follow_up_state(*, due_on: date, today: date) -> FollowUpState:
     """An open follow-up is due on its day, overdue after it, and not yet due before it."""
     if due_on < today:
         return "overdue"

@@ -57,6 +57,10 @@ _STAGE_CODES = tuple(sorted(STAGE_CODES))
 _NOTICE_ONLY = ("earliest_proceedings_days", "valid_months")
 #: The longest a council may let an idle laptop stay open (NCSC: lock soon; docs/security.md).
 MAX_IDLE_LOCK_MINUTES = 30
+#: The most grace a promise to pay may have after its date (F3a), in days.
+MAX_PROMISE_GRACE_DAYS = 14
+#: The latest a broken promise's contact may be asked for, in working days after its grace.
+MAX_BROKEN_PROMISE_CONTACT_DAYS = 10
 #: The older spelling of money, still read but not suggested.
 _OLDER_KEYS = frozenset({"tolerance_pence", "min_arrears_pence"})
 
@@ -167,6 +171,21 @@ class SecurityTable(StrictModel):
     idle_lock_minutes: Annotated[int, whole(1, maximum=MAX_IDLE_LOCK_MINUTES)] = 5
 
 
+class PromisesTable(StrictModel):
+    """``[promises]``: promises to pay (F3a): the days' grace after a promise's date, and the
+    broken-promise action, a contact within so many working days of the last day of grace.
+
+    Bounded: a promise is for the coming days, so more than two weeks' grace would let a
+    week's promise run for three; and a contact asked for more than two working weeks after the
+    promise broke is no longer the prompt answer F3a asks for (use the ladder's waits).
+    """
+
+    grace_days: Annotated[int, whole(0, maximum=MAX_PROMISE_GRACE_DAYS)] = 2
+    broken_contact_working_days: Annotated[
+        int, whole(1, maximum=MAX_BROKEN_PROMISE_CONTACT_DAYS)
+    ] = 2
+
+
 class StageTable(StrictModel):
     """One ``[[stages]]`` table: a step of the ladder (see :class:`app.domain.recovery.Stage`)."""
 
@@ -238,6 +257,7 @@ class PolicyFile(StrictModel):
     breathing_space: BreathingSpaceTable = BreathingSpaceTable()
     vulnerability: VulnerabilityTable = VulnerabilityTable()
     security: SecurityTable = SecurityTable()
+    promises: PromisesTable = PromisesTable()
     stages: tuple[StageTable, ...] = Field(default=(), validate_default=True)
 
     @field_validator("stages")
@@ -295,6 +315,8 @@ class PolicyFile(StrictModel):
             reminder_every_days=breathing.reminder_every_days,
             vulnerability_holds=self.vulnerability.holds,
             idle_lock_minutes=self.security.idle_lock_minutes,
+            promise_grace_days=self.promises.grace_days,
+            broken_promise_contact_working_days=self.promises.broken_contact_working_days,
         )
 
 

@@ -85,9 +85,12 @@ def stage_options(policy: RecoveryPolicy) -> tuple[tuple[str, str], ...]:
 
 
 def report_row(item: WorkItem) -> dict[str, object]:
-    """The fields of ``report worklist`` for one case (plain JSON-ready values)."""
+    """The fields of ``report worklist`` for one case (plain JSON-ready values): ``promise``
+    is the latest promise's state (docs/rules.md F3a), ``follow_up_due`` the first open
+    follow-up's day (F3b), or None."""
     advice = item.advice
     weeks = advice.summary.weeks_in_arrears
+    follow_up = advice.next_follow_up
     return {
         "tenancy_ref": item.case.ref,
         "balance_pence": advice.summary.balance_pence,
@@ -99,6 +102,8 @@ def report_row(item: WorkItem) -> dict[str, object]:
         "due_date": advice.due_date.isoformat() if advice.due_date else None,
         "blocked_by": advice.blocked_by,
         "reason": advice.reason,
+        "promise": advice.promise,
+        "follow_up_due": follow_up.due_on.isoformat() if follow_up is not None else None,
     }
 
 

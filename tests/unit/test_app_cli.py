@@ -129,13 +129,15 @@ def test_signin_sync_and_report_end_to_end(
         assert row["next_action"] == "none" or row["balance_pence"] > 0
         assert isinstance(row["escalates"], bool)
         assert row["reason"]
+        assert row["promise"] == "none"  # no visit records yet
+        assert row["follow_up_due"] is None
     as_csv = run_app(
         "report", "worklist", "--as-of", "2026-11-23", "--format", "csv", data_dir=device
     )
     assert as_csv.returncode == 0, as_csv.stderr
     assert as_csv.stdout.splitlines()[0] == (
         "tenancy_ref,balance_pence,weeks_in_arrears,technical_arrears_pence,stage,next_action,"
-        "escalates,due_date,blocked_by,reason"
+        "escalates,due_date,blocked_by,reason,promise,follow_up_due"
     )
     assert len(as_csv.stdout.splitlines()) == len(rows) + 1
 

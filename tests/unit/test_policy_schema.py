@@ -303,3 +303,56 @@ def test_the_shipped_policy_is_written_in_the_agreed_spellings():
     assert not any("_pence" in line for line in data)
     assert 'tolerance = "0.00"' in text
     assert parse_policy(text).effective_from == date(2026, 4, 6)
+
+
+# --- [promises]: F3a's grace and the broken-promise action ---------------------------------------
+
+PROMISES = GOOD.replace(
+    'tolerance = "1.50"',
+    'tolerance = "1.50"\n[promises]\ngrace_days = 3\nbroken_contact_working_days = 1',
+    1,
+)
+
+
+def test_the_promises_table_is_read_and_an_older_file_without_it_has_the_defaults():
+    policy = parse_policy(PROMISES)
+    assert (policy.promise_grace_days, policy.broken_promise_contact_working_days) == (3, 1)
+    older = parse_policy(GOOD)  # written before [promises] existed
+    assert (older.promise_grace_days, older.broken_promise_contact_working_days) == (2, 2)
+    shipped = parse_policy(resource_path("recovery-policy.toml").read_text(encoding="utf-8"))
+    assert (shipped.promise_grace_days, shipped.broken_promise_contact_working_days) == (2, 2)
+    with pytest.raises(PolicyError, match="promises: must be a table"):
+        parse_policy(GOOD.replace('version = "v1"', 'version = "v1"\npromises = 2'))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("grace_days = 3", "grace_days = -1", "promises.grace_days: must be 0 or more, got -1"),
+        ("grace_days = 3", "grace_days = 15", "promises.grace_days: must be 14 or less, got 15"),
+        ("grace_days = 3", "grace_days = 2.5", "promises.grace_days: must be a whole number"),
+        ("grace_days = 3", 'grace_days = "2"', "promises.grace_days: must be a whole number"),
+        ("grace_days = 3", "grace_days = true", "promises.grace_days: must be a whole number"),
+        (
+            "broken_contact_working_days = 1",
+            "broken_contact_working_days = 0",
+            "promises.broken_contact_working_days: must be 1 or more, got 0",
+        ),
+        (
+            "broken_contact_working_days = 1",
+            "broken_contact_working_days = 11",
+            "promises.broken_contact_working_days: must be 10 or less, got 11",
+        ),
+        (
+            "broken_contact_working_days = 1",
+            'broken_promise_action = "contact"',
+            "promises.broken_promise_action: unknown key (expected one of "
+            "broken_contact_working_days, grace_days)",
+        ),
+    ],
+)
+def test_bad_promises_tables_are_refused_naming_the_key(tmp_path, old, new, message):
+    assert old in PROMISES
+    path, refusal = _refused(tmp_path, PROMISES.replace(old, new, 1))
+    assert refusal.startswith(f"The recovery policy {path} cannot be used: ")
+    assert message in refusal

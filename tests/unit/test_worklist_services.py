@@ -230,6 +230,8 @@ def test_the_worklist_report_has_one_row_per_case_by_ref(store, policy):
         "due_date",
         "blocked_by",
         "reason",
+        "promise",
+        "follow_up_due",
     }
     assert owing["balance_pence"] == 30000
     assert owing["weeks_in_arrears"] == "3.00"
