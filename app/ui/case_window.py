@@ -49,7 +49,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.months import add_months
 from app.domain.recovery import RecoveryPolicy
-from app.services.case_changes import ActionRecorded, ArrangementAgreed, ArrangementCancelled
+from app.services.case_changes import (
+    ActionRecorded,
+    ArrangementAgreed,
+    ArrangementCancelled,
+    VisitRecorded,
+)
 from app.services.case_file import STATEMENT_GROUPS, CaseFile, CaseNotFound, open_case
 from app.services.screen_lock import OpenForm
 from app.ui.arrangement_dialog import ArrangementDialog, ArrangementsPanel
@@ -87,6 +92,7 @@ from app.ui.text.case import (
     statement_tab_title,
 )
 from app.ui.uc_helper_dialog import UcHelperDialog, UcPrefill
+from app.ui.visit_mode import VisitModeWindow
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +219,7 @@ class CaseWindow(QWidget):
         self.assessment_form: AssessmentForm | None = None
         self.arrangement_dialog: ArrangementDialog | None = None
         self.uc_helper: UcHelperDialog | None = None
+        self.visit_mode: VisitModeWindow | None = None
         self._to_reopen: list[OpenForm] = []  # kept by a lock, opened once the case is read
         self.banners: list[QLabel] = []
         self.setObjectName("CaseWindow")
@@ -282,7 +289,13 @@ class CaseWindow(QWidget):
         return who
 
     def _build_buttons(self) -> tuple[QPushButton, ...]:
-        """The four things an officer does from a case, each disabled until it is read."""
+        """The things an officer does from a case, each disabled until it is read."""
+        self.visit_button = _button(
+            "&Visit mode…",
+            "One screen for the visit: warnings first, the household, what changed, and large"
+            " buttons to record the contact (works offline)",
+            self.open_visit_mode,
+        )
         self.assessment_button = _button(
             "&Income and expenditure…",
             "The household's income and expenditure (SFS): continue the draft, see the last"
@@ -305,7 +318,13 @@ class CaseWindow(QWidget):
             "Record an action on this case (works offline)",
             self.record_action,
         )
-        return (self.assessment_button, self.uc_button, self.arrangement_button, self.record_button)
+        return (
+            self.visit_button,
+            self.assessment_button,
+            self.uc_button,
+            self.arrangement_button,
+            self.record_button,
+        )
 
     def _build_money(self) -> QVBoxLayout:
         self.balance_label = QLabel()
@@ -483,6 +502,7 @@ class CaseWindow(QWidget):
         self.history_model.set_rows(case.actions)
         self.tabs.setTabText(self.tabs.indexOf(self.history_page), history_tab_title(case.actions))
         self.record_button.setEnabled(True)
+        self.visit_button.setEnabled(True)
         self.assessment_button.setEnabled(True)
         self.arrangement_button.setEnabled(True)
         self.arrangements_panel.load()
@@ -612,6 +632,19 @@ class CaseWindow(QWidget):
         dialog.open()
         return dialog
 
+    def open_visit_mode(self) -> VisitModeWindow | None:
+        """Open (or raise) visit mode for this case in its own window."""
+        if self.case is None:
+            return None
+        if _raised(self.visit_mode):
+            return self.visit_mode
+        window = VisitModeWindow(self.context, tenancy_id=self.tenancy_id, parent=self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.visit_mode = window
+        window.show()
+        window.load()
+        return window
+
     def open_assessment(self) -> AssessmentForm | None:
         """Open (or raise) this case's income and expenditure form in its own window."""
         if self.case is None:
@@ -663,7 +696,9 @@ class CaseWindow(QWidget):
     def _operation_did_execute(self, changes: object, initiator: object) -> None:
         if self._closed:
             return
-        if isinstance(changes, (ActionRecorded, ArrangementAgreed, ArrangementCancelled)):
+        if isinstance(
+            changes, (ActionRecorded, ArrangementAgreed, ArrangementCancelled, VisitRecorded)
+        ):
             if changes.tenancy_id == self.tenancy_id:
                 self.load()
             return
@@ -701,6 +736,9 @@ class CaseWindow(QWidget):
         with contextlib.suppress(RuntimeError):
             if self.uc_helper is not None and self.uc_helper.isVisible():
                 forms.append(OpenForm("uc_helper", tenancy_id))
+        with contextlib.suppress(RuntimeError):
+            if self.visit_mode is not None and self.visit_mode.isVisible():
+                forms.append(OpenForm("visit", tenancy_id, self.visit_mode.draft()))
         return forms
 
     def close_for_lock(self) -> None:
@@ -708,6 +746,9 @@ class CaseWindow(QWidget):
         if self.assessment_form is not None:
             with contextlib.suppress(RuntimeError):  # already deleted
                 self.assessment_form.close_for_lock()
+        if self.visit_mode is not None:
+            with contextlib.suppress(RuntimeError):  # already deleted
+                self.visit_mode.close_for_lock()
         self.close()
 
     def reopen(self, forms: Sequence[OpenForm]) -> None:
@@ -737,9 +778,18 @@ class CaseWindow(QWidget):
                     assessment.restore_draft(form.state)
             elif form.kind == "uc_helper":
                 self.open_uc_helper()
+            elif form.kind == "visit":
+                visit = self.open_visit_mode()
+                if visit is not None:
+                    visit.restore_draft(form.state)
 
     # -- Qt overrides -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and self.visit_mode is not None:
+            with contextlib.suppress(RuntimeError):  # already deleted
+                if self.visit_mode.isVisible() and not self.visit_mode.close():
+                    event.ignore()  # the officer kept what they typed in visit mode
+                    return
         if not self._closed:
             self._closed = True
             self.context.changes.operation_did_execute.disconnect(self._operation_did_execute)

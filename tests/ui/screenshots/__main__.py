@@ -34,6 +34,7 @@ def main(out: Path) -> None:
         record_action,
         signin,
         uc_helper,
+        visit,
         worklist,
     )
     from tests.ui.screenshots.kit import Shots
@@ -57,6 +58,7 @@ def main(out: Path) -> None:
         record_action.shoot(shots, first)
         arrangement.shoot(shots, first)
         uc_helper.shoot(shots, first)
+        visit.shoot(shots, first)
         window.set_filter_text("")
         shots.save(window, "worklist_after_recording")
         second = case.open_by_ref(window, "T000002")  # in Breathing Space
