@@ -107,3 +107,58 @@ def test_a_save_killed_midway_loses_nothing_said_saved_and_leaves_nothing_half_s
         assert changes_missing(workspace) == 0
     finally:
         workspace.close()
+
+
+DRAFTER = """
+import sys, uuid
+from pathlib import Path
+import keyring
+from keyring.backends import fail
+keyring.set_keyring(fail.Keyring())
+from app.services.drafts import keep_draft
+from app.services.screen_lock import OpenForm
+from app.services.workspace import open_workspace
+workspace = open_workspace(Path(sys.argv[1]), allow_demo_files=True)
+case, draft = uuid.UUID(sys.argv[2]), uuid.uuid4()
+n = 0
+while True:  # visit mode keeps its draft as the officer types
+    note = "Card left; tenant rang back " + "x" * n
+    keep_draft(workspace, draft_id=draft, form=OpenForm("visit", case, {"note": note}))
+    print(n, flush=True)  # said only once committed
+    n += 1
+"""
+
+
+def test_a_draft_typed_in_visit_mode_survives_kill_9_and_opens_again(folder: Path) -> None:
+    from app.services.screen_lock import take_open_forms
+
+    case = _one_case(folder)
+    child = subprocess.Popen(
+        [sys.executable, "-c", DRAFTER, str(folder), str(case)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    said = -1
+    deadline = time.monotonic() + 60
+    assert child.stdout is not None
+    while said < 20 and time.monotonic() < deadline:
+        line = child.stdout.readline()
+        if not line:
+            break
+        said = int(line)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert said >= 20, child.stderr.read() if child.stderr else ""
+
+    keyring.set_keyring(fail.Keyring())
+    workspace = open_workspace(folder, allow_demo_files=True)
+    try:
+        (form,) = take_open_forms(workspace)  # as the next start does
+        assert (form.kind, form.tenancy_id) == ("visit", case)
+        typed = len(str(form.state["note"])) - len("Card left; tenant rang back ")
+        assert typed >= said, "the last draft said saved is there, whole"
+        assert take_open_forms(workspace) == ()  # handed back once
+    finally:
+        workspace.close()
