@@ -1,4 +1,4 @@
-"""The central store's command line: import, demo, officer, device, serve, report.
+"""The central store's command line: import, export, demo, officer, device, serve, report.
 
 Each command is a thin wrapper: parse arguments, call a keyword-only function of the module
 that does the work, print its summary. Exit status 0 on success, 2 on bad input.
@@ -30,6 +30,16 @@ def _late_work_days(text: str) -> int:
     return days
 
 
+def _cursor(text: str) -> int:
+    """``--since``: what the last export printed, a whole number from 0."""
+    from central.export import parse_cursor
+
+    try:
+        return parse_cursor(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m central",
@@ -43,6 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import an HMS export folder (one transaction)")
     p.add_argument("directory", help="folder holding tenancies.csv, tenants.csv, ...")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser(
+        "export", help="write what officers recorded since a cursor, for the HMS (CSV files)"
+    )
+    p.add_argument(
+        "--since",
+        required=True,
+        type=_cursor,
+        metavar="CURSOR",
+        help="the cursor the last export printed; 0 for everything",
+    )
+    p.add_argument("--out", required=True, help="a new (or empty) folder to write the files into")
+    p.add_argument("--quiet", action="store_true", help="no summary on stderr")
 
     p = sub.add_parser("demo", help="write a synthetic council as an HMS export")
     p.add_argument("--tenancies", type=int, default=1500)
@@ -108,6 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from central.importer import import_command
 
         return import_command(url=args.url, directory=args.directory, quiet=args.quiet)
+    if args.command == "export":
+        from central.export import export_command
+
+        return export_command(url=args.url, since=args.since, out=args.out, quiet=args.quiet)
     if args.command == "demo":
         from central.demo import demo_command
 
