@@ -64,7 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CURSOR",
         help="the cursor the last export printed; 0 for everything",
     )
-    p.add_argument("--out", required=True, help="a new (or empty) folder to write the files into")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="a new (or empty) folder to write the files into",
+    )
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
 
     p = sub.add_parser("demo", help="write a synthetic council as an HMS export")
