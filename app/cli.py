@@ -16,6 +16,9 @@
   --promise-date DATE] [--follow-up DATE] [--note-file F]``: a contact with the household, with
   the promise to pay and the follow-up made during it (``app.domain.visits`` codes), through the
   same service as visit mode;
+- ``visits sheet --date DATE --cases REF,REF,... --out FILE.pdf [--order postcode|street|given]``:
+  the day's visit sheet (one A4 page for about twelve cases), the cases with an officer-safety
+  warning first, then by postcode (the default) or street, or in the order given;
 - ``set-aside [--yes]``: a caseload that will not open (damaged, not Doorstep's, another key):
   why, and how many unsent changes it held; with ``--yes`` it moves into the quarantine folder,
   its key kept, so that the next sign-in downloads a new copy;
@@ -149,6 +152,23 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--promise-date", type=_iso_date, help="the day it is promised by")
     add.add_argument("--follow-up", type=_iso_date, help="the day to follow it up, YYYY-MM-DD")
     add.add_argument("--note-file", type=Path, help="read the note from this UTF-8 text file")
+
+    p = sub.add_parser("visits", help="a day's home visits: the visit sheet to print or keep")
+    vsub = p.add_subparsers(dest="visits_command", required=True, metavar="sheet")
+    sheet = vsub.add_parser("sheet", help="the visit sheet of a day's cases, as a PDF")
+    sheet.add_argument(
+        "--date", type=_iso_date, required=True, help="the day of the visits, YYYY-MM-DD"
+    )
+    sheet.add_argument(
+        "--cases", required=True, help="the cases' tenancy references, separated by commas"
+    )
+    sheet.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    sheet.add_argument(
+        "--order",
+        choices=["postcode", "street", "given"],
+        default="postcode",
+        help="after the officer-safety warnings: by postcode (default), by street, or as given",
+    )
 
     p = sub.add_parser("sync", help="bring the caseload up to date with the central store")
     p.add_argument("--page-limit", type=int, help="rows per page (default: the server's)")
@@ -439,6 +459,30 @@ def _contact(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _visits(args: argparse.Namespace) -> int:
+    from app.paths import write_private_file
+    from app.services.visit_sheet import CasesNotOnLaptop, visit_sheet_for_refs
+
+    refs = [ref.strip() for ref in args.cases.split(",") if ref.strip()]
+    if not refs:
+        raise UsageError("--cases: name at least one case (REF,REF,...)")
+    workspace = _open_workspace(args)
+    try:
+        sheet = visit_sheet_for_refs(
+            workspace, refs, day=args.date, order=None if args.order == "given" else args.order
+        )
+    except CasesNotOnLaptop as exc:
+        print(f"doorstep: no visit sheet written: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        workspace.close()
+    write_private_file(args.out, sheet.pdf)
+    cases = f"{len(sheet.refs)} case{'s' if len(sheet.refs) != 1 else ''}"
+    pages = f"{sheet.pages} page{'s' if sheet.pages != 1 else ''}"
+    print(f"Visit sheet for {args.date.isoformat()} written to {args.out} ({cases}, {pages}).")
+    return EXIT_OK
+
+
 def _set_aside(args: argparse.Namespace) -> int:
     from app.paths import data_dir
     from app.services.set_aside import set_aside_caseload, why_unopenable
@@ -649,6 +693,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _record(args)
         if args.command == "contact":
             return _contact(args)
+        if args.command == "visits":
+            return _visits(args)
         if args.command == "guidelines":
             return _guidelines(args)
         if args.command == "ie":

@@ -30,6 +30,7 @@ from app.services.visit_sheet import (
     visit_sheet_for_refs,
 )
 from app.store.database import LocalStore, open_local_store
+from tests.unit.test_app_cli import run_app
 from tests.visit_day import DAY, STATEMENT_MARK, SeededVisit, seed_visit_day
 from tests.workspaces import workspace_on
 
@@ -197,3 +198,71 @@ def test_a_sheet_for_a_day_to_come_shows_todays_figures(store: LocalStore) -> No
     (text,) = _pages(sheet.pdf)
     assert "Visit sheet: Tuesday 10 March 2026" in text
     assert "as at 9 Mar 2026" in text
+
+
+# -- python -m app visits sheet ------------------------------------------------------------------
+
+
+@pytest.fixture
+def device(tmp_path: Path) -> Path:
+    """A laptop folder with the day's twelve cases, opened with the demo key file (the command
+    runs in a process of its own, with no keyring)."""
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())  # the autouse fixture puts the memory keyring back
+    folder = tmp_path / "device"
+    opened = open_local_store(data_dir(folder), allow_demo_files=True)
+    try:
+        _day(opened)
+    finally:
+        opened.close()
+    return folder
+
+
+def test_cli_writes_the_sheet_of_the_cases_named(device: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sheet.pdf"
+    refs = ",".join(f"V{n:03d}" for n in range(12, 0, -1))
+    done = run_app(
+        "visits", "sheet", "--date", DAY.isoformat(), "--cases", f" {refs},", "--out", str(out),
+        data_dir=device,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        f"Visit sheet for 2026-03-09 written to {out} (12 cases, 1 page)."
+    )
+    (text,) = _pages(out.read_bytes())
+    assert "Officer: Sam Pątel" in text
+    assert "Łukasz" in text
+    assert text.index("V002 ") < text.index("V001 ")  # V002 has a safety warning: first
+    given = run_app(
+        "visits", "sheet", "--date", "2026-03-09", "--cases", "V003,V001", "--order", "given",
+        "--out", str(out), data_dir=device,
+    )  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    (text,) = _pages(out.read_bytes())
+    assert text.index("V003 ") < text.index("V001 ")
+
+
+def test_cli_unknown_cases_exit_1_naming_them_and_bad_usage_2(device: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sheet.pdf"
+    unknown = run_app(
+        "visits", "sheet", "--date", "2026-03-09", "--cases", "V001,NOPE,GONE", "--out", str(out),
+        data_dir=device,
+    )  # fmt: skip
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == [
+        "doorstep: no visit sheet written: These cases are not in your caseload on this laptop: "
+        "NOPE, GONE"
+    ]
+    assert not out.exists()
+    for bad in (
+        ["--date", "2026-02-30", "--cases", "V001", "--out", str(out)],
+        ["--date", "2026-03-09", "--cases", " , ", "--out", str(out)],
+        ["--date", "2026-03-09", "--cases", "V001", "--out", str(out), "--order", "colour"],
+        ["--date", "2026-03-09", "--out", str(out)],
+        ["--cases", "V001", "--out", str(out)],
+    ):
+        usage = run_app("visits", "sheet", *bad, data_dir=device)
+        assert usage.returncode == 2, (bad, usage.stderr)
+    assert not out.exists()
