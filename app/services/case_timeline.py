@@ -75,7 +75,10 @@ class TimelineEntry:
     state: str
     sync: str
     record_id: uuid.UUID
-    order: tuple[date, str, str]  # day, instant recorded (ISO, "" when unknown), id
+    order: tuple[date, str, str]
+    # Still to be acted on: an open follow-up, a referral awaiting its outcome, a promise not
+    # withdrawn (the Contacts tab offers to close, record the outcome of, or withdraw it).
+    open: bool = False  # day, instant recorded (ISO, "" when unknown), id
 
     @property
     def kind_label(self) -> str:
@@ -224,6 +227,7 @@ def _promise_entries(
                 sync=_sync(row.pending, row.sync_problem),
                 record_id=row.id,
                 order=(row.made_on, _stamp(row), str(row.id)),
+                open=not row.withdrawn and row.sync_problem is None,
             )
         )
     return out
@@ -246,6 +250,7 @@ def _referral_entry(row: Referral) -> TimelineEntry:
         sync=_sync(row.pending, row.sync_problem),
         record_id=row.id,
         order=(row.on_date, _stamp(row), str(row.id)),
+        open=row.outcome == "pending" and row.sync_problem is None,
     )
 
 
@@ -266,6 +271,7 @@ def _follow_up_entry(row: FollowUp, as_of: date) -> TimelineEntry:
         sync=_sync(row.pending, row.sync_problem),
         record_id=row.id,
         order=(row.due_on, _stamp(row), str(row.id)),
+        open=row.status == "open" and row.sync_problem is None,
     )
 
 

@@ -230,7 +230,8 @@ class CaseWindow(QWidget):
         self.warnings_layout.setSpacing(4)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_statement_page(), statement_tab_title(0))
-        self.contacts_panel = ContactsPanel()
+        self.contacts_panel = ContactsPanel(context, tenancy_id=tenancy_id)
+        self.contacts_panel.recorded.connect(self._visit_recorded)
         self.tabs.addTab(self.contacts_panel, timeline_tab_title(()))
         self.tabs.addTab(self._build_history_page(), HISTORY_TAB)
         self.arrangements_panel = ArrangementsPanel(context, tenancy_id=tenancy_id, policy=policy)
@@ -689,6 +690,9 @@ class CaseWindow(QWidget):
 
     def _arrangement_changed(self, changes: ArrangementAgreed | ArrangementCancelled) -> None:
         self.context.changes.operation_did_execute.emit(changes, self)
+
+    def _visit_recorded(self, recorded: VisitRecorded) -> None:
+        self.context.changes.operation_did_execute.emit(recorded, self)
 
     def _action_recorded(self, recorded: ActionRecorded) -> None:
         self.context.changes.operation_did_execute.emit(recorded, self)

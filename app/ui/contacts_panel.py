@@ -11,27 +11,40 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import uuid
+from collections.abc import Callable, Sequence
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.display import format_day
+from app.services.case_changes import VisitRecorded
 from app.services.case_timeline import TIMELINE_KINDS, TimelineEntry, filter_timeline
+from app.services.visits import VisitRefused, close_follow_up, withdraw_promise
+from app.services.workspace import Workspace
+from app.ui.context import UiContext
+from app.ui.ops import ProgressFn
 from app.ui.table_model import FrozenRowsModel
+from app.ui.visit_dialogs import FollowUpDialog, ReferralDialog, ReferralOutcomeDialog
+
+log = logging.getLogger(__name__)
+D = TypeVar("D", FollowUpDialog, ReferralDialog, ReferralOutcomeDialog)
 
 HEADERS = ("Date", "What", "Details", "State", "Recorded by")
 ALL_KINDS = "Everything"
@@ -95,13 +108,21 @@ class TimelineModel(FrozenRowsModel[TimelineEntry]):
 
 
 class ContactsPanel(QWidget):
-    """The timeline with its filters. ``set_entries`` shows a case's entries (all kinds);
-    ``show_kind`` / the search box narrow what is shown."""
+    """The timeline with its filters and the buttons that add to it. ``set_entries`` shows a
+    case's entries (all kinds); ``show_kind`` / the search box narrow what is shown;
+    ``recorded(VisitRecorded)`` follows each record saved from here (the case window then reads
+    the case again)."""
 
     shown = Signal()
+    recorded = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: UiContext, *, tenancy_id: uuid.UUID, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.context = context
+        self.tenancy_id = tenancy_id
+        self.dialog: QDialog | None = None
         self._entries: tuple[TimelineEntry, ...] = ()
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("Show")
@@ -142,15 +163,103 @@ class ContactsPanel(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count_label)
         self.buttons = QHBoxLayout()
+        self.follow_up_button = self._button("Add &follow-up…", self.add_follow_up)
+        self.done_button = self._button("Follow-up &done", self.close_follow_up)
+        self.refer_button = self._button("Re&fer…", self.add_referral)
+        self.outcome_button = self._button("Referral &outcome…", self.referral_outcome)
+        self.withdraw_button = self._button("&Withdraw promise", self.withdraw_promise)
+        self.buttons.addStretch(1)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(self.buttons)
 
+    def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        self.buttons.addWidget(button)
+        return button
+
     def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
         self._entries = tuple(entries)
         self._refilter()
+
+    def select_record(self, record_id: uuid.UUID) -> None:
+        for row, entry in enumerate(self.model.rows()):
+            if entry.record_id == record_id:
+                self.table.selectRow(row)
+                return
+
+    # -- adding to the timeline -------------------------------------------------------------
+    def add_follow_up(self) -> FollowUpDialog:
+        dialog = FollowUpDialog(self.context, tenancy_id=self.tenancy_id, parent=self)
+        return self._open(dialog)
+
+    def add_referral(self) -> ReferralDialog:
+        dialog = ReferralDialog(self.context, tenancy_id=self.tenancy_id, parent=self)
+        return self._open(dialog)
+
+    def referral_outcome(self) -> ReferralOutcomeDialog | None:
+        entry = self._selected_open("referral")
+        if entry is None:
+            return None
+        dialog = ReferralOutcomeDialog(
+            self.context, referral_id=entry.record_id, title=entry.title, parent=self
+        )
+        return self._open(dialog)
+
+    def close_follow_up(self) -> None:
+        entry = self._selected_open("follow_up")
+        if entry is None or not self.context.prompts.ask_yes_no(
+            self, "Follow-up done", f"Mark this follow-up done?\n\n{entry.title}"
+        ):
+            return
+        self._run(lambda w: close_follow_up(w, follow_up_id=entry.record_id))
+
+    def withdraw_promise(self) -> None:
+        entry = self._selected_open("promise")
+        if entry is None or not self.context.prompts.ask_yes_no(
+            self,
+            "Withdraw the promise",
+            f"Withdraw this promise? It will no longer be judged kept or broken.\n\n{entry.title}",
+        ):
+            return
+        self._run(lambda w: withdraw_promise(w, promise_id=entry.record_id))
+
+    def _selected_open(self, kind: str) -> TimelineEntry | None:
+        entry = self.selected()
+        return entry if entry is not None and entry.kind == kind and entry.open else None
+
+    def _open(self, dialog: D) -> D:
+        dialog.recorded.connect(self.recorded.emit)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _run(self, fn: Callable[[Workspace], VisitRecorded]) -> None:
+        workspace = self.context.workspace
+
+        def work(_progress: ProgressFn) -> VisitRecorded:
+            return fn(workspace)
+
+        self.context.op(self, work).success(self.recorded.emit).failure(self._failed).run()
+
+    def _failed(self, error: Exception) -> None:
+        if not isinstance(error, VisitRefused):
+            log.error("saving from the Contacts tab failed", exc_info=error)
+        self.context.prompts.show_error(self, "Doorstep", f"Not saved: {error}")
+
+    def _selection_changed(self) -> None:
+        entry = self.selected()
+        for button, kind in (
+            (self.done_button, "follow_up"),
+            (self.outcome_button, "referral"),
+            (self.withdraw_button, "promise"),
+        ):
+            button.setEnabled(entry is not None and entry.kind == kind and entry.open)
 
     def show_kind(self, kind: str | None) -> None:
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
@@ -170,6 +279,7 @@ class ContactsPanel(QWidget):
             text=self.search.text(),
         )
         self.model.set_rows(shown)
+        self._selection_changed()
         total = len(self._entries)
         self.count_label.setText(
             f"{len(shown)} of {total}" if len(shown) != total else f"{total} entries"
