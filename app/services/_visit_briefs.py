@@ -59,8 +59,6 @@ from app.services._caseload_rows import LoadedCase, display_name, load_cases
 from app.store.audit import record_device_event
 from app.store.database import plain_connection_of
 
-DEFAULT_PROMISE_GRACE_DAYS = 2
-"""F3a's grace days for a promise when the policy does not set its own."""
 RECENT_CONTACTS = 3
 """How many contacts a brief lists (the newest first)."""
 _WARNING_CODES = (
@@ -133,14 +131,18 @@ def read_briefs(
     )
     contacts = _by_case(
         sorted(
-            _in_force(session, Contact, ids),
+            (c for c in _in_force(session, Contact, ids) if c.on_date <= as_of),
             key=lambda c: (c.on_date, c.recorded_at, str(c.id)),
             reverse=True,
         )
     )
     promises = _by_case(
         sorted(
-            (p for p in _in_force(session, PaymentPromise, ids) if not p.withdrawn),
+            (
+                p
+                for p in _in_force(session, PaymentPromise, ids)
+                if not p.withdrawn and p.made_on <= as_of
+            ),
             key=lambda p: (p.made_on, p.recorded_at, str(p.id)),
             reverse=True,
         )
@@ -156,7 +158,7 @@ def read_briefs(
         for household in people.values()
         for person in household
     }
-    grace = int(getattr(policy, "promise_grace_days", DEFAULT_PROMISE_GRACE_DAYS))
+    grace = policy.promise_grace_days
     briefs = []
     for tenancy_id in ids:
         case = loaded[tenancy_id]
@@ -218,10 +220,20 @@ def _by_case(rows: Iterable[_Row]) -> dict[uuid.UUID, list[_Row]]:
 
 
 def _in_force(session: Session, kind: type[Record], ids: list[uuid.UUID]) -> list[Record]:
-    """The versions of ``kind`` on the cases that no other version supersedes."""
-    superseded = select(kind.supersedes_id).where(kind.supersedes_id.is_not(None)).scalar_subquery()
+    """The versions of ``kind`` on the cases that no other version supersedes, as the worklist
+    reads them: a version the central store refused (``sync_problem``) neither counts nor
+    supersedes (it shows, with why, in the case's Contacts tab)."""
+    superseded = (
+        select(kind.supersedes_id)
+        .where(kind.supersedes_id.is_not(None), kind.sync_problem.is_(None))
+        .scalar_subquery()
+    )
     return list(
-        session.scalars(select(kind).where(kind.tenancy_id.in_(ids), kind.id.not_in(superseded)))
+        session.scalars(
+            select(kind).where(
+                kind.tenancy_id.in_(ids), kind.sync_problem.is_(None), kind.id.not_in(superseded)
+            )
+        )
     )
 
 

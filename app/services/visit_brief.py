@@ -36,7 +36,6 @@ from app.domain.visit_brief import (
     VisitWarning,
 )
 from app.services._visit_briefs import (
-    DEFAULT_PROMISE_GRACE_DAYS,
     RECENT_CONTACTS,
     CasesNotOnLaptop,
     held_ids,
@@ -72,7 +71,6 @@ def visit_briefs_for_refs(
 
 
 __all__ = [
-    "DEFAULT_PROMISE_GRACE_DAYS",
     "RECENT_CONTACTS",
     "ArrangementLine",
     "CasesNotOnLaptop",

@@ -24,7 +24,7 @@ from app.domain.visit_brief import (
     postcode_key,
     street_key,
 )
-from app.models import Arrangement, AuditEvent, CaseAction, Officer, Person, SyncState
+from app.models import Arrangement, AuditEvent, CaseAction, Contact, Officer, Person, SyncState
 from app.paths import data_dir
 from app.services.visit_brief import CasesNotOnLaptop, visit_briefs, visit_briefs_for_refs
 from app.services.visits import (
@@ -445,3 +445,52 @@ def test_the_street_of_an_address(address: str, key: tuple[str, int, str]) -> No
 def test_postcodes_in_round_order() -> None:
     codes = ["TE10 1AA", "", "te2 1aa", "TE1 1ST", "AB1 2CD"]
     assert sorted(codes, key=postcode_key) == ["AB1 2CD", "TE1 1ST", "te2 1aa", "TE10 1AA", ""]
+
+
+def test_a_record_the_central_store_refused_neither_counts_nor_supersedes(
+    store: LocalStore,
+) -> None:
+    tenancy_id = add_case(store, "T-REFUSED", lines=weekly_rent(RENT_FROM, 10))
+    workspace = workspace_on(store, TODAY)
+    kept = record_contact(
+        workspace,
+        tenancy_id=tenancy_id,
+        details=ContactDetails(on=date(2026, 3, 2), how="phone", outcome="no_access"),
+    )
+    correction = record_contact(
+        workspace,
+        tenancy_id=tenancy_id,
+        details=ContactDetails(on=date(2026, 3, 3), how="letter", outcome="card_left"),
+        supersedes_id=kept.record_id,
+    )
+    with store.session() as session, session.begin():
+        refused = session.get(Contact, correction.record_id)
+        assert refused is not None
+        refused.sync_problem = "refused: the case has left your caseload"
+    brief = _one(store, tenancy_id)
+    assert [c.id for c in brief.recent_contacts] == [kept.record_id]
+
+
+def test_the_promise_agrees_with_the_worklist(store: LocalStore) -> None:
+    lines = [*weekly_rent(RENT_FROM, 10), (date(2026, 3, 4), "PAYMENT", -2000)]
+    tenancy_id = add_case(store, "T-AGREE", lines=lines)
+    record_contact(
+        workspace_on(store, date(2026, 3, 2)),
+        tenancy_id=tenancy_id,
+        details=ContactDetails(
+            on=date(2026, 3, 2),
+            how="phone",
+            outcome="promise_to_pay",
+            promise=PromiseTerms(5000, date(2026, 3, 5)),
+        ),
+    )
+    for day in (date(2026, 3, 6), date(2026, 3, 8)):
+        workspace = workspace_on(store, day)
+        item = next(
+            i
+            for i in read_worklist(workspace, as_of=day, record_view=False).items
+            if i.tenancy_id == tenancy_id
+        )
+        brief = visit_briefs(workspace, [tenancy_id])[0]
+        assert brief.promise is not None
+        assert brief.promise.state == item.advice.promise
