@@ -11,6 +11,7 @@
 - worklist: an encrypted laptop store of ``--cases`` cases (default 600) with ``--years`` of
   weekly ledger (default 5): loading, the worklist recompute, a filter keystroke, opening a
   case. Run it again with ``--cases 20000`` for a whole council.
+- visits: on the same caseload, saving a contact with its outbox write and opening visit mode.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("what", choices=["import", "bootstrap", "startup", "worklist", "all"])
+    parser.add_argument(
+        "what", choices=["import", "bootstrap", "startup", "worklist", "visits", "all"]
+    )
     parser.add_argument("--tenancies", type=int, default=1500)
     parser.add_argument("--officers", type=int, default=6)
     parser.add_argument("--seed", type=int, default=1)
@@ -38,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench.worklist import bench_worklist
 
         bench_worklist(cases=args.cases, years=args.years, seed=args.seed)
+        return 0
+    if args.what == "visits":
+        from bench.visits import bench_visits
+
+        bench_visits(cases=args.cases, years=args.years, seed=args.seed)
         return 0
     runs = ["import", "bootstrap", "startup"] if args.what == "all" else [args.what]
     for what in runs:

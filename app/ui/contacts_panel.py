@@ -163,7 +163,7 @@ class ContactsPanel(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count_label)
         self.buttons = QHBoxLayout()
-        self.follow_up_button = self._button("Add &follow-up…", self.add_follow_up)
+        self.follow_up_button = self._button("Add fo&llow-up…", self.add_follow_up)
         self.done_button = self._button("Follow-up &done", self.close_follow_up)
         self.refer_button = self._button("Re&fer…", self.add_referral)
         self.outcome_button = self._button("Referral &outcome…", self.referral_outcome)

@@ -77,6 +77,11 @@ FIELDS = ("outcome", "how", "spoke to", "promise", "promise date", "follow-up da
 OUTCOME_HEIGHT = 54
 SOMEONE_ELSE = "other"
 PREFERRED_SIZE = QSize(1300, 720)
+#: The outcome chosen must be plain at arm's length, in sunlight.
+CHOSEN_STYLE = (
+    "QPushButton:checked { background: #0b57d0; color: white; font-weight: bold;"
+    " border: 2px solid #062e6f; border-radius: 4px; }"
+)
 
 
 def _heading(text: str) -> QLabel:
@@ -232,6 +237,7 @@ class VisitModeWindow(QWidget):
             button.setMinimumHeight(OUTCOME_HEIGHT)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setProperty("code", code)
+            button.setStyleSheet(CHOSEN_STYLE)
             button.setAccessibleName(label)
             self.outcome_buttons.addButton(button, n)
             grid.addWidget(button, n // 2, n % 2)
