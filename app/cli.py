@@ -16,6 +16,9 @@
   --promise-date DATE] [--follow-up DATE] [--note-file F]``: a contact with the household, with
   the promise to pay and the follow-up made during it (``app.domain.visits`` codes), through the
   same service as visit mode;
+- ``followup add --case REF --due DATE --task TEXT`` and ``followup done --id ID [--cancel]``;
+  ``referral add --case REF --to KIND [--on DATE] --why TEXT`` and ``referral outcome --id ID
+  --outcome OUTCOME [--on DATE] [--note TEXT]``: the Contacts tab's records, by the same services;
 - ``visits sheet --date DATE --cases REF,REF,... --out FILE.pdf [--order postcode|street|given]``:
   the day's visit sheet (one A4 page for about twelve cases), the cases with an officer-safety
   warning first, then by postcode (the default) or street, or in the order given;
@@ -58,7 +61,7 @@ from app import __version__
 from app.calc import add_arguments as add_calc_arguments
 from app.domain.days import DayError, parse_day
 from app.domain.money import AmountError, parse_pounds
-from app.domain.visits import CONTACT_HOW, CONTACT_OUTCOMES
+from app.domain.visits import CONTACT_HOW, CONTACT_OUTCOMES, REFERRAL_KINDS, REFERRAL_OUTCOMES
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
@@ -153,6 +156,29 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--follow-up", type=_iso_date, help="the day to follow it up, YYYY-MM-DD")
     add.add_argument("--note-file", type=Path, help="read the note from this UTF-8 text file")
 
+    p = sub.add_parser("followup", help="dated tasks on a case, as the Contacts tab sets them")
+    fsub = p.add_subparsers(dest="followup_command", required=True, metavar="add|done")
+    fadd = fsub.add_parser("add", help="set a follow-up on a case")
+    fadd.add_argument("--case", required=True, help="the case's tenancy reference")
+    fadd.add_argument("--due", type=_iso_date, required=True, help="the day it is due, YYYY-MM-DD")
+    fadd.add_argument("--task", required=True, help="what to do (e.g. check the DHP decision)")
+    fdone = fsub.add_parser("done", help="mark a follow-up done (or --cancel it)")
+    fdone.add_argument("--id", type=_record_id, required=True, help="the follow-up's id")
+    fdone.add_argument("--cancel", action="store_true", help="cancelled rather than done")
+
+    p = sub.add_parser("referral", help="referrals for advice and support, and their outcomes")
+    rfsub = p.add_subparsers(dest="referral_command", required=True, metavar="add|outcome")
+    radd = rfsub.add_parser("add", help="record a referral made")
+    radd.add_argument("--case", required=True, help="the case's tenancy reference")
+    radd.add_argument("--to", required=True, choices=list(REFERRAL_KINDS), help="referred to")
+    radd.add_argument("--on", type=_iso_date, help="the day it was made (default: today)")
+    radd.add_argument("--why", required=True, help="why the referral was made")
+    rout = rfsub.add_parser("outcome", help="record how a referral ended up")
+    rout.add_argument("--id", type=_record_id, required=True, help="the referral's id")
+    rout.add_argument("--outcome", required=True, choices=list(REFERRAL_OUTCOMES))
+    rout.add_argument("--on", type=_iso_date, help="the day of the outcome (default: today)")
+    rout.add_argument("--note", default="", help="what was decided")
+
     p = sub.add_parser("visits", help="a day's home visits: the visit sheet to print or keep")
     vsub = p.add_subparsers(dest="visits_command", required=True, metavar="sheet")
     sheet = vsub.add_parser("sheet", help="the visit sheet of a day's cases, as a PDF")
@@ -229,6 +255,13 @@ def _uuid(text: str) -> uuid.UUID:
         return uuid.UUID(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an assessment id") from None
+
+
+def _record_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a record id (a UUID)") from None
 
 
 def _iso_date(text: str) -> date:
@@ -483,6 +516,48 @@ def _visits(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _followup(args: argparse.Namespace) -> int:
+    from app.services.visits import VisitRefused, add_follow_up, close_follow_up
+
+    workspace = _open_workspace(args)
+    try:
+        if args.followup_command == "add":
+            done = add_follow_up(workspace, tenancy_id=args.case, due_on=args.due, task=args.task)
+        else:
+            status = "cancelled" if args.cancel else "done"
+            done = close_follow_up(workspace, follow_up_id=args.id, status=status)
+    except VisitRefused as exc:
+        print(f"doorstep: not recorded: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        workspace.close()
+    print(f"Recorded the follow-up ({done.record_id}); sent at the next sync.")
+    return EXIT_OK
+
+
+def _referral(args: argparse.Namespace) -> int:
+    from app.services.visits import VisitRefused, record_referral, record_referral_outcome
+
+    workspace = _open_workspace(args)
+    try:
+        on = args.on or workspace.clock.today()
+        if args.referral_command == "add":
+            done = record_referral(
+                workspace, tenancy_id=args.case, to=args.to, on=on, reason=args.why
+            )
+        else:
+            done = record_referral_outcome(
+                workspace, referral_id=args.id, outcome=args.outcome, on=on, note=args.note
+            )
+    except VisitRefused as exc:
+        print(f"doorstep: not recorded: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        workspace.close()
+    print(f"Recorded the referral ({done.record_id}); sent at the next sync.")
+    return EXIT_OK
+
+
 def _set_aside(args: argparse.Namespace) -> int:
     from app.paths import data_dir
     from app.services.set_aside import set_aside_caseload, why_unopenable
@@ -693,6 +768,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _record(args)
         if args.command == "contact":
             return _contact(args)
+        if args.command == "followup":
+            return _followup(args)
+        if args.command == "referral":
+            return _referral(args)
         if args.command == "visits":
             return _visits(args)
         if args.command == "guidelines":

@@ -159,16 +159,15 @@ def withdraw_promise(workspace: Workspace, *, promise_id: uuid.UUID) -> VisitRec
 
 
 def add_follow_up(
-    workspace: Workspace, *, tenancy_id: uuid.UUID, due_on: date, task: str
+    workspace: Workspace, *, tenancy_id: uuid.UUID | str, due_on: date, task: str
 ) -> VisitRecorded:
-    """Set a dated task on the case ("call back Friday")."""
+    """Set a dated task on the case ("call back Friday"); the case by its id or, from the
+    command line, its HMS reference."""
     with workspace.store.transaction() as session:
         who = _who(session, workspace)
-        _tenancy(session, tenancy_id)
-        new = _follow_up(
-            session, who, tenancy_id, None, FollowUpTerms(due_on, task), start=who.today
-        )
-        return _done(session, who, "follow_up.added", tenancy_id, new.id)
+        case = _tenancy(session, tenancy_id)
+        new = _follow_up(session, who, case.id, None, FollowUpTerms(due_on, task), start=who.today)
+        return _done(session, who, "follow_up.added", case.id, new.id)
 
 
 def close_follow_up(
@@ -209,15 +208,17 @@ def close_follow_up(
 def record_referral(
     workspace: Workspace,
     *,
-    tenancy_id: uuid.UUID,
+    tenancy_id: uuid.UUID | str,
     to: str,
     on: date,
     reason: str,
 ) -> VisitRecorded:
-    """Record a referral made on ``on`` (to one of ``REFERRAL_KINDS``), and why."""
+    """Record a referral made on ``on`` (to one of ``REFERRAL_KINDS``), and why; the case by
+    its id or its HMS reference."""
     with workspace.store.transaction() as session:
         who = _who(session, workspace)
         tenancy = _tenancy(session, tenancy_id)
+        tenancy_id = tenancy.id
         try:
             check_choice("to", to, REFERRAL_KINDS)
             check_past("date", on, today=who.today, since=tenancy.start_date)
@@ -528,8 +529,14 @@ def _made_during(session: Session, kind: type[Record], contact_id: uuid.UUID) ->
     return next((r for r in rows if r.id not in replaced), None)
 
 
-def _tenancy(session: Session, tenancy_id: uuid.UUID) -> Tenancy:
-    tenancy = session.get(Tenancy, tenancy_id)
+def _tenancy(session: Session, case: uuid.UUID | str) -> Tenancy:
+    """The case by its id, or by its HMS reference (text)."""
+    if isinstance(case, str):
+        found = session.scalars(select(Tenancy).where(Tenancy.ref == case.strip())).first()
+        if found is None:
+            raise VisitRefused(f"case: there is no case {case!r} on this laptop")
+        return found
+    tenancy = session.get(Tenancy, case)
     if tenancy is None:
         raise VisitRefused("case: this case is no longer on the laptop")
     return tenancy
