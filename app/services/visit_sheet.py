@@ -8,7 +8,12 @@ only while reading. The cases come in the order asked, or ordered for the day
 street). The figures are as at the sheet's day, or today when the sheet is for a day to come
 (the ledger holds nothing later).
 
-Threading: blocking (one local transaction, then the PDF build); call it off the GUI thread.
+The Day plan lists the worklist's cases to choose from as :class:`PlanCase` rows
+(:func:`plan_cases`: pure, from the worklist already loaded), with the cases the worklist says
+need contact today chosen at the start.
+
+Threading: :func:`visit_sheet` and :func:`visit_sheet_for_refs` are blocking (one local
+transaction, then the PDF build); call them off the GUI thread. :func:`plan_cases` is pure.
 """
 
 from __future__ import annotations
@@ -17,15 +22,19 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from app.domain.clock import council_day
-from app.domain.visit_brief import OrderBy, VisitBrief, order_for_day
+from app.domain.display import format_pence
+from app.domain.recovery import NONE
+from app.domain.visit_brief import WARNING_LABELS, OrderBy, VisitBrief, VisitWarning, order_for_day
 from app.reports.visit_sheet import build_visit_sheet
 from app.services._visit_briefs import CasesNotOnLaptop, held_ids, ids_for_refs, read_briefs
 from app.services.device import signed_in_officer
 from app.services.recovery_policy import policy_in_force
+from app.services.worklist import WorkItem
 from app.services.workspace import Workspace
 from app.store.audit import record_device_event
 from app.store.database import plain_connection_of
@@ -50,6 +59,68 @@ class VisitSheet:
     def file_name(self) -> str:
         """The name a save offers: ``visit-sheet-2026-03-09.pdf``."""
         return sheet_file_name(self.day)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCase:
+    """A case the Day plan offers: who and where, the balance, what the worklist says is next,
+    its warnings (kinds of ``app.domain.visit_brief.WARNING_LABELS``, no details: those are on
+    the sheet), and ``suggested``: the worklist says it needs contact today (an action due now,
+    or a follow-up due or overdue)."""
+
+    tenancy_id: uuid.UUID
+    ref: str
+    lead_tenant: str
+    address: str
+    postcode: str
+    balance_pence: int
+    weeks_in_arrears: Decimal | None
+    next_action: str
+    suggested: bool
+    warnings: tuple[VisitWarning, ...]
+
+    @property
+    def balance_text(self) -> str:
+        return format_pence(self.balance_pence)
+
+    @property
+    def warnings_text(self) -> str:
+        """``"Officer safety, Vulnerability"``, or ``""``."""
+        return ", ".join(warning.label for warning in self.warnings)
+
+
+def plan_cases(items: Iterable[WorkItem]) -> list[PlanCase]:
+    """The worklist's cases a visit can be planned to (not former tenancies: no one to visit),
+    in the worklist's order."""
+    cases = []
+    for item in items:
+        row, advice = item.case, item.advice
+        if row.is_former:
+            continue
+        flags = (
+            ("safety", advice.safety_warning),
+            ("vulnerability", advice.vulnerable),
+            ("breathing_space", advice.breathing_space),
+        )
+        cases.append(
+            PlanCase(
+                tenancy_id=row.tenancy_id,
+                ref=row.ref,
+                lead_tenant=row.lead_tenant,
+                address=row.address,
+                postcode=row.postcode,
+                balance_pence=advice.summary.balance_pence,
+                weeks_in_arrears=advice.summary.weeks_in_arrears
+                if advice.summary.weekly_charge_pence > 0
+                else None,
+                next_action="" if advice.next_action == NONE else advice.next_action_label,
+                suggested=item.action_due or advice.needs_follow_up,
+                warnings=tuple(
+                    VisitWarning(kind, WARNING_LABELS[kind], None, "") for kind, on in flags if on
+                ),
+            )
+        )
+    return cases
 
 
 def sheet_file_name(day: date) -> str:
@@ -128,8 +199,10 @@ def _build(
 
 __all__ = [
     "CasesNotOnLaptop",
+    "PlanCase",
     "VisitSheet",
     "VisitSheetRefused",
+    "plan_cases",
     "sheet_file_name",
     "visit_sheet",
     "visit_sheet_for_refs",

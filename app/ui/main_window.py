@@ -74,6 +74,7 @@ from app.ui.context import UiContext
 from app.ui.ops import ProgressDialogSink, ProgressFn
 from app.ui.screen_fit import fit_to_screen
 from app.ui.screen_lock import IdleWatch, LockPage
+from app.ui.text import day_plan as day_plan_words
 from app.ui.text import lock as lock_words
 from app.ui.text.worklist import (
     ERASED_TITLE,
@@ -115,6 +116,7 @@ if TYPE_CHECKING:
     from app.services.sync import SyncSummary
     from app.services.workspace import Workspace
     from app.ui.case_window import CaseWindow
+    from app.ui.day_plan import DayPlanDialog
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +299,9 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.setToolTip(lock_words.LOCK_TIP)
         self.lock_action.triggered.connect(self.lock)
+        self.day_plan_action = QAction(day_plan_words.MENU_ACTION, self)
+        self.day_plan_action.setToolTip(day_plan_words.MENU_TIP)
+        self.day_plan_action.triggered.connect(self.open_day_plan)
         quit_action = QAction(QUIT, self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -304,6 +309,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(FILE_MENU)
         menu.addAction(self.sync_action)
         menu.addAction(self.open_action)
+        menu.addAction(self.day_plan_action)
         menu.addAction(self.lock_action)
         menu.addSeparator()
         menu.addAction(quit_action)
@@ -313,6 +319,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.sync_action)
         toolbar.addAction(self.open_action)
+        toolbar.addAction(self.day_plan_action)
         toolbar.addAction(self.lock_action)
         self.addToolBar(toolbar)
 
@@ -626,6 +633,17 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
         return window
+
+    def open_day_plan(self) -> DayPlanDialog | None:
+        """The Day plan over the worklist as loaded (not while locked)."""
+        if self._locked or self._closed:
+            return None
+        from app.ui.day_plan import DayPlanDialog
+
+        items = [row.item for row in self.model.rows()]
+        dialog = DayPlanDialog(self.context, items=items, parent=self)
+        dialog.show()
+        return dialog
 
     # -- changes from other screens --------------------------------------------------------------
     def _operation_did_execute(self, changes: object, initiator: object) -> None:
