@@ -118,7 +118,7 @@ NONE = "none"
 BROKEN_ARRANGEMENT_CONTACT = "broken_arrangement_contact"
 #: The action a broken promise asks for (F3a): a contact with the tenant, recorded as one.
 BROKEN_PROMISE_CONTACT = "contact"
-BROKEN_PROMISE_CONTACT_LABEL = "Contact the tenant about the broken promise"
+BROKEN_PROMISE_CONTACT_LABEL = "Contact about the broken promise"
 STAGE_KINDS = ("reminder", "demand", "notice", "court")
 TENURES = (
     "secure",

@@ -2,8 +2,9 @@
 
 ``WorklistTableModel`` presents the ``WorkItem`` values ``app.services.worklist.build_worklist``
 made (every figure, stage, action and reason comes from the services and the domain, and
-every word shown from ``app.ui.text.worklist``; this module only looks them up). An overdue
-due date is bold and dark red (weight and colour, with its tooltip saying how long); the
+every word shown from ``app.ui.text.worklist``; this module only looks them up). A follow-up
+due today or overdue is shown in place of a next action not due now (docs/rules.md F3b). An
+overdue due date is bold and dark red (weight and colour, with its tooltip saying how long); the
 first click on Balance or Weeks sorts biggest first, on Warnings the most serious first.
 Display text, the folded search text and the filter facets are worked out once per row in
 ``worklist_rows`` when the rows are replaced, so a keystroke in the filter box only compares
@@ -12,7 +13,8 @@ prepared strings and ints.
 ``WorklistFilterProxy`` filters on those raw facets (never on formatted text): words typed
 (every word must appear, case- and accent-insensitively, in the lead tenant's or a household
 member's name, the address, the postcode with or without its space, or the ref), flags that
-must all hold (action due today, live arrangement, vulnerable, Breathing Space, follow-up due),
+must all hold (action due today, follow-up due, broken promise, live arrangement, vulnerable,
+Breathing Space),
 a stage and an arrears band. ``counts()`` answers how many rows each filter would show if it
 were chosen next, given all the *other* filters (faceted counts; a chosen filter's count is the
 number of rows shown).
@@ -41,6 +43,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.domain.recovery import NONE
+from app.domain.visits import FollowUpTask
 from app.services.worklist import WorkItem
 from app.ui.table_model import AnyIndex, FrozenRowsModel, FrozenRowsProxy, fold
 from app.ui.text import worklist as text
@@ -82,7 +85,8 @@ class WorkFlag(IntFlag):
     LIVE_ARRANGEMENT = 2
     VULNERABLE = 4
     BREATHING_SPACE = 8
-    FOLLOW_UP = 16
+    FOLLOW_UP = 16  # a follow-up set on the case due or overdue, or the rules' (F3b)
+    BROKEN_PROMISE = 32  # the latest promise to pay is broken (F3a)
 
 
 #: The flag filters in the order the filter panel shows them, with their names and tooltips.
@@ -92,6 +96,7 @@ FLAG_FILTERS: tuple[tuple[WorkFlag, str, str], ...] = tuple(
         (
             WorkFlag.DUE_NOW,
             WorkFlag.FOLLOW_UP,
+            WorkFlag.BROKEN_PROMISE,
             WorkFlag.LIVE_ARRANGEMENT,
             WorkFlag.VULNERABLE,
             WorkFlag.BREATHING_SPACE,
@@ -130,7 +135,9 @@ class WorklistRow:
 
     ``rank`` is the 1-based place in priority order (the services' order); ``search`` the
     folded text type-to-filter matches; ``flags``, ``stage`` and ``band`` the filter facets;
-    ``overdue``: the next action fell due before today (its due date is shown bold and red).
+    ``overdue``: the next action fell due before today (its due date is shown bold and red);
+    ``follow_up``: the follow-up due today or overdue shown in place of the next action (bold,
+    as an action due now), or None.
     """
 
     item: WorkItem
@@ -139,6 +146,7 @@ class WorklistRow:
     flags: WorkFlag
     markers: tuple[Marker, ...]
     overdue: bool = False
+    follow_up: FollowUpTask | None = None
 
     @property
     def stage(self) -> str:
@@ -177,8 +185,10 @@ def worklist_rows(items: Iterable[WorkItem]) -> list[WorklistRow]:
             flags |= WorkFlag.VULNERABLE
         if advice.breathing_space:
             flags |= WorkFlag.BREATHING_SPACE
-        if advice.follow_up_due:
+        if advice.needs_follow_up:
             flags |= WorkFlag.FOLLOW_UP
+        if advice.promise == "broken":
+            flags |= WorkFlag.BROKEN_PROMISE
         markers = tuple(
             marker
             for marker, on in (
@@ -189,7 +199,10 @@ def worklist_rows(items: Iterable[WorkItem]) -> list[WorklistRow]:
             if on
         )
         overdue = text.is_overdue(advice)
-        rows.append(WorklistRow(item, rank, _search_text(item), flags, markers, overdue))
+        follow_up = text.shown_follow_up(advice)
+        rows.append(
+            WorklistRow(item, rank, _search_text(item), flags, markers, overdue, follow_up)
+        )
     return rows
 
 
@@ -263,8 +276,12 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         if column == WorklistColumn.STAGE:
             return (self._stage_order.get(advice.stage, len(self._stage_order)), advice.stage)
         if column == WorklistColumn.NEXT_ACTION:
+            if row.follow_up is not None:
+                return (False, text.follow_up_text(row.follow_up).casefold())
             return (advice.next_action == NONE, advice.next_action_label.casefold())
         if column == WorklistColumn.DUE:
+            if row.follow_up is not None:
+                return (False, False, row.follow_up.due_on, row.rank)
             blocked = advice.blocked_by is not None
             due = advice.due_date or date.max
             return (advice.next_action == NONE, blocked, due, row.rank)
@@ -291,7 +308,7 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
         if column == WorklistColumn.NEXT_ACTION:
             return advice.next_action
         if column == WorklistColumn.DUE:
-            return advice.due_date
+            return row.follow_up.due_on if row.follow_up is not None else advice.due_date
         return advice.reason
 
     def cell_tooltip(self, row: WorklistRow, column: int) -> str | None:
@@ -324,7 +341,11 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
             return self._muted
         if column == WorklistColumn.BALANCE and advice.summary.balance_pence < 0:
             return self._credit
-        if column in (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE) and advice.blocked_by:
+        if (
+            column in (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE)
+            and advice.blocked_by
+            and row.follow_up is None
+        ):
             return self._muted
         if column == WorklistColumn.DUE and row.overdue:
             return self._overdue
@@ -332,7 +353,7 @@ class WorklistTableModel(FrozenRowsModel[WorklistRow]):
 
     def cell_font(self, row: WorklistRow, column: int) -> Any:
         if column in (WorklistColumn.NEXT_ACTION, WorklistColumn.DUE) and (
-            row.flags & WorkFlag.DUE_NOW
+            row.flags & WorkFlag.DUE_NOW or row.follow_up is not None
         ):
             return self._bold
         return None

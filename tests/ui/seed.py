@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from faker import Faker
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Arrangement, CaseAction, LedgerEntry, Officer, Person, SyncState, Tenancy
@@ -367,3 +368,60 @@ def seed_officer(store: LocalStore, *, server_url: str | None = None) -> uuid.UU
         session.commit()
     store.secrets.save_device_token("test-device-token")
     return officer_id
+
+
+def seed_visit_records(store: LocalStore) -> None:
+    """Promises to pay and follow-ups on the seeded Faker cases, recorded through the visit
+    services as an officer would (docs/rules.md F3a, F3b), read on ``SEED_TODAY``:
+
+    - ``T000117`` (NOSP served, nothing due) promised £50.00 on 5 May by Friday 8 May and paid
+      nothing: broken, so a contact is due by Tuesday 12 May (overdue);
+    - ``T000002`` (in Breathing Space) promised £20.00 on 5 May by 8 May: broken, but Breathing
+      Space holds any chasing;
+    - ``T000100`` (arrangement kept) promised £10.00 on 11 May by 18 May; £754.55 paid on
+      18 May: kept;
+    - ``T000102`` (clear) has a follow-up overdue since 14 May, set during a phone call;
+    - ``T000124`` (a hearing date set) has a follow-up due today, and ``T000108`` one next week.
+    """
+    from app.services.visits import (
+        ContactDetails,
+        FollowUpTerms,
+        PromiseTerms,
+        add_follow_up,
+        record_contact,
+    )
+    from tests.workspaces import workspace_on
+
+    with store.session() as session:
+        ids = dict(session.execute(select(Tenancy.ref, Tenancy.id)).tuples().all())
+
+    def promise(ref: str, made: date, due: date, pence: int) -> None:
+        record_contact(
+            workspace_on(store, made),
+            tenancy_id=ids[ref],
+            details=ContactDetails(
+                on=made,
+                how="home_visit",
+                outcome="promise_to_pay",
+                promise=PromiseTerms(amount_pence=pence, due_on=due),
+            ),
+        )
+
+    promise("T000117", date(2026, 5, 5), date(2026, 5, 8), 5000)
+    promise("T000002", date(2026, 5, 5), date(2026, 5, 8), 2000)
+    promise("T000100", date(2026, 5, 11), SEED_TODAY, 1000)
+    record_contact(
+        workspace_on(store, date(2026, 5, 11)),
+        tenancy_id=ids["T000102"],
+        details=ContactDetails(
+            on=date(2026, 5, 11),
+            how="phone",
+            outcome="spoke_to_tenant",
+            follow_up=FollowUpTerms(date(2026, 5, 14), "Ring about the DHP application"),
+        ),
+    )
+    today = workspace_on(store, SEED_TODAY)
+    add_follow_up(today, tenancy_id=ids["T000124"], due_on=SEED_TODAY, task="Confirm the hearing")
+    add_follow_up(
+        today, tenancy_id=ids["T000108"], due_on=date(2026, 5, 25), task="Check the UC claim"
+    )

@@ -346,6 +346,7 @@ def test_the_filter_panel_filters_and_counts(
     assert [box.text() for box in boxes.values()] == [
         "Action due today (20)",
         "Follow-up due (1)",
+        "Broken promise (0)",
         "Live arrangement (2)",
         "Vulnerable (2)",
         "Breathing Space (1)",

@@ -158,7 +158,7 @@ def test_the_sort_survives_new_rows(proxy: WorklistFilterProxy, items: list[Work
         (WorkFlag.LIVE_ARRANGEMENT, lambda i: i.advice.has_live_arrangement),
         (WorkFlag.VULNERABLE, lambda i: i.advice.vulnerable),
         (WorkFlag.BREATHING_SPACE, lambda i: i.advice.breathing_space),
-        (WorkFlag.FOLLOW_UP, lambda i: i.advice.follow_up_due),
+        (WorkFlag.FOLLOW_UP, lambda i: i.advice.needs_follow_up),
     ],
 )
 def test_each_flag_filter_and_its_count(

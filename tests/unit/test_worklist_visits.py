@@ -150,7 +150,7 @@ def test_a_promise_broken_the_day_after_its_grace_asks_for_contact_within_two_wo
     # what was promised, by when, and what was paid in its window
     assert "promise of £50.00 by 5 Mar 2026 broken: £0.00 paid by 7 Mar 2026" in advice.reason
     assert advice.next_action == "contact"
-    assert advice.next_action_label == "Contact the tenant about the broken promise"
+    assert advice.next_action_label == "Contact about the broken promise"
     assert advice.due_date == CONTACT_BY  # Sat 7 -> Mon 9, Tue 10
     assert not advice.escalates  # a contact, not a step of the ladder
     assert advice.blocked_by is None

@@ -8,12 +8,13 @@ Pure functions and constants over the services' values; no Qt. Threading: any th
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.domain.clock import council_time
 from app.domain.display import format_day, format_pence
 from app.domain.recovery import NONE, Recommendation
+from app.domain.visits import FollowUpTask
 from app.services.caseload import CaseRow
 from app.services.device import OfficerInfo
 from app.services.worklist import WorkItem
@@ -190,7 +191,28 @@ def weeks_text(advice: Recommendation) -> str:
     return "" if summary.weekly_charge_pence <= 0 else str(summary.weeks_in_arrears)
 
 
+def shown_follow_up(advice: Recommendation) -> FollowUpTask | None:
+    """The follow-up a row shows in its Next action and Due columns: the first open one when it
+    is due today or overdue and no action is due now (an action due now comes first; the
+    reason names both). docs/rules.md F3b."""
+    if advice.due_now or advice.follow_up_state not in ("due", "overdue"):
+        return None
+    return advice.next_follow_up
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks and runs of spaces as single spaces."""
+    return " ".join(text.split())
+
+
+def follow_up_text(task: FollowUpTask) -> str:
+    return f"Follow-up: {one_line(task.task)}"
+
+
 def next_action_text(advice: Recommendation) -> str:
+    shown = shown_follow_up(advice)
+    if shown is not None:
+        return follow_up_text(shown)
     return "—" if advice.next_action == NONE else advice.next_action_label
 
 
@@ -218,13 +240,24 @@ def stage_text(advice: Recommendation) -> str:
 
 
 def is_overdue(advice: Recommendation) -> bool:
-    """The next action fell due before today and nothing holds it."""
+    """The next action fell due before today and nothing holds it, or the follow-up the row
+    shows is overdue."""
+    if shown_follow_up(advice) is not None:
+        return advice.follow_up_state == "overdue"
     return advice.due_now and advice.due_date is not None and advice.due_date < advice.as_of
 
 
 def due_text(item: WorkItem) -> str:
-    """The due column: a date, "Today", "On hold to <date>" / "On hold", or blank."""
+    """The due column: a date, "Today", "On hold to <date>" / "On hold", or blank; for a
+    follow-up shown in place of the next action, its day."""
     advice = item.advice
+    shown = shown_follow_up(advice)
+    if shown is not None:
+        return "Today" if shown.due_on == advice.as_of else format_day(shown.due_on)
+    return _action_due_text(advice)
+
+
+def _action_due_text(advice: Recommendation) -> str:
     if advice.next_action == NONE:
         return ""
     if advice.blocked_by is not None:
@@ -276,12 +309,23 @@ def lead_tip(case: CaseRow) -> str:
 
 
 def next_action_tip(advice: Recommendation) -> str | None:
-    """The next action in full, and what holds it."""
+    """The next action in full, and what holds it; a follow-up shown in its place in full,
+    then the next action."""
+    shown = shown_follow_up(advice)
+    if shown is not None:
+        lines = [f"Follow-up: {shown.task}"]
+        if advice.next_action != NONE:
+            lines.append(f"Next action: {next_action_tip(_without_follow_up(advice))}")
+        return "\n".join(lines)
     if advice.next_action == NONE:
         return hold_tip(advice.blocked_by) if advice.blocked_by else None
     if advice.blocked_by:
         return f"{advice.next_action_label}\n{hold_tip(advice.blocked_by)}"
     return advice.next_action_label
+
+
+def _without_follow_up(advice: Recommendation) -> Recommendation:
+    return replace(advice, next_follow_up=None)
 
 
 def stage_tip(advice: Recommendation) -> str:
@@ -296,7 +340,10 @@ def credit_tip(advice: Recommendation) -> str | None:
 
 
 def due_tip(advice: Recommendation) -> str | None:
-    """Why the due date looks as it does: on hold, or overdue by how many days."""
+    """Why the due date looks as it does: a follow-up due or overdue, on hold, or overdue by how
+    many days."""
+    if shown_follow_up(advice) is not None:
+        return follow_up_when(advice)
     if advice.blocked_by:
         return hold_tip(advice.blocked_by)
     if is_overdue(advice):
@@ -306,17 +353,37 @@ def due_tip(advice: Recommendation) -> str | None:
     return None
 
 
+def follow_up_when(advice: Recommendation) -> str | None:
+    """When the first open follow-up is due: "Follow-up due today", "Follow-up overdue since
+    9 Mar 2026 (2 days ago)", or None when it is not due yet (docs/rules.md F3b)."""
+    task, state = advice.next_follow_up, advice.follow_up_state
+    if task is None or state == "later":
+        return None
+    if state == "due":
+        return "Follow-up due today"
+    days = (advice.as_of - task.due_on).days
+    return f"Follow-up overdue since {format_day(task.due_on)} ({days} day{_s(days)} ago)"
+
+
 def _s(count: int) -> str:
     return "" if count == 1 else "s"
 
 
 # -- the filter panel -------------------------------------------------------------------------
 
-#: The yes/no filters' names and tooltips: action due, follow-up due, live arrangement,
-#: vulnerable, Breathing Space (in that order).
+#: The yes/no filters' names and tooltips: action due, follow-up due, broken promise, live
+#: arrangement, vulnerable, Breathing Space (in that order).
 FLAG_WORDS: tuple[tuple[str, str], ...] = (
     ("Action due today", "A recommended action is due today or overdue and nothing holds it"),
-    ("Follow-up due", "A hold has ended or a date has passed: check the case"),
+    (
+        "Follow-up due",
+        "A follow-up set on the case is due today or overdue, or a hold has ended or a date "
+        "has passed: check the case",
+    ),
+    (
+        "Broken promise",
+        "The latest promise to pay was not paid in full by its date and the days' grace",
+    ),
     ("Live arrangement", "A payment arrangement is live"),
     ("Vulnerable", "A vulnerability is recorded"),
     ("Breathing Space", "Breathing Space (debt respite) is in force"),
@@ -364,6 +431,10 @@ def details_html(item: WorkItem | None) -> str:
         + _next_action_html(item),
         f"Why: {html.escape(advice.reason)}",
     ]
+    when = follow_up_when(advice)
+    if when is not None and advice.next_follow_up is not None:
+        task = html.escape(one_line(advice.next_follow_up.task))
+        lines.append(f"<b>{html.escape(when)}:</b> {task}")
     if advice.warnings:
         lines.append("⚠ " + html.escape(" · ".join(advice.warnings)))
     return "<br>".join(lines)
@@ -374,7 +445,7 @@ def _next_action_html(item: WorkItem) -> str:
     if advice.next_action == NONE:
         return "nothing due"
     nxt = f"<b>{html.escape(advice.next_action_label)}</b>"
-    when = due_text(item)
+    when = _action_due_text(advice)
     if advice.due_now:
         return nxt + (" — due now" if advice.due_date == advice.as_of else f" — due since {when}")
     if when:

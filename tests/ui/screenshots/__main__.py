@@ -53,6 +53,7 @@ def main(out: Path) -> None:
 
         window = worklist.open_worklist(shots)
         worklist.shoot(shots, window)
+        worklist.shoot_visit_records(shots, window)
         first = case.open_by_ref(window, "T000001")  # every warning
         case.shoot(shots, first)
         record_action.shoot(shots, first)

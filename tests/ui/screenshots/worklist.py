@@ -1,5 +1,6 @@
 """The worklist: unfiltered, by balance, due today, a long stage chosen, filtered offline, no
-match, a case selected; and a laptop with no caseload yet, idle and during its first download."""
+match, a case selected; with promises to pay and follow-ups, the follow-ups due and the broken
+promises filtered; and a laptop with no caseload yet, idle and during its first download."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from app.ui.main_window import MainWindow
 from app.ui.worklist_model import WorkFlag, WorklistColumn
 from tests.ui.fakes import RecordingPrompts
 from tests.ui.screenshots.kit import Shots
-from tests.ui.seed import SEED_TODAY
+from tests.ui.seed import SEED_TODAY, seed_visit_records
 from tests.workspaces import workspace_on
 
 
@@ -50,6 +51,30 @@ def shoot(shots: Shots, window: MainWindow) -> None:
     window.filter_edit.clear()
     window.focus_table()
     shots.save(window, "worklist_selected")
+
+
+def shoot_visit_records(shots: Shots, window: MainWindow) -> None:
+    """The seed's promises and follow-ups recorded, the list read again: the follow-ups due
+    (one overdue, shown in place of the next action) and the broken promises (one asking for
+    contact, one held by Breathing Space), each with a case selected."""
+    seed_visit_records(shots.context.workspace.store)
+    window.load_worklist()
+    shots.save(window, "worklist_with_visits")
+    panel = window.filter_panel
+    panel.flag_boxes[WorkFlag.FOLLOW_UP].setChecked(True)
+    _select(window, "T000102")
+    shots.save(window, "worklist_follow_ups_due")
+    panel.clear()
+    panel.flag_boxes[WorkFlag.BROKEN_PROMISE].setChecked(True)
+    _select(window, "T000117")
+    shots.save(window, "worklist_broken_promises")
+    panel.clear()
+
+
+def _select(window: MainWindow, ref: str) -> None:
+    proxy = window.proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.row_at(r).ref == ref)
+    window.select_case(proxy.row_at(row).tenancy_id)
 
 
 def shoot_empty(shots: Shots, folder: Path) -> None:
