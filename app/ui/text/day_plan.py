@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.display import format_day
 from app.domain.visit_brief import ORDER_LABELS
-from app.services.visit_sheet import CasesNotOnLaptop, PlanCase, VisitSheetRefused
+
+if TYPE_CHECKING:  # the worklist window reads the menu's words before SQLAlchemy loads
+    from app.services.visit_sheet import PlanCase
 
 TITLE = "Day plan"
 MENU_ACTION = "Day plan…"
@@ -111,6 +114,8 @@ def printed(pages: int) -> str:
 
 def sheet_failed(error: Exception) -> str:
     """Why no sheet was made, in words for the officer."""
+    from app.services.visit_sheet import CasesNotOnLaptop, VisitSheetRefused
+
     if isinstance(error, CasesNotOnLaptop):
         return (
             f"{error} (a sync moved them off this laptop). Close the Day plan and open it "
