@@ -29,6 +29,7 @@ def main(out: Path) -> None:
         arrangement,
         assessment,
         case,
+        day_plan,
         lock,
         pin,
         record_action,
@@ -53,6 +54,7 @@ def main(out: Path) -> None:
 
         window = worklist.open_worklist(shots)
         worklist.shoot(shots, window)
+        day_plan.shoot(shots, window)
         worklist.shoot_visit_records(shots, window)
         first = case.open_by_ref(window, "T000001")  # every warning
         case.shoot(shots, first)
