@@ -89,7 +89,10 @@ log = logging.getLogger("central.api")
 # rejects replies with fields it does not know, so it gets 426 and a message to update instead.
 # Version 3 added arrangement versions (supersedes_id, source, made_on) to arrangement rows.
 # Version 4 added finished assessments to pages and checks, and assessment_id to actions.
-PROTOCOL_MIN = 4
+# Version 5 added visit records (contacts, promises to pay, follow-ups, referrals) to pages and
+# checks, and their intents; a version 4 app would refuse those pages (and its outbox holds
+# none of them), so it gets 426 and a message to update.
+PROTOCOL_MIN = 5
 PROTOCOL_MAX = PROTOCOL_VERSION
 BAD_CREDENTIALS = "Sign-in failed: the username or password is not right."
 _DUMMY_HASH: list[str] = []

@@ -239,7 +239,9 @@ class AppliedMutation(CentralBase):
 class _VisitRecord:
     """What every visit record pushed by a device carries (``app.models.visits``): append-only
     versions, a correction naming the one it replaces in ``supersedes_id``; ``device_id`` the
-    laptop that recorded it and ``recorded_at`` that laptop's instant, for the HMS export."""
+    laptop that recorded it and ``recorded_at`` that laptop's instant, for the HMS export;
+    ``recorded_by`` the recording officer's display name as it was when the record was pushed
+    (``central.push``), sent with the row so every laptop shows who recorded it."""
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -247,6 +249,7 @@ class _VisitRecord:
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -1,7 +1,9 @@
 """The pull side of sync: which rows an officer's device receives, page by page.
 
 Scope: the tenancies whose ``officer_id`` is the officer, with their child rows: people,
-ledger lines, arrangements, case actions and finished income and expenditure assessments.
+ledger lines, arrangements, case actions, finished income and expenditure assessments, and the
+visit records devices pushed (contacts, promises to pay, follow-ups, referrals: every version,
+superseded ones too, so a device can show a record's history).
 Each kind of row is one :class:`Stream` in :data:`STREAMS` (its table, its wire row, the page
 field it fills); adding a kind of row to the device is one more entry there, plus its wire row
 in ``app.protocol.messages``.
@@ -69,8 +71,12 @@ from app.protocol.messages import (
     ActionRow,
     ArrangementRow,
     AssessmentRow,
+    ContactRow,
+    FollowUpRow,
     LedgerRow,
     PersonRow,
+    PromiseRow,
+    ReferralRow,
     ScopeCheck,
     TenancyRow,
     WireModel,
@@ -82,9 +88,13 @@ from central.models import (
     Arrangement,
     CaseAction,
     CentralBase,
+    Contact,
+    FollowUp,
     IncomeAssessment,
     LedgerEntry,
+    PaymentPromise,
     Person,
+    Referral,
     ScopeEvent,
     Tenancy,
 )
@@ -132,6 +142,12 @@ CHILDREN = (
     LEDGER,
     Stream("arrangements", Arrangement, ArrangementRow),
     Stream("actions", CaseAction, ActionRow),
+    Stream("contacts", Contact, ContactRow),
+    Stream("promises", PaymentPromise, PromiseRow),
+    Stream("follow_ups", FollowUp, FollowUpRow),
+    Stream("referrals", Referral, ReferralRow),
+    # Last, as on the device, where the flat streams come first and assessments (nested rows)
+    # are written by a function of their own.
     Stream("assessments", IncomeAssessment, AssessmentRow),
 )
 STREAMS = (TENANCIES, *CHILDREN)
@@ -538,4 +554,8 @@ def scope_check(session: Session, *, officer_id: uuid.UUID) -> ScopeCheck:
         arrangements=counts["arrangements"],
         actions=counts["actions"],
         assessments=counts["assessments"],
+        contacts=counts["contacts"],
+        promises=counts["promises"],
+        follow_ups=counts["follow_ups"],
+        referrals=counts["referrals"],
     )

@@ -15,10 +15,13 @@ transaction (``docs/design.md#push``):
    or raises :class:`Rejected`; a rejection keeps nothing of what the handler wrote;
 5. **store the result** in ``applied_mutation``, in the same transaction as the change.
 
-Results: ``applied`` and ``conflict`` carry the change number; ``rejected`` is permanent and
-carries a reason for people, and is stored too, so a replay answers it again and the device's
-queue never wedges. A value the database refuses (a constraint it breaks, a number or date out
-of its range) is the change's fault and is rejected the same way, naming the kind of error only.
+Results: ``applied`` and ``conflict`` carry the change number (``conflict`` is answered for a
+visit record correcting a version another one corrected already: stored all the same, with a
+reason naming the version that was there first, :func:`_superseded_visit`); ``rejected`` is
+permanent and carries a reason for people, and is stored too, so a replay answers it again and
+the device's queue never wedges. A value the database refuses (a constraint it breaks, a number
+or date out of its range) is the change's fault and is rejected the same way, naming the kind
+of error only.
 Only an outage (the database unreachable, locked, busy or full) raises
 :class:`PushUnavailable`: the route answers 503 and the device sends the batch again later, in
 the same order; mutations handled before the failure are committed and answer their stored
@@ -42,7 +45,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -69,11 +72,16 @@ from app.domain.case_actions import (
 from app.domain.clock import SYSTEM_CLOCK
 from app.domain.display import format_day
 from app.domain.text import text_problem
+from app.domain.visits import MAX_FOLLOW_UP_DAYS, MAX_PROMISE_DAYS
 from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
+    RECORD_CONTACT,
+    RECORD_FOLLOW_UP,
+    RECORD_PROMISE,
+    RECORD_REFERRAL,
 )
 from app.protocol.messages import (
     INTENT_ARGS,
@@ -85,6 +93,10 @@ from app.protocol.messages import (
     MutationStatus,
     PushResponse,
     RecordCaseActionArgs,
+    RecordContactArgs,
+    RecordFollowUpArgs,
+    RecordPromiseArgs,
+    RecordReferralArgs,
     WireModel,
 )
 from app.sqlkit.utc import utcnow
@@ -93,7 +105,13 @@ from central.models import (
     AppliedMutation,
     Arrangement,
     CaseAction,
+    Contact,
+    FollowUp,
     IncomeAssessment,
+    Officer,
+    PaymentPromise,
+    Person,
+    Referral,
     ScopeEvent,
     Tenancy,
 )
@@ -707,11 +725,270 @@ def add_assessment(session: Session, pusher: Pusher, args: AddAssessmentArgs) ->
     return Outcome("applied", seq)
 
 
+# -- visit records: contacts, promises to pay, follow-ups, referrals ----------------------------
+
+Visit = Contact | PaymentPromise | FollowUp | Referral
+
+
+@dataclass(frozen=True)
+class VisitKind:
+    """One kind of visit record: its table, the argument holding the id the device gave it,
+    what reasons call it, and whether an officer the case has left may still send it (late
+    work, :func:`_check_writer`)."""
+
+    model: type[Visit]
+    id_arg: str
+    what: str
+    plural: str
+    late_work: bool = False
+
+
+CONTACTS = VisitKind(Contact, "contact_id", "contact", "contacts", late_work=True)
+PROMISES = VisitKind(PaymentPromise, "promise_id", "promise to pay", "promises to pay")
+FOLLOW_UPS = VisitKind(FollowUp, "follow_up_id", "follow-up", "follow-ups")
+REFERRALS = VisitKind(Referral, "referral_id", "referral", "referrals")
+
+# Not compared when the same id arrives again: numbered, or filled in here at the push.
+_NOT_COMPARED = frozenset({"seq", "device_id", "recorded_by"})
+
+
+def _visit_case(session: Session, pusher: Pusher, kind: VisitKind, args: Any) -> Tenancy:
+    """The case of a visit record, the officer's to write to: a contact may come late from an
+    officer the case has left (as a ``contact`` action); every other kind is for the officer
+    who holds the case now."""
+    late = args.recorded_at if kind.late_work else None
+    return _case_for(session, pusher, args.tenancy_id, kind.what, late=late)
+
+
+def _check_done_day(pusher: Pusher, tenancy: Tenancy, field: str, day: date) -> None:
+    """A day something happened: no later than the store's today (a day's grace), not before
+    the tenancy began."""
+    if day > pusher.today + DATE_GRACE:
+        raise Rejected(
+            f"{field}: {format_day(day)} is after today ({format_day(pusher.today)}) on the "
+            "central store; check the laptop's date"
+        )
+    if day < tenancy.start_date:
+        raise Rejected(
+            f"{field}: {format_day(day)} is before the tenancy began "
+            f"({format_day(tenancy.start_date)})"
+        )
+
+
+_Cited = TypeVar("_Cited", Contact, CaseAction, Person)
+
+
+def _check_cited(
+    session: Session,
+    model: type[_Cited],
+    tenancy: Tenancy,
+    field: str,
+    cited: uuid.UUID | None,
+    what: str,
+) -> None:
+    """A row a visit record names (the contact a promise was made in, the action a contact
+    served, the household member spoken to) must be one the store holds on the same case: a
+    device pushes the row it cites before the record citing it."""
+    if cited is None:
+        return
+    found = session.get(model, cited)
+    if found is None or found.tenancy_id != tenancy.id:
+        raise Rejected(f"{field}: the {what} {cited} is not on this case")
+
+
+def _superseded_visit(
+    session: Session, kind: VisitKind, tenancy: Tenancy, supersedes_id: uuid.UUID
+) -> str | None:
+    """Check the version a new one corrects: a record of the same kind on the same case
+    (else rejected). Returns None, or, when another version already replaced it (corrected on
+    two laptops before either synced), the reason of a ``conflict``: the new version is stored
+    all the same (append-only: nothing an officer recorded is dropped), so both corrections are
+    in force until one of them is corrected again."""
+    model = kind.model
+    old = _get_visit(session, kind, supersedes_id)
+    if old is None or old.tenancy_id != tenancy.id:
+        raise Rejected(
+            f"supersedes_id: {supersedes_id} is not a {kind.what} of this case; the "
+            f"{kind.what} was not recorded"
+        )
+    newer = session.execute(
+        select(model.id).where(model.supersedes_id == supersedes_id).order_by(model.seq).limit(1)
+    ).scalar()
+    if newer is None:
+        return None
+    return (
+        f"supersedes_id: the {kind.what} {supersedes_id} had already been replaced by {newer} "
+        f"(changed on another laptop); both versions are kept: check the case's {kind.plural}"
+    )
+
+
+def _get_visit(session: Session, kind: VisitKind, record_id: uuid.UUID) -> Visit | None:
+    found = session.get(kind.model, record_id)
+    return cast("Visit | None", found)  # mypy joins the union of models to their base
+
+
+def _add_visit(
+    session: Session,
+    pusher: Pusher,
+    kind: VisitKind,
+    tenancy: Tenancy,
+    args: Any,
+    values: dict[str, Any],
+) -> Outcome:
+    """Append the version ``args`` describe, numbered from the change sequence, with the
+    device, the officer and the officer's display name. The same id already here with the
+    same content answers its change number again (a mutation sent again under a new id);
+    with other content it is rejected: a record is never changed, a correction is a new one."""
+    record_id: uuid.UUID = getattr(args, kind.id_arg)
+    row = kind.model(
+        id=record_id,
+        tenancy_id=tenancy.id,
+        supersedes_id=args.supersedes_id,
+        officer_id=pusher.officer_id,
+        recorded_at=args.recorded_at,
+        **values,
+    )
+    existing = _get_visit(session, kind, record_id)
+    if existing is not None:
+        columns = kind.model.__table__.columns.keys()
+        if all(
+            getattr(existing, name) == getattr(row, name)
+            for name in columns
+            if name not in _NOT_COMPARED
+        ):
+            return Outcome("applied", existing.seq)
+        raise Rejected(
+            f"{kind.id_arg}: another {kind.what} already has the id {record_id}; the "
+            f"{kind.what} was not recorded"
+        )
+    conflict = None
+    if args.supersedes_id is not None:
+        conflict = _superseded_visit(session, kind, tenancy, args.supersedes_id)
+    officer = session.get(Officer, pusher.officer_id)
+    row.recorded_by = (officer.display_name or officer.username) if officer else ""
+    row.device_id = pusher.device_id
+    row.seq = sequence.reserve(session, 1)
+    session.add(row)
+    session.flush()
+    if conflict is not None:
+        return Outcome("conflict", row.seq, conflict)
+    return Outcome("applied", row.seq)
+
+
+def record_contact(session: Session, pusher: Pusher, args: RecordContactArgs) -> Outcome:
+    """``contact.record@1``: a contact recorded on the device (or its correction), numbered so
+    that every device holding the case pulls it. The case must be in the officer's caseload, or
+    have left it lately (late work, as a ``contact`` action: :func:`_check_writer`); ``on`` no
+    later than the store's today (a day's grace) nor before the tenancy; the person spoken to
+    one of the household (and then no other name), the action it served one of the case's.
+    Append-only (:func:`_add_visit`, :func:`_superseded_visit`)."""
+    tenancy = _visit_case(session, pusher, CONTACTS, args)
+    _check_done_day(pusher, tenancy, "on", args.on)
+    if args.spoke_to_person_id is not None and args.spoke_to_name:
+        raise Rejected("spoke_to_name: name a household member or another person, not both")
+    _check_cited(session, Person, tenancy, "spoke_to_person_id", args.spoke_to_person_id, "person")
+    _check_cited(session, CaseAction, tenancy, "action_id", args.action_id, "action")
+    values = {
+        "on_date": args.on,
+        "how": args.how,
+        "outcome": args.outcome,
+        "spoke_to_person_id": args.spoke_to_person_id,
+        "spoke_to_name": args.spoke_to_name,
+        "note": args.note,
+        "action_id": args.action_id,
+    }
+    return _add_visit(session, pusher, CONTACTS, tenancy, args, values)
+
+
+def record_promise(session: Session, pusher: Pusher, args: RecordPromiseArgs) -> Outcome:
+    """``payment_promise.record@1``: a promise to pay (or a version withdrawing one), for the
+    officer who holds the case now. ``made_on`` no later than the store's today nor before the
+    tenancy; ``due_on`` from ``made_on`` to ``MAX_PROMISE_DAYS`` after it (a longer promise is
+    an arrangement); the contact it was made in, if named, one of the case's."""
+    tenancy = _visit_case(session, pusher, PROMISES, args)
+    _check_done_day(pusher, tenancy, "made_on", args.made_on)
+    if not args.made_on <= args.due_on <= args.made_on + timedelta(days=MAX_PROMISE_DAYS):
+        raise Rejected(
+            f"due_on: {format_day(args.due_on)} is not within {MAX_PROMISE_DAYS} days from "
+            f"{format_day(args.made_on)}, the day the promise was made"
+        )
+    _check_cited(session, Contact, tenancy, "contact_id", args.contact_id, "contact")
+    values = {
+        "contact_id": args.contact_id,
+        "made_on": args.made_on,
+        "due_on": args.due_on,
+        "amount_pence": args.amount_pence,
+        "withdrawn": args.withdrawn,
+    }
+    return _add_visit(session, pusher, PROMISES, tenancy, args, values)
+
+
+def record_follow_up(session: Session, pusher: Pusher, args: RecordFollowUpArgs) -> Outcome:
+    """``follow_up.record@1``: a dated task (or a version marking it done or cancelled), for
+    the officer who holds the case now. ``due_on`` not before the tenancy, nor more than
+    ``MAX_FOLLOW_UP_DAYS`` after the store's today (a day's grace); the contact it was set in,
+    if named, one of the case's."""
+    tenancy = _visit_case(session, pusher, FOLLOW_UPS, args)
+    latest = pusher.today + DATE_GRACE + timedelta(days=MAX_FOLLOW_UP_DAYS)
+    if args.due_on > latest:
+        raise Rejected(
+            f"due_on: {format_day(args.due_on)} is more than {MAX_FOLLOW_UP_DAYS} days after "
+            f"today ({format_day(pusher.today)}) on the central store"
+        )
+    if args.due_on < tenancy.start_date:
+        raise Rejected(
+            f"due_on: {format_day(args.due_on)} is before the tenancy began "
+            f"({format_day(tenancy.start_date)})"
+        )
+    _check_cited(session, Contact, tenancy, "contact_id", args.contact_id, "contact")
+    values = {
+        "contact_id": args.contact_id,
+        "due_on": args.due_on,
+        "task": args.task,
+        "status": args.status,
+    }
+    return _add_visit(session, pusher, FOLLOW_UPS, tenancy, args, values)
+
+
+def record_referral(session: Session, pusher: Pusher, args: RecordReferralArgs) -> Outcome:
+    """``referral.record@1``: a referral (or a version giving its outcome), for the officer
+    who holds the case now. ``on`` no later than the store's today nor before the tenancy; an
+    outcome other than ``pending`` has its day (``outcome_on``, from ``on`` to today) and a
+    pending one none."""
+    tenancy = _visit_case(session, pusher, REFERRALS, args)
+    _check_done_day(pusher, tenancy, "on", args.on)
+    if args.outcome == "pending":
+        if args.outcome_on is not None:
+            raise Rejected("outcome_on: a referral still pending has no outcome day")
+    elif args.outcome_on is None:
+        raise Rejected(f"outcome_on: the {args.outcome} outcome needs the day it was known")
+    else:
+        _check_done_day(pusher, tenancy, "outcome_on", args.outcome_on)
+        if args.outcome_on < args.on:
+            raise Rejected(
+                f"outcome_on: {format_day(args.outcome_on)} is before the referral was made "
+                f"({format_day(args.on)})"
+            )
+    values = {
+        "to": args.to,
+        "on_date": args.on,
+        "reason": args.reason,
+        "outcome": args.outcome,
+        "outcome_on": args.outcome_on,
+        "outcome_note": args.outcome_note,
+    }
+    return _add_visit(session, pusher, REFERRALS, tenancy, args, values)
+
+
 INTENTS: dict[str, Intent] = {
     RECORD_CASE_ACTION: Intent(INTENT_ARGS[RECORD_CASE_ACTION], record_case_action),
     AGREE_ARRANGEMENT: Intent(INTENT_ARGS[AGREE_ARRANGEMENT], agree_arrangement),
     CANCEL_ARRANGEMENT: Intent(INTENT_ARGS[CANCEL_ARRANGEMENT], cancel_arrangement),
     ADD_ASSESSMENT: Intent(INTENT_ARGS[ADD_ASSESSMENT], add_assessment),
+    RECORD_CONTACT: Intent(INTENT_ARGS[RECORD_CONTACT], record_contact),
+    RECORD_PROMISE: Intent(INTENT_ARGS[RECORD_PROMISE], record_promise),
+    RECORD_FOLLOW_UP: Intent(INTENT_ARGS[RECORD_FOLLOW_UP], record_follow_up),
+    RECORD_REFERRAL: Intent(INTENT_ARGS[RECORD_REFERRAL], record_referral),
 }
 """Every intent this server applies, by versioned name."""
 
@@ -728,4 +1005,8 @@ __all__ = [
     "cancel_arrangement",
     "push_mutations",
     "record_case_action",
+    "record_contact",
+    "record_follow_up",
+    "record_promise",
+    "record_referral",
 ]

@@ -34,9 +34,13 @@ from app import __version__
 from app.models import (
     Arrangement,
     CaseAction,
+    Contact,
+    FollowUp,
     IncomeAssessment,
     LedgerEntry,
+    PaymentPromise,
     Person,
+    Referral,
     SyncState,
     Tenancy,
 )
@@ -55,6 +59,15 @@ log = logging.getLogger(__name__)
 MAX_RESETS = 2
 FIRST_PAGE_LIMIT = 2_000
 CHECK_ROUNDS = 3
+
+
+# The visit records the scope check counts, by its field (every version, as the server's).
+_VISIT_COUNTS: tuple[tuple[str, type[Contact | PaymentPromise | FollowUp | Referral]], ...] = (
+    ("contacts", Contact),
+    ("promises", PaymentPromise),
+    ("follow_ups", FollowUp),
+    ("referrals", Referral),
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class SyncSummary:
     arrangements: int = 0
     actions: int = 0
     assessments: int = 0
+    visit_records: int = 0
     pushed: int = 0
     rejected: int = 0
 
@@ -94,6 +108,7 @@ class _Cycle:
     arrangements: int = 0
     actions: int = 0
     assessments: int = 0
+    visit_records: int = 0
     removed: int = 0
     bootstrapped: bool = False
     resets: int = 0
@@ -204,6 +219,7 @@ class _Cycle:
             self.arrangements += applied.arrangements
             self.actions += applied.actions
             self.assessments += applied.assessments
+            self.visit_records += applied.visit_records
             self.removed += applied.removed
             self.changed |= applied.changed_tenancy_ids
             if self.progress is not None:
@@ -214,6 +230,7 @@ class _Cycle:
                     + self.arrangements
                     + self.actions
                     + self.assessments
+                    + self.visit_records
                     + self.removed
                 )
                 total = done + page.remaining if page.remaining is not None else None
@@ -234,10 +251,10 @@ class _Cycle:
     def local_check(self) -> tuple[int, ScopeCheck]:
         """The local copy's counts, comparable with the server's ``ScopeCheck``.
 
-        Actions, arrangement versions and finished assessments count when the server holds
-        them (``server_seq`` set: pulled, acknowledged by a push, or a pending one the server
-        has already sent back), on a case held here; not one waiting to be pushed, nor one the
-        server rejected.
+        Actions, arrangement versions, finished assessments and visit records count when the
+        server holds them (``server_seq`` set: pulled, acknowledged by a push, or a pending one
+        the server has already sent back), on a case held here; not one waiting to be pushed,
+        nor one the server rejected.
         """
         with self.store.transaction() as session:
             cursor = sync_state(session).cursor
@@ -264,6 +281,15 @@ class _Cycle:
                 .join(Tenancy, Tenancy.id == IncomeAssessment.tenancy_id)
                 .where(IncomeAssessment.server_seq > 0)
             ).scalar_one()
+            visits = {
+                name: session.execute(
+                    select(func.count())
+                    .select_from(model)
+                    .join(Tenancy, Tenancy.id == model.tenancy_id)
+                    .where(model.server_seq > 0)
+                ).scalar_one()
+                for name, model in _VISIT_COUNTS
+            }
         return cursor, ScopeCheck(
             cursor=cursor,
             tenancies=int(tenancies),
@@ -273,6 +299,10 @@ class _Cycle:
             arrangements=int(arrangements),
             actions=int(actions),
             assessments=int(assessments),
+            contacts=int(visits["contacts"]),
+            promises=int(visits["promises"]),
+            follow_ups=int(visits["follow_ups"]),
+            referrals=int(visits["referrals"]),
         )
 
     def _server_check(self) -> ScopeCheck:
@@ -385,6 +415,7 @@ def run_sync(
                 "arrangements": cycle.arrangements,
                 "actions": cycle.actions,
                 "assessments": cycle.assessments,
+                "visit_records": cycle.visit_records,
                 "removed": cycle.removed,
                 "cursor": cursor,
                 "bootstrapped": cycle.bootstrapped,
@@ -404,6 +435,7 @@ def run_sync(
         arrangements=cycle.arrangements,
         actions=cycle.actions,
         assessments=cycle.assessments,
+        visit_records=cycle.visit_records,
         pushed=pushed.pushed,
         rejected=pushed.rejected,
     )

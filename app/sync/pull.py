@@ -6,18 +6,18 @@ Invariants:
   single transaction, so an interrupted pull resumes from the last committed page and applying
   a page twice changes nothing (rows are upserted by id);
 - parents first: tenancies are written before the rows that refer to them;
-- removed tenancies go with their people, ledger lines, arrangements, case actions and
-  assessments, drafts included (a finished one waiting to be pushed stays until it is);
-- a *pending* case action or arrangement version (made on this device, not yet acknowledged
-  by the server) is
-  never deleted or changed by a pull, by a case leaving scope nor by :func:`wipe_caseload`
-  (see ``app.models.recovery``); when the server sends a row with its id, only its
-  ``server_seq`` is noted;
+- removed tenancies go with their people, ledger lines, arrangements, case actions,
+  assessments and visit records (contacts, promises to pay, follow-ups, referrals), drafts
+  included (a finished one waiting to be pushed stays until it is);
+- a *pending* case action, arrangement version or visit record (made on this device, not yet
+  acknowledged by the server) is never deleted or changed by a pull, by a case leaving scope
+  nor by :func:`wipe_caseload` (see ``app.models.recovery``, ``app.models.visits``); when the
+  server sends a row with its id, only its ``server_seq`` is noted;
 - :func:`wipe_caseload` empties the caseload tables and the cursor for a re-bootstrap, keeping
   the outbox and pending actions (unsent work is never lost) and the device's enrolment, and
-  also the actions the server rejected (``sync_problem``): the server does not hold them, so
-  the bootstrap could not bring them back. A rejected action does go with its case when the
-  case leaves scope.
+  also the actions, arrangement versions and visit records the server rejected
+  (``sync_problem``): the server does not hold them, so the bootstrap could not bring them
+  back. A rejected one does go with its case when the case leaves scope.
 
 Finished assessments (``page.assessments``) are few and nested (a row with its lines and
 debts), so :func:`_write_assessments` writes them through the ORM rather than the bulk
@@ -55,9 +55,13 @@ from app.models import (
     Arrangement,
     Base,
     CaseAction,
+    Contact,
+    FollowUp,
     IncomeAssessment,
     LedgerEntry,
+    PaymentPromise,
     Person,
+    Referral,
     SyncState,
     Tenancy,
 )
@@ -66,9 +70,13 @@ from app.protocol.messages import (
     ActionRow,
     ArrangementRow,
     AssessmentRow,
+    ContactRow,
+    FollowUpRow,
     LedgerRow,
     PersonRow,
+    PromiseRow,
     PullPage,
+    ReferralRow,
     TenancyRow,
     WireModel,
 )
@@ -118,26 +126,32 @@ class Stream:
         return and_(self.removable(), self.table.c[self.keep_on_wipe].is_(None))
 
 
+def _device_made(field: str, model: type[Base], wire: type[WireModel]) -> Stream:
+    """The stream of a kind of row a device may make: a pending one is never changed nor
+    deleted by a pull, and one the server refused survives a re-bootstrap."""
+    return Stream(
+        field,
+        model,
+        wire,
+        insert_only=(("pending", False),),
+        protect="pending",
+        keep_on_wipe="sync_problem",
+    )
+
+
 TENANCIES = Stream("tenancies", Tenancy, TenancyRow)
+VISIT_RECORDS = (
+    _device_made("contacts", Contact, ContactRow),
+    _device_made("promises", PaymentPromise, PromiseRow),
+    _device_made("follow_ups", FollowUp, FollowUpRow),
+    _device_made("referrals", Referral, ReferralRow),
+)
 CHILDREN = (
     Stream("people", Person, PersonRow),
     Stream("ledger", LedgerEntry, LedgerRow),
-    Stream(
-        "arrangements",
-        Arrangement,
-        ArrangementRow,
-        insert_only=(("pending", False),),
-        protect="pending",
-        keep_on_wipe="sync_problem",
-    ),
-    Stream(
-        "actions",
-        CaseAction,
-        ActionRow,
-        insert_only=(("pending", False),),
-        protect="pending",
-        keep_on_wipe="sync_problem",
-    ),
+    _device_made("arrangements", Arrangement, ArrangementRow),
+    _device_made("actions", CaseAction, ActionRow),
+    *VISIT_RECORDS,
 )
 STREAMS = (TENANCIES, *CHILDREN)
 
@@ -154,6 +168,7 @@ class AppliedPage:
     arrangements: int = 0
     actions: int = 0
     assessments: int = 0
+    visit_records: int = 0
 
 
 @dataclass(frozen=True)
@@ -376,6 +391,7 @@ def apply_page(session: Session, page: PullPage) -> AppliedPage:
         arrangements=len(page.arrangements),
         actions=len(page.actions),
         assessments=len(page.assessments),
+        visit_records=sum(len(getattr(page, stream.field)) for stream in VISIT_RECORDS),
     )
 
 

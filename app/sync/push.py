@@ -5,8 +5,9 @@ time, sends each batch (``POST /sync/push``) and applies the answers of a batch 
 transaction: every answered mutation leaves the outbox, and its intent's result handler
 (:data:`RESULT_HANDLERS`) updates what the mutation changed locally. For
 ``case_action.record@1`` (and alike for the arrangement version written by
-``arrangement.agree@1`` / ``arrangement.cancel@1`` and the finished assessment of
-``assessment.add@1``):
+``arrangement.agree@1`` / ``arrangement.cancel@1``, the finished assessment of
+``assessment.add@1`` and the visit record of ``contact.record@1``,
+``payment_promise.record@1``, ``follow_up.record@1`` and ``referral.record@1``):
 
 - ``applied`` (or ``conflict``): the action is no longer pending and notes the change number
   the server gave it (``server_seq``); if its case is no longer on this device (it left the
@@ -36,17 +37,32 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Arrangement, CaseAction, IncomeAssessment, OutboxMutation, Tenancy
+from app.models import (
+    Arrangement,
+    CaseAction,
+    Contact,
+    FollowUp,
+    IncomeAssessment,
+    OutboxMutation,
+    PaymentPromise,
+    Referral,
+    Tenancy,
+)
+from app.models.visits import VisitRecordMixin
 from app.protocol.intents import (
     ADD_ASSESSMENT,
     AGREE_ARRANGEMENT,
     CANCEL_ARRANGEMENT,
     RECORD_CASE_ACTION,
+    RECORD_CONTACT,
+    RECORD_FOLLOW_UP,
+    RECORD_PROMISE,
+    RECORD_REFERRAL,
 )
 from app.protocol.messages import (
     MAX_PUSH_BATCH,
@@ -286,7 +302,7 @@ def _entity_id(row: OutboxMutation, arg: str) -> uuid.UUID | None:
 
 def _acknowledged(
     session: Session,
-    target: CaseAction | Arrangement | IncomeAssessment | None,
+    target: CaseAction | Arrangement | IncomeAssessment | VisitRecordMixin | None,
     result: MutationResult,
     refused: str,
 ) -> uuid.UUID | None:
@@ -339,11 +355,32 @@ def assessment_result(
     )
 
 
+_Visit = TypeVar("_Visit", Contact, PaymentPromise, FollowUp, Referral)
+
+
+def _visit_result(model: type[_Visit], id_arg: str, what: str) -> ResultHandler:
+    """The handler of a visit record's intent: the version ``id_arg`` names is acknowledged
+    (a ``conflict``, a correction of a version another laptop had corrected already, is kept
+    by the server as a version of its own, so it is acknowledged like ``applied``)."""
+
+    def handle(session: Session, row: OutboxMutation, result: MutationResult) -> uuid.UUID | None:
+        record_id = _entity_id(row, id_arg)
+        found = session.get(model, record_id) if record_id is not None else None
+        return _acknowledged(session, found, result, f"The central store refused this {what}.")
+
+    handle.__name__ = f"{model.__tablename__}_result"
+    return handle
+
+
 RESULT_HANDLERS: dict[str, ResultHandler] = {
     RECORD_CASE_ACTION: case_action_result,
     AGREE_ARRANGEMENT: arrangement_result,
     CANCEL_ARRANGEMENT: arrangement_result,
     ADD_ASSESSMENT: assessment_result,
+    RECORD_CONTACT: _visit_result(Contact, "contact_id", "contact"),
+    RECORD_PROMISE: _visit_result(PaymentPromise, "promise_id", "promise to pay"),
+    RECORD_FOLLOW_UP: _visit_result(FollowUp, "follow_up_id", "follow-up"),
+    RECORD_REFERRAL: _visit_result(Referral, "referral_id", "referral"),
 }
 """What each intent's answer changes locally; an intent without one only leaves the outbox."""
 

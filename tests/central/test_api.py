@@ -88,12 +88,12 @@ def test_health_answers_protocol_range_and_epoch(client: TestClient) -> None:
     assert reply.status_code == 200
     body = reply.json()
     assert body["status"] == "ok"
-    assert body["protocol_min"] == 4
-    assert body["protocol_max"] == 4
+    assert body["protocol_min"] == 5
+    assert body["protocol_max"] == 5
     assert len(body["epoch"]) >= 16
 
 
-@pytest.mark.parametrize("value", [None, "1", "2", "3", "5", "0", "one"])
+@pytest.mark.parametrize("value", [None, "1", "2", "3", "4", "6", "0", "one"])
 def test_missing_or_unsupported_protocol_is_426_and_changes_nothing(
     client: TestClient, engine: Engine, value: str | None
 ) -> None:

@@ -5,7 +5,8 @@ Revises: 0008
 Create Date: 2026-12-02
 
 What officers record on visits, pushed by devices (``central.models``): ``contact``,
-``payment_promise``, ``follow_up`` and ``referral``, append-only. Empty at first.
+``payment_promise``, ``follow_up`` and ``referral``, append-only, each with the recording
+officer's display name as it was at the push (``recorded_by``). Empty at first.
 """
 from typing import Sequence, Union
 
@@ -38,6 +39,7 @@ def upgrade() -> None:
     sa.Column('supersedes_id', sa.Uuid(), nullable=True),
     sa.Column('officer_id', sa.Uuid(), nullable=True),
     sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=200), nullable=False),
     sa.Column('recorded_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_contact_officer_id_officer')),
     sa.ForeignKeyConstraint(['tenancy_id'], ['tenancy.id'], name=op.f('fk_contact_tenancy_id_tenancy')),
@@ -59,6 +61,7 @@ def upgrade() -> None:
     sa.Column('supersedes_id', sa.Uuid(), nullable=True),
     sa.Column('officer_id', sa.Uuid(), nullable=True),
     sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=200), nullable=False),
     sa.Column('recorded_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_follow_up_officer_id_officer')),
     sa.ForeignKeyConstraint(['tenancy_id'], ['tenancy.id'], name=op.f('fk_follow_up_tenancy_id_tenancy')),
@@ -81,6 +84,7 @@ def upgrade() -> None:
     sa.Column('supersedes_id', sa.Uuid(), nullable=True),
     sa.Column('officer_id', sa.Uuid(), nullable=True),
     sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=200), nullable=False),
     sa.Column('recorded_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_payment_promise_officer_id_officer')),
     sa.ForeignKeyConstraint(['tenancy_id'], ['tenancy.id'], name=op.f('fk_payment_promise_tenancy_id_tenancy')),
@@ -104,6 +108,7 @@ def upgrade() -> None:
     sa.Column('supersedes_id', sa.Uuid(), nullable=True),
     sa.Column('officer_id', sa.Uuid(), nullable=True),
     sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=200), nullable=False),
     sa.Column('recorded_at', app.sqlkit.utc.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_referral_officer_id_officer')),
     sa.ForeignKeyConstraint(['tenancy_id'], ['tenancy.id'], name=op.f('fk_referral_tenancy_id_tenancy')),
