@@ -92,6 +92,37 @@ NEEDS_DETAILS: dict[str, str] = {
 """The warnings an officer records that are shown before every visit: without a note their
 banner would say nothing, so entry refuses them empty (the words say why)."""
 
+SUPPORT_NEEDS: dict[str, str] = {
+    "mental_health": "Mental health",
+    "physical_health": "Physical health or disability",
+    "learning_disability": "Learning disability or difficulty",
+    "bereavement": "Bereavement",
+    "language": "Language, reading or hearing",
+    "domestic_abuse": "Domestic abuse",
+    "care_leaver": "Care leaver",
+    "older_person": "Older person living alone",
+    "addiction": "Drug or alcohol dependency",
+    "money_crisis": "Sudden loss of income or financial crisis",
+    "other": "Other support need",
+}
+"""What a vulnerability recorded on a laptop is about: a category, never a diagnosis (the
+note says only what changes for contact; docs/visits.md). Pre-action protocol [S9] asks the
+landlord to consider a tenant's vulnerability before a claim (B2(h))."""
+
+LEARNED_FROM: dict[str, str] = {
+    "tenant": "The tenant told us",
+    "household": "Someone in the household",
+    "support_worker": "A support worker or advocate",
+    "health": "A health professional",
+    "social_services": "Social services",
+    "other_agency": "Another agency",
+    "officer": "The officer saw it",
+}
+"""Where the officer learned of a vulnerability (its source)."""
+
+NEEDS_SUPPORT_DETAILS = frozenset({"vulnerability"})
+"""The action codes that carry a support need and its source when recorded on a laptop."""
+
 CITES_ASSESSMENT = frozenset({"debt_advice_referral"})
 """The action codes that may name an income and expenditure assessment (the hand-over)."""
 
@@ -112,6 +143,36 @@ MAX_NOTE = 4000
 
 class ActionError(ValueError):
     """An action that cannot be recorded; the message names the field and the reason."""
+
+
+def check_support_details(*, code: str, support_need: str | None, learned_from: str | None) -> None:
+    """A vulnerability recorded on a laptop names its support need and where it was learned;
+    any other action names neither (:class:`ActionError` naming the field)."""
+    if code not in NEEDS_SUPPORT_DETAILS:
+        for field, value in (("support need", support_need), ("learned from", learned_from)):
+            if value is not None:
+                raise ActionError(f"{field}: only a vulnerability names one")
+        return
+    for field, value, choices in (
+        ("support need", support_need, SUPPORT_NEEDS),
+        ("learned from", learned_from, LEARNED_FROM),
+    ):
+        if value is None:
+            raise ActionError(f"{field}: choose one ({', '.join(choices.values())})")
+        if value not in choices:
+            raise ActionError(f"{field}: {value!r} is not one of {', '.join(choices)}")
+
+
+def with_support_need(note: str, support_need: str | None, learned_from: str | None) -> str:
+    """A vulnerability's note led by its support need and source, as a warning says it:
+    ``"Communication (a support worker or advocate): text before visiting"``; the note alone
+    when there is no support need (an HMS record, another action)."""
+    if support_need is None:
+        return note
+    need = SUPPORT_NEEDS.get(support_need, support_need)
+    source = LEARNED_FROM.get(learned_from or "", "")
+    lead = f"{need} (source: {source[0].lower()}{source[1:]})" if source else need
+    return f"{lead}: {note}" if note else lead
 
 
 def check_action(*, code: str, on: date, until: date | None) -> ActionKind:

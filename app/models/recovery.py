@@ -92,3 +92,7 @@ class CaseAction(IdMixin, Base):
     sync_problem: Mapped[str | None] = mapped_column(Text)
     # The income and expenditure assessment a referral to debt advice was sent with.
     assessment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # A vulnerability's support need and where it was learned (app.domain.case_actions codes;
+    # None for every other action, and for one imported from the HMS).
+    support_need: Mapped[str | None] = mapped_column(String(24))
+    learned_from: Mapped[str | None] = mapped_column(String(24))

@@ -56,7 +56,10 @@ Version 5 added what an officer records on a visit (``app.domain.visits``): ``co
 ``FollowUpRow``, ``ReferralRow``, each with ``recorded_by``, the officer's name) and their counts
 to ``ScopeCheck``, pushed as ``contact.record@1``, ``payment_promise.record@1``,
 ``follow_up.record@1`` and ``referral.record@1``. Each is append-only: a correction is a new
-row whose ``supersedes_id`` names the one it replaces. A version 4 app gets 426.
+row whose ``supersedes_id`` names the one it replaces. It also added ``support_need`` and
+``learned_from`` to ``ActionRow`` and ``case_action.record@1`` (a vulnerability's category and
+source, ``app.domain.case_actions``; optional, so a mutation queued by a version 4 app still
+reads). A version 4 app gets 426.
 
 Push was added within version 2: it is a new route, and no shape that an existing route
 answers changed. A server without it answers 404, which the device reports as a central store
@@ -320,6 +323,8 @@ class ActionRow(WireModel):
     officer_id: uuid.UUID | None
     recorded_at: AwareDatetime | None
     assessment_id: uuid.UUID | None = None
+    support_need: WireText | None = None
+    learned_from: WireText | None = None
 
 
 # -- visit records (app.domain.visits) ------------------------------------------------------
@@ -666,6 +671,8 @@ class RecordCaseActionArgs(WireModel):
     note: KeptText = Field(max_length=MAX_NOTE)
     recorded_at: DeviceInstant
     assessment_id: uuid.UUID | None = None
+    support_need: str | None = Field(default=None, max_length=24)
+    learned_from: str | None = Field(default=None, max_length=24)
 
 
 class AgreeArrangementArgs(WireModel):

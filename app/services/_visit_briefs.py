@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms
+from app.domain.case_actions import with_support_need
 from app.domain.recovery import Recommendation, RecoveryPolicy, recommend
 from app.domain.visit_brief import (
     ArrangementLine,
@@ -267,7 +268,12 @@ def _warnings(
 ) -> tuple[VisitWarning, ...]:
     found = warnings_in_force(
         (
-            WarningRecord(a.code, a.on_date, a.note or "", _action_by(a, names))
+            WarningRecord(
+                a.code,
+                a.on_date,
+                with_support_need(a.note or "", a.support_need, a.learned_from),
+                _action_by(a, names),
+            )
             for a in actions
             if a.code not in ("breathing_space_start", "breathing_space_mh_start")
         ),

@@ -24,6 +24,7 @@ from app.domain.case_actions import (
     NEEDS_DETAILS,
     ActionError,
     check_action,
+    check_support_details,
 )
 from app.domain.clock import council_day
 from app.domain.display import format_day
@@ -51,9 +52,12 @@ def record_action(
     until: date | None = None,
     note: str = "",
     assessment_id: uuid.UUID | None = None,
+    support_need: str | None = None,
+    learned_from: str | None = None,
 ) -> ActionRecorded:
     """Record that ``code`` was done on ``on`` (not after today) for the tenancy; a
-    referral may name the finished assessment sent with it."""
+    referral may name the finished assessment sent with it, and a vulnerability names its
+    support need and where it was learned (``app.domain.case_actions``)."""
     with workspace.store.transaction() as session:
         return _record(
             session,
@@ -64,6 +68,7 @@ def record_action(
             note=note,
             assessment_id=assessment_id,
             recorded_at=workspace.clock.now(),
+            support=(support_need, learned_from),
         )
 
 
@@ -75,6 +80,8 @@ def record_action_for_ref(
     on: date,
     until: date | None = None,
     note: str = "",
+    support_need: str | None = None,
+    learned_from: str | None = None,
 ) -> ActionRecorded:
     """:func:`record_action` for the case with the HMS reference ``tenancy_ref`` (the command
     line's ``record``), in one transaction; refused naming the case when it is not here."""
@@ -93,6 +100,7 @@ def record_action_for_ref(
             note=note,
             assessment_id=None,
             recorded_at=workspace.clock.now(),
+            support=(support_need, learned_from),
         )
 
 
@@ -106,13 +114,16 @@ def _record(
     note: str,
     assessment_id: uuid.UUID | None,
     recorded_at: datetime,
+    support: tuple[str | None, str | None],
 ) -> ActionRecorded:
     today = council_day(recorded_at)
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
         raise ActionRefused("case: this case is no longer on the laptop")
+    support_need, learned_from = support
     try:
         check_action(code=code, on=on, until=until)
+        check_support_details(code=code, support_need=support_need, learned_from=learned_from)
     except ActionError as exc:
         raise ActionRefused(str(exc)) from exc
     if on > today:
@@ -153,6 +164,8 @@ def _record(
             pending=True,
             server_seq=0,
             assessment_id=assessment_id,
+            support_need=support_need,
+            learned_from=learned_from,
         )
     )
     append_mutation(
@@ -167,6 +180,11 @@ def _record(
             "note": note,
             "recorded_at": recorded_at.isoformat(),
             **({"assessment_id": str(assessment_id)} if assessment_id else {}),
+            **(
+                {"support_need": support_need, "learned_from": learned_from}
+                if support_need is not None
+                else {}
+            ),
         },
         entity_ids=[action_id, tenancy_id],
     )
@@ -196,6 +214,5 @@ def _check_cited(
         raise ActionRefused("assessment: finish the income and expenditure before sending it")
     if found.sync_problem is not None:
         raise ActionRefused(
-            "assessment: the central store refused that income and expenditure; "
-            "send a newer one"
+            "assessment: the central store refused that income and expenditure; send a newer one"
         )

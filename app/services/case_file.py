@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.arrangement_watch import ArrangementTerms
-from app.domain.case_actions import ACTION_KINDS
+from app.domain.case_actions import ACTION_KINDS, with_support_need
 from app.domain.recovery import Recommendation, RecoveryPolicy, recommend
 from app.domain.rent_account import (
     ADJUSTMENT,
@@ -337,7 +337,7 @@ def _actions(
                 label=kind.label if kind else row.code,
                 until=row.until,
                 until_label=kind.until_label if kind else "",
-                note=row.note or "",
+                note=with_support_need(row.note or "", row.support_need, row.learned_from),
                 source=row.source,
                 pending=row.pending,
                 sync_problem=row.sync_problem,

@@ -41,7 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.case_actions import ACTION_KINDS, CITES_ASSESSMENT, ActionKind
+from app.domain.case_actions import (
+    ACTION_KINDS,
+    CITES_ASSESSMENT,
+    LEARNED_FROM,
+    NEEDS_SUPPORT_DETAILS,
+    SUPPORT_NEEDS,
+    ActionKind,
+)
 from app.domain.sfs_document import EMPLOYMENT_STATUSES
 from app.paths import write_private_file
 from app.services.actions import ActionRefused, record_action
@@ -57,7 +64,7 @@ from app.ui.text import record_action as words
 log = logging.getLogger(__name__)
 
 
-FIELDS = ("code", "date", "until", "assessment", "note")
+FIELDS = ("code", "date", "until", "assessment", "support need", "learned from", "note")
 #: Room kept above the buttons for a refusal of up to three lines, so it does not move them.
 ROOM_LINES = 3
 
@@ -169,11 +176,22 @@ class RecordActionDialog(QDialog):
         self.until_edit.setAccessibleName("Until")
         for edit in (self.date_edit, self.until_edit):  # as wide as a date, even with an error
             edit.setFixedWidth(self.date_edit.minimumWidth())
+        self.need_combo = self._choices("Support need", SUPPORT_NEEDS)
+        self.learned_combo = self._choices("Learned from", LEARNED_FROM)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setAccessibleName("Note")
         self.note_edit.setPlaceholderText(words.NOTE_PLACEHOLDER)
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 16)
+
+    @staticmethod
+    def _choices(name: str, choices: dict[str, str]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.addItem(words.CHOOSE, None)
+        for code, label in choices.items():
+            combo.addItem(label, code)
+        return combo
 
     def _build_form(self) -> None:
         """Each field with its refusal under it; the extra date and the hand-over rows are
@@ -183,6 +201,8 @@ class RecordActionDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.until_field = below(self.until_edit, "until")
         self.handover_field = below(self.handover, "assessment", focus=self.send_check)
+        self.need_field = below(self.need_combo, "support need")
+        self.learned_field = below(self.learned_combo, "learned from")
         action_label = QLabel("&Action")
         action_label.setBuddy(self.code_combo)
         # Wide enough for every extra date's label: choosing an action never moves the fields.
@@ -194,6 +214,8 @@ class RecordActionDialog(QDialog):
         self.form.addRow("&Date done", below(self.date_edit, "date"))
         self.form.addRow(self.until_label, self.until_field)
         self.form.addRow("Hand-over", self.handover_field)
+        self.form.addRow("Support &need", self.need_field)
+        self.form.addRow("&Learned from", self.learned_field)
         self.form.addRow("&Note", below(self.note_edit, "note"))
 
     def _build_buttons(self) -> None:
@@ -272,6 +294,8 @@ class RecordActionDialog(QDialog):
             "until": until.isoformat() if until else None,
             "note": self.note_edit.toPlainText(),
             "send": self.send_check.isChecked(),
+            "support_need": self.need_combo.currentData(),
+            "learned_from": self.learned_combo.currentData(),
         }
 
     def restore_draft(self, draft: Mapping[str, object]) -> None:
@@ -286,6 +310,10 @@ class RecordActionDialog(QDialog):
         note = draft.get("note")
         if isinstance(note, str):
             self.note_edit.setPlainText(note)
+        for key, combo in (("support_need", self.need_combo), ("learned_from", self.learned_combo)):
+            value = draft.get(key)
+            if isinstance(value, str) and combo.findData(value) >= 0:
+                combo.setCurrentIndex(combo.findData(value))
         if self.send_check.isEnabled() and isinstance(draft.get("send"), bool):
             self.send_check.setChecked(bool(draft["send"]))
 
@@ -307,6 +335,7 @@ class RecordActionDialog(QDialog):
         on: date = self.date_edit.date().toPython()  # type: ignore[assignment]
         until = self.until_edit.value() if self.until_shown() else None
         assessment_id = self.handed_over()
+        need, learned = self.support_details()
         note = self.note_edit.toPlainText()
         workspace = self.context.workspace
         tenancy_id = self._case.tenancy_id
@@ -320,10 +349,18 @@ class RecordActionDialog(QDialog):
                 until=until,
                 note=note,
                 assessment_id=assessment_id,
+                support_need=need,
+                learned_from=learned,
             )
 
         self.feedback.begin()
         self.context.op(self, work).success(self._saved).failure(self.feedback.refused).run()
+
+    def support_details(self) -> tuple[str | None, str | None]:
+        """The support need and its source, for the actions that take them (else None)."""
+        if self.code() not in NEEDS_SUPPORT_DETAILS:
+            return None, None
+        return self.need_combo.currentData(), self.learned_combo.currentData()
 
     def handed_over(self) -> uuid.UUID | None:
         """The assessment the referral is to name: shown, offered and ticked; else None."""
@@ -377,6 +414,9 @@ class RecordActionDialog(QDialog):
         kind = self.kind()
         self._handover_shown = kind.code in CITES_ASSESSMENT
         self.form.setRowVisible(self.handover_field, self._handover_shown)
+        support = kind.code in NEEDS_SUPPORT_DETAILS
+        self.form.setRowVisible(self.need_field, support)
+        self.form.setRowVisible(self.learned_field, support)
         shown = bool(kind.until_label) or kind.needs_until
         self._until_shown = shown
         self.form.setRowVisible(self.until_field, shown)

@@ -115,6 +115,31 @@ def test_a_safety_warning_without_its_details_is_refused_under_the_note(
     assert count_actions(seeded) == before + 1
 
 
+def test_a_vulnerability_names_its_support_need_and_where_it_was_learned(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    """Issue 12: a support need with its source and date; a category, never a diagnosis."""
+    dialog = open_form(open_ref(window, "T000003"))
+    assert not dialog.need_combo.isVisibleTo(dialog)
+    dialog.set_code("vulnerability")
+    assert dialog.need_combo.isVisibleTo(dialog)
+    dialog.note_edit.setPlainText("Hearing impaired: text before visiting")
+    dialog.save()
+    assert dialog.error_for("support need").startswith("Choose one")
+    assert dialog.focusWidget() is dialog.need_combo
+    dialog.need_combo.setCurrentIndex(dialog.need_combo.findData("language"))
+    dialog.save()
+    assert dialog.error_for("learned from").startswith("Choose one")
+    dialog.learned_combo.setCurrentIndex(dialog.learned_combo.findData("support_worker"))
+    fits(dialog)
+    dialog.save()
+    with seeded.session() as session:
+        saved = session.scalars(
+            select(CaseAction).where(CaseAction.code == "vulnerability", CaseAction.pending)
+        ).one()
+    assert (saved.support_need, saved.learned_from) == ("language", "support_worker")
+
+
 def test_the_form_fits_the_laptop_in_each_state(
     window: MainWindow, seeded: LocalStore, prompts: RecordingPrompts, tmp_path: Any
 ) -> None:

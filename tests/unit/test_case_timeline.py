@@ -103,3 +103,28 @@ def test_the_timeline_holds_every_kind_newest_first_and_each_once(store: LocalSt
         "Referred to Discretionary Housing Payment application"
     ]
     assert [e.kind for e in filter_timeline(timeline, text="corrected")] == ["contact"]
+
+
+def test_a_vulnerability_shows_its_support_need_and_source_in_the_timeline_and_brief(
+    store: LocalStore,
+) -> None:
+    from app.services.visit_brief import visit_briefs
+
+    policy = load_recovery_policy(path=resource_path("recovery-policy.toml"))
+    tenancy_id = w4_case(store)
+    workspace = workspace_on(store, date(2026, 3, 21))
+    record_action(
+        workspace,
+        tenancy_id=tenancy_id,
+        code="vulnerability",
+        on=date(2026, 3, 20),
+        note="text before visiting",
+        support_need="language",
+        learned_from="support_worker",
+    )
+    said = "Language, reading or hearing (source: a support worker or advocate): text before"
+    case = open_case(workspace, tenancy_id=tenancy_id, policy=policy, as_of=date(2026, 3, 21))
+    (entry,) = [e for e in case.timeline if e.title == "Vulnerability recorded"]
+    assert entry.detail.startswith(said)
+    (brief,) = visit_briefs(workspace, [tenancy_id])
+    assert [w.text for w in brief.warnings if w.kind == "vulnerability"][0].startswith(said)

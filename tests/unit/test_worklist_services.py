@@ -147,7 +147,21 @@ def test_outbox_sequence_increases_by_one_per_action(store):
         ),
         # Issue 12: a safety warning saved empty made a banner that said nothing.
         ({"code": "safety_warning", "note": "   "}, "note: an officer-safety warning needs"),
-        ({"code": "vulnerability"}, "note: a vulnerability needs"),
+        (
+            {"code": "vulnerability", "support_need": "language", "learned_from": "tenant"},
+            "note: a vulnerability needs",
+        ),
+        # Issue 12: a vulnerability names its support need and its source.
+        ({"code": "vulnerability", "note": "Text first"}, "support need: choose one"),
+        (
+            {"code": "vulnerability", "note": "x", "support_need": "language"},
+            "learned from: choose one",
+        ),
+        (
+            {"code": "vulnerability", "note": "x", "support_need": "gossip", "learned_from": "x"},
+            "support need: 'gossip' is not one of",
+        ),
+        ({"code": "contact", "support_need": "language"}, "support need: only a vulnerability"),
     ],
 )
 def test_a_bad_action_names_the_field_and_saves_nothing(store, kwargs, field):

@@ -17,6 +17,7 @@ from app.services.case_file import FinishedAssessment
 #: The action pre-selected when the recommended one is on hold or is no action.
 FALLBACK_CODE = "contact"
 NOTE_PLACEHOLDER = "What was done or agreed (optional)"
+CHOOSE = "Choose…"
 NO_HANDOVER = (
     "No finished income and expenditure on this case: the adviser will go through one with "
     "the tenant. Finish one first to send it."
