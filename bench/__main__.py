@@ -12,6 +12,8 @@
   weekly ledger (default 5): loading, the worklist recompute, a filter keystroke, opening a
   case. Run it again with ``--cases 20000`` for a whole council.
 - visits: on the same caseload, saving a contact with its outbox write and opening visit mode.
+- visit-sheet: a 12-case visit sheet (the Day plan's PDF) from a laptop store of ``--cases``
+  synthetic cases with ``--years`` of weekly ledger.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "what", choices=["import", "bootstrap", "startup", "worklist", "visits", "all"]
+        "what",
+        choices=["import", "bootstrap", "startup", "worklist", "visits", "visit-sheet", "all"],
     )
     parser.add_argument("--tenancies", type=int, default=1500)
     parser.add_argument("--officers", type=int, default=6)
@@ -41,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench.worklist import bench_worklist
 
         bench_worklist(cases=args.cases, years=args.years, seed=args.seed)
+        return 0
+    if args.what == "visit-sheet":
+        from bench.visit_sheet import bench_visit_sheet
+
+        bench_visit_sheet(cases=args.cases, years=args.years)
         return 0
     if args.what == "visits":
         from bench.visits import bench_visits
