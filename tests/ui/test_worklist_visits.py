@@ -6,12 +6,14 @@ Monday 18 May 2026."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.services.visits import ContactDetails, FollowUpTerms, PromiseTerms, record_contact
 from app.store.database import LocalStore
 from app.ui.main_window import MainWindow
 from app.ui.ops import InlineRunner
@@ -151,3 +153,26 @@ def test_the_model_passes_the_model_tester(qtmodeltester: Any, window: MainWindo
     qtmodeltester.check(window.proxy.worklist_model())
     window.filter_panel.flag_boxes[WorkFlag.BROKEN_PROMISE].setChecked(True)
     qtmodeltester.check(window.proxy)
+
+
+def test_a_visit_record_made_elsewhere_moves_its_row_at_once(window: MainWindow) -> None:
+    """A promise made on a visit (another screen) is read again for that case alone."""
+    ref = "T000113"  # a rent reminder due since 6 April; no visit records
+    tenancy_id = window.proxy.row_at(row_of(window, ref)).tenancy_id
+    workspace = window.context.workspace
+    recorded = record_contact(
+        workspace,
+        tenancy_id=tenancy_id,
+        details=ContactDetails(
+            on=date(2026, 5, 4),
+            how="home_visit",
+            outcome="promise_to_pay",
+            promise=PromiseTerms(amount_pence=3000, due_on=date(2026, 5, 6)),
+            follow_up=FollowUpTerms(date(2026, 5, 11), "See if the payment came in"),
+        ),
+    )
+    window.context.changes.operation_did_execute.emit(recorded, None)
+    assert "promise of £30.00 by 6 May 2026 broken" in cell(window, ref, WorklistColumn.REASON)
+    assert cell(window, ref, WorklistColumn.NEXT_ACTION) == "Send a rent reminder"  # due sooner
+    assert window.filter_panel.flag_boxes[WorkFlag.BROKEN_PROMISE].text() == "Broken promise (3)"
+    assert window.filter_panel.flag_boxes[WorkFlag.FOLLOW_UP].text() == "Follow-up due (4)"
