@@ -375,6 +375,8 @@ def _action_row(result: Any, senders: Senders) -> Row:
         day(a.until),
         guard_text(a.note),
         ident(a.assessment_id),
+        a.support_need or "",
+        a.learned_from or "",
     ]
 
 
@@ -452,7 +454,16 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "actions.csv",
-        _header("action_id", "date", "code", "until", "note", "assessment_id"),
+        _header(
+            "action_id",
+            "date",
+            "code",
+            "until",
+            "note",
+            "assessment_id",
+            "support_need",
+            "learned_from",
+        ),
         CaseAction,
         lambda: CaseAction.source == "device",
         lambda: _base(CaseAction),

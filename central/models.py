@@ -190,6 +190,9 @@ class CaseAction(CentralBase):
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     # The income and expenditure assessment a referral to debt advice was sent with.
     assessment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # A vulnerability's support need and where it was learned (app.domain.case_actions codes).
+    support_need: Mapped[str | None] = mapped_column(String(24))
+    learned_from: Mapped[str | None] = mapped_column(String(24))
 
 
 class IncomeAssessment(CentralBase):

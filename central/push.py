@@ -68,6 +68,7 @@ from app.domain.case_actions import (
     LATE_WORK_DAYS,
     ActionError,
     check_action,
+    check_support_details,
 )
 from app.domain.clock import SYSTEM_CLOCK
 from app.domain.display import format_day
@@ -423,6 +424,11 @@ def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionA
     tenancy = _case_for(session, pusher, args.tenancy_id, "action", late=late)
     try:
         check_action(code=args.code, on=args.on, until=args.until)
+        if args.support_need is not None or args.learned_from is not None:
+            # Optional on the wire: a vulnerability queued by an older app has neither.
+            check_support_details(
+                code=args.code, support_need=args.support_need, learned_from=args.learned_from
+            )
     except ActionError as exc:
         raise Rejected(str(exc)) from None
     if args.on > pusher.today + DATE_GRACE:
@@ -466,6 +472,8 @@ def record_case_action(session: Session, pusher: Pusher, args: RecordCaseActionA
             recorded_at=args.recorded_at,
             seq=seq,
             assessment_id=args.assessment_id,
+            support_need=args.support_need,
+            learned_from=args.learned_from,
         )
     )
     session.flush()

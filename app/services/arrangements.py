@@ -20,10 +20,10 @@ saved then.
 
 :func:`arrangement_history` gives every version of a case's arrangements, the live one first,
 then newest first (a cancelled arrangement once, as its cancellation: that version copies the
-terms of the one it ends), each with its F3 state (``check_arrangement`` with the policy's grace and tolerance): a current live
-version as of the day asked; a superseded one as of the day before its successor was made (how
-it stood when it ended); a cancelled version, or one the central store refused
-(``sync_problem``, shown with its reason), has no state.
+terms of the one it ends), each with its F3 state (``check_arrangement`` with the policy's
+grace and tolerance): a current live version as of the day asked; a superseded one as of the
+day before its successor was made (how it stood when it ended); a cancelled version, or one the
+central store refused (``sync_problem``, shown with its reason), has no state.
 
 :func:`arrangement_context` gives what the arrangement dialog needs: the latest finished I&E's
 affordable offer and the current live version.

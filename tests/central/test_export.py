@@ -88,7 +88,7 @@ HEADERS = {
     "actions.csv": [
         "action_id",
         *COMMON,
-        *("date", "code", "until", "note", "assessment_id"),
+        *("date", "code", "until", "note", "assessment_id", "support_need", "learned_from"),
     ],
 }
 
@@ -447,6 +447,8 @@ def test_contacts_carry_the_codes_the_officer_the_device_and_the_time(
         "until": "",
         "note": "Card left; neighbour — Zoë's",
         "assessment_id": "",
+        "support_need": "",
+        "learned_from": "",
     }
 
 

@@ -337,3 +337,30 @@ def test_the_route_answers_503_on_a_temporary_failure(
     body = reply.json()
     assert body["code"] == "unavailable"
     assert "sent again, in order" in body["message"]
+
+
+def test_a_vulnerability_keeps_its_support_need_and_source_and_bad_ones_are_named(
+    world: World,
+) -> None:
+    """Issue 12: a support need with its source; optional on the wire (an older app's queued
+    vulnerability has neither), checked when given."""
+    told = world.args(
+        code="vulnerability", note="Text first", support_need="language", learned_from="tenant"
+    )
+    assert world.push_one(told, RECORD_CASE_ACTION).status == "applied"
+    older = world.args(code="vulnerability", note="Text first")
+    assert world.push_one(older, RECORD_CASE_ACTION).status == "applied"
+    by_id = {row.id: row for row in world.actions()}
+    row = by_id[uuid.UUID(told["action_id"])]
+    assert (row.support_need, row.learned_from) == ("language", "tenant")
+    assert by_id[uuid.UUID(older["action_id"])].support_need is None
+    for changes, reason in (
+        ({"support_need": "gossip", "learned_from": "tenant"}, "support need: 'gossip'"),
+        ({"support_need": "language"}, "learned from: choose one"),
+        ({"code": "visit", "support_need": "language"}, "support need: only a vulnerability"),
+    ):
+        args = world.args(**{"code": "vulnerability", "note": "x", **changes})
+        refused = world.push_one(args, RECORD_CASE_ACTION)
+        assert refused.status == "rejected"
+        assert refused.reason is not None
+        assert refused.reason.startswith(reason)

@@ -25,6 +25,9 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    with op.batch_alter_table('case_action', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('support_need', sa.String(length=24), nullable=True))
+        batch_op.add_column(sa.Column('learned_from', sa.String(length=24), nullable=True))
     op.create_table('contact',
     sa.Column('on_date', sa.Date(), nullable=False),
     sa.Column('how', sa.String(length=20), nullable=False),
@@ -123,6 +126,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table('case_action', schema=None) as batch_op:
+        batch_op.drop_column('learned_from')
+        batch_op.drop_column('support_need')
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_referral_tenancy_id'))
         batch_op.drop_index(batch_op.f('ix_referral_supersedes_id'))
