@@ -34,9 +34,10 @@ from app.domain.rent_account import (
     UC,
     WRITE_OFF,
 )
+from app.domain.timeline import TimelineEntry
 from app.models import CaseAction, IncomeAssessment, LedgerEntry, Person, Tenancy
+from app.services._case_timeline import read_timeline
 from app.services._caseload_rows import display_name, load_cases
-from app.services.case_timeline import TimelineEntry, read_timeline
 from app.services.workspace import Workspace
 from app.store.audit import record_device_event
 from app.store.database import plain_connection_of

@@ -1,6 +1,6 @@
 """The case window's "Contacts" tab: one timeline of everything on the case, newest first.
 
-Shows the frozen entries ``open_case`` read (``app.services.case_timeline``): contacts, actions,
+Shows the frozen entries ``open_case`` read (``app.domain.timeline``): contacts, actions,
 promises to pay, referrals, follow-ups and arrangements, filtered by kind and by words (the
 filtering is the service's ``filter_timeline``; this widget only shows). The panel's buttons
 open the visit records' dialogs (``app.ui.visit_dialogs``), which save through the services and
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.display import format_day
+from app.domain.timeline import TIMELINE_KINDS, TimelineEntry, filter_timeline
 from app.services.case_changes import VisitRecorded
-from app.services.case_timeline import TIMELINE_KINDS, TimelineEntry, filter_timeline
 from app.services.visits import VisitRefused, close_follow_up, withdraw_promise
 from app.services.workspace import Workspace
 from app.ui.context import UiContext

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.timeline import filter_timeline
 from app.paths import data_dir, resource_path
 from app.services.actions import record_action
 from app.services.arrangements import agree_arrangement, cancel_arrangement
 from app.services.case_file import open_case
-from app.services.case_timeline import filter_timeline
 from app.services.visits import (
     ContactDetails,
     PromiseTerms,

@@ -1,4 +1,5 @@
-"""A case's one timeline: contacts, actions, promises, referrals, follow-ups and arrangements.
+"""Reading a case's one timeline: contacts, actions, promises, referrals, follow-ups and
+arrangements (package-private: a Session-level part of ``open_case``).
 
 Read inside the case's own transaction (:func:`read_timeline`, called by ``open_case``), newest
 first. Only versions in force are shown (a corrected contact once, as corrected; a follow-up
@@ -12,8 +13,7 @@ Threading: plain functions over a Session the caller owns.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
 from typing import Protocol, TypeVar
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.display import format_day, format_pence
 from app.domain.recovery import RecoveryPolicy
+from app.domain.timeline import TimelineEntry
 from app.domain.visits import (
     CONTACT_HOW,
     CONTACT_OUTCOMES,
@@ -43,46 +44,12 @@ from app.models import (
 from app.models.visits import VisitRecordMixin
 from app.services._caseload_rows import display_name
 
-TIMELINE_KINDS: dict[str, str] = {
-    "contact": "Contacts",
-    "action": "Actions",
-    "promise": "Promises to pay",
-    "referral": "Referrals",
-    "follow_up": "Follow-ups",
-    "arrangement": "Arrangements",
-}
-"""The kinds of entry, with the label a filter offers."""
-
 _FREQUENCY = {
     "weekly": "a week",
     "fortnightly": "a fortnight",
     "four_weekly": "every four weeks",
     "monthly": "a month",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """One thing that happened on the case. ``sync`` is "" (at the central store), "waiting to
-    sync", or "refused: <why>"; ``state`` a short judgement where one applies (a promise kept or
-    broken, a follow-up overdue, a referral's outcome)."""
-
-    on: date
-    kind: str
-    title: str
-    detail: str
-    recorded_by: str
-    state: str
-    sync: str
-    record_id: uuid.UUID
-    order: tuple[date, str, str]
-    # Still to be acted on: an open follow-up, a referral awaiting its outcome, a promise not
-    # withdrawn (the Contacts tab offers to close, record the outcome of, or withdraw it).
-    open: bool = False  # day, instant recorded (ISO, "" when unknown), id
-
-    @property
-    def kind_label(self) -> str:
-        return TIMELINE_KINDS[self.kind]
 
 
 class _ActionLike(Protocol):
@@ -324,18 +291,3 @@ def _terms(row: Arrangement) -> str:
         f"first due {format_day(row.start_date)}; balance then "
         f"{format_pence(row.starting_balance_pence)}"
     )
-
-
-def filter_timeline(
-    entries: Sequence[TimelineEntry], *, kinds: frozenset[str] | None = None, text: str = ""
-) -> list[TimelineEntry]:
-    """The entries of ``kinds`` (all when None) whose words contain ``text`` (any case)."""
-    needle = text.strip().casefold()
-    return [
-        e
-        for e in entries
-        if (kinds is None or e.kind in kinds)
-        and (
-            not needle or needle in f"{e.title}\n{e.detail}\n{e.state}\n{e.recorded_by}".casefold()
-        )
-    ]
