@@ -89,6 +89,13 @@ class PlanCase:
         return ", ".join(warning.label for warning in self.warnings)
 
 
+def prepare_visit_sheets() -> None:
+    """Load the PDF library and the sheet's fonts ahead of the first sheet (the Day plan calls
+    this on a worker as it opens): the first sheet of a process then takes as long as the
+    next, about a third of a second less. Reads nothing of the caseload."""
+    build_visit_sheet((), day=date(2026, 1, 5), officer_name="", as_of=date(2026, 1, 5))
+
+
 def plan_cases(items: Iterable[WorkItem]) -> list[PlanCase]:
     """The worklist's cases a visit can be planned to (not former tenancies: no one to visit),
     in the worklist's order."""

@@ -57,7 +57,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.visit_brief import OrderBy, order_for_day, postcode_key, street_key
 from app.paths import write_private_file
-from app.services.visit_sheet import PlanCase, VisitSheet, plan_cases, sheet_file_name, visit_sheet
+from app.services.visit_sheet import (
+    PlanCase,
+    VisitSheet,
+    plan_cases,
+    prepare_visit_sheets,
+    sheet_file_name,
+    visit_sheet,
+)
 from app.services.worklist import WorkItem
 from app.ui.context import UiContext
 from app.ui.dates import day_edit, qdate
@@ -274,6 +281,9 @@ class DayPlanDialog(QDialog):
         self.model.set_chosen({case.tenancy_id for case in self._cases if case.suggested})
         fit_to_screen(self, PREFERRED)
         self.table.setFocus()
+        self.context.op(self, lambda _progress: prepare_visit_sheets()).failure(
+            lambda error: log.warning("preparing the visit sheet failed: %s", type(error).__name__)
+        ).run()
 
     # -- building ------------------------------------------------------------------------------
     def _build(self) -> None:
