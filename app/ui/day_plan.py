@@ -281,7 +281,8 @@ class DayPlanDialog(QDialog):
         self.model.set_chosen({case.tenancy_id for case in self._cases if case.suggested})
         fit_to_screen(self, PREFERRED)
         self.table.setFocus()
-        self.context.op(self, lambda _progress: prepare_visit_sheets()).failure(
+        # Not tied to this window: it may close before the library has loaded.
+        self.context.op(None, lambda _progress: prepare_visit_sheets()).failure(
             lambda error: log.warning("preparing the visit sheet failed: %s", type(error).__name__)
         ).run()
 
