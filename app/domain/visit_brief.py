@@ -391,6 +391,20 @@ class FollowUpLine:
 
 
 @dataclass(frozen=True, slots=True)
+class StepLine:
+    """A recovery step taken on the case (a letter sent, a notice served) that a contact may
+    say it served (the visit before a NOSP, rules B2)."""
+
+    id: uuid.UUID
+    on: date
+    label: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}, {format_day(self.on)}"
+
+
+@dataclass(frozen=True, slots=True)
 class VisitBrief:
     """One case before a visit, as :func:`app.services.visit_brief.visit_briefs` reads it.
 
@@ -416,6 +430,7 @@ class VisitBrief:
     promise: PromiseLine | None
     follow_ups: tuple[FollowUpLine, ...]
     recent_contacts: tuple[ContactLine, ...]
+    recent_steps: tuple[StepLine, ...] = ()
 
     @property
     def lead_name(self) -> str:

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.arrangement_watch import ArrangementState, ArrangementTerms
-from app.domain.case_actions import with_support_need
-from app.domain.recovery import Recommendation, RecoveryPolicy, recommend
+from app.domain.case_actions import ACTION_KINDS, with_support_need
+from app.domain.recovery import STAGE_CODES, Recommendation, RecoveryPolicy, recommend
 from app.domain.visit_brief import (
     ArrangementLine,
     ContactLine,
     FollowUpLine,
     Member,
     PromiseLine,
+    StepLine,
     VisitBrief,
     VisitWarning,
     WarningRecord,
@@ -70,6 +71,12 @@ _WARNING_CODES = (
     "breathing_space_start",
     "breathing_space_mh_start",
 )
+STEP_CODES = tuple(sorted(STAGE_CODES - {"contact"}))
+"""The recovery steps a contact may say it served (the visit before a notice)."""
+STEP_DAYS = 90
+"""How far back a brief looks for them: a contact serves a step of the last three months."""
+RECENT_STEPS = 5
+
 Record = TypeVar("Record", bound=VisitRecordMixin)
 
 
@@ -128,6 +135,19 @@ def read_briefs(
             select(CaseAction).where(
                 CaseAction.tenancy_id.in_(ids), CaseAction.code.in_(_WARNING_CODES)
             )
+        )
+    )
+    steps = _by_case(
+        session.scalars(
+            select(CaseAction)
+            .where(
+                CaseAction.tenancy_id.in_(ids),
+                CaseAction.code.in_(STEP_CODES),
+                CaseAction.on_date <= as_of,
+                CaseAction.on_date >= as_of - timedelta(days=STEP_DAYS),
+                CaseAction.sync_problem.is_(None),
+            )
+            .order_by(CaseAction.on_date.desc(), CaseAction.ref)
         )
     )
     contacts = _by_case(
@@ -198,6 +218,10 @@ def read_briefs(
                 else _promise_line(latest_promise, case, as_of, grace),
                 follow_ups=tuple(_follow_up_line(f, as_of) for f in follow_ups.get(tenancy_id, ())),
                 recent_contacts=case_contacts[:RECENT_CONTACTS],
+                recent_steps=tuple(
+                    StepLine(a.id, a.on_date, ACTION_KINDS[a.code].label)
+                    for a in steps.get(tenancy_id, ())[:RECENT_STEPS]
+                ),
             )
         )
         record_device_event(

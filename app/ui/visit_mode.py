@@ -72,7 +72,17 @@ log = logging.getLogger(__name__)
 
 #: How long after the last keystroke the draft is written (a write per key would be wasteful).
 DRAFT_DELAY_MS = 600
-FIELDS = ("outcome", "how", "spoke to", "promise", "promise date", "follow-up date", "note", "date")
+FIELDS = (
+    "outcome",
+    "recovery action",
+    "how",
+    "spoke to",
+    "promise",
+    "promise date",
+    "follow-up date",
+    "note",
+    "date",
+)
 #: Touch targets: Apple and Microsoft both ask for about 44 px; outcome buttons are larger.
 OUTCOME_HEIGHT = 54
 SOMEONE_ELSE = "other"
@@ -269,6 +279,16 @@ class VisitModeWindow(QWidget):
         how_row.addWidget(self.spoke_name, 1)
         layout.addLayout(how_row)
         layout.addWidget(self.feedback.labels["spoke to"])
+        step_row = QHBoxLayout()
+        self.step_combo = QComboBox()
+        self.step_combo.setAccessibleName(words.STEP)
+        self.step_combo.addItem(words.NO_STEP, None)
+        step_label = QLabel(words.STEP_LABEL)
+        step_label.setBuddy(self.step_combo)
+        step_row.addWidget(step_label)
+        step_row.addWidget(self.step_combo, 1)
+        layout.addLayout(step_row)
+        layout.addWidget(self.feedback.labels["recovery action"])
 
         self.promise_box = QWidget()
         promise_row = QHBoxLayout(self.promise_box)
@@ -347,6 +367,7 @@ class VisitModeWindow(QWidget):
         for signal in (
             self.how_combo.currentIndexChanged,
             self.spoke_combo.currentIndexChanged,
+            self.step_combo.currentIndexChanged,
             self.spoke_name.textChanged,
             self.promise_amount.textChanged,
             self.promise_date.dateChanged,
@@ -388,6 +409,8 @@ class VisitModeWindow(QWidget):
         self.contacts_label.setText(words.recent_contacts(brief))
         if first:
             self._fill_people(brief)
+            for step in brief.recent_steps:
+                self.step_combo.addItem(step.text, str(step.id))
             today = brief.as_of
             self.promise_date.setMinimumDate(qdate(today - timedelta(days=7)))
             self.promise_date.setMaximumDate(qdate(today + timedelta(days=MAX_PROMISE_DAYS)))
@@ -528,6 +551,7 @@ class VisitModeWindow(QWidget):
                 self.follow_task.text(),
             )
         spoke = self.spoke_combo.currentData()
+        step = self.step_combo.currentData()
         return ContactDetails(
             on=self.context.today(),
             how=str(self.how_combo.currentData()),
@@ -535,6 +559,7 @@ class VisitModeWindow(QWidget):
             note=self.note_edit.toPlainText(),
             spoke_to_person_id=uuid.UUID(spoke) if spoke not in (None, SOMEONE_ELSE) else None,
             spoke_to_name=self.spoke_name.text() if spoke == SOMEONE_ELSE else "",
+            action_id=uuid.UUID(step) if isinstance(step, str) else None,
             promise=promise,
             follow_up=follow_up,
         )
@@ -580,6 +605,7 @@ class VisitModeWindow(QWidget):
             self.note_edit.clear()
             self.spoke_name.clear()
             self.spoke_combo.setCurrentIndex(0)
+            self.step_combo.setCurrentIndex(0)
         finally:
             self._restoring = False
 
@@ -591,6 +617,7 @@ class VisitModeWindow(QWidget):
             "how": self.how_combo.currentData(),
             "spoke": self.spoke_combo.currentData(),
             "spoke_name": self.spoke_name.text(),
+            "step": self.step_combo.currentData(),
             "promise_amount": self.promise_amount.text(),
             "promise_date": _iso(self.promise_date),
             "follow_up": self.follow_check.isChecked(),
@@ -612,9 +639,10 @@ class VisitModeWindow(QWidget):
                 self.set_outcome(str(draft["outcome"]))
             if isinstance(draft.get("how"), str):
                 self.set_how(str(draft["how"]))
-            spoke = draft.get("spoke")
-            if isinstance(spoke, str) and self.spoke_combo.findData(spoke) >= 0:
-                self.spoke_combo.setCurrentIndex(self.spoke_combo.findData(spoke))
+            for key, combo in (("spoke", self.spoke_combo), ("step", self.step_combo)):
+                value = draft.get(key)
+                if isinstance(value, str) and combo.findData(value) >= 0:
+                    combo.setCurrentIndex(combo.findData(value))
             for key, edit in (
                 ("spoke_name", self.spoke_name),
                 ("promise_amount", self.promise_amount),

@@ -5,14 +5,14 @@ in the encrypted database (back after a lock or a crash)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from app.models import Contact, FollowUp, FormDraft, PaymentPromise, Person
+from app.models import CaseAction, Contact, FollowUp, FormDraft, PaymentPromise, Person
 from app.services.screen_lock import take_open_forms
 from app.store.database import LocalStore
 from app.ui.main_window import MainWindow
@@ -160,3 +160,24 @@ def test_what_is_typed_is_kept_as_a_draft_and_comes_back(
     assert again.warnings_page_shown()  # the warnings first, even for a draft
     assert again.note_edit.toPlainText() == "Card left at 10:15"
     assert again.outcome() == "no_access"
+
+
+def test_a_contact_names_the_recovery_step_it_served(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    mode = visit(window, "T000001")  # a reminder (20 Apr) and letter 1 (27 Apr) sent
+    mode.show_visit_page()
+    steps = [mode.step_combo.itemText(i) for i in range(mode.step_combo.count())]
+    assert steps[:3] == [
+        "Not for a recovery step",
+        "Arrears letter 1 sent, 27 Apr 2026",
+        "Reminder sent, 20 Apr 2026",
+    ]
+    mode.step_combo.setCurrentIndex(1)
+    mode.set_outcome("spoke_to_tenant")
+    mode.save()
+    with seeded.session() as session:
+        contact = session.scalars(select(Contact)).one()
+        served = session.get(CaseAction, contact.action_id)
+    assert served is not None
+    assert (served.code, served.on_date) == ("letter_1", date(2026, 4, 27))
