@@ -137,6 +137,30 @@ def record_contact_for_ref(
         return _record_contact(session, _who(session, workspace), tenancy_id, details, None)
 
 
+def contact_as_recorded(workspace: Workspace, *, contact_id: uuid.UUID) -> ContactDetails:
+    """A contact in force with the promise and open follow-up made during it, to correct it
+    (the correction is :func:`record_contact` with ``supersedes_id``)."""
+    with workspace.store.transaction() as session:
+        found = _in_force(session, Contact, contact_id, "contact")
+        promise = _made_during(session, PaymentPromise, contact_id)
+        follow_up = _made_during(session, FollowUp, contact_id)
+        return ContactDetails(
+            on=found.on_date,
+            how=found.how,
+            outcome=found.outcome,
+            note=found.note,
+            spoke_to_person_id=found.spoke_to_person_id,
+            spoke_to_name=found.spoke_to_name,
+            action_id=found.action_id,
+            promise=PromiseTerms(promise.amount_pence, promise.due_on)
+            if promise is not None and not promise.withdrawn
+            else None,
+            follow_up=FollowUpTerms(follow_up.due_on, follow_up.task)
+            if follow_up is not None and follow_up.status == "open"
+            else None,
+        )
+
+
 def withdraw_promise(workspace: Workspace, *, promise_id: uuid.UUID) -> VisitRecorded:
     """Take a promise back (made in error, or replaced by an arrangement): a withdrawn version
     superseding it, so it is judged no more."""
@@ -602,6 +626,7 @@ __all__ = [
     "VisitRefused",
     "add_follow_up",
     "close_follow_up",
+    "contact_as_recorded",
     "record_contact",
     "record_contact_for_ref",
     "record_referral",

@@ -232,6 +232,7 @@ class CaseWindow(QWidget):
         self.tabs.addTab(self._build_statement_page(), statement_tab_title(0))
         self.contacts_panel = ContactsPanel(context, tenancy_id=tenancy_id)
         self.contacts_panel.recorded.connect(self._visit_recorded)
+        self.contacts_panel.correct_requested.connect(self.correct_contact)
         self.tabs.addTab(self.contacts_panel, timeline_tab_title(()))
         self.tabs.addTab(self._build_history_page(), HISTORY_TAB)
         self.arrangements_panel = ArrangementsPanel(context, tenancy_id=tenancy_id, policy=policy)
@@ -645,6 +646,13 @@ class CaseWindow(QWidget):
         window.show()
         window.load()
         return window
+
+    def correct_contact(self, contact_id: uuid.UUID) -> VisitModeWindow | None:
+        """Open visit mode with a recorded contact, to record its corrected version."""
+        visit = self.open_visit_mode()
+        if visit is not None:
+            visit.correct_contact(contact_id)
+        return visit
 
     def open_assessment(self) -> AssessmentForm | None:
         """Open (or raise) this case's income and expenditure form in its own window."""

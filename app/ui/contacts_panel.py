@@ -115,6 +115,7 @@ class ContactsPanel(QWidget):
 
     shown = Signal()
     recorded = Signal(object)
+    correct_requested = Signal(object)  # the contact's id: visit mode opens it to correct
 
     def __init__(
         self, context: UiContext, *, tenancy_id: uuid.UUID, parent: QWidget | None = None
@@ -168,6 +169,7 @@ class ContactsPanel(QWidget):
         self.refer_button = self._button("Re&fer…", self.add_referral)
         self.outcome_button = self._button("Referral &outcome…", self.referral_outcome)
         self.withdraw_button = self._button("&Withdraw promise", self.withdraw_promise)
+        self.correct_button = self._button("&Correct contact…", self.correct_contact)
         self.buttons.addStretch(1)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout = QVBoxLayout(self)
@@ -228,6 +230,12 @@ class ContactsPanel(QWidget):
             return
         self._run(lambda w: withdraw_promise(w, promise_id=entry.record_id))
 
+    def correct_contact(self) -> None:
+        """Ask visit mode to open the selected contact for correction."""
+        entry = self.selected()
+        if entry is not None and entry.kind == "contact" and not entry.sync.startswith("refused"):
+            self.correct_requested.emit(entry.record_id)
+
     def _selected_open(self, kind: str) -> TimelineEntry | None:
         entry = self.selected()
         return entry if entry is not None and entry.kind == kind and entry.open else None
@@ -260,6 +268,9 @@ class ContactsPanel(QWidget):
             (self.withdraw_button, "promise"),
         ):
             button.setEnabled(entry is not None and entry.kind == kind and entry.open)
+        self.correct_button.setEnabled(
+            entry is not None and entry.kind == "contact" and not entry.sync.startswith("refused")
+        )
 
     def show_kind(self, kind: str | None) -> None:
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))

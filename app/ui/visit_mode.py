@@ -24,7 +24,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -47,7 +47,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.money import AmountError, parse_pounds
+from app.domain.display import format_pence
+from app.domain.money import AmountError, parse_typed_pounds
 from app.domain.note_templates import SNIPPETS, templates_for
 from app.domain.visits import CONTACT_HOW, CONTACT_OUTCOMES, MAX_PROMISE_DAYS
 from app.services.case_changes import VisitRecorded
@@ -59,6 +60,7 @@ from app.services.visits import (
     FollowUpTerms,
     PromiseTerms,
     VisitRefused,
+    contact_as_recorded,
     record_contact,
 )
 from app.ui.context import UiContext
@@ -110,6 +112,33 @@ def _text(text: str = "", *, rich: bool = False) -> QLabel:
     return label
 
 
+def _as_draft(details: ContactDetails, contact_id: uuid.UUID) -> dict[str, object]:
+    """A recorded contact as the form's draft, marked as its correction."""
+    spoke: str | None = None
+    if details.spoke_to_person_id is not None:
+        spoke = str(details.spoke_to_person_id)
+    elif details.spoke_to_name:
+        spoke = SOMEONE_ELSE
+    promise, follow_up = details.promise, details.follow_up
+    return {
+        "outcome": details.outcome,
+        "how": details.how,
+        "spoke": spoke,
+        "spoke_name": details.spoke_to_name,
+        "step": str(details.action_id) if details.action_id else None,
+        "promise_amount": ""
+        if promise is None
+        else format_pence(promise.amount_pence, symbol=False),
+        "promise_date": None if promise is None else promise.due_on.isoformat(),
+        "follow_up": follow_up is not None,
+        "follow_date": None if follow_up is None else follow_up.due_on.isoformat(),
+        "follow_task": "" if follow_up is None else follow_up.task,
+        "note": details.note,
+        "correcting": str(contact_id),
+        "on": details.on.isoformat(),
+    }
+
+
 def _iso(edit: QDateEdit) -> str:
     return edit.date().toString(Qt.DateFormat.ISODate)
 
@@ -134,6 +163,9 @@ class VisitModeWindow(QWidget):
         self._draft_dirty = False
         self._closed = False
         self._pending_draft: Mapping[str, object] | None = None
+        # The contact being corrected and its day (None: a new contact, made today).
+        self.correcting: uuid.UUID | None = None
+        self._correcting_on: date | None = None
         self.setObjectName("VisitMode")
         self.setWindowTitle(words.WINDOW_TITLE)
         self.draft_timer = QTimer(self)
@@ -350,6 +382,10 @@ class VisitModeWindow(QWidget):
 
         buttons = QHBoxLayout()
         self.status_label = _text()
+        self.correcting_label = _text()
+        self.correcting_label.setStyleSheet("font-weight: bold; color: #0b57d0;")
+        self.correcting_label.hide()
+        layout.addWidget(self.correcting_label)
         self.save_button = QPushButton()
         self.save_button.setMinimumHeight(OUTCOME_HEIGHT)
         self.save_button.setMinimumWidth(200)
@@ -540,7 +576,7 @@ class VisitModeWindow(QWidget):
         promise = None
         if outcome == "promise_to_pay":
             try:
-                amount = parse_pounds(self.promise_amount.text() or "")
+                amount = parse_typed_pounds(self.promise_amount.text() or "")
             except AmountError as exc:
                 return {"promise": words.bad_amount(exc)}
             promise = PromiseTerms(amount, self.promise_date.date().toPython())  # type: ignore[arg-type]
@@ -553,7 +589,7 @@ class VisitModeWindow(QWidget):
         spoke = self.spoke_combo.currentData()
         step = self.step_combo.currentData()
         return ContactDetails(
-            on=self.context.today(),
+            on=self._correcting_on or self.context.today(),
             how=str(self.how_combo.currentData()),
             outcome=outcome,
             note=self.note_edit.toPlainText(),
@@ -573,10 +609,12 @@ class VisitModeWindow(QWidget):
             self.feedback.show(details)
             self.feedback.focus_error()
             return
-        workspace, tenancy_id = self.context.workspace, self.tenancy_id
+        workspace, tenancy_id, replaces = self.context.workspace, self.tenancy_id, self.correcting
 
         def work(_progress: ProgressFn) -> VisitRecorded:
-            return record_contact(workspace, tenancy_id=tenancy_id, details=details)
+            return record_contact(
+                workspace, tenancy_id=tenancy_id, details=details, supersedes_id=replaces
+            )
 
         self.feedback.begin()
         self.context.op(self, work).success(self._saved).failure(self.feedback.refused).run()
@@ -606,6 +644,8 @@ class VisitModeWindow(QWidget):
             self.spoke_name.clear()
             self.spoke_combo.setCurrentIndex(0)
             self.step_combo.setCurrentIndex(0)
+            self.correcting = self._correcting_on = None
+            self.correcting_label.hide()
         finally:
             self._restoring = False
 
@@ -625,6 +665,8 @@ class VisitModeWindow(QWidget):
             "follow_task": self.follow_task.text(),
             "note": self.note_edit.toPlainText(),
             "warnings_read": not self.warnings_page_shown(),
+            "correcting": str(self.correcting) if self.correcting else None,
+            "on": self._correcting_on.isoformat() if self._correcting_on else None,
         }
 
     def restore_draft(self, draft: Mapping[str, object]) -> None:
@@ -660,9 +702,38 @@ class VisitModeWindow(QWidget):
             self.follow_check.setChecked(draft.get("follow_up") is True)
             if isinstance(draft.get("note"), str):
                 self.note_edit.setPlainText(str(draft["note"]))
+            self._restore_correcting(draft)
         finally:
             self._restoring = False
         self.status_label.setText(words.RESTORED)
+
+    def _restore_correcting(self, draft: Mapping[str, object]) -> None:
+        correcting, on = draft.get("correcting"), kept_day(draft.get("on"))
+        if not isinstance(correcting, str) or on is None:
+            return
+        try:
+            self.correcting = uuid.UUID(correcting)
+        except ValueError:
+            return
+        self._correcting_on = on
+        self.correcting_label.setText(words.correcting(on))
+        self.correcting_label.show()
+
+    # -- correcting a contact ---------------------------------------------------------------
+    def correct_contact(self, contact_id: uuid.UUID) -> None:
+        """Fill the form with a recorded contact (its promise and open follow-up too); saving
+        makes the corrected version, which supersedes it (nothing is overwritten)."""
+        workspace = self.context.workspace
+
+        def work(_progress: ProgressFn) -> ContactDetails:
+            return contact_as_recorded(workspace, contact_id=contact_id)
+
+        def fill(details: ContactDetails) -> None:
+            self.restore_draft(_as_draft(details, contact_id))
+            self._draft_dirty = True
+            self.status_label.setText("")
+
+        self.context.op(self, work).success(fill).failure(self.feedback.refused).run()
 
     def _typed(self) -> None:
         if self._restoring or self.brief is None:

@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from app.models import FollowUp, Referral
+from app.models import Contact, FollowUp, PaymentPromise, Referral
 from app.services.visits import ContactDetails, PromiseTerms, record_contact
 from app.store.database import LocalStore
 from app.ui.case_window import CaseWindow
@@ -127,3 +127,47 @@ def test_a_promise_is_withdrawn_after_asking(
     case.contacts_panel.withdraw_promise()
     select_title(case, "Promise to pay £15.00")
     assert case.contacts_panel.selected().state == "withdrawn"  # type: ignore[union-attr]
+
+
+def test_a_contact_is_corrected_in_visit_mode_as_a_new_version(
+    qtbot: QtBot, window: MainWindow, seeded: LocalStore
+) -> None:
+    tenancy_id = open_ref(window, "T000003").tenancy_id
+    first = record_contact(
+        workspace_on(seeded, SEED_TODAY),
+        tenancy_id=tenancy_id,
+        details=ContactDetails(
+            on=SEED_TODAY - timedelta(days=2),
+            how="phone",
+            outcome="promise_to_pay",
+            note="Will pay Fridya",
+            promise=PromiseTerms(1500, SEED_TODAY + timedelta(days=3)),
+        ),
+    )
+    case = open_ref(window, "T000003")
+    case.load()
+    select_title(case, "Phone call: Promise to pay")
+    assert case.contacts_panel.correct_button.isEnabled()
+    case.contacts_panel.correct_button.click()
+    mode = case.visit_mode
+    assert mode is not None
+    mode.show_visit_page()
+    assert (mode.outcome(), mode.note_edit.toPlainText()) == ("promise_to_pay", "Will pay Fridya")
+    assert mode.promise_amount.text() == "15.00"
+    assert mode.correcting == first.record_id
+    assert mode.correcting_label.text().startswith("Correcting the contact of 16 May 2026")
+    mode.note_edit.setPlainText("Will pay Friday")
+    mode.promise_amount.setText("20")
+    mode.save()
+    assert mode.correcting is None  # the form is ready for a new contact
+    with seeded.session() as session:
+        contacts = {c.id: c for c in session.scalars(select(Contact))}
+        promises = list(session.scalars(select(PaymentPromise)))
+    assert contacts[first.record_id].note == "Will pay Fridya"  # kept as it was
+    (new,) = [c for c in contacts.values() if c.supersedes_id == first.record_id]
+    assert (new.note, new.on_date) == ("Will pay Friday", SEED_TODAY - timedelta(days=2))
+    replaced = {p.supersedes_id for p in promises}
+    assert [p.amount_pence for p in promises if p.id not in replaced] == [2000]
+    case.load()
+    contacts_shown = [e for e in case.contacts_panel.shown_entries() if e.kind == "contact"]
+    assert [(e.detail, e.state) for e in contacts_shown] == [("Will pay Friday", "corrected")]

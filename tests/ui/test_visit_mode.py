@@ -92,9 +92,9 @@ def test_a_contact_with_a_promise_and_a_follow_up_is_saved_in_one_step_by_keyboa
     [
         (lambda m: None, "outcome", "Choose what happened"),
         (
-            lambda m: (m.set_outcome("promise_to_pay"), m.promise_amount.setText("£5")),
+            lambda m: (m.set_outcome("promise_to_pay"), m.promise_amount.setText("5.255")),
             "promise",
-            "currency",
+            "two decimal places",
         ),
         (
             lambda m: (m.set_outcome("promise_to_pay"), m.promise_amount.setText("0")),

@@ -8,6 +8,7 @@ Pure functions; safe on any thread.
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from app.domain.display import format_day
@@ -141,6 +142,13 @@ def recent_contacts(brief: VisitBrief) -> str:
             note = note[:159] + "…"
         lines.append(contact.line + (f"\n    {note}" if note else ""))
     return "\n".join(lines) or "No contact recorded yet."
+
+
+def correcting(on: date) -> str:
+    return (
+        f"Correcting the contact of {format_day(on)}: saving records the corrected version; "
+        "the first is kept."
+    )
 
 
 def bad_amount(error: Exception) -> str:

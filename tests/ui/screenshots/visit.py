@@ -14,7 +14,7 @@ def shoot(shots: Shots, case: CaseWindow) -> None:
     mode.show_visit_page()
     shots.save(mode, "visit_mode")
     mode.set_outcome("promise_to_pay")
-    mode.promise_amount.setText("£20")
+    mode.promise_amount.setText("20,5")
     mode.follow_check.setChecked(True)
     mode.follow_task.setText("Check the payment came in")
     mode.note_edit.setPlainText(
