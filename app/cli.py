@@ -52,7 +52,7 @@ import json
 import os
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +64,7 @@ from app.domain.money import AmountError, parse_pounds
 from app.domain.visits import CONTACT_HOW, CONTACT_OUTCOMES, REFERRAL_KINDS, REFERRAL_OUTCOMES
 
 if TYPE_CHECKING:
+    from app.services.case_changes import VisitRecorded
     from app.services.workspace import Workspace
 
 EXIT_OK = 0
@@ -464,31 +465,43 @@ def _contact(args: argparse.Namespace) -> int:
         ContactDetails,
         FollowUpTerms,
         PromiseTerms,
-        VisitRefused,
         record_contact_for_ref,
     )
 
     if (args.promise is None) != (args.promise_date is None):
         raise UsageError("--promise and --promise-date go together")
     note = _read_note(args.note_file)
-    workspace = _open_workspace(args)
-    try:
-        on = args.on or workspace.clock.today()
+
+    def record(workspace: Workspace) -> VisitRecorded:
         details = ContactDetails(
-            on=on,
+            on=args.on or workspace.clock.today(),
             how=args.how,
             outcome=args.outcome,
             note=note,
             promise=PromiseTerms(args.promise, args.promise_date) if args.promise else None,
             follow_up=FollowUpTerms(args.follow_up) if args.follow_up else None,
         )
-        done = record_contact_for_ref(workspace, tenancy_ref=args.case, details=details)
+        return record_contact_for_ref(workspace, tenancy_ref=args.case, details=details)
+
+    return _record_visit(args, f"the contact on case {args.case}", record)
+
+
+def _record_visit(
+    args: argparse.Namespace, what: str, record: Callable[[Workspace], VisitRecorded]
+) -> int:
+    """Run one visit record's service on the laptop's caseload; a refusal is exit 1, naming
+    the field (nothing saved)."""
+    from app.services.visits import VisitRefused
+
+    workspace = _open_workspace(args)
+    try:
+        done = record(workspace)
     except VisitRefused as exc:
         print(f"doorstep: not recorded: {exc}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         workspace.close()
-    print(f"Recorded the contact on case {args.case} ({done.record_id}); sent at the next sync.")
+    print(f"Recorded {what} ({done.record_id}); sent at the next sync.")
     return EXIT_OK
 
 
@@ -517,45 +530,31 @@ def _visits(args: argparse.Namespace) -> int:
 
 
 def _followup(args: argparse.Namespace) -> int:
-    from app.services.visits import VisitRefused, add_follow_up, close_follow_up
+    from app.services.visits import add_follow_up, close_follow_up
 
-    workspace = _open_workspace(args)
-    try:
+    def record(workspace: Workspace) -> VisitRecorded:
         if args.followup_command == "add":
-            done = add_follow_up(workspace, tenancy_id=args.case, due_on=args.due, task=args.task)
-        else:
-            status = "cancelled" if args.cancel else "done"
-            done = close_follow_up(workspace, follow_up_id=args.id, status=status)
-    except VisitRefused as exc:
-        print(f"doorstep: not recorded: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        workspace.close()
-    print(f"Recorded the follow-up ({done.record_id}); sent at the next sync.")
-    return EXIT_OK
+            return add_follow_up(workspace, tenancy_id=args.case, due_on=args.due, task=args.task)
+        status = "cancelled" if args.cancel else "done"
+        return close_follow_up(workspace, follow_up_id=args.id, status=status)
+
+    return _record_visit(args, "the follow-up", record)
 
 
 def _referral(args: argparse.Namespace) -> int:
-    from app.services.visits import VisitRefused, record_referral, record_referral_outcome
+    from app.services.visits import record_referral, record_referral_outcome
 
-    workspace = _open_workspace(args)
-    try:
+    def record(workspace: Workspace) -> VisitRecorded:
         on = args.on or workspace.clock.today()
         if args.referral_command == "add":
-            done = record_referral(
+            return record_referral(
                 workspace, tenancy_id=args.case, to=args.to, on=on, reason=args.why
             )
-        else:
-            done = record_referral_outcome(
-                workspace, referral_id=args.id, outcome=args.outcome, on=on, note=args.note
-            )
-    except VisitRefused as exc:
-        print(f"doorstep: not recorded: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        workspace.close()
-    print(f"Recorded the referral ({done.record_id}); sent at the next sync.")
-    return EXIT_OK
+        return record_referral_outcome(
+            workspace, referral_id=args.id, outcome=args.outcome, on=on, note=args.note
+        )
+
+    return _record_visit(args, "the referral", record)
 
 
 def _set_aside(args: argparse.Namespace) -> int:

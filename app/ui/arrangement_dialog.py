@@ -38,7 +38,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -49,7 +48,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +71,7 @@ from app.ui.context import UiContext
 from app.ui.dates import day_edit, kept_day, qdate
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
+from app.ui.tables import read_only_table
 from app.ui.text import arrangement as words
 from app.ui.text.arrangement import (
     made_on_text,
@@ -240,9 +239,7 @@ class ArrangementDialog(QDialog):
         )
 
         def work(_progress: ProgressFn) -> ArrangementContext:
-            return arrangement_context(
-                workspace, tenancy_id=tenancy_id, as_of=today, policy=policy
-            )
+            return arrangement_context(workspace, tenancy_id=tenancy_id, as_of=today, policy=policy)
 
         self.context.op(self, work).success(self._loaded).failure(self._load_failed).run()
 
@@ -533,18 +530,8 @@ class ArrangementsPanel(QWidget):
         self._tenancy_id = tenancy_id
         self._policy = policy
         self.model = ArrangementHistoryModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Arrangements")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(self.model, "Arrangements")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ArrangementColumn.TERMS, QHeaderView.ResizeMode.Stretch)
@@ -574,9 +561,7 @@ class ArrangementsPanel(QWidget):
         )
 
         def work(_progress: ProgressFn) -> list[ArrangementVersion]:
-            return arrangement_history(
-                workspace, tenancy_id=tenancy_id, as_of=as_of, policy=policy
-            )
+            return arrangement_history(workspace, tenancy_id=tenancy_id, as_of=as_of, policy=policy)
 
         self.context.op(self, work).success(self._show).failure(self._failed).run()
 
@@ -605,9 +590,7 @@ class ArrangementsPanel(QWidget):
         def work(_progress: ProgressFn) -> ArrangementCancelled:
             return cancel_arrangement(workspace, arrangement_id=arrangement_id)
 
-        self.context.op(self, work).success(self.changed.emit).failure(
-            self._cancel_failed
-        ).run()
+        self.context.op(self, work).success(self.changed.emit).failure(self._cancel_failed).run()
 
     def _cancel_failed(self, error: Exception) -> None:
         if not isinstance(error, ArrangementRefused):

@@ -27,12 +27,10 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -41,7 +39,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -73,6 +70,7 @@ from app.ui.dates import day_edit, qdate
 from app.ui.ops import ProgressFn
 from app.ui.record_action_dialog import RecordActionDialog
 from app.ui.screen_fit import fit_to_screen
+from app.ui.tables import read_only_table
 from app.ui.text.case import (
     ALL_TYPES,
     ARRANGEMENTS_TAB,
@@ -135,23 +133,6 @@ def _banner(kind: str, text: str) -> QLabel:
     )
     label.setAccessibleName(words.spoken)
     return label
-
-
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setShowGrid(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(False)
-    return view
 
 
 def _info_label() -> QLabel:
@@ -361,7 +342,7 @@ class CaseWindow(QWidget):
         self.statement_model = StatementTableModel(self)
         self.statement_proxy = StatementFilterProxy(self)
         self.statement_proxy.setSourceModel(self.statement_model)
-        self.statement_table = _table(self.statement_proxy, "Rent statement")
+        self.statement_table = read_only_table(self.statement_proxy, "Rent statement")
         self.statement_table.setSortingEnabled(True)
         self.statement_table.sortByColumn(StatementColumn.DATE, Qt.SortOrder.DescendingOrder)
         self._size_statement()
@@ -406,7 +387,7 @@ class CaseWindow(QWidget):
 
     def _build_history_page(self) -> QWidget:
         self.history_model = ActionHistoryModel(self)
-        self.history_table = _table(self.history_model, "Action history")
+        self.history_table = read_only_table(self.history_model, "Action history")
         self._size_history()
         page = self.history_page = QWidget()
         layout = QVBoxLayout(page)

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +39,7 @@ from app.services.workspace import Workspace
 from app.ui.context import UiContext
 from app.ui.ops import ProgressFn
 from app.ui.table_model import FrozenRowsModel
+from app.ui.tables import read_only_table
 from app.ui.visit_dialogs import FollowUpDialog, ReferralDialog, ReferralOutcomeDialog
 
 log = logging.getLogger(__name__)
@@ -138,18 +137,8 @@ class ContactsPanel(QWidget):
         self.search.textChanged.connect(self._refilter)
         self.count_label = QLabel()
         self.model = TimelineModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Contacts timeline")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(self.model, "Contacts timeline")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TimelineColumn.DATE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TimelineColumn.DETAILS, QHeaderView.ResizeMode.Stretch)

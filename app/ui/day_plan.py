@@ -50,7 +50,6 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +70,7 @@ from app.ui.dates import day_edit, qdate
 from app.ui.ops import ProgressFn
 from app.ui.screen_fit import fit_to_screen
 from app.ui.table_model import FrozenRowsModel, FrozenRowsProxy, fold
+from app.ui.tables import read_only_table
 from app.ui.text import day_plan as words
 
 log = logging.getLogger(__name__)
@@ -311,21 +311,9 @@ class DayPlanDialog(QDialog):
         self.proxy = DayPlanProxy(self)
         self.proxy.setSourceModel(self.model)
         self.find_edit.textChanged.connect(self.proxy.set_find_text)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Cases to choose from")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table = read_only_table(self.proxy, "Cases to choose from")
         self.table.activated.connect(self._toggle_index)  # Enter or a double-click ticks
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
         bold = QFont(self.table.font())
         bold.setBold(True)
         metrics, bold_metrics = self.table.fontMetrics(), QFontMetrics(bold)
