@@ -69,6 +69,7 @@ from app.services.arrangements import (
 from app.services.case_file import CaseFile
 from app.ui.context import UiContext
 from app.ui.dates import day_edit, kept_day, qdate
+from app.ui.draft_keeper import DraftKeeper
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
 from app.ui.tables import read_only_table
@@ -151,6 +152,17 @@ class ArrangementDialog(QDialog):
         self.frequency_combo.currentIndexChanged.connect(self._recompute)
         self.first_date_edit.dateChanged.connect(self._recompute)
         self.instalment_edit.setFocus()
+        self.drafts = DraftKeeper(
+            context, kind="arrangement", tenancy_id=case.tenancy_id, state=self.draft, parent=self
+        )
+        for signal in (
+            self.instalment_edit.textEdited,
+            self.frequency_combo.currentIndexChanged,
+            self.kind_combo.currentIndexChanged,
+            self.first_date_edit.dateChanged,
+        ):
+            signal.connect(self.drafts.typed)
+        self.finished.connect(self.drafts.drop)  # agreed or cancelled: nothing to keep
 
     # -- building -----------------------------------------------------------------------------
     def _build_header(self) -> None:

@@ -735,7 +735,12 @@ class CaseWindow(QWidget):
         return forms
 
     def close_for_lock(self) -> None:
-        """Close now, without questions: the I&E draft is saved as it stands."""
+        """Close now, without questions: the I&E draft is saved as it stands, and the other
+        forms are kept by the lock (their own drafts stop, so closing them drops nothing)."""
+        for dialog in (self.record_dialog, self.arrangement_dialog):
+            if dialog is not None:
+                with contextlib.suppress(RuntimeError):  # already deleted
+                    dialog.drafts.stop()
         if self.assessment_form is not None:
             with contextlib.suppress(RuntimeError):  # already deleted
                 self.assessment_form.close_for_lock()

@@ -57,6 +57,7 @@ from app.services.case_file import CaseFile
 from app.services.ie_documents import DEFAULT_EMPLOYMENT, export_sfs
 from app.ui.context import UiContext
 from app.ui.dates import DAY_FORMAT, day_edit, kept_day, qdate
+from app.ui.draft_keeper import DraftKeeper
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
 from app.ui.text import record_action as words
@@ -158,6 +159,20 @@ class RecordActionDialog(QDialog):
         self.code_combo.currentIndexChanged.connect(self._code_changed)
         self._code_changed()
         self.code_combo.setFocus()
+        self.drafts = DraftKeeper(
+            context, kind="record_action", tenancy_id=case.tenancy_id, state=self.draft, parent=self
+        )
+        for signal in (
+            self.code_combo.currentIndexChanged,
+            self.date_edit.dateChanged,
+            self.until_edit.dateChanged,
+            self.note_edit.textChanged,
+            self.send_check.toggled,
+            self.need_combo.currentIndexChanged,
+            self.learned_combo.currentIndexChanged,
+        ):
+            signal.connect(self.drafts.typed)
+        self.finished.connect(self.drafts.drop)  # saved or cancelled: nothing to keep
 
     # -- building -------------------------------------------------------------------------
     def _build_fields(self, today: date) -> None:

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -52,8 +52,6 @@ from app.domain.money import AmountError, parse_typed_pounds
 from app.domain.note_templates import SNIPPETS, templates_for
 from app.domain.visits import CONTACT_HOW, CONTACT_OUTCOMES, MAX_PROMISE_DAYS
 from app.services.case_changes import VisitRecorded
-from app.services.drafts import drop_draft, keep_draft
-from app.services.screen_lock import OpenForm
 from app.services.visit_brief import VisitBrief, visit_briefs
 from app.services.visits import (
     ContactDetails,
@@ -65,6 +63,7 @@ from app.services.visits import (
 )
 from app.ui.context import UiContext
 from app.ui.dates import day_edit, kept_day, qdate
+from app.ui.draft_keeper import DraftKeeper
 from app.ui.field_errors import SaveFeedback
 from app.ui.ops import ProgressFn
 from app.ui.screen_fit import fit_to_screen
@@ -72,8 +71,6 @@ from app.ui.text import visit as words
 
 log = logging.getLogger(__name__)
 
-#: How long after the last keystroke the draft is written (a write per key would be wasteful).
-DRAFT_DELAY_MS = 600
 FIELDS = (
     "outcome",
     "recovery action",
@@ -158,9 +155,7 @@ class VisitModeWindow(QWidget):
         self.context = context
         self.tenancy_id = tenancy_id
         self.brief: VisitBrief | None = None
-        self.draft_id = uuid.uuid4()
         self._restoring = False
-        self._draft_dirty = False
         self._closed = False
         self._pending_draft: Mapping[str, object] | None = None
         # The contact being corrected and its day (None: a new contact, made today).
@@ -168,10 +163,7 @@ class VisitModeWindow(QWidget):
         self._correcting_on: date | None = None
         self.setObjectName("VisitMode")
         self.setWindowTitle(words.WINDOW_TITLE)
-        self.draft_timer = QTimer(self)
-        self.draft_timer.setSingleShot(True)
-        self.draft_timer.setInterval(DRAFT_DELAY_MS)
-        self.draft_timer.timeout.connect(self.keep_draft_now)
+        self.drafts = DraftKeeper(context, kind="visit", tenancy_id=tenancy_id, state=self.draft)
 
         self.title_label = _text(words.LOADING)
         font = self.title_label.font()
@@ -621,10 +613,8 @@ class VisitModeWindow(QWidget):
 
     def _saved(self, recorded: VisitRecorded) -> None:
         self.feedback.saved()
-        self.draft_timer.stop()
-        self._draft_dirty = False
         self._clear_form()
-        self._drop_draft()
+        self.drafts.drop()
         self.status_label.setText(words.SAVED)
         self.recorded.emit(recorded)
         self.context.changes.operation_did_execute.emit(recorded, self)
@@ -730,7 +720,7 @@ class VisitModeWindow(QWidget):
 
         def fill(details: ContactDetails) -> None:
             self.restore_draft(_as_draft(details, contact_id))
-            self._draft_dirty = True
+            self.drafts.typed()
             self.status_label.setText("")
 
         self.context.op(self, work).success(fill).failure(self.feedback.refused).run()
@@ -738,33 +728,8 @@ class VisitModeWindow(QWidget):
     def _typed(self) -> None:
         if self._restoring or self.brief is None:
             return
-        self._draft_dirty = True
         self.status_label.setText("")
-        self.draft_timer.start()
-
-    def keep_draft_now(self) -> None:
-        """Write the draft now (the timer's end, or before closing)."""
-        if not self._draft_dirty or self._closed:
-            return
-        self._draft_dirty = False
-        workspace, draft_id = self.context.workspace, self.draft_id
-        form = OpenForm("visit", self.tenancy_id, self.draft())
-
-        def work(_progress: ProgressFn) -> None:
-            keep_draft(workspace, draft_id=draft_id, form=form)
-
-        self.context.op(self, work).failure(self._draft_failed).run()
-
-    def _draft_failed(self, error: Exception) -> None:
-        log.warning("keeping the visit draft failed: %s", type(error).__name__)
-
-    def _drop_draft(self) -> None:
-        workspace, draft_id = self.context.workspace, self.draft_id
-
-        def work(_progress: ProgressFn) -> None:
-            drop_draft(workspace, draft_id=draft_id)
-
-        self.context.op(None, work).failure(self._draft_failed).run()
+        self.drafts.typed()
 
     def has_typing(self) -> bool:
         draft = self.draft()
@@ -772,7 +737,7 @@ class VisitModeWindow(QWidget):
 
     def close_for_lock(self) -> None:
         """Close now without asking: the lock keeps the draft (``open_forms``)."""
-        self.draft_timer.stop()
+        self.drafts.stop()
         self._closed = True
         self.close()
 
@@ -789,8 +754,7 @@ class VisitModeWindow(QWidget):
             return
         if not self._closed:
             self._closed = True
-            self.draft_timer.stop()
-            self._drop_draft()
+            self.drafts.drop()
         self.closed.emit()
         with contextlib.suppress(RuntimeError):
             super().closeEvent(event)
