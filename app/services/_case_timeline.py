@@ -13,7 +13,7 @@ Threading: plain functions over a Session the caller owns.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol, TypeVar
 
@@ -92,7 +92,9 @@ def read_timeline(
         for p in session.scalars(select(Person).where(Person.tenancy_id == tenancy_id))
     }
     entries = [_action_entry(action) for action in actions]
-    entries += [_contact_entry(row, people) for row in _in_force(session, Contact, tenancy_id)]
+    contacts = _in_force(session, Contact, tenancy_id)
+    twice = _corrected_twice(contacts)
+    entries += [_contact_entry(row, people, row.supersedes_id in twice) for row in contacts]
     entries += _promise_entries(session, tenancy_id, as_of, policy)
     entries += [_referral_entry(row) for row in _in_force(session, Referral, tenancy_id)]
     entries += [_follow_up_entry(row, as_of) for row in _in_force(session, FollowUp, tenancy_id)]
@@ -136,7 +138,20 @@ def _action_entry(action: _ActionLike) -> TimelineEntry:
     )
 
 
-def _contact_entry(row: Contact, people: dict[uuid.UUID, str]) -> TimelineEntry:
+def _corrected_twice(rows: Sequence[VisitRecordMixin]) -> set[uuid.UUID]:
+    """The versions corrected more than once (two laptops, each before the other synced): the
+    central store keeps both corrections, and the timeline says so on each."""
+    seen: set[uuid.UUID] = set()
+    twice: set[uuid.UUID] = set()
+    for row in rows:
+        if row.supersedes_id is not None:
+            (twice if row.supersedes_id in seen else seen).add(row.supersedes_id)
+    return twice
+
+
+def _contact_entry(
+    row: Contact, people: dict[uuid.UUID, str], corrected_twice: bool = False
+) -> TimelineEntry:
     who = people.get(row.spoke_to_person_id) if row.spoke_to_person_id else row.spoke_to_name
     title = f"{CONTACT_HOW.get(row.how, row.how)}: {CONTACT_OUTCOMES.get(row.outcome, row.outcome)}"
     if who:
@@ -147,7 +162,13 @@ def _contact_entry(row: Contact, people: dict[uuid.UUID, str]) -> TimelineEntry:
         title=title,
         detail=row.note,
         recorded_by=row.recorded_by,
-        state="corrected" if row.supersedes_id else "",
+        state=(
+            "corrected on two laptops: both versions kept"
+            if corrected_twice
+            else "corrected"
+            if row.supersedes_id
+            else ""
+        ),
         sync=_sync(row.pending, row.sync_problem),
         record_id=row.id,
         order=(row.on_date, _stamp(row), str(row.id)),

@@ -128,3 +128,35 @@ def test_a_vulnerability_shows_its_support_need_and_source_in_the_timeline_and_b
     assert entry.detail.startswith(said)
     (brief,) = visit_briefs(workspace, [tenancy_id])
     assert [w.text for w in brief.warnings if w.kind == "vulnerability"][0].startswith(said)
+
+
+def test_a_contact_corrected_on_two_laptops_says_so_on_both_versions(store: LocalStore) -> None:
+    """The central store keeps both corrections (a conflict); the timeline says so on each."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from app.models import Contact
+
+    policy = load_recovery_policy(path=resource_path("recovery-policy.toml"))
+    tenancy_id = w4_case(store)
+    workspace = workspace_on(store, date(2026, 3, 21))
+    first = record_contact(
+        workspace,
+        tenancy_id=tenancy_id,
+        details=ContactDetails(on=date(2026, 3, 20), how="phone", outcome="no_access"),
+    )
+    with store.session() as session, session.begin():
+        for note in ("from laptop A", "from laptop B"):  # as pulled after both synced
+            session.add(
+                Contact(
+                    id=uuid.uuid4(), tenancy_id=tenancy_id, supersedes_id=first.record_id,
+                    on_date=date(2026, 3, 20), how="phone", outcome="card_left", note=note,
+                    recorded_at=datetime(2026, 3, 21, 9, tzinfo=UTC), server_seq=9,
+                )
+            )  # fmt: skip
+    case = open_case(workspace, tenancy_id=tenancy_id, policy=policy, as_of=date(2026, 3, 21))
+    shown = sorted((e.detail, e.state) for e in case.timeline if e.kind == "contact")
+    assert shown == [
+        ("from laptop A", "corrected on two laptops: both versions kept"),
+        ("from laptop B", "corrected on two laptops: both versions kept"),
+    ]
