@@ -83,7 +83,8 @@ FIELDS = (
     "date",
 )
 #: Touch targets: Apple and Microsoft both ask for about 44 px; outcome buttons are larger.
-OUTCOME_HEIGHT = 54
+OUTCOME_HEIGHT = 50
+BUTTON_HEIGHT = 46
 SOMEONE_ELSE = "other"
 PREFERRED_SIZE = QSize(1300, 720)
 #: The outcome chosen must be plain at arm's length, in sunlight.
@@ -379,12 +380,12 @@ class VisitModeWindow(QWidget):
         self.correcting_label.hide()
         layout.addWidget(self.correcting_label)
         self.save_button = QPushButton()
-        self.save_button.setMinimumHeight(OUTCOME_HEIGHT)
+        self.save_button.setMinimumHeight(BUTTON_HEIGHT)
         self.save_button.setMinimumWidth(200)
         self.save_button.clicked.connect(self.save)
         self.feedback.use_button(self.save_button, idle=words.SAVE, busy=words.SAVING)
         self.close_button = QPushButton(words.CLOSE)
-        self.close_button.setMinimumHeight(OUTCOME_HEIGHT)
+        self.close_button.setMinimumHeight(BUTTON_HEIGHT)
         self.close_button.clicked.connect(self.close)
         buttons.addWidget(self.status_label, 1)
         buttons.addWidget(self.close_button)

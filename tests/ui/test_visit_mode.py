@@ -119,6 +119,7 @@ def test_bad_input_is_named_under_its_field_and_nothing_is_saved(
     setup(mode)
     mode.save()
     assert words in mode.feedback.error_for(field)
+    assert_fits_laptop(mode)  # with the message shown
     assert count(seeded, Contact) == 0
     assert count(seeded, PaymentPromise) == 0
 
