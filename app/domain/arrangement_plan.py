@@ -7,10 +7,13 @@ instalments, with warnings for the officer. Pure functions; safe on any thread.
 
 Rules and decisions:
 
-- **Default instalment**: the largest affordable offer converted to the frequency: weekly =
-  monthly × 12 ÷ 52 rounded *down* to the penny (so it stays affordable), fortnightly = 2 ×
-  weekly, four-weekly = 4 × weekly, monthly as it is. When the I&E leaves nothing (offer ≤ 0)
-  there is no default: the officer must enter one (refused naming ``instalment_pence``).
+- **Default instalment**: the offer agreed in the I&E (``agreed_monthly_pence``, the figure the
+  tenant agreed to) when there is one, else the largest affordable offer, converted to the
+  frequency by the one rule Doorstep has for it, the SFS's (A4, ``sfs.monthly_to_weekly_pence``):
+  weekly = monthly × 12 ÷ 52 rounded half up to the penny, fortnightly = 2 × weekly, four-weekly
+  = 4 × weekly, monthly as it is; so the I&E and the proposal never differ by a penny. When
+  neither leaves anything (≤ 0) there is no default: the officer must enter one (refused naming
+  ``instalment_pence``).
 - **First date**: a monthly arrangement for a tenant on UC is due on the UC pay day (D1): the
   next pay day on or after ``first_date``. Other frequencies keep ``first_date``.
 - **End**: F3, ``start + (⌈arrears ÷ instalment⌉ − 1)`` periods (``arrangement_watch``).
@@ -43,6 +46,7 @@ from app.domain.days import day_problem
 from app.domain.display import format_day, format_pence
 from app.domain.money import round_half_up_pence
 from app.domain.months import add_months, whole_months_between
+from app.domain.sfs import monthly_to_weekly_pence
 
 _ALIASES = {"four-weekly": "four_weekly"}
 _WEEKS = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}
@@ -90,12 +94,12 @@ class Proposal:
 
 
 def per_frequency_from_monthly(monthly_pence: int, frequency: str) -> int:
-    """A monthly amount as an amount per ``frequency``, rounded down to the penny
-    (weekly = monthly × 12 ÷ 52; fortnightly 2 ×, four-weekly 4 × the weekly figure)."""
+    """A monthly amount as an amount per ``frequency``: the weekly figure as the I&E gives it
+    (× 12 ÷ 52, half up: ``sfs.monthly_to_weekly_pence``); fortnightly 2 ×, four-weekly 4 ×
+    the weekly figure."""
     if frequency == "monthly":
         return monthly_pence
-    weekly = monthly_pence * 12 // 52
-    return weekly * _WEEKS[frequency]
+    return monthly_to_weekly_pence(monthly_pence) * _WEEKS[frequency]
 
 
 def rent_per_period(weekly_rent_pence: int, frequency: str) -> int:
@@ -129,6 +133,7 @@ def propose(
     uc_pay_day: date | None,
     max_weeks: int | None,
     instalment_pence: int | None = None,
+    agreed_monthly_pence: int | None = None,
 ) -> Proposal:
     """Propose an arrangement (see the module for the rules).
 
@@ -153,7 +158,18 @@ def propose(
     if problem is not None:  # before the UC pay day is stepped to from it
         raise ProposalError(f"first_date: {problem}")
     affordable = per_frequency_from_monthly(affordable_monthly_pence, frequency)
-    instalment = _instalment(instalment_pence, affordable=affordable, arrears_pence=arrears_pence)
+    agreed = (
+        None
+        if agreed_monthly_pence is None
+        else per_frequency_from_monthly(
+            _whole(agreed_monthly_pence, "agreed_monthly_pence"), frequency
+        )
+    )
+    instalment = _instalment(
+        instalment_pence,
+        default=agreed if agreed is not None and agreed > 0 else affordable,
+        arrears_pence=arrears_pence,
+    )
     start, day_of_month = _first_due(first_date, frequency, uc_pay_day)
     try:
         terms = ArrangementTerms(
@@ -179,22 +195,20 @@ def propose(
         rent_pence=rent,
         affordable_pence=affordable,
         aligned_to_uc=frequency == "monthly" and uc_pay_day is not None,
-        warnings=_warnings(
-            terms, last=last, rent=rent, affordable=affordable, max_weeks=max_weeks
-        ),
+        warnings=_warnings(terms, last=last, rent=rent, affordable=affordable, max_weeks=max_weeks),
         day_of_month=day_of_month,
     )
 
 
-def _instalment(instalment_pence: int | None, *, affordable: int, arrears_pence: int) -> int:
-    """The instalment typed, checked against the arrears; else what the I&E makes affordable
-    each time (never more than the arrears)."""
+def _instalment(instalment_pence: int | None, *, default: int, arrears_pence: int) -> int:
+    """The instalment typed, checked against the arrears; else the default (the agreed offer,
+    or what the I&E makes affordable) each time, never more than the arrears."""
     if instalment_pence is None:
-        if affordable <= 0:
+        if default <= 0:
             raise ProposalError(
                 "instalment_pence: the I&E leaves nothing towards the arrears; enter an instalment"
             )
-        return min(affordable, arrears_pence)
+        return min(default, arrears_pence)
     instalment = _whole(instalment_pence, "instalment_pence")
     if instalment <= 0:
         raise ProposalError("instalment_pence: must be more than £0.00")

@@ -104,12 +104,14 @@ class ArrangementVersion:
 @dataclass(frozen=True, slots=True)
 class ArrangementContext:
     """What agreeing an arrangement starts from: the latest finished I&E's affordable offer a
-    month (None: no finished I&E) and the day it was made, and the current live version (None:
-    none)."""
+    month (None: no finished I&E) and the day it was made, the current live version (None:
+    none), and the offer off the arrears agreed in that I&E (None: none agreed), which the
+    instalment starts from."""
 
     affordable_monthly_pence: int | None
     assessed_on: date | None
     live: ArrangementVersion | None
+    agreed_monthly_pence: int | None = None
 
 
 def _terms_of(row: Arrangement) -> ArrangementTerms:
@@ -335,7 +337,10 @@ def arrangement_context(
         return ArrangementContext(None, None, live)
     budget = sfs.assess(finished.assessment)
     return ArrangementContext(
-        budget.max_rent_offer_monthly.pence, finished.assessment.assessed_on, live
+        budget.max_rent_offer_monthly.pence,
+        finished.assessment.assessed_on,
+        live,
+        agreed_monthly_pence=finished.assessment.rent_offer_pence or None,
     )
 
 

@@ -401,6 +401,7 @@ class ArrangementDialog(QDialog):
                 uc_pay_day=self._uc_pay_day(),
                 max_weeks=self._max_weeks,
                 instalment_pence=instalment,
+                agreed_monthly_pence=start.agreed_monthly_pence,
             )
         except ProposalError as exc:
             field, text = self.feedback.split(str(exc))

@@ -516,3 +516,26 @@ def test_an_unexpected_failure_is_logged_and_said_under_the_form(
     assert count(seeded, Arrangement) == arrangements_before
     fits(dialog)
     dialog.reject()
+
+
+def test_the_dialog_starts_from_the_offer_agreed_in_the_ie(
+    window: MainWindow, seeded: LocalStore
+) -> None:
+    """Issue 13 (found trying it as a new user would): with £86.67 a month (£20 a week) agreed
+    in the I&E, the dialog pre-filled the household's whole surplus."""
+    from dataclasses import replace
+
+    agreed = replace(w1_assessment(assessed_on=SEED_TODAY), rent_offer_pence=8_667)
+    workspace = workspace_on(seeded, SEED_TODAY)
+    draft = start_assessment(workspace, tenancy_id=tenancy_of(window, REF), on=SEED_TODAY)
+    save_draft(workspace, assessment_id=draft.id, assessment=agreed)
+    finish_assessment(workspace, assessment_id=draft.id)
+    most = sfs.assess(agreed).max_rent_offer_monthly.pence
+    dialog = open_dialog(open_ref(window, REF))
+    assert dialog.instalment_edit.text() == "20.00"
+    assert dialog.proposal is not None
+    assert dialog.proposal.instalment_pence == 2_000
+    assert "£86.67 a month agreed towards the arrears" in dialog.source_label.text()
+    assert f"the most the household can afford: {format_pence(most)} a month" in (
+        dialog.source_label.text()
+    )

@@ -56,9 +56,27 @@ def test_default_instalment_is_the_offer_per_frequency_rounded_down(
     assert _propose(frequency=frequency).instalment_pence == expected
 
 
-def test_weekly_rounds_down_so_it_stays_affordable() -> None:
-    # £43.33 a month × 12 ÷ 52 = £9.9992…: £9.99, never £10.00.
-    assert _propose(affordable_monthly_pence=4_333).instalment_pence == 999
+def test_weekly_is_converted_by_the_one_rule_the_ie_uses() -> None:
+    """Issue 13: the I&E rounded half up and the proposal down, so they could differ by a
+    penny. One rule now, the SFS's (A4): £43.33 a month × 12 ÷ 52 = £9.9992… is £10.00 in both."""
+    from app.domain.sfs import monthly_to_weekly_pence
+
+    assert _propose(affordable_monthly_pence=4_333).instalment_pence == 1_000
+    for monthly in (4_333, 8_667, 48_832, 19_093):
+        assert _propose(affordable_monthly_pence=monthly).affordable_pence == (
+            monthly_to_weekly_pence(monthly)
+        )
+
+
+def test_the_default_is_the_offer_agreed_in_the_ie_not_the_whole_surplus() -> None:
+    """Issue 13: with £86.67 a month (£20 a week) agreed, it pre-filled £112.69 a week, the
+    household's whole surplus; the most it can afford stays the warning's measure."""
+    proposal = _propose(affordable_monthly_pence=48_832, agreed_monthly_pence=8_667)
+    assert proposal.instalment_pence == 2_000
+    assert proposal.affordable_pence == 11_269
+    assert proposal.warnings == ()
+    nothing_agreed = _propose(affordable_monthly_pence=48_832, agreed_monthly_pence=0)
+    assert nothing_agreed.instalment_pence == 11_269
 
 
 def test_default_never_exceeds_the_arrears() -> None:
@@ -219,9 +237,7 @@ def test_the_shipped_policy_sets_a_maximum_term() -> None:
         ),
     ],
 )
-def test_refusals_write_dates_as_people_read_them(
-    changes: dict[str, object], message: str
-) -> None:
+def test_refusals_write_dates_as_people_read_them(changes: dict[str, object], message: str) -> None:
     values: dict[str, object] = {
         "ref": "p",
         "kind": "informal",

@@ -96,10 +96,7 @@ def version_paid(version: ArrangementVersion) -> str:
 
 
 def version_tooltip(version: ArrangementVersion) -> str:
-    return (
-        f"{version_terms(version)} off arrears of "
-        f"{format_pence(version.starting_balance_pence)}"
-    )
+    return f"{version_terms(version)} off arrears of {format_pence(version.starting_balance_pence)}"
 
 
 def made_on_text(version: ArrangementVersion) -> str:
@@ -131,14 +128,19 @@ def source_text(context: ArrangementContext) -> str:
     """Where the affordable figure comes from (the latest finished I&E), or that there is none."""
     if context.affordable_monthly_pence is None:
         return (
-            "There is no finished income and expenditure for this case: type the "
-            "instalment agreed."
+            "There is no finished income and expenditure for this case: type the instalment agreed."
         )
     on = f" of {format_day(context.assessed_on)}" if context.assessed_on else ""
+    most = format_pence(max(context.affordable_monthly_pence, 0))
+    if context.agreed_monthly_pence:
+        return (
+            f"From the income and expenditure{on}: {format_pence(context.agreed_monthly_pence)}"
+            f" a month agreed towards the arrears (the most the household can afford: {most} a "
+            "month)."
+        )
     return (
-        f"From the income and expenditure{on}: the household can afford "
-        f"{format_pence(max(context.affordable_monthly_pence, 0))} a month towards the "
-        "arrears."
+        f"From the income and expenditure{on}: the household can afford {most} a month "
+        "towards the arrears."
     )
 
 
@@ -174,10 +176,7 @@ def plan_text(proposal: Proposal) -> str:
 
 def plan_warnings(proposal: Proposal, *, has_ie: bool) -> tuple[str, ...]:
     """The proposal's warnings worth showing: without an I&E, affordability cannot be judged."""
-    return tuple(
-        w for w in proposal.warnings if has_ie or not w.startswith(_AFFORDABILITY_WARNING)
-    )
-
+    return tuple(w for w in proposal.warnings if has_ie or not w.startswith(_AFFORDABILITY_WARNING))
 
 
 def warnings_html(warnings: tuple[str, ...]) -> str:
