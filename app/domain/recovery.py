@@ -218,6 +218,7 @@ class RecoveryPolicy:
     tolerance_pence: int = 0
     broken_contact_wait_days: int = 7
     max_arrangement_weeks: int = 104
+    first_payment_within_days: int = 31  # an arrangement's first payment is due within these
     promise_grace_days: int = 2  # F3a: a promise's payments may post this many days late
     breathing_space_days: int = 60
     mental_health_extra_days: int = 30

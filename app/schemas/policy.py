@@ -57,6 +57,9 @@ _STAGE_CODES = tuple(sorted(STAGE_CODES))
 _NOTICE_ONLY = ("earliest_proceedings_days", "valid_months")
 #: The longest a council may let an idle laptop stay open (NCSC: lock soon; docs/security.md).
 MAX_IDLE_LOCK_MINUTES = 30
+#: The furthest ahead a council may let an arrangement's first payment fall: a quarter. Further
+#: off, an "arrangement" holds the case (a kept one blocks escalation) while nothing is paid.
+MAX_FIRST_PAYMENT_DAYS = 92
 #: The most grace a promise to pay may have after its date (F3a), in days.
 MAX_PROMISE_GRACE_DAYS = 14
 #: The latest a broken promise's contact may be asked for, in working days after its grace.
@@ -143,6 +146,7 @@ class ArrangementsTable(StrictModel):
     tolerance_pence: OlderPence | None = None
     broken_contact_wait_days: Count = 7
     max_arrangement_weeks: AtLeastOne = 104
+    first_payment_within_days: Annotated[int, whole(1, maximum=MAX_FIRST_PAYMENT_DAYS)] = 31
 
     @model_validator(mode="after")
     def _one_tolerance(self) -> ArrangementsTable:
@@ -309,6 +313,7 @@ class PolicyFile(StrictModel):
             tolerance_pence=0 if tolerance is None else tolerance,
             broken_contact_wait_days=arrangements.broken_contact_wait_days,
             max_arrangement_weeks=arrangements.max_arrangement_weeks,
+            first_payment_within_days=arrangements.first_payment_within_days,
             breathing_space_days=breathing.standard_days,
             mental_health_extra_days=breathing.mental_health_extra_days,
             review_days=breathing.review_days,

@@ -59,6 +59,7 @@ from app.models import Arrangement, LedgerEntry, Tenancy
 from app.protocol.intents import AGREE_ARRANGEMENT, CANCEL_ARRANGEMENT
 from app.services._ie_rows import read_latest_finished
 from app.services.case_changes import ArrangementAgreed, ArrangementCancelled
+from app.services.recovery_policy import policy_in_force
 from app.services.workspace import Workspace
 from app.store.audit import record_device_event
 from app.sync.outbox import append_mutation
@@ -154,10 +155,17 @@ def agree_arrangement(
     terms: Proposal | ArrangementTerms,
     kind: str,
 ) -> ArrangementAgreed:
-    """Save ``terms`` as the case's current arrangement, made today (see the module)."""
+    """Save ``terms`` as the case's current arrangement, made today (see the module); the
+    first payment falls due within the policy's ``first_payment_within_days``."""
+    within = policy_in_force(workspace).first_payment_within_days
     with workspace.store.transaction() as session:
         return _agree(
-            session, tenancy_id=tenancy_id, terms=terms, kind=kind, today=workspace.clock.today()
+            session,
+            tenancy_id=tenancy_id,
+            terms=terms,
+            kind=kind,
+            today=workspace.clock.today(),
+            within_days=within,
         )
 
 
@@ -168,6 +176,7 @@ def _agree(
     terms: Proposal | ArrangementTerms,
     kind: str,
     today: date,
+    within_days: int,
 ) -> ArrangementAgreed:
     tenancy = session.get(Tenancy, tenancy_id)
     if tenancy is None:
@@ -192,6 +201,13 @@ def _agree(
         raise ArrangementRefused(
             f"first_date: {format_day(checked.start_date)} is before today; the first "
             "instalment must be due today or later"
+        )
+    latest = today + timedelta(days=within_days)
+    if checked.start_date > latest:
+        raise ArrangementRefused(
+            f"first_date: {format_day(checked.start_date)} is more than {within_days} days "
+            f"ahead; the first instalment must be due by {format_day(latest)} (the recovery "
+            "policy's first_payment_within_days)"
         )
     if checked.starting_balance_pence <= 0:
         raise ArrangementRefused("starting_balance_pence: there are no arrears to repay")

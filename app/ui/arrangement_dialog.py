@@ -26,7 +26,7 @@ import enum
 import logging
 import uuid
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -189,6 +189,10 @@ class ArrangementDialog(QDialog):
             self.frequency_combo.addItem(label, code)
         self.frequency_combo.setCurrentIndex(self.frequency_combo.findData("weekly"))
         self.first_date_edit = day_edit(self._today, name="First instalment due")
+        # The calendar offers only the days the policy allows (the service refuses others).
+        self.first_date_edit.setMaximumDate(
+            qdate(self._today + timedelta(days=self._policy.first_payment_within_days))
+        )
         # A date's width, even when a message under it widens its row.
         self.first_date_edit.setFixedWidth(self.first_date_edit.minimumWidth())
         self.kind_combo = QComboBox()

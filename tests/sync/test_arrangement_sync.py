@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.domain.arrangement_plan import propose
 from app.domain.clock import SYSTEM_CLOCK
 from app.models import Arrangement, OutboxMutation
-from app.paths import data_dir
+from app.paths import data_dir, resource_path
 from app.protocol.messages import ArrangementRow, PullPage, TenancyRow
 from app.services.arrangements import agree_arrangement, arrangement_history
 from app.services.caseload import load_cases
@@ -261,9 +261,19 @@ def test_a_pull_never_changes_or_deletes_a_pending_version(tmp_path: Path) -> No
 
 
 def test_a_plan_kept_to_a_pay_day_of_the_31st_keeps_it_on_both_laptops(
-    central: RunningCentral, tmp_path: Path
+    central: RunningCentral, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     today = SYSTEM_CLOCK.today()
+    # The next February can be three months off: a council's policy that allows it (the default
+    # asks for the first payment within 31 days).
+    policy = tmp_path / "recovery-policy.toml"
+    policy.write_text(
+        resource_path("recovery-policy.toml")
+        .read_text(encoding="utf-8")
+        .replace("first_payment_within_days = 31", "first_payment_within_days = 92"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DOORSTEP_POLICY", str(policy))
     seeded = seed_council(central.engine, officers=["alice"], cases_per_officer=1)
     case = seeded["alice"][0]
     laptop = _open(tmp_path, "laptop")

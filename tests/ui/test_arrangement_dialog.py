@@ -392,11 +392,16 @@ def test_a_monthly_plan_moves_to_the_uc_pay_day_and_keeps_the_31st(
     assert dialog.proposal.first_date == date(2026, 6, 30)  # June has no 31st
     assert "day 31 of each month or the month's last day" in dialog.plan_label.text()
     fits(dialog)
+    dialog.agree()  # 30 Jun is 43 days ahead: past the policy's 31 (issue 13)
+    assert "must be due by 18 Jun 2026" in dialog.feedback.error_text()
+    assert dialog.result() != ArrangementDialog.DialogCode.Accepted
+    dialog.set_first_date(SEED_TODAY)
+    assert dialog.proposal.first_date == date(2026, 5, 31)
     dialog.agree()
     assert dialog.result() == ArrangementDialog.DialogCode.Accepted
     with seeded.session() as session:
         row = session.scalars(select(Arrangement).where(Arrangement.pending.is_(True))).one()
-    assert (row.start_date, row.day_of_month) == (date(2026, 6, 30), 31)
+    assert row.start_date == date(2026, 5, 31)
 
 
 def short_term_dialog(case: CaseWindow, qtbot: QtBot) -> ArrangementDialog:

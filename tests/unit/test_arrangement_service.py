@@ -294,3 +294,29 @@ def test_bad_terms_are_refused_naming_the_field_and_nothing_is_saved(store):
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Arrangement)) == 0
         assert session.scalar(select(func.count()).select_from(OutboxMutation)) == 0
+
+
+@pytest.mark.parametrize(
+    ("days_ahead", "refused"),
+    [(31, False), (32, True), (365 * 73, True)],  # the last: 1 Dec 2099, as reported
+)
+def test_a_first_payment_more_than_the_policys_days_ahead_is_refused(
+    store: LocalStore, days_ahead: int, refused: bool
+) -> None:
+    """Issue 13: a first date of 1 Dec 2099 was accepted ("kept, next due 2099"), put the
+    possession step on hold and dropped the case from the day's work."""
+    tenancy_id = w4_case(store)
+    first = MON_2_MAR + timedelta(days=days_ahead)
+    terms = _w4_proposal(first_date=first)
+    workspace = workspace_on(store, MON_2_MAR)
+    if not refused:
+        agree_arrangement(workspace, tenancy_id=tenancy_id, terms=terms, kind="informal")
+        return
+    with pytest.raises(ArrangementRefused) as caught:
+        agree_arrangement(workspace, tenancy_id=tenancy_id, terms=terms, kind="informal")
+    assert str(caught.value).startswith("first_date: ")
+    assert "must be due by 2 Apr 2026 (the recovery policy's first_payment_within_days)" in str(
+        caught.value
+    )
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Arrangement)) == 0

@@ -264,6 +264,7 @@ def _refused(tmp_path: Path, text: str) -> tuple[Path, str]:
             "grace_days = 5",
             "grace_days = 5\ngrace_weeks = 1",
             "arrangements.grace_weeks: unknown key (expected one of broken_contact_wait_days, "
+            "first_payment_within_days, "
             "grace_days, max_arrangement_weeks, tolerance)",
         ),
         (
