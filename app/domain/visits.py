@@ -134,14 +134,18 @@ def check_past(field: str, day: date, *, today: date, since: date) -> date:
     return day
 
 
-def check_ahead(field: str, day: date, *, start: date, days: int) -> date:
-    """A day something is due: from ``start`` to ``days`` after it."""
+def check_ahead(
+    field: str, day: date, *, start: date, days: int, start_is: str = "the day it was made"
+) -> date:
+    """A day something is due: from ``start`` (described as ``start_is``) to ``days`` after
+    it; the message names both ("1 Dec 2026 is before today, 2 Dec 2026")."""
     check_day(field, day)
     if day < start:
-        raise VisitError(f"{field}: {format_day(day)} is before {format_day(start)}")
+        raise VisitError(f"{field}: {format_day(day)} is before {start_is}, {format_day(start)}")
     if day > start + timedelta(days=days):
         raise VisitError(
-            f"{field}: {format_day(day)} is more than {days} days after {format_day(start)}"
+            f"{field}: {format_day(day)} is more than {days} days after {start_is}, "
+            f"{format_day(start)}"
         )
     return day
 

@@ -36,7 +36,6 @@ from app.models import (
     Arrangement,
     Contact,
     FollowUp,
-    LedgerEntry,
     PaymentPromise,
     Person,
     Referral,
@@ -85,8 +84,10 @@ def read_timeline(
     as_of: date,
     policy: RecoveryPolicy,
     actions: Iterable[_ActionLike],
+    ledger: Iterable[tuple[date, str, int]],
 ) -> tuple[TimelineEntry, ...]:
-    """Everything on the case, newest first (the case's actions already read are passed in)."""
+    """Everything on the case, newest first (the case's actions and its ledger lines
+    ``(posted_on, type, amount_pence)``, already read, are passed in)."""
     people = {
         p.id: display_name(p.title, p.first_name, p.last_name)
         for p in session.scalars(select(Person).where(Person.tenancy_id == tenancy_id))
@@ -95,7 +96,7 @@ def read_timeline(
     contacts = _in_force(session, Contact, tenancy_id)
     twice = _corrected_twice(contacts)
     entries += [_contact_entry(row, people, row.supersedes_id in twice) for row in contacts]
-    entries += _promise_entries(session, tenancy_id, as_of, policy)
+    entries += _promise_entries(session, tenancy_id, as_of, policy, ledger)
     entries += [_referral_entry(row) for row in _in_force(session, Referral, tenancy_id)]
     entries += [_follow_up_entry(row, as_of) for row in _in_force(session, FollowUp, tenancy_id)]
     entries += _arrangement_entries(session, tenancy_id)
@@ -176,18 +177,16 @@ def _contact_entry(
 
 
 def _promise_entries(
-    session: Session, tenancy_id: uuid.UUID, as_of: date, policy: RecoveryPolicy
+    session: Session,
+    tenancy_id: uuid.UUID,
+    as_of: date,
+    policy: RecoveryPolicy,
+    ledger: Iterable[tuple[date, str, int]],
 ) -> list[TimelineEntry]:
     promises = _in_force(session, PaymentPromise, tenancy_id)
     if not promises:
         return []
-    payments = payments_from_ledger(
-        session.execute(
-            select(LedgerEntry.posted_on, LedgerEntry.type, LedgerEntry.amount_pence).where(
-                LedgerEntry.tenancy_id == tenancy_id
-            )
-        ).tuples()
-    )
+    payments = payments_from_ledger(ledger)
     out = []
     for row in promises:
         if row.withdrawn:

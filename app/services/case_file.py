@@ -239,6 +239,7 @@ def _open(
     record_device_event(session, event="case.viewed", entity_type="tenancy", entity_id=tenancy_id)
     latest = finished[0] if finished else None
     actions = _actions(session, tenancy_id, {row.id: row.assessed_on for row in finished})
+    statement = _statement(session, tenancy_id)
     return CaseFile(
         tenancy_id=tenancy_id,
         ref=tenancy.ref,
@@ -253,7 +254,7 @@ def _open(
         rent_weeks=tenancy.rent_weeks,
         people=_people(session, tenancy_id),
         advice=recommend(loaded.facts, policy, as_of),
-        statement=_statement(session, tenancy_id),
+        statement=statement,
         actions=actions,
         arrangements=tuple(loaded.facts.arrangements),
         assessment=None
@@ -266,7 +267,12 @@ def _open(
             sync_problem=latest.sync_problem,
         ),
         timeline=read_timeline(
-            session, tenancy_id=tenancy_id, as_of=as_of, policy=policy, actions=actions
+            session,
+            tenancy_id=tenancy_id,
+            as_of=as_of,
+            policy=policy,
+            actions=actions,
+            ledger=((line.posted_on, line.type, line.amount_pence) for line in statement),
         ),
     )
 

@@ -32,7 +32,6 @@ from app.domain.visits import (
     VisitError,
     check_ahead,
     check_choice,
-    check_day,
     check_past,
     check_text,
 )
@@ -129,12 +128,8 @@ def record_contact_for_ref(
     """:func:`record_contact` for the case with the HMS reference ``tenancy_ref`` (the command
     line's ``contact add``), refused naming the case when it is not on this laptop."""
     with workspace.store.transaction() as session:
-        tenancy_id = session.scalars(
-            select(Tenancy.id).where(Tenancy.ref == tenancy_ref.strip())
-        ).first()
-        if tenancy_id is None:
-            raise VisitRefused(f"case: there is no case {tenancy_ref!r} on this laptop")
-        return _record_contact(session, _who(session, workspace), tenancy_id, details, None)
+        case = _tenancy(session, tenancy_ref)
+        return _record_contact(session, _who(session, workspace), case.id, details, None)
 
 
 def contact_as_recorded(workspace: Workspace, *, contact_id: uuid.UUID) -> ContactDetails:
@@ -437,7 +432,13 @@ def _promise(
             raise VisitError("promise: the amount must be more than £0.00")
         if terms.amount_pence > 10**11:
             raise VisitError("promise: the amount is more than £1bn")
-        check_ahead("promise date", terms.due_on, start=made_on, days=MAX_PROMISE_DAYS)
+        check_ahead(
+            "promise date",
+            terms.due_on,
+            start=made_on,
+            days=MAX_PROMISE_DAYS,
+            start_is="the day it was promised",
+        )
     except VisitError as exc:
         raise VisitRefused(str(exc)) from exc
     promise = PaymentPromise(
@@ -477,8 +478,13 @@ def _follow_up(
     supersedes_id: uuid.UUID | None = None,
 ) -> FollowUp:
     try:
-        check_day("follow-up date", terms.due_on)
-        check_ahead("follow-up date", terms.due_on, start=start, days=MAX_FOLLOW_UP_DAYS)
+        check_ahead(
+            "follow-up date",
+            terms.due_on,
+            start=start,
+            days=MAX_FOLLOW_UP_DAYS,
+            start_is="today" if start == who.today else "the day of the contact",
+        )
         task = check_text("follow-up", terms.task) or "Follow up the contact"
     except VisitError as exc:
         raise VisitRefused(str(exc)) from exc
