@@ -580,6 +580,8 @@ class VisitModeWindow(QWidget):
                 self.follow_task.text(),
             )
         spoke = self.spoke_combo.currentData()
+        if spoke == SOMEONE_ELSE and not self.spoke_name.text().strip():
+            return {"spoke to": words.NAME_THEM}
         step = self.step_combo.currentData()
         return ContactDetails(
             on=self._correcting_on or self.context.today(),

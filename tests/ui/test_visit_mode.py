@@ -92,6 +92,14 @@ def test_a_contact_with_a_promise_and_a_follow_up_is_saved_in_one_step_by_keyboa
     [
         (lambda m: None, "outcome", "Choose what happened"),
         (
+            lambda m: (
+                m.set_outcome("spoke_to_tenant"),
+                m.spoke_combo.setCurrentIndex(m.spoke_combo.findData("other")),
+            ),
+            "spoke to",
+            "Write the name of the person spoken to",
+        ),
+        (
             lambda m: (m.set_outcome("promise_to_pay"), m.promise_amount.setText("5.255")),
             "promise",
             "two decimal places",

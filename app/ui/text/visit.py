@@ -54,6 +54,7 @@ CLOSE = "Close"
 SAVED = "Saved on this laptop; sent at the next sync."
 RESTORED = "What you had typed is back (kept while Doorstep was closed or locked)."
 PICK_OUTCOME = "Choose what happened"
+NAME_THEM = "Write the name of the person spoken to, and who they are"
 DISCARD_QUESTION = "Close visit mode and discard what you have typed for this contact?"
 NONE_YET = "None"
 
